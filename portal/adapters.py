@@ -1,0 +1,50 @@
+"""allauth adapters: encrypted MFA secrets, and staff who cannot drop their second factor."""
+
+import base64
+import hashlib
+from functools import cache
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@cache
+def _fernet() -> Fernet:
+    key = settings.MFA_ENCRYPTION_KEY
+    if not key:
+        # Development only: settings refuse to start without a key when DEBUG is off.
+        digest = hashlib.sha256(f"mfa:{settings.SECRET_KEY}".encode()).digest()
+        key = base64.urlsafe_b64encode(digest).decode()
+    try:
+        return Fernet(key.encode())
+    except ValueError as exc:
+        raise ImproperlyConfigured("MFA_ENCRYPTION_KEY is not a valid Fernet key.") from exc
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return settings.ACCOUNT_SIGNUP_OPEN
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        return _fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        try:
+            return _fernet().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken as exc:
+            # A wrong or rotated key: refuse loudly rather than accept any code.
+            raise ImproperlyConfigured(
+                "A stored MFA secret cannot be decrypted with MFA_ENCRYPTION_KEY."
+            ) from exc
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        # AI Office staff must keep a second factor; they may replace it, not drop it.
+        return not authenticator.user.is_ai_office_staff
+
+    def get_totp_issuer(self) -> str:
+        return settings.MFA_TOTP_ISSUER

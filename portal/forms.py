@@ -1,0 +1,161 @@
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Membership, Organisation, User, Workshop
+from portal.models.users import timezone_choices
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        help_text=_("As it should appear to AI Office staff and on workshop badges."),
+    )
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.preferred_language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        user.save(update_fields=["full_name", "preferred_language"])
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label=_("Display time zone"),
+        choices=timezone_choices,
+        help_text=_("Dates and deadlines are shown to you in this time zone."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language", "timezone"]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "type", "country", "website"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the workshop's own time zone, not the viewer's.
+
+    Django would interpret the input in the viewer's zone; WorkshopForm.clean() attaches the
+    workshop's zone instead, so "closes 23:59" means 23:59 in Brussels for everyone.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        for fmt in self.input_formats:
+            try:
+                return datetime.strptime(value.strip(), fmt)
+            except (ValueError, TypeError):
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def prepare_value(self, value):
+        return value
+
+
+def make_aware_strict(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
+    """Attach `tz`, refusing wall-clock times skipped by a daylight-saving change."""
+    aware = naive.replace(tzinfo=tz)
+    round_trip = aware.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != naive:
+        raise forms.ValidationError(
+            _(
+                "%(time)s does not exist in %(zone)s: the clocks change at that moment. "
+                "Choose a time outside the daylight-saving change."
+            ),
+            params={"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": tz.key},
+            code="nonexistent",
+        )
+    return aware
+
+
+_WORKSHOP_DATETIMES = ("submission_opens_at", "submission_closes_at", "review_deadline")
+
+
+class WorkshopForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezone_choices,
+        initial=settings.TIME_ZONE,
+        help_text=_("Deadlines are typed and checked in this time zone."),
+    )
+    submission_opens_at = LocalDateTimeField(label=_("Submissions open"))
+    submission_closes_at = LocalDateTimeField(
+        label=_("Submissions close"),
+        help_text=_("Submissions are refused after this moment, in the workshop's time zone."),
+    )
+    review_deadline = LocalDateTimeField(label=_("Review deadline"))
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "title",
+            "description",
+            "venue",
+            "event_date",
+            "timezone",
+            "submission_opens_at",
+            "submission_closes_at",
+            "review_deadline",
+            "phase_override",
+        ]
+        widgets = {"event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            tz = self.instance.tzinfo
+            for name in _WORKSHOP_DATETIMES:
+                value = getattr(self.instance, name)
+                if value:
+                    self.initial[name] = timezone.localtime(value, tz).strftime("%Y-%m-%dT%H:%M")
+
+    def clean(self):
+        cleaned = super().clean()
+        tz_name = cleaned.get("timezone")
+        if not tz_name:
+            return cleaned
+        tz = zoneinfo.ZoneInfo(tz_name)
+        for name in _WORKSHOP_DATETIMES:
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            try:
+                cleaned[name] = make_aware_strict(value, tz)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        opens = cleaned.get("submission_opens_at")
+        closes = cleaned.get("submission_closes_at")
+        review = cleaned.get("review_deadline")
+        if opens and closes and closes <= opens:
+            self.add_error(
+                "submission_closes_at", _("Submissions must close after they open.")
+            )
+        if closes and review and review < closes:
+            self.add_error(
+                "review_deadline", _("The review deadline cannot be before submissions close.")
+            )
+        return cleaned

@@ -1,0 +1,121 @@
+"""Demo data for `make run`: one open workshop, organisations, a user per role.
+
+Idempotent: running it again changes nothing and prints the same logins. There is no MFA
+bypass: the staff user gets a real TOTP authenticator whose secret is printed so a person
+can add it to an authenticator app.
+"""
+
+from datetime import datetime, time, timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import Membership, Organisation, User, Workshop
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+ORGANISATIONS = [
+    ("Nordic AI Safety Institute", Organisation.Type.PUBLIC_BODY, "DK", "https://example.org/nais"),
+    ("Centre for Frontier Model Evaluation", Organisation.Type.RESEARCH, "DE", ""),
+    ("Sentinel Evaluations BV", Organisation.Type.THIRD_PARTY, "NL", ""),
+    ("Aurora Models SAS", Organisation.Type.GPAI_PROVIDER, "FR", ""),
+    ("Digital Rights Watch", Organisation.Type.CIVIL_SOCIETY, "BE", ""),
+]
+
+USERS = [
+    # email, full name, role description, organisation index or None, membership role
+    ("staff@demo.example.eu", "Sofie Staff", "AI Office staff (TOTP required)", None, None),
+    ("orgadmin@demo.example.eu", "Anna Admin", "organisation admin", 1, Membership.Role.ADMIN),
+    ("evaluator@demo.example.eu", "Erik Evaluator", "evaluator", 1, Membership.Role.MEMBER),
+    ("evaluator2@demo.example.eu", "Eva Evaluator", "evaluator", 0, Membership.Role.ADMIN),
+    ("reviewer@demo.example.eu", "Rui Reviewer", "reviewer applicant", None, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations, users and an open workshop (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organisations = [self._organisation(*spec) for spec in ORGANISATIONS]
+        workshop = self._workshop()
+        staff_group = Group.objects.get(name=settings.STAFF_GROUP_NAME)
+        lines = []
+        for email, name, label, org_index, role in USERS:
+            user = self._user(email, name)
+            if org_index is not None:
+                Membership.objects.get_or_create(
+                    organisation=organisations[org_index], user=user, defaults={"role": role}
+                )
+            if email.startswith("staff@"):
+                user.groups.add(staff_group)
+                secret = self._totp(user)
+                label = f"{label}; TOTP secret {secret}"
+            lines.append(f"  {label:<40} {email} / {DEMO_PASSWORD}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Workshop: {workshop.title}\nDemo logins:")
+        )
+        self.stdout.write("\n".join(lines))
+        self.stdout.write(
+            "Add the staff TOTP secret to any authenticator app (RFC 6238) to log in as staff.\n"
+            "Emails (verification links, invitations) are printed by the Celery worker."
+        )
+
+    def _organisation(self, name, type_, country, website):
+        organisation, _ = Organisation.objects.get_or_create(
+            name=name, defaults={"type": type_, "country": country, "website": website}
+        )
+        return organisation
+
+    def _workshop(self) -> Workshop:
+        existing = Workshop.objects.filter(title__startswith="Systemic-risk evaluations").first()
+        if existing:
+            return existing
+        tz = timezone.get_default_timezone()
+        today = timezone.localdate()
+        workshop = Workshop(
+            title="Systemic-risk evaluations of GPAI models: Brussels workshop",
+            description=(
+                "Call for evaluations of general-purpose AI models bearing on the systemic "
+                "risks specified in the GPAI Code of Practice (CBRN, loss of control, cyber "
+                "offence, harmful manipulation). Selected submitters and reviewers are "
+                "invited to a one-day workshop in Brussels."
+            ),
+            venue="Brussels",
+            timezone=settings.TIME_ZONE,
+            event_date=today + timedelta(days=100),
+            submission_opens_at=datetime.combine(today - timedelta(days=7), time(9), tz),
+            submission_closes_at=datetime.combine(today + timedelta(days=30), time(23, 59), tz),
+            review_deadline=datetime.combine(today + timedelta(days=60), time(23, 59), tz),
+        )
+        workshop.full_clean()
+        workshop.save()
+        return workshop
+
+    def _user(self, email: str, name: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _totp(self, user: User) -> str:
+        authenticator = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).first()
+        if authenticator is None:
+            secret = generate_totp_secret()
+            TOTP.activate(user, secret)
+            RecoveryCodes.activate(user)
+            return secret
+        return get_mfa_adapter().decrypt(authenticator.data["secret"])

@@ -1,0 +1,61 @@
+import zoneinfo
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+# Pages a staff member without MFA may still open: what is needed to set MFA up, log out,
+# switch language, and read the legal pages.
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/", "/accessibility/")
+
+
+class UserPreferencesMiddleware:
+    """Activates the user's display time zone and preferred language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+            if user.preferred_language:
+                translation.activate(user.preferred_language)
+                request.LANGUAGE_CODE = translation.get_language()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class StaffMFARequiredMiddleware:
+    """AI Office staff cannot open any portal page until a second factor is active.
+
+    allauth has no "MFA required" switch. Enforcing it here, for every path rather than per
+    view, means a new staff page cannot forget it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and (user.is_ai_office_staff or user.is_staff)
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and not is_mfa_enabled(user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "AI Office staff must set up two-factor authentication before using "
+                    "the portal. Scan the code with an authenticator app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

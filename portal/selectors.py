@@ -1,0 +1,57 @@
+"""Reads and visibility for the core objects. Views, exports and tasks reuse these."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from portal.models import Invitation, Membership, Organisation, User, Workshop
+
+
+def organisations_visible_to(*, user: User) -> QuerySet[Organisation]:
+    qs = Organisation.objects.annotate(member_count=Count("memberships", distinct=True))
+    if user.is_ai_office_staff:
+        return qs
+    return qs.filter(Exists(Membership.objects.filter(organisation=OuterRef("pk"), user=user)))
+
+
+def organisations_of_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations a person belongs to, with their own role annotated."""
+    return Organisation.objects.filter(memberships__user=user).annotate(
+        my_role=F("memberships__role")
+    )
+
+
+def organisation_get_for_user(*, code: str, user: User) -> Organisation:
+    """The organisation, or 404 for anyone who may not see it (never 403 with a hint)."""
+    try:
+        return organisations_visible_to(user=user).get(code=code)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("user__email")
+
+
+def organisation_open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+
+
+def workshops_visible_to(*, user: User) -> QuerySet[Workshop]:
+    if user.is_authenticated and user.is_ai_office_staff:
+        return Workshop.objects.all()
+    # Everyone else sees a workshop once it has opened, unless staff hold it back as draft.
+    now = timezone.now()
+    return Workshop.objects.filter(
+        (Q(phase_override="") & Q(submission_opens_at__lte=now))
+        | (~Q(phase_override="") & ~Q(phase_override=Workshop.Phase.DRAFT))
+    )
+
+
+def workshop_get_for_user(*, code: str, user: User) -> Workshop:
+    try:
+        return workshops_visible_to(user=user).get(code=code)
+    except Workshop.DoesNotExist:
+        raise Http404 from None

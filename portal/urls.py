@@ -1,0 +1,56 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.views import organisations, pages, staff
+
+# The admin logs in through allauth, so it gets the same rate limits and MFA.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+
+portal_patterns = [
+    path("", pages.home, name="home"),
+    path("dashboard/", pages.dashboard, name="dashboard"),
+    path("profile/", pages.profile, name="profile"),
+    path("i18n/setlang/", pages.set_language, name="set_language"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("workshops/<str:code>/", pages.workshop_detail, name="workshop_detail"),
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path(
+        "organisations/<str:code>/",
+        organisations.organisation_detail,
+        name="organisation_detail",
+    ),
+    path(
+        "organisations/<str:code>/edit/",
+        organisations.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
+        "organisations/<str:code>/invite/",
+        organisations.organisation_invite,
+        name="organisation_invite",
+    ),
+    path(
+        "organisations/<str:code>/invitations/<str:invitation_code>/revoke/",
+        organisations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "organisations/<str:code>/members/<str:membership_code>/remove/",
+        organisations.membership_remove,
+        name="membership_remove",
+    ),
+    path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
+    path("staff/workshops/", staff.workshop_list, name="staff_workshop_list"),
+    path("staff/workshops/new/", staff.workshop_edit, name="staff_workshop_create"),
+    path("staff/workshops/<str:code>/edit/", staff.workshop_edit, name="staff_workshop_edit"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import check_for_language, gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from portal import selectors
+from portal.forms import ProfileForm
+from portal.models import Organisation, User
+from portal.services.accounts import user_set_language, user_update_profile
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("portal:dashboard")
+    open_workshops = [
+        w for w in selectors.workshops_visible_to(user=request.user)[:20]
+        if w.is_open_for_submissions()
+    ]
+    return render(request, "portal/home.html", {"open_workshops": open_workshops})
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    workshops = list(selectors.workshops_visible_to(user=user)[:50])
+    context = {
+        "organisations": list(selectors.organisations_of_user(user=user)),
+        "open_workshops": [w for w in workshops if w.is_open_for_submissions()],
+        "now": timezone.now(),
+    }
+    if user.is_ai_office_staff:
+        context.update(
+            staff_workshops=workshops,
+            organisation_count=Organisation.objects.count(),
+            user_count=User.objects.filter(is_active=True).count(),
+        )
+    return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user_update_profile(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            preferred_language=form.cleaned_data["preferred_language"],
+            timezone=form.cleaned_data["timezone"],
+        )
+        messages.success(request, _("Your profile was saved."))
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, also remembered on the profile of a logged-in user."""
+    # Django's view checks `next` against open redirects and sets the language cookie.
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language):
+        user_set_language(user=request.user, language=language)
+    return django_set_language(request)
+
+
+def privacy(request):
+    return render(request, "portal/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+def workshop_detail(request, code: str):
+    workshop = selectors.workshop_get_for_user(code=code, user=request.user)
+    return render(request, "portal/workshop_detail.html", {"workshop": workshop})
+
