@@ -151,9 +151,7 @@ class WorkshopForm(forms.ModelForm):
         closes = cleaned.get("submission_closes_at")
         review = cleaned.get("review_deadline")
         if opens and closes and closes <= opens:
-            self.add_error(
-                "submission_closes_at", _("Submissions must close after they open.")
-            )
+            self.add_error("submission_closes_at", _("Submissions must close after they open."))
         if closes and review and review < closes:
             self.add_error(
                 "review_deadline", _("The review deadline cannot be before submissions close.")

@@ -82,8 +82,7 @@ class User(AbstractUser):
         cached = self.__dict__.get("_is_ai_office_staff")
         if cached is None:
             cached = self.is_active and (
-                self.is_superuser
-                or self.groups.filter(name=settings.STAFF_GROUP_NAME).exists()
+                self.is_superuser or self.groups.filter(name=settings.STAFF_GROUP_NAME).exists()
             )
             self.__dict__["_is_ai_office_staff"] = cached
         return cached

@@ -59,9 +59,7 @@ def email_send(*, email_id: int) -> None:
         email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.sent_at is not None:
             return
-        message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body, to=email.to
-        )
+        message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=email.to)
         if email.html:
             message.attach_alternative(email.html, "text/html")
         email.attempts += 1

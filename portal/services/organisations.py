@@ -60,14 +60,18 @@ def invitation_create(
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("%(email)s is already a member of %(org)s.")
-             % {"email": email, "org": organisation.name}}
+            {
+                "email": _("%(email)s is already a member of %(org)s.")
+                % {"email": email, "org": organisation.name}
+            }
         )
     now = timezone.now()
     # Inviting the same address again replaces the open invitation (a fresh link, a new
     # expiry), so the old link stops working.
     Invitation.objects.filter(
-        organisation=organisation, email__iexact=email, accepted_at__isnull=True,
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).update(revoked_at=now)
     invitation = Invitation.objects.create(

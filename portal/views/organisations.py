@@ -27,9 +27,7 @@ def organisation_list(request):
     if query:
         organisations = organisations.filter(name__icontains=query)
     page = Paginator(organisations.order_by("name"), 50).get_page(request.GET.get("page"))
-    return render(
-        request, "portal/organisation_list.html", {"page": page, "query": query}
-    )
+    return render(request, "portal/organisation_list.html", {"page": page, "query": query})
 
 
 @login_required

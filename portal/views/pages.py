@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import check_for_language, gettext as _
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -16,7 +17,8 @@ def home(request):
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
     open_workshops = [
-        w for w in selectors.workshops_visible_to(user=request.user)[:20]
+        w
+        for w in selectors.workshops_visible_to(user=request.user)[:20]
         if w.is_open_for_submissions()
     ]
     return render(request, "portal/home.html", {"open_workshops": open_workshops})
@@ -76,4 +78,3 @@ def accessibility(request):
 def workshop_detail(request, code: str):
     workshop = selectors.workshop_get_for_user(code=code, user=request.user)
     return render(request, "portal/workshop_detail.html", {"workshop": workshop})
-

@@ -25,6 +25,4 @@ def workshop_edit(request, code: str | None = None):
         workshop = workshop_save(workshop=form.save(commit=False))
         messages.success(request, _("Workshop “%(title)s” saved.") % {"title": workshop.title})
         return redirect("portal:workshop_detail", code=workshop.code)
-    return render(
-        request, "portal/staff/workshop_form.html", {"form": form, "workshop": workshop}
-    )
+    return render(request, "portal/staff/workshop_form.html", {"form": form, "workshop": workshop})

@@ -1,0 +1,104 @@
+"""Personas and shared fixtures. Each permission test is one line per persona."""
+
+import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, Group
+
+from portal.celery import app as celery_app
+from portal.models import Membership
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process unless a test asks for the real worker (marker `worker`)."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Centre for Frontier Model Evaluation")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Other Evaluation Lab")
+
+
+@pytest.fixture
+def evaluator(organisation):
+    user = UserFactory(email="evaluator@example.org", full_name="Erik Evaluator")
+    MembershipFactory(organisation=organisation, user=user, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def org_admin(organisation):
+    user = UserFactory(email="orgadmin@example.org", full_name="Anna Admin")
+    MembershipFactory(organisation=organisation, user=user, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def other_evaluator(other_organisation):
+    user = UserFactory(email="other@example.org", full_name="Olga Other")
+    MembershipFactory(organisation=other_organisation, user=user, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.org", full_name="Otto Outsider")
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def staff_without_mfa(db):
+    user = UserFactory(email="staff-nomfa@example.org", full_name="Sam Staff")
+    user.groups.add(Group.objects.get(name=settings.STAFF_GROUP_NAME))
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    """AI Office staff with TOTP active. `staff.totp_secret` holds the secret."""
+    user = UserFactory(email="staff@example.org", full_name="Sofie Staff")
+    user.groups.add(Group.objects.get(name=settings.STAFF_GROUP_NAME))
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    user.totp_secret = secret
+    return user
+
+
+def totp_now(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
