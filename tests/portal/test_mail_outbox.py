@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _reset_connection_pools() -> None:
     # Celery caches broker connections built from the URL at first use; drop them so the
     # next publish connects to whatever broker_url says now.
-    celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
