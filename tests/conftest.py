@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from portal.celery import app as celery_app
 from portal.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.worker import celery_worker_process  # noqa: F401 - a fixture, used by name
 
 
 @pytest.fixture(autouse=True)

@@ -57,9 +57,14 @@ def commands_of(service: dict) -> list[list[str]]:
     return [argv]
 
 
+# Passed through from the test run; nothing else is: the developer's own settings, and
+# variables other tests set (DJANGO_ALLOW_ASYNC_UNSAFE, for one), stay out of production.
+_PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT")
+
+
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    """The environment of a production start-up, without the developer's own settings."""
-    env = {name: value for name, value in os.environ.items() if name not in settings_variables()}
+    """The environment of a production start-up, and nothing more."""
+    env = {name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         DJANGO_DEBUG="false",
@@ -71,7 +76,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         PORTAL_VAR_DIR=str(tmp_path),
     )
     env.update(overrides)
-    return {name: value for name, value in env.items() if value is not None}
+    return env
 
 
 def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

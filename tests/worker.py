@@ -13,6 +13,9 @@ The worker gets a result backend (Redis db 2 when the broker is Redis, otherwise
 under var/) so that a test can wait for a task's return value. The portal itself runs
 without one; a test reads results through :func:`result_backend` rather than through the
 app, which stays configured as in production.
+
+Do not run another worker on the same broker meanwhile (`make run` uses the same
+filesystem broker folders by default): it would take the tests' tasks.
 """
 
 from __future__ import annotations
@@ -159,6 +162,17 @@ def celery_worker_process(django_db_setup) -> Iterator[WorkerProcess]:
         PYTHONUNBUFFERED="1",
     )
     log_path = var_dir / "log" / "test-celery-worker.log"
+    # Tasks left in the broker by an earlier run (Redis keeps them between runs) would
+    # otherwise run against this run's test database.
+    subprocess.run(  # noqa: S603 - a fixed command line
+        [_celery_executable(), "-A", "portal", "purge", "-f"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     command = [
         _celery_executable(),
         "-A",
