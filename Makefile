@@ -27,14 +27,14 @@ migrate: $(STAMP) var
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo > var/demo-logins.txt && cat var/demo-logins.txt
 
 # The web server and a real Celery worker (and beat), stopped together with Ctrl-C.
 run: seed
-	$(BIN)/python manage.py compilemessages --ignore '.venv' -v 0 || true
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A portal worker --beat --loglevel INFO --concurrency 2 \
 		--schedule var/celerybeat-schedule & \
+	(sleep 8; printf '\n\nPortal: http://$(HOST):$(PORT)/\n'; cat var/demo-logins.txt) & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: $(STAMP) var
