@@ -120,6 +120,7 @@ class WorkshopForm(forms.ModelForm):
             "submission_opens_at",
             "submission_closes_at",
             "review_deadline",
+            "anonymous_review",
             "phase_override",
         ]
         widgets = {"event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -152,7 +152,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that a Celery worker process started by the tests sees
     # the same test database as the test process.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
+    # One file per test process, so that two test runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
@@ -281,6 +282,52 @@ STORAGES = {
         )
     },
 }
+# Uploaded files in an S3-compatible object store instead of MEDIA_ROOT when a bucket is
+# named. Objects are private; a URL to one is signed and expires (querystring_auth), and
+# is only ever handed out by a view that has checked permission. No overwrite: a name
+# clash gets a new name rather than replacing another submission's file.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+
+# --- uploads -------------------------------------------------------------------------------
+SUBMISSION_MAX_UPLOAD_MB = env_int("SUBMISSION_MAX_UPLOAD_MB", 50)
+if SUBMISSION_MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("SUBMISSION_MAX_UPLOAD_MB must be at least 1.")
+SUBMISSION_MAX_UPLOAD_BYTES = SUBMISSION_MAX_UPLOAD_MB * 1024 * 1024
+# The size limit first, while the body streams; then straight to disk in 64 KB chunks.
+# No MemoryFileUploadHandler: every file goes to disk, so a worker's memory stays flat
+# whatever is uploaded, and the file checks can hand the path to a child process.
+FILE_UPLOAD_HANDLERS = [
+    "submissions.uploads.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A folder of our own rather than /tmp, which is often a RAM-backed tmpfs (a 50 MB upload
+# there is 50 MB of memory) and is shared with everything else on the host. Files in it
+# live only for the length of a request; anything left after a crash is safe to delete.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# Uploaded evaluations are confidential: not readable by other users on the host.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Non-file form fields (kept in memory by Django): generous for long text fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Limits for the child process that opens uploaded PDFs and JSON (submissions.pdfcheck).
+PDF_CHECK_TIMEOUT_SECONDS = env_int("PDF_CHECK_TIMEOUT_SECONDS", 20)
+PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 1024)
 
 # --- email -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -51,6 +51,8 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    path("", include("submissions.urls")),
+    path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

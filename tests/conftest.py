@@ -25,7 +25,8 @@ def _eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Fast hashing: tests create hundreds of users; real hashers are tested by Django.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -93,6 +94,27 @@ def staff(db):
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
     user.totp_secret = secret
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    """An approved reviewer (for a workshop of their own; pass one in where it matters)."""
+    from tests.factories import ReviewerApplicationFactory
+
+    user = UserFactory(email="reviewer@example.org", full_name="Rui Reviewer")
+    ReviewerApplicationFactory(state="approved", user=user)
+    return user
+
+
+@pytest.fixture
+def conflicted_reviewer(organisation):
+    """An approved reviewer with a declared tie to `organisation`."""
+    from tests.factories import ReviewerApplicationFactory, ReviewerTieFactory
+
+    user = UserFactory(email="conflicted@example.org", full_name="Cora Conflicted")
+    ReviewerApplicationFactory(state="approved", user=user)
+    ReviewerTieFactory(user=user, organisation=organisation)
     return user
 
 

@@ -34,6 +34,13 @@ class Workshop(models.Model):
     submission_opens_at = models.DateTimeField(_("submissions open"))
     submission_closes_at = models.DateTimeField(_("submissions close"))
     review_deadline = models.DateTimeField(_("review deadline"))
+    anonymous_review = models.BooleanField(
+        _("anonymous review"),
+        default=True,
+        help_text=_(
+            "Reviewers do not see who submitted, and files reach them without PDF metadata."
+        ),
+    )
     summary_published_at = models.DateTimeField(_("summary published"), null=True, blank=True)
     phase_override = models.CharField(
         _("phase override"),

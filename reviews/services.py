@@ -1,0 +1,395 @@
+"""Writes for reviewer applications and ties. Views call these; nothing else saves them."""
+
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.languages import EU_LANGUAGES
+from portal.models import Organisation, User, Workshop
+from portal.services.mail import email_queue_from_templates
+from submissions.models import Method, Provider, RiskArea
+
+from .models import (
+    STATEMENT_MAX_LENGTH,
+    ReviewerApplication,
+    ReviewerExpertise,
+    ReviewerTie,
+)
+from .rules import workshop_accepts_applications
+
+State = ReviewerApplication.State
+
+CV_ALLOWED_KINDS = frozenset({"pdf"})
+
+
+def _clean_languages(languages: Iterable[str]) -> list[str]:
+    chosen = set(languages)
+    unknown = chosen - {code for code, _name in EU_LANGUAGES}
+    if unknown:
+        raise ValidationError(
+            {"languages": _("Choose languages from the list of EU official languages.")}
+        )
+    if not chosen:
+        raise ValidationError({"languages": _("Choose at least one language you can review in.")})
+    # Stored in the list's order, so two saves of the same choice compare equal.
+    return [code for code, _name in EU_LANGUAGES if code in chosen]
+
+
+def _clean_levels(
+    area_levels: Mapping[RiskArea, int], method_levels: Mapping[Method, int]
+) -> tuple[dict[RiskArea, int], dict[Method, int]]:
+    valid = set(ReviewerExpertise.Level.values)
+    areas = {area: level for area, level in area_levels.items() if level}
+    methods = {method: level for method, level in method_levels.items() if level}
+    if any(level not in valid for level in [*areas.values(), *methods.values()]):
+        raise ValidationError(_("Choose a level from the list for each area and method."))
+    if not areas and not methods:
+        raise ValidationError(
+            _("Tell us your level of expertise in at least one risk area or evaluation method.")
+        )
+    return areas, methods
+
+
+def _clean_statement(statement: str) -> str:
+    statement = statement.strip()
+    if not statement:
+        raise ValidationError({"statement": _("Describe your expertise.")})
+    if len(statement) > STATEMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "statement": _("Keep the statement to %(max)d characters or fewer.")
+                % {"max": STATEMENT_MAX_LENGTH}
+            }
+        )
+    return statement
+
+
+def _validate_cv(cv_upload: UploadedFile | None):
+    if cv_upload is None:
+        return None
+    # Imported here, not at the top, while submissions/files.py is being written in
+    # parallel: a missing module must not take the whole URL configuration down with it.
+    # Move it to the top once submissions.files has landed.
+    from submissions.files import file_validate
+
+    try:
+        return file_validate(upload=cv_upload, allowed=CV_ALLOWED_KINDS)
+    except ValidationError as error:
+        raise ValidationError({"cv_upload": error.messages}) from None
+
+
+def _delete_file_after_commit(name: str) -> None:
+    # Only once the row no longer points at it: a rollback must not lose the CV.
+    if name:
+        storage = ReviewerApplication._meta.get_field("cv_file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _write(
+    *,
+    application: ReviewerApplication,
+    statement: str,
+    affiliation: str,
+    cv_link: str,
+    cv_upload: UploadedFile | None,
+    remove_cv_file: bool,
+    languages: Iterable[str],
+    max_reviews: int,
+    area_levels: Mapping[RiskArea, int],
+    method_levels: Mapping[Method, int],
+) -> ReviewerApplication:
+    """Validate everything first, then save: a refused CV leaves no half-saved change."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+    for key, check in (
+        ("statement", lambda: _clean_statement(statement)),
+        ("languages", lambda: _clean_languages(languages)),
+        ("levels", lambda: _clean_levels(area_levels, method_levels)),
+        ("cv", lambda: _validate_cv(cv_upload)),
+    ):
+        try:
+            cleaned[key] = check()
+        except ValidationError as error:
+            for field, messages in error.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(messages)
+
+    old_file = application.cv_file.name if application.cv_file else ""
+    keeps_file = bool(old_file) and not remove_cv_file
+    if not cv_link and not keeps_file and cleaned.get("cv") is None and "cv_upload" not in errors:
+        errors.setdefault("cv_link", []).append(
+            _("Give a link to your CV, upload it as a PDF, or both.")
+        )
+
+    application.statement = cleaned.get("statement", statement)
+    application.affiliation = affiliation.strip()
+    application.cv_link = cv_link
+    application.languages = cleaned.get("languages", [])
+    application.max_reviews = max_reviews
+    try:
+        application.full_clean(exclude=["workshop", "user", "cv_file", "languages", "statement"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    validated = cleaned["cv"]
+    if validated is not None or remove_cv_file:
+        _delete_file_after_commit(old_file)
+        application.cv_file = None
+        application.cv_original_name = ""
+        application.cv_size = None
+        application.cv_sha256 = ""
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Two submits of the same form at once: the unique constraint let one through.
+        raise ValidationError(_("You have already applied for this call.")) from None
+
+    areas, methods = cleaned["levels"]
+    application.expertise.all().delete()
+    ReviewerExpertise.objects.bulk_create(
+        [
+            ReviewerExpertise(application=application, risk_area=area, level=level)
+            for area, level in areas.items()
+        ]
+        + [
+            ReviewerExpertise(application=application, method=method, level=level)
+            for method, level in methods.items()
+        ]
+    )
+
+    if validated is not None:
+        # The file goes to storage last, after every check and row write has succeeded.
+        application.cv_file.save("cv.pdf", cv_upload, save=False)
+        application.cv_original_name = validated.original_name[:255]
+        application.cv_size = validated.size
+        application.cv_sha256 = validated.sha256
+        application.save(
+            update_fields=["cv_file", "cv_original_name", "cv_size", "cv_sha256", "updated_at"]
+        )
+    return application
+
+
+@transaction.atomic
+def application_apply(
+    *,
+    workshop: Workshop,
+    user: User,
+    statement: str,
+    affiliation: str,
+    cv_link: str = "",
+    cv_upload: UploadedFile | None = None,
+    remove_cv_file: bool = False,
+    languages: Iterable[str],
+    max_reviews: int = 5,
+    area_levels: Mapping[RiskArea, int],
+    method_levels: Mapping[Method, int],
+) -> ReviewerApplication:
+    """Apply to review for a workshop. Applying again after withdrawing reopens the same row,
+    keeping its uploaded CV unless `remove_cv_file` or a new upload replaces it."""
+    if not workshop_accepts_applications(user, workshop):
+        raise ValidationError(_("This call does not accept reviewer applications at the moment."))
+    application = (
+        ReviewerApplication.objects.select_for_update().filter(workshop=workshop, user=user).first()
+    )
+    if application is not None and application.state != State.WITHDRAWN:
+        raise ValidationError(_("You have already applied for this call."))
+    if application is None:
+        application = ReviewerApplication(workshop=workshop, user=user)
+    application.state = State.PENDING
+    application.withdrawn_at = None
+    application.decided_by = None
+    application.decided_at = None
+    application.decision_reason = ""
+    return _write(
+        application=application,
+        statement=statement,
+        affiliation=affiliation,
+        cv_link=cv_link,
+        cv_upload=cv_upload,
+        remove_cv_file=remove_cv_file,
+        languages=languages,
+        max_reviews=max_reviews,
+        area_levels=area_levels,
+        method_levels=method_levels,
+    )
+
+
+def _lock(application: ReviewerApplication) -> ReviewerApplication:
+    """Re-read the row under a lock, so a decision and an edit cannot cross."""
+    locked = ReviewerApplication.objects.select_for_update().get(pk=application.pk)
+    application.state = locked.state
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: ReviewerApplication,
+    statement: str,
+    affiliation: str,
+    cv_link: str = "",
+    cv_upload: UploadedFile | None = None,
+    remove_cv_file: bool = False,
+    languages: Iterable[str],
+    max_reviews: int,
+    area_levels: Mapping[RiskArea, int],
+    method_levels: Mapping[Method, int],
+) -> ReviewerApplication:
+    _lock(application)
+    if application.state != State.PENDING:
+        raise ValidationError(_("The application was decided and can no longer be edited."))
+    return _write(
+        application=application,
+        statement=statement,
+        affiliation=affiliation,
+        cv_link=cv_link,
+        cv_upload=cv_upload,
+        remove_cv_file=remove_cv_file,
+        languages=languages,
+        max_reviews=max_reviews,
+        area_levels=area_levels,
+        method_levels=method_levels,
+    )
+
+
+@transaction.atomic
+def application_update_availability(
+    *, application: ReviewerApplication, max_reviews: int, languages: Iterable[str]
+) -> ReviewerApplication:
+    """What an approved reviewer may still change: how much they review, and in which languages."""
+    _lock(application)
+    if application.state not in (State.PENDING, State.APPROVED):
+        raise ValidationError(_("Only a pending or approved application can be changed."))
+    application.languages = _clean_languages(languages)
+    application.max_reviews = max_reviews
+    application.full_clean(exclude=["workshop", "user", "cv_file", "languages"])
+    application.save(update_fields=["languages", "max_reviews", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: ReviewerApplication) -> ReviewerApplication:
+    _lock(application)
+    if application.state not in (State.PENDING, State.APPROVED):
+        raise ValidationError(_("Only a pending or approved application can be withdrawn."))
+    application.state = State.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    return application
+
+
+def application_url(*, application: ReviewerApplication) -> str:
+    path = reverse("reviews:application_detail", args=[application.code])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _decide(
+    *, application: ReviewerApplication, decided_by: User, state: str, reason: str
+) -> ReviewerApplication:
+    _lock(application)
+    if application.state == State.WITHDRAWN:
+        raise ValidationError(_("The applicant withdrew this application."))
+    if application.state == state:
+        raise ValidationError(_("The application already has this decision."))
+    application.state = state
+    application.decided_by = decided_by
+    application.decided_at = timezone.now()
+    application.decision_reason = reason.strip()
+    application.save(
+        update_fields=["state", "decided_by", "decided_at", "decision_reason", "updated_at"]
+    )
+    applicant = application.user
+    # Queued in the same transaction and sent after commit: a rolled-back decision sends
+    # nothing, and a broker outage delays the email without losing it.
+    email_queue_from_templates(
+        to=[applicant.email],
+        template_prefix="reviews/email/decision",
+        context={
+            "application": application,
+            "workshop": application.workshop,
+            "applicant": applicant,
+            "approved": state == State.APPROVED,
+            "reason": application.decision_reason,
+            "url": application_url(application=application),
+        },
+        language=applicant.preferred_language,
+    )
+    return application
+
+
+@transaction.atomic
+def application_approve(
+    *, application: ReviewerApplication, decided_by: User, reason: str = ""
+) -> ReviewerApplication:
+    return _decide(
+        application=application, decided_by=decided_by, state=State.APPROVED, reason=reason
+    )
+
+
+@transaction.atomic
+def application_decline(
+    *, application: ReviewerApplication, decided_by: User, reason: str
+) -> ReviewerApplication:
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give the reason for declining; the applicant will read it.")}
+        )
+    return _decide(
+        application=application, decided_by=decided_by, state=State.DECLINED, reason=reason
+    )
+
+
+@transaction.atomic
+def tie_add(
+    *,
+    user: User,
+    tie_type: str,
+    organisation: Organisation | None = None,
+    provider: Provider | None = None,
+    note: str = "",
+) -> ReviewerTie:
+    if (organisation is None) == (provider is None):
+        raise ValidationError(_("Choose either an organisation or a model provider, not both."))
+    tie = ReviewerTie(
+        user=user,
+        organisation=organisation,
+        provider=provider,
+        tie_type=tie_type,
+        note=note.strip(),
+    )
+    tie.full_clean(exclude=["user"], validate_constraints=False)
+    duplicate = ReviewerTie.objects.filter(
+        user=user,
+        organisation=organisation,
+        provider=provider,
+        tie_type=tie_type,
+        ended_at__isnull=True,
+    ).exists()
+    if duplicate:
+        raise ValidationError(_("You have already declared this tie."))
+    try:
+        with transaction.atomic():
+            tie.save()
+    except IntegrityError:
+        raise ValidationError(_("You have already declared this tie.")) from None
+    return tie
+
+
+@transaction.atomic
+def tie_end(*, tie: ReviewerTie) -> ReviewerTie:
+    """Mark a tie as ended. The row stays: past conflict decisions may depend on it."""
+    locked = ReviewerTie.objects.select_for_update().get(pk=tie.pk)
+    if locked.ended_at is not None:
+        raise ValidationError(_("This tie has already ended."))
+    tie.ended_at = timezone.now()
+    tie.save(update_fields=["ended_at"])
+    return tie

@@ -1,0 +1,34 @@
+"""Reviewer-application pieces for pages owned by lower layers (dashboard, workshop page).
+
+portal must not import reviews (imports point downwards only); its templates load these
+tags instead, so the dependency stays in the template layer.
+"""
+
+import rules
+from django import template
+
+from reviews import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/_dashboard_section.html", takes_context=True)
+def reviewer_dashboard(context):
+    user = context["user"]
+    applications = list(selectors.applications_of_user(user=user)) if user.is_authenticated else []
+    return {"applications": applications}
+
+
+@register.inclusion_tag("reviews/_workshop_box.html", takes_context=True)
+def reviewer_application_box(context, workshop):
+    user = context["user"]
+    application = None
+    if user.is_authenticated:
+        application = selectors.application_of_user_for_workshop(user=user, workshop=workshop)
+    return {
+        "workshop": workshop,
+        "application": application,
+        "can_apply": rules.has_perm("reviews.apply", user, workshop),
+        "is_staff": rules.has_perm("reviews.list_applications", user),
+        "user": user,
+    }

@@ -1,0 +1,318 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.selectors import workshop_get_for_user
+from portal.views.decorators import staff_required
+
+from . import selectors, services
+from .forms import ApplicationForm, AvailabilityForm, DecisionForm, StaffFilterForm, TieForm
+from .models import ReviewerApplication
+
+State = ReviewerApplication.State
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _can(user, perm: str, obj=None) -> bool:
+    # rules' own check, not user.has_perm(): Django's ModelBackend grants a superuser every
+    # permission, and nobody may edit an application or a tie in another person's name.
+    return rules.has_perm(perm, user, obj)
+
+
+def _get_application_for_user(request, code: str, *, perm: str | None = None):
+    """The application or 404; with `perm`, 403 for someone who may see it but not do that."""
+    application = selectors.application_get_for_user(code=code, user=request.user)
+    if perm and not _can(request.user, perm, application):
+        raise PermissionDenied
+    return application
+
+
+def _application_form(request, *, application: ReviewerApplication | None) -> ApplicationForm:
+    return ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        risk_areas=list(selectors.risk_areas()),
+        methods=list(selectors.methods()),
+        application=application,
+    )
+
+
+def _render_application_form(request, form, *, workshop, application=None):
+    # A browser never sends a file twice: if the page comes back with errors, say so.
+    reselect_cv = bool(
+        form.is_bound and form.errors and request.FILES.get("cv_upload")
+    ) and not form.has_error("cv_upload")
+    return render(
+        request,
+        "reviews/application_form.html",
+        {
+            "form": form,
+            "workshop": workshop,
+            "application": application,
+            "reselect_cv": reselect_cv,
+        },
+    )
+
+
+@login_required
+def application_apply(request, code: str):
+    workshop = workshop_get_for_user(code=code, user=request.user)
+    existing = selectors.application_of_user_for_workshop(user=request.user, workshop=workshop)
+    if existing is not None and existing.state != State.WITHDRAWN:
+        return redirect("reviews:application_detail", code=existing.code)
+    if not _can(request.user, "reviews.apply", workshop):
+        raise PermissionDenied
+    form = _application_form(request, application=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_apply(
+                workshop=workshop,
+                user=request.user,
+                remove_cv_file=form.cleaned_data.get("remove_cv_file", False),
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your application to review for %(title)s was received.")
+                % {"title": workshop.title},
+            )
+            return redirect("reviews:application_detail", code=application.code)
+    return _render_application_form(request, form, workshop=workshop, application=existing)
+
+
+def _detail_context(request, application, *, decision_form=None) -> dict:
+    user = request.user
+    can_decide = _can(user, "reviews.decide_application", application)
+    return {
+        "application": application,
+        "workshop": application.workshop,
+        "is_own": application.user_id == user.pk,
+        "can_edit": _can(user, "reviews.edit_application", application),
+        "can_update_availability": _can(user, "reviews.update_availability", application),
+        "can_withdraw": _can(user, "reviews.withdraw_application", application),
+        "can_decide": can_decide,
+        "can_apply_again": (
+            application.user_id == user.pk
+            and application.state == State.WITHDRAWN
+            and _can(user, "reviews.apply", application.workshop)
+        ),
+        "decision_form": (decision_form or DecisionForm()) if can_decide else None,
+        "ties": list(selectors.ties_of_user(user=application.user, active_only=False)),
+    }
+
+
+@login_required
+def application_detail(request, code: str):
+    application = _get_application_for_user(request, code)
+    return render(request, "reviews/application_detail.html", _detail_context(request, application))
+
+
+@login_required
+def application_edit(request, code: str):
+    application = _get_application_for_user(request, code, perm="reviews.edit_application")
+    form = _application_form(request, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                application=application,
+                remove_cv_file=form.cleaned_data.get("remove_cv_file", False),
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your application was saved."))
+            return redirect("reviews:application_detail", code=application.code)
+    return _render_application_form(
+        request, form, workshop=application.workshop, application=application
+    )
+
+
+@login_required
+def application_availability(request, code: str):
+    application = _get_application_for_user(request, code, perm="reviews.update_availability")
+    form = AvailabilityForm(
+        request.POST or None,
+        initial={"languages": application.languages, "max_reviews": application.max_reviews},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update_availability(
+                application=application,
+                max_reviews=form.cleaned_data["max_reviews"],
+                languages=form.cleaned_data["languages"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your availability was saved."))
+            return redirect("reviews:application_detail", code=application.code)
+    return render(
+        request,
+        "reviews/availability_form.html",
+        {"form": form, "application": application, "workshop": application.workshop},
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, code: str):
+    application = _get_application_for_user(request, code, perm="reviews.withdraw_application")
+    try:
+        services.application_withdraw(application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect("reviews:application_detail", code=application.code)
+
+
+@login_required
+def application_cv(request, code: str):
+    """The uploaded CV, to its applicant and to staff only; everyone else gets 404."""
+    application = selectors.application_get_for_user(code=code, user=request.user)
+    if not application.cv_file or not _can(request.user, "reviews.download_cv", application):
+        raise Http404
+    try:
+        handle = application.cv_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # Always a download, never rendered in the portal's origin, whatever the bytes are.
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=application.cv_original_name or "cv.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def staff_application_list(request, code: str):
+    workshop = workshop_get_for_user(code=code, user=request.user)
+    risk_areas = list(selectors.risk_areas())
+    form = StaffFilterForm(request.GET or None, risk_areas=risk_areas)
+    filters = form.filters() if form.is_bound else {}
+    applications = selectors.applications_for_staff_list(workshop=workshop, **filters)
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    counts = selectors.application_state_counts(workshop=workshop)
+    return render(
+        request,
+        "reviews/staff_application_list.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "page": page,
+            "state_counts": [(state, label, counts[state]) for state, label in State.choices],
+            "total": sum(counts.values()),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def staff_application_decide(request, code: str):
+    application = _get_application_for_user(request, code, perm="reviews.decide_application")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        decide = (
+            services.application_approve
+            if form.cleaned_data["decision"] == "approve"
+            else services.application_decline
+        )
+        try:
+            decide(
+                application=application,
+                decided_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(user)s: %(state)s. The applicant was informed by email.")
+                % {"user": application.user, "state": application.get_state_display()},
+            )
+            return redirect("reviews:staff_application_list", code=application.workshop.code)
+    return render(
+        request,
+        "reviews/application_detail.html",
+        _detail_context(request, application, decision_form=form),
+        status=400,
+    )
+
+
+def _tie_form(request) -> TieForm:
+    return TieForm(
+        request.POST if request.method == "POST" else None,
+        organisations=selectors.tie_organisation_choices(),
+        providers=selectors.tie_provider_choices(),
+    )
+
+
+@login_required
+def tie_list(request):
+    form = _tie_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tie_add(
+                user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                provider=form.cleaned_data["provider"],
+                tie_type=form.cleaned_data["tie_type"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Tie declared."))
+            return redirect("reviews:tie_list")
+    ties = list(selectors.ties_of_user(user=request.user, active_only=False))
+    return render(
+        request,
+        "reviews/tie_list.html",
+        {
+            "form": form,
+            "current_ties": [tie for tie in ties if tie.is_current],
+            "ended_ties": [tie for tie in ties if not tie.is_current],
+        },
+    )
+
+
+@login_required
+@require_POST
+def tie_end(request, code: str):
+    tie = selectors.tie_get_for_user(code=code, user=request.user)
+    if not _can(request.user, "reviews.end_tie", tie):
+        raise PermissionDenied
+    try:
+        services.tie_end(tie=tie)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The tie with %(name)s is marked as ended.") % {"name": tie.counterpart}
+        )
+    return redirect("reviews:tie_list")

@@ -1,0 +1,104 @@
+"""Reads and visibility for submissions: the one place that decides who sees what.
+
+Views, downloads, exports and tasks all go through these functions.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from portal.models import Membership, User, Workshop
+
+from .models import Author, Submission, SubmissionFile, SubmissionVersion
+
+
+def submissions_visible_to(*, user: User, workshop: Workshop | None = None) -> QuerySet:
+    qs = Submission.objects.select_related("workshop", "organisation", "provider", "contact")
+    if workshop is not None:
+        qs = qs.filter(workshop=workshop)
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_ai_office_staff:
+        return qs
+    # Members of the submitting organisation. Reviewers are added with the review issue.
+    return qs.filter(
+        Exists(Membership.objects.filter(organisation=OuterRef("organisation"), user=user))
+    )
+
+
+def submission_get_for_user(*, code: str, user: User) -> Submission:
+    """The submission, or 404 for anyone who may not see it (also for guessed codes)."""
+    try:
+        return (
+            submissions_visible_to(user=user)
+            .prefetch_related(
+                "risk_areas",
+                "methods",
+                Prefetch("authors", queryset=Author.objects.select_related("user")),
+            )
+            .get(code=code)
+        )
+    except Submission.DoesNotExist:
+        raise Http404 from None
+
+
+def submission_current_files(*, submission: Submission) -> QuerySet:
+    return submission.files.filter(detached_at__isnull=True).select_related("uploaded_by")
+
+
+def submission_versions(*, submission: Submission) -> QuerySet:
+    return submission.versions.select_related("created_by").prefetch_related("files")
+
+
+def submission_file_get_for_user(
+    *, submission_code: str, file_code: str, user: User
+) -> tuple[Submission, SubmissionFile]:
+    """A file of a submission the user may see; a file code from elsewhere answers 404."""
+    submission = submission_get_for_user(code=submission_code, user=user)
+    file = SubmissionFile.objects.filter(submission=submission, code=file_code).first()
+    if file is None:
+        raise Http404
+    return submission, file
+
+
+def submission_version_get_for_user(
+    *, submission_code: str, number: int, user: User
+) -> tuple[Submission, SubmissionVersion]:
+    submission = submission_get_for_user(code=submission_code, user=user)
+    version = submission.versions.filter(number=number).prefetch_related("files").first()
+    if version is None:
+        raise Http404
+    return submission, version
+
+
+def submissions_for_staff_list(
+    *,
+    workshop: Workshop,
+    query: str = "",
+    states: list[str] | None = None,
+    risk_area: str = "",
+    method: str = "",
+    organisation_type: str = "",
+    confidentiality: str = "",
+    ordering: str = "-updated_at",
+) -> QuerySet:
+    qs = Submission.objects.filter(workshop=workshop).select_related(
+        "organisation", "provider", "contact"
+    )
+    if query:
+        qs = qs.filter(
+            Q(title__icontains=query)
+            | Q(organisation__name__icontains=query)
+            | Q(model_name__icontains=query)
+            | Q(provider__name__icontains=query)
+        )
+    if states:
+        qs = qs.filter(state__in=states)
+    if risk_area:
+        qs = qs.filter(risk_areas__code=risk_area)
+    if method:
+        qs = qs.filter(methods__code=method)
+    if organisation_type:
+        qs = qs.filter(organisation__type=organisation_type)
+    if confidentiality:
+        qs = qs.filter(confidentiality=confidentiality)
+    return qs.prefetch_related("risk_areas", "methods").order_by(ordering, "pk")

@@ -1,0 +1,382 @@
+"""Writes for submissions: drafts, files, submit, withdraw, screening, extensions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Membership, Organisation, User, Workshop
+from portal.services.mail import email_queue_from_templates
+
+from .files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS, file_validate
+from .models import (
+    Author,
+    Method,
+    Provider,
+    RiskArea,
+    Submission,
+    SubmissionFile,
+    SubmissionVersion,
+)
+
+# Fields copied into every version's metadata, in form order.
+SNAPSHOT_FIELDS = [
+    "title",
+    "abstract",
+    "keywords",
+    "language",
+    "model_name",
+    "model_version",
+    "model_version_date",
+    "version_type",
+    "release_channel",
+    "access_level",
+    "access_logits",
+    "access_chain_of_thought",
+    "access_fine_tuning",
+    "access_activations",
+    "threat_scenario",
+    "methods_other",
+    "elicitation",
+    "evaluation_start",
+    "evaluation_end",
+    "stage",
+    "results_summary",
+    "artefacts",
+    "confidentiality",
+    "info_hazard",
+    "summary_consent",
+    "relevance_statement",
+    "provider_ties",
+    "conflict_statement",
+]
+
+REQUIRED_TO_SUBMIT = [
+    "title",
+    "abstract",
+    "model_name",
+    "model_version",
+    "version_type",
+    "release_channel",
+    "access_level",
+    "threat_scenario",
+    "elicitation",
+    "stage",
+    "results_summary",
+    "artefacts",
+    "confidentiality",
+    "summary_consent",
+    "relevance_statement",
+    "provider_ties",
+]
+
+
+def provider_get_or_create(*, name: str) -> Provider:
+    name = " ".join(name.split())
+    existing = Provider.objects.filter(name__iexact=name).first()
+    return existing or Provider.objects.create(name=name)
+
+
+class StaleEditError(Exception):
+    """Someone saved the submission after this copy was loaded."""
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: object
+    new: object
+
+
+def _deadline_message(submission: Submission) -> str:
+    deadline = timezone.localtime(submission.deadline, submission.workshop.tzinfo)
+    return _(
+        "The deadline for this call passed on %(deadline)s (%(zone)s). Contact the AI Office "
+        "if you need an extension."
+    ) % {
+        "deadline": formats.date_format(deadline, "j F Y, H:i T"),
+        "zone": submission.workshop.timezone,
+    }
+
+
+def _before_deadline(submission: Submission, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) <= submission.deadline
+
+
+@transaction.atomic
+def submission_create(
+    *, workshop: Workshop, organisation: Organisation, user: User, title: str
+) -> Submission:
+    if not Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise PermissionDenied
+    if not workshop.is_open_for_submissions():
+        raise ValidationError(_("This call is not open for submissions."))
+    submission = Submission(
+        workshop=workshop, organisation=organisation, contact=user, title=title.strip()
+    )
+    submission.full_clean()
+    submission.save()
+    Author.objects.create(
+        submission=submission,
+        user=user,
+        name=user.full_name or user.email,
+        affiliation=organisation.name,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_update(
+    *,
+    submission: Submission,
+    user: User,
+    revision: int,
+    fields: dict,
+    risk_areas: list[RiskArea] | None = None,
+    methods: list[Method] | None = None,
+    authors: list[dict] | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Save the working copy; refuse if someone else saved since `revision` was loaded."""
+    locked = Submission.objects.select_for_update().select_related("workshop").get(pk=submission.pk)
+    if not locked.is_editable_state:
+        raise ValidationError(_("This submission can no longer be edited."))
+    if locked.state == Submission.State.SUBMITTED and not _before_deadline(locked, now):
+        raise ValidationError(_deadline_message(locked))
+    if locked.revision != revision:
+        raise StaleEditError
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.revision += 1
+    locked.full_clean(exclude=["contact", "workshop", "organisation"])
+    locked.save()
+    if risk_areas is not None:
+        locked.risk_areas.set(risk_areas)
+    if methods is not None:
+        locked.methods.set(methods)
+    if authors is not None:
+        locked.authors.all().delete()
+        Author.objects.bulk_create(
+            Author(
+                submission=locked,
+                name=a["name"],
+                affiliation=a.get("affiliation", ""),
+                user=a.get("user"),
+                position=i,
+            )
+            for i, a in enumerate(authors)
+        )
+    return locked
+
+
+@transaction.atomic
+def submission_file_attach(
+    *, submission: Submission, user: User, upload, kind: str
+) -> SubmissionFile:
+    if not submission.is_editable_state:
+        raise ValidationError(_("This submission can no longer be edited."))
+    allowed = MAIN_DOCUMENT_KINDS if kind == SubmissionFile.Kind.MAIN else SUPPLEMENTARY_KINDS
+    validated = file_validate(upload=upload, allowed=allowed)
+    now = timezone.now()
+    if kind == SubmissionFile.Kind.MAIN:
+        # One main document in the working copy; the replaced one stays in old versions.
+        submission.files.filter(kind=kind, detached_at__isnull=True).update(detached_at=now)
+    file = SubmissionFile(
+        submission=submission,
+        kind=kind,
+        original_name=validated.original_name,
+        content_type=validated.content_type,
+        size=validated.size,
+        sha256=validated.sha256,
+        uploaded_by=user,
+        uploaded_at=now,
+    )
+    upload.seek(0)
+    file.file.save(validated.original_name, upload, save=False)
+    file.save()
+    Submission.objects.filter(pk=submission.pk).update(updated_at=now)
+    return file
+
+
+@transaction.atomic
+def submission_file_detach(*, submission: Submission, file: SubmissionFile) -> None:
+    if not submission.is_editable_state:
+        raise ValidationError(_("This submission can no longer be edited."))
+    if file.detached_at is None:
+        file.detached_at = timezone.now()
+        file.save(update_fields=["detached_at"])
+
+
+def submission_missing(*, submission: Submission) -> list[str]:
+    """What still blocks submitting, as messages a person can act on."""
+    missing = []
+    for name in REQUIRED_TO_SUBMIT:
+        if getattr(submission, name) in ("", None, []):
+            label = Submission._meta.get_field(name).verbose_name
+            missing.append(_("%(field)s is required.") % {"field": str(label).capitalize()})
+    if submission.provider_id is None:
+        missing.append(_("Model provider is required."))
+    if not submission.risk_areas.exists():
+        missing.append(_("Choose at least one risk area."))
+    if not submission.methods.exists():
+        missing.append(_("Choose at least one method."))
+    if not submission.authors.exists():
+        missing.append(_("Name at least one author."))
+    has_main = submission.files.filter(
+        kind=SubmissionFile.Kind.MAIN, detached_at__isnull=True
+    ).exists()
+    if not has_main:
+        missing.append(_("Upload the main document (PDF)."))
+    return missing
+
+
+def submission_snapshot(*, submission: Submission) -> dict:
+    data = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(submission, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    data["provider"] = submission.provider.name if submission.provider_id else ""
+    data["risk_areas"] = sorted(submission.risk_areas.values_list("code", flat=True))
+    data["methods"] = sorted(submission.methods.values_list("code", flat=True))
+    data["authors"] = [
+        {"name": a.name, "affiliation": a.affiliation} for a in submission.authors.all()
+    ]
+    return data
+
+
+def _notify_members(*, submission: Submission, template: str, extra: dict | None = None) -> None:
+    recipients = (
+        Membership.objects.filter(organisation_id=submission.organisation_id)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    for membership in recipients:
+        email_queue_from_templates(
+            to=[membership.user.email],
+            template_prefix=f"submissions/email/{template}",
+            context={"submission": submission, "recipient": membership.user, **(extra or {})},
+            language=membership.user.preferred_language,
+        )
+
+
+@transaction.atomic
+def submission_submit(
+    *, submission: Submission, user: User, now: datetime | None = None
+) -> SubmissionVersion:
+    locked = (
+        Submission.objects.select_for_update()
+        .select_related("workshop", "provider")
+        .get(pk=submission.pk)
+    )
+    if not locked.is_editable_state:
+        raise ValidationError(_("This submission can no longer be submitted."))
+    if not _before_deadline(locked, now):
+        raise ValidationError(_deadline_message(locked))
+    missing = submission_missing(submission=locked)
+    if missing:
+        raise ValidationError(missing)
+    number = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = SubmissionVersion.objects.create(
+        submission=locked,
+        number=number + 1,
+        created_by=user,
+        metadata=submission_snapshot(submission=locked),
+    )
+    version.files.set(locked.files.filter(detached_at__isnull=True))
+    locked.state = Submission.State.SUBMITTED
+    locked.submitted_at = now or timezone.now()
+    locked.save(update_fields=["state", "submitted_at", "updated_at"])
+    _notify_members(submission=locked, template="receipt", extra={"version": version})
+    return version
+
+
+@transaction.atomic
+def submission_withdraw(*, submission: Submission, user: User) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not locked.is_editable_state:
+        raise ValidationError(_("Only drafts and submitted evaluations can be withdrawn."))
+    locked.state = Submission.State.WITHDRAWN
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    _notify_members(submission=locked, template="withdrawn", extra={"actor": user})
+    return locked
+
+
+@transaction.atomic
+def submission_restore(*, submission: Submission, user: User) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.state != Submission.State.WITHDRAWN:
+        raise ValidationError(_("Only withdrawn submissions can be restored."))
+    has_version = locked.versions.exists()
+    locked.state = Submission.State.SUBMITTED if has_version else Submission.State.DRAFT
+    locked.withdrawn_at = None
+    locked.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def submission_screen(
+    *, submission: Submission, user: User, eligible: bool, reason: str = "", note: str = ""
+) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    screenable = (
+        Submission.State.SUBMITTED,
+        Submission.State.ELIGIBLE,
+        Submission.State.NOT_ELIGIBLE,
+    )
+    if locked.state not in screenable:
+        raise ValidationError(_("Only submitted evaluations can be screened."))
+    if not eligible and not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    if not eligible and reason == Submission.IneligibleReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Explain the reason.")})
+    locked.state = Submission.State.ELIGIBLE if eligible else Submission.State.NOT_ELIGIBLE
+    locked.ineligible_reason = "" if eligible else reason
+    locked.screening_note = note.strip()
+    locked.screened_at = timezone.now()
+    locked.screened_by = user
+    locked.save()
+    _notify_members(submission=locked, template="screened")
+    return locked
+
+
+@transaction.atomic
+def submission_extend_deadline(
+    *, submission: Submission, user: User, deadline: datetime, reason: str
+) -> Submission:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the extension.")})
+    if deadline <= submission.workshop.submission_closes_at:
+        raise ValidationError(
+            {"deadline": _("An extension must end after the call's own deadline.")}
+        )
+    submission.extended_deadline = deadline
+    submission.extension_reason = reason.strip()
+    submission.save(update_fields=["extended_deadline", "extension_reason", "updated_at"])
+    return submission
+
+
+def version_diff(*, old: SubmissionVersion | None, new: SubmissionVersion) -> dict:
+    """Fields and files that changed from `old` to `new`, for staff."""
+    before = old.metadata if old else {}
+    changes = []
+    for name, value in new.metadata.items():
+        if before.get(name) != value:
+            try:
+                label = str(Submission._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name.replace("_", " ")
+            changes.append(Change(field=name, label=label, old=before.get(name), new=value))
+    old_files = {f.sha256: f for f in old.files.all()} if old else {}
+    new_files = {f.sha256: f for f in new.files.all()}
+    return {
+        "changes": changes,
+        "files_added": [f for sha, f in new_files.items() if sha not in old_files],
+        "files_removed": [f for sha, f in old_files.items() if sha not in new_files],
+    }

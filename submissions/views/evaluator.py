@@ -1,0 +1,249 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import selectors as portal_selectors
+from submissions import selectors, services
+from submissions.forms import (
+    AuthorFormSet,
+    FileUploadForm,
+    SubmissionCreateForm,
+    SubmissionForm,
+)
+from submissions.models import Submission
+
+
+def _get_submission_for_user(request, code: str, *, perm: str | None = None) -> Submission:
+    submission = selectors.submission_get_for_user(code=code, user=request.user)
+    if perm and not request.user.has_perm(perm, submission):
+        raise PermissionDenied
+    return submission
+
+
+@login_required
+def submission_list(request):
+    submissions = selectors.submissions_visible_to(user=request.user).order_by("-updated_at")
+    page = Paginator(submissions, 25).get_page(request.GET.get("page"))
+    return render(request, "submissions/submission_list.html", {"page": page})
+
+
+@login_required
+def submission_create(request, workshop_code: str):
+    workshop = portal_selectors.workshop_get_for_user(code=workshop_code, user=request.user)
+    organisations = portal_selectors.organisations_of_user(user=request.user)
+    if not organisations.exists():
+        messages.info(request, _("Create or join an organisation before submitting an evaluation."))
+        return redirect("portal:organisation_create")
+    form = SubmissionCreateForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submission_create(
+                workshop=workshop,
+                organisation=form.cleaned_data["organisation"],
+                user=request.user,
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft created. Fill in the sections and submit."))
+            return redirect("submissions:edit", code=submission.code)
+    return render(
+        request, "submissions/submission_create.html", {"form": form, "workshop": workshop}
+    )
+
+
+def _author_initial(submission):
+    return [{"name": a.name, "affiliation": a.affiliation} for a in submission.authors.all()]
+
+
+def _edit_context(submission, form, authors, upload_form=None, missing=None):
+    return {
+        "submission": submission,
+        "form": form,
+        "authors": authors,
+        "upload_form": upload_form or FileUploadForm(),
+        "files": selectors.submission_current_files(submission=submission),
+        "missing": missing,
+    }
+
+
+@login_required
+def submission_edit(request, code: str):
+    submission = _get_submission_for_user(request, code, perm="submissions.edit_submission")
+    if request.method != "POST":
+        form = SubmissionForm(instance=submission, initial={"revision": submission.revision})
+        authors = AuthorFormSet(initial=_author_initial(submission), prefix="authors")
+        return render(
+            request, "submissions/submission_edit.html", _edit_context(submission, form, authors)
+        )
+
+    form = SubmissionForm(request.POST, instance=submission)
+    authors = AuthorFormSet(request.POST, prefix="authors")
+    if not (form.is_valid() and authors.is_valid()):
+        messages.error(request, _("Some fields need attention. Nothing was saved yet."))
+        return render(
+            request,
+            "submissions/submission_edit.html",
+            _edit_context(submission, form, authors),
+            status=400,
+        )
+    data = form.cleaned_data
+    provider = data.get("provider")
+    if provider is not None and provider.pk is None:
+        provider = services.provider_get_or_create(name=provider.name)
+    fields = {
+        name: data[name]
+        for name in form.Meta.fields
+        if name not in ("risk_areas", "methods", "provider")
+    }
+    fields["provider"] = provider
+    author_rows = [
+        row for row in authors.cleaned_data if row and not row.get("DELETE") and row.get("name")
+    ]
+    try:
+        submission = services.submission_update(
+            submission=submission,
+            user=request.user,
+            revision=data["revision"],
+            fields=fields,
+            risk_areas=list(data["risk_areas"]),
+            methods=list(data["methods"]),
+            authors=author_rows,
+        )
+    except services.StaleEditError:
+        messages.error(
+            request,
+            _(
+                "Someone else saved this submission after you opened it, so your changes "
+                "were not saved. Your version is shown below: copy what you need, reload "
+                "the page to see the latest version, and apply your changes again."
+            ),
+        )
+        return render(
+            request,
+            "submissions/submission_edit.html",
+            {**_edit_context(submission, form, authors), "stale": True},
+            status=409,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return render(
+            request,
+            "submissions/submission_edit.html",
+            _edit_context(submission, form, authors),
+            status=400,
+        )
+    upload_form = _handle_files(request, submission)
+    if upload_form is not None:
+        # The metadata above is saved; only the file needs another try.
+        messages.error(request, _("Your other changes were saved, but the file was not."))
+        form = SubmissionForm(instance=submission, initial={"revision": submission.revision})
+        return render(
+            request,
+            "submissions/submission_edit.html",
+            _edit_context(submission, form, authors, upload_form=upload_form),
+            status=400,
+        )
+    if "submit" in request.POST:
+        return _submit(request, submission)
+    messages.success(request, _("Draft saved."))
+    return redirect("submissions:edit", code=submission.code)
+
+
+def _handle_files(request, submission) -> FileUploadForm | None:
+    """Attach an uploaded file or detach one; return the upload form if it failed.
+
+    The file inputs sit at the end of the one edit form, so a file that is refused (even
+    one stopped mid-stream for its size) never costs the person the fields above it.
+    """
+    remove = request.POST.get("remove_file")
+    if remove:
+        file = submission.files.filter(code=remove, detached_at__isnull=True).first()
+        if file is not None:
+            services.submission_file_detach(submission=submission, file=file)
+    too_large = getattr(request, "upload_too_large", None)
+    upload_form = FileUploadForm(request.POST, request.FILES)
+    if too_large:
+        upload_form.is_valid()
+        upload_form.errors.clear()
+        upload_form.add_error(
+            "upload",
+            _("“%(name)s” is larger than the %(limit)s MB limit.")
+            % {"name": too_large.get("name") or _("the file"), "limit": too_large.get("limit_mb")},
+        )
+        return upload_form
+    if "upload" not in request.FILES:
+        return None
+    if not upload_form.is_valid():
+        return upload_form
+    try:
+        services.submission_file_attach(
+            submission=submission,
+            user=request.user,
+            upload=upload_form.cleaned_data["upload"],
+            kind=upload_form.cleaned_data["kind"],
+        )
+    except ValidationError as error:
+        upload_form.add_error("upload", error)
+        return upload_form
+    return None
+
+
+def _submit(request, submission):
+    try:
+        version = services.submission_submit(submission=submission, user=request.user)
+    except ValidationError as error:
+        form = SubmissionForm(instance=submission, initial={"revision": submission.revision})
+        authors = AuthorFormSet(initial=_author_initial(submission), prefix="authors")
+        messages.error(request, _("Your changes were saved, but the evaluation was not submitted."))
+        return render(
+            request,
+            "submissions/submission_edit.html",
+            _edit_context(submission, form, authors, missing=error.messages),
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Submitted (version %(number)s). A receipt was emailed to your organisation.")
+        % {"number": version.number},
+    )
+    return redirect("submissions:detail", code=submission.code)
+
+
+@login_required
+def submission_detail(request, code: str):
+    submission = _get_submission_for_user(request, code)
+    return render(
+        request,
+        "submissions/submission_detail.html",
+        {
+            "submission": submission,
+            "files": selectors.submission_current_files(submission=submission),
+            "versions": selectors.submission_versions(submission=submission),
+            "can_edit": request.user.has_perm("submissions.edit_submission", submission),
+            "can_withdraw": request.user.has_perm("submissions.withdraw_submission", submission),
+        },
+    )
+
+
+@login_required
+def submission_withdraw(request, code: str):
+    submission = _get_submission_for_user(request, code, perm="submissions.withdraw_submission")
+    if request.method == "POST":
+        services.submission_withdraw(submission=submission, user=request.user)
+        messages.success(request, _("The submission was withdrawn."))
+        return redirect("submissions:detail", code=submission.code)
+    return render(request, "submissions/submission_withdraw.html", {"submission": submission})
+
+
+@login_required
+@require_POST
+def submission_submit(request, code: str):
+    submission = _get_submission_for_user(request, code, perm="submissions.edit_submission")
+    return _submit(request, submission)

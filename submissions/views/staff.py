@@ -1,0 +1,202 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Organisation, Workshop
+from portal.views.decorators import staff_required
+from submissions import selectors, services
+from submissions.forms import ExtensionForm, ScreeningForm
+from submissions.models import Method, RiskArea, Submission
+
+SORTS = {
+    "updated": "-updated_at",
+    "title": "title",
+    "organisation": "organisation__name",
+    "state": "state",
+    "submitted": "-submitted_at",
+}
+
+
+def _filters(request) -> dict:
+    return {
+        "query": request.GET.get("q", "").strip(),
+        "states": [s for s in request.GET.getlist("state") if s in Submission.State.values],
+        "risk_area": request.GET.get("risk_area", ""),
+        "method": request.GET.get("method", ""),
+        "organisation_type": request.GET.get("organisation_type", ""),
+        "confidentiality": request.GET.get("confidentiality", ""),
+        "ordering": SORTS.get(request.GET.get("sort", ""), "-updated_at"),
+    }
+
+
+@staff_required
+def submission_list(request, workshop_code: str):
+    workshop = get_object_or_404(Workshop, code=workshop_code)
+    filters = _filters(request)
+    submissions = selectors.submissions_for_staff_list(workshop=workshop, **filters)
+    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "submissions/staff/submission_list.html",
+        {
+            "workshop": workshop,
+            "page": page,
+            "filters": filters,
+            "sort": request.GET.get("sort", "updated"),
+            "querystring": query_without_page.urlencode(),
+            "states": Submission.State.choices,
+            "risk_areas": RiskArea.objects.all(),
+            "methods": Method.objects.all(),
+            "organisation_types": Organisation.Type.choices,
+            "confidentiality_choices": Submission.Confidentiality.choices,
+        },
+    )
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = [
+    ("code", lambda s: s.code),
+    ("title", lambda s: s.title),
+    ("state", lambda s: s.state),
+    ("organisation", lambda s: s.organisation.name),
+    ("organisation_type", lambda s: s.organisation.type),
+    ("country", lambda s: s.organisation.country.code),
+    ("provider", lambda s: s.provider.name if s.provider_id else ""),
+    ("model_name", lambda s: s.model_name),
+    ("model_version", lambda s: s.model_version),
+    ("access_level", lambda s: s.access_level),
+    ("risk_areas", lambda s: ";".join(r.code for r in s.risk_areas.all())),
+    ("methods", lambda s: ";".join(m.code for m in s.methods.all())),
+    ("stage", lambda s: s.stage),
+    ("confidentiality", lambda s: s.confidentiality),
+    ("info_hazard", lambda s: "yes" if s.info_hazard else "no"),
+    ("summary_consent", lambda s: s.summary_consent),
+    ("submitted_at", lambda s: s.submitted_at.isoformat() if s.submitted_at else ""),
+    ("ineligible_reason", lambda s: s.ineligible_reason),
+]
+
+
+@staff_required
+def submission_export_csv(request, workshop_code: str):
+    workshop = get_object_or_404(Workshop, code=workshop_code)
+    submissions = selectors.submissions_for_staff_list(workshop=workshop, **_filters(request))
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow([name for name, _ in CSV_COLUMNS])
+        # Chunks of 500 keep memory flat and still prefetch the taxonomies per chunk.
+        for submission in submissions.iterator(chunk_size=500):
+            yield writer.writerow([csv_safe(get(submission)) for _, get in CSV_COLUMNS])
+
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="submissions-{workshop.code}-{stamp}.csv"'
+    )
+    return response
+
+
+def _get_submission(code: str) -> Submission:
+    return get_object_or_404(
+        Submission.objects.select_related("workshop", "organisation"), code=code
+    )
+
+
+@staff_required
+def submission_screen(request, code: str):
+    submission = _get_submission(code)
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_screen(
+                submission=submission,
+                user=request.user,
+                eligible=form.cleaned_data["decision"] == "eligible",
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Decision saved; the submitters were told by email."))
+            return redirect("submissions:detail", code=submission.code)
+    return render(
+        request, "submissions/staff/screen.html", {"submission": submission, "form": form}
+    )
+
+
+@staff_required
+def submission_extend(request, code: str):
+    submission = _get_submission(code)
+    form = ExtensionForm(request.POST or None, workshop=submission.workshop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_extend_deadline(
+                submission=submission,
+                user=request.user,
+                deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Extension granted."))
+            return redirect("submissions:detail", code=submission.code)
+    return render(
+        request, "submissions/staff/extend.html", {"submission": submission, "form": form}
+    )
+
+
+@staff_required
+@require_POST
+def submission_restore(request, code: str):
+    submission = _get_submission(code)
+    try:
+        services.submission_restore(submission=submission, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The submission was restored."))
+    return redirect("submissions:detail", code=submission.code)
+
+
+@staff_required
+def version_diff(request, code: str, number: int):
+    submission, version = selectors.submission_version_get_for_user(
+        submission_code=code, number=number, user=request.user
+    )
+    previous = submission.versions.filter(number__lt=number).order_by("-number").first()
+    return render(
+        request,
+        "submissions/staff/version_diff.html",
+        {
+            "submission": submission,
+            "version": version,
+            "previous": previous,
+            "diff": services.version_diff(old=previous, new=version),
+        },
+    )
