@@ -238,6 +238,7 @@ class FileUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SubmissionFile.Kind.choices)
     upload = forms.FileField(
         label=_("File"),
+        required=False,
         help_text=_("PDF for the main document; PDF, CSV, JSON or plain text for supplements."),
     )
 

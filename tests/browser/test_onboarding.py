@@ -6,7 +6,10 @@ from django.core import mail
 from portal.models import Invitation, Organisation, User
 from tests.browser.conftest import assert_accessible, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
 
