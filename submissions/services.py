@@ -270,7 +270,8 @@ def submission_submit(
     *, submission: Submission, user: User, now: datetime | None = None
 ) -> SubmissionVersion:
     locked = (
-        Submission.objects.select_for_update()
+        # of=self: the provider join is nullable, and PostgreSQL cannot lock that side.
+        Submission.objects.select_for_update(of=("self",))
         .select_related("workshop", "provider")
         .get(pk=submission.pk)
     )

@@ -37,6 +37,29 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request):
+    """Put back the rows migrations seed (vocabularies, staff group) for transactional tests.
+
+    A transactional test empties every table when it ends; the next one would otherwise
+    start without the data a fresh installation has.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from submissions.models import Method, Provider, RiskArea
+
+    taxonomy = importlib.import_module("submissions.migrations.0002_taxonomy")
+    taxonomy.seed_vocabularies(RiskArea, Method, Provider)
+    Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Centre for Frontier Model Evaluation")

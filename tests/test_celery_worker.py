@@ -13,9 +13,7 @@ from tests.worker import result_backend
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 
-def test_worker_runs_a_task_sent_through_the_broker(
-    transactional_db, django_db_serialized_rollback, celery_worker_process
-):
+def test_worker_runs_a_task_sent_through_the_broker(transactional_db, celery_worker_process):
     token = uuid.uuid4().hex
 
     sent = task_ping.apply_async(kwargs={"token": token})
@@ -32,7 +30,7 @@ def test_worker_runs_a_task_sent_through_the_broker(
 
 
 def test_worker_uses_the_test_database_not_the_development_one(
-    transactional_db, django_db_serialized_rollback, celery_worker_process
+    transactional_db, celery_worker_process
 ):
     from django.db import connection
 

@@ -44,10 +44,8 @@ PROVIDERS = [
 ]
 
 
-def seed(apps, schema_editor):
-    RiskArea = apps.get_model("submissions", "RiskArea")
-    Method = apps.get_model("submissions", "Method")
-    Provider = apps.get_model("submissions", "Provider")
+def seed_vocabularies(RiskArea, Method, Provider) -> None:  # noqa: N803 - model classes
+    """Idempotent; also called by the tests after a transactional test empties the tables."""
     for position, (code, name, kind) in enumerate(RISK_AREAS):
         RiskArea.objects.update_or_create(
             code=code, defaults={"name": name, "kind": kind, "position": position}
@@ -56,6 +54,14 @@ def seed(apps, schema_editor):
         Method.objects.update_or_create(code=code, defaults={"name": name, "position": position})
     for name in PROVIDERS:
         Provider.objects.get_or_create(name=name)
+
+
+def seed(apps, schema_editor):
+    seed_vocabularies(
+        apps.get_model("submissions", "RiskArea"),
+        apps.get_model("submissions", "Method"),
+        apps.get_model("submissions", "Provider"),
+    )
 
 
 class Migration(migrations.Migration):

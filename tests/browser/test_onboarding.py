@@ -8,7 +8,7 @@ from tests.browser.conftest import assert_accessible, screenshot
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "a-long-and-unusual-passphrase-42"

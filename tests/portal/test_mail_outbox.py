@@ -7,7 +7,7 @@ from portal.celery import app as celery_app
 from portal.models import OutgoingEmail
 from portal.services.mail import email_flush_outbox, email_queue
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _reset_connection_pools() -> None:
