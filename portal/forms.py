@@ -121,6 +121,10 @@ class WorkshopForm(forms.ModelForm):
             "submission_closes_at",
             "review_deadline",
             "anonymous_review",
+            "review_visibility",
+            "reviewer_names_visible",
+            "justification_min_length",
+            "reminder_days",
             "phase_override",
         ]
         widgets = {"event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

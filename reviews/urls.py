@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from reviews.views import applications as views
 
 app_name = "reviews"
 

@@ -41,6 +41,34 @@ class Workshop(models.Model):
             "Reviewers do not see who submitted, and files reach them without PDF metadata."
         ),
     )
+    class ReviewVisibility(models.TextChoices):
+        NEVER = "never", _("Never")
+        AFTER_OWN = "after_own", _("After submitting their own review")
+        ALWAYS = "always", _("Always")
+
+    review_visibility = models.CharField(
+        _("reviewers see each other's reviews"),
+        max_length=10,
+        choices=ReviewVisibility.choices,
+        default=ReviewVisibility.AFTER_OWN,
+    )
+    reviewer_names_visible = models.BooleanField(
+        _("show reviewer names to other reviewers"),
+        default=False,
+        help_text=_("Otherwise reviewers appear as “Reviewer A”, “Reviewer B”, ..."),
+    )
+    justification_min_length = models.PositiveSmallIntegerField(
+        _("minimum length of a justification"), default=20
+    )
+    reminder_days = models.CharField(
+        _("reminders before the review deadline (days)"),
+        max_length=40,
+        default="7,2",
+        help_text=_("Comma-separated, e.g. 7,2. Each reminder is sent once per deadline."),
+    )
+    reviews_released_at = models.DateTimeField(
+        _("reviews released to submitters"), null=True, blank=True
+    )
     summary_published_at = models.DateTimeField(_("summary published"), null=True, blank=True)
     phase_override = models.CharField(
         _("phase override"),
@@ -95,6 +123,15 @@ class Workshop(models.Model):
 
     def get_current_phase_display(self) -> str:
         return self.Phase(self.phase()).label
+
+    @property
+    def reminder_day_list(self) -> list[int]:
+        days = []
+        for part in self.reminder_days.split(","):
+            part = part.strip()
+            if part.isdigit():
+                days.append(int(part))
+        return sorted(set(days), reverse=True)
 
     def is_open_for_submissions(self, now: datetime | None = None) -> bool:
         return self.phase(now) == self.Phase.OPEN

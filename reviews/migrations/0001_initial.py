@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import portal.ids
 import portal.models.fields
-import reviews.models
+import reviews.models.applications
 from django.conf import settings
 from django.db import migrations, models
 
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('statement', models.TextField(help_text='Your experience with evaluations of general-purpose AI models: methods, risk areas, publications.', max_length=5000, verbose_name='statement of expertise')),
                 ('affiliation', models.CharField(help_text='Your employer or institution, or “independent”.', max_length=200, verbose_name='affiliation')),
                 ('cv_link', portal.models.fields.HttpsURLField(blank=True, help_text="For example your page on your institution's website or ORCID.", max_length=500, verbose_name='link to your CV')),
-                ('cv_file', models.FileField(blank=True, max_length=300, upload_to=reviews.models._cv_storage_name, verbose_name='CV')),
+                ('cv_file', models.FileField(blank=True, max_length=300, upload_to=reviews.models.applications._cv_storage_name, verbose_name='CV')),
                 ('cv_original_name', models.CharField(blank=True, max_length=255)),
                 ('cv_size', models.BigIntegerField(blank=True, null=True)),
                 ('cv_sha256', models.CharField(blank=True, max_length=64)),

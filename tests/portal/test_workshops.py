@@ -61,6 +61,10 @@ def _form_data(**overrides):
         "submission_closes_at": "2027-03-28T23:59",
         "review_deadline": "2027-04-30T23:59",
         "phase_override": "",
+        "anonymous_review": "on",
+        "review_visibility": "after_own",
+        "justification_min_length": "20",
+        "reminder_days": "7,2",
     }
     data.update(overrides)
     return data

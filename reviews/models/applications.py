@@ -79,6 +79,10 @@ class ReviewerApplication(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # "AI Office only" submissions are never shown to reviewers unless staff cleared them.
+    cleared_for_confidential = models.BooleanField(
+        _("cleared for “AI Office only” submissions"), default=False
+    )
     decision_reason = models.TextField(_("reason"), blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

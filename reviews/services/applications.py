@@ -15,13 +15,13 @@ from portal.models import Organisation, User, Workshop
 from portal.services.mail import email_queue_from_templates
 from submissions.models import Method, Provider, RiskArea
 
-from .models import (
+from reviews.models import (
     STATEMENT_MAX_LENGTH,
     ReviewerApplication,
     ReviewerExpertise,
     ReviewerTie,
 )
-from .rules import workshop_accepts_applications
+from reviews.rules import workshop_accepts_applications
 
 State = ReviewerApplication.State
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from portal.models import Organisation, User, Workshop
 from submissions.models import Method, Provider, RiskArea
 
-from .models import ReviewerApplication, ReviewerExpertise, ReviewerTie
+from reviews.models import ReviewerApplication, ReviewerExpertise, ReviewerTie
 
 
 def _expertise_prefetch() -> Prefetch:

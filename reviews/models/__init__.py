@@ -1,0 +1,25 @@
+from .applications import (
+    MAX_REVIEWS_LIMIT,
+    STATEMENT_MAX_LENGTH,
+    ReviewerApplication,
+    ReviewerExpertise,
+    ReviewerTie,
+)
+from .assignments import Assignment, ConflictRecord, ReminderLog, ReviewerRating
+from .reviewing import CriterionScore, Review, ReviewVersion, WorkshopInvitation
+
+__all__ = [
+    "MAX_REVIEWS_LIMIT",
+    "STATEMENT_MAX_LENGTH",
+    "Assignment",
+    "ConflictRecord",
+    "CriterionScore",
+    "ReminderLog",
+    "Review",
+    "ReviewVersion",
+    "ReviewerApplication",
+    "ReviewerExpertise",
+    "ReviewerRating",
+    "ReviewerTie",
+    "WorkshopInvitation",
+]
