@@ -127,6 +127,9 @@ class ReminderLog(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder for {self.assignment}"
+
 
 class ReviewerRating(models.Model):
     """Staff's rating of a reviewer's work, used to pick reviewers to invite."""
@@ -147,7 +150,8 @@ class ReviewerRating(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["workshop", "reviewer"], name="unique_rating"),
-            models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
-            ),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.rating}"

@@ -113,6 +113,9 @@ class ReviewVersion(models.Model):
             models.UniqueConstraint(fields=["review", "number"], name="unique_review_version")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.review} v{self.number}"
+
 
 class WorkshopInvitation(models.Model):
     """An invitation to the in-person workshop, answered through a signed link (RSVP)."""
@@ -150,3 +153,6 @@ class WorkshopInvitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workshop", "user"], name="unique_event_invitation")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.workshop} ({self.state})"

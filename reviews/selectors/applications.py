@@ -7,9 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from portal.models import Organisation, User, Workshop
-from submissions.models import Method, Provider, RiskArea
-
 from reviews.models import ReviewerApplication, ReviewerExpertise, ReviewerTie
+from submissions.models import Method, Provider, RiskArea
 
 
 def _expertise_prefetch() -> Prefetch:

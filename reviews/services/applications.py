@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from portal.languages import EU_LANGUAGES
 from portal.models import Organisation, User, Workshop
 from portal.services.mail import email_queue_from_templates
-from submissions.models import Method, Provider, RiskArea
-
 from reviews.models import (
     STATEMENT_MAX_LENGTH,
     ReviewerApplication,
@@ -22,6 +20,7 @@ from reviews.models import (
     ReviewerTie,
 )
 from reviews.rules import workshop_accepts_applications
+from submissions.models import Method, Provider, RiskArea
 
 State = ReviewerApplication.State
 

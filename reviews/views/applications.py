@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from portal.selectors import workshop_get_for_user
 from portal.views.decorators import staff_required
-
 from reviews import selectors, services
 from reviews.forms import ApplicationForm, AvailabilityForm, DecisionForm, StaffFilterForm, TieForm
 from reviews.models import ReviewerApplication
