@@ -5,6 +5,12 @@ from .core import (
     UserFactory,
     WorkshopFactory,
 )
+from .reviewing import (
+    AssignmentFactory,
+    CriteriaSetFactory,
+    CriterionScoreFactory,
+    ReviewFactory,
+)
 from .reviews import ReviewerApplicationFactory, ReviewerExpertiseFactory, ReviewerTieFactory
 from .submissions import (
     CompleteSubmissionFactory,
@@ -14,6 +20,10 @@ from .submissions import (
 )
 
 __all__ = [
+    "AssignmentFactory",
+    "CriteriaSetFactory",
+    "CriterionScoreFactory",
+    "ReviewFactory",
     "ReviewerApplicationFactory",
     "ReviewerExpertiseFactory",
     "ReviewerTieFactory",

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - patterns are added as views arrive
+
+app_name = "criteria"
+
+urlpatterns: list = []
