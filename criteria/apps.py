@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Criteria")
+
+    def ready(self):
+        # Connected here, not in portal: criteria depends on portal, never the reverse.
+        from criteria.receivers import workshop_created
+        from portal.models import Workshop
+
+        post_save.connect(
+            workshop_created, sender=Workshop, dispatch_uid="criteria_default_set_for_workshop"
+        )

@@ -59,14 +59,15 @@ class CriterionGroup(models.Model):
 
 
 class Criterion(models.Model):
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="criteria"
-    )
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
     group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    # Where the criterion comes from (source tags, Code of Practice measures): reviewers and
+    # staff see it next to the guidance, so a proposal is never mistaken for official text.
+    sources = models.TextField(_("sources"), blank=True)
     # [{"level": 0, "descriptor": "Absent"}, ...] in ascending order.
     levels = models.JSONField(_("levels"), default=list)
     allow_na = models.BooleanField(_("N/A allowed"), default=False)

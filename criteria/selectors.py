@@ -1,6 +1,8 @@
 """Reads for criteria sets."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
 from portal.models import Workshop
@@ -21,3 +23,35 @@ def criteria_set_with_criteria(*, criteria_set: CriteriaSet) -> CriteriaSet:
             ),
         )
     ).get(pk=criteria_set.pk)
+
+
+def criteria_sets_of_workshop(*, workshop: Workshop) -> QuerySet[CriteriaSet]:
+    """Every version of the workshop's set, newest first, with criteria and review counts.
+
+    `review_count` counts reviews of any state through the reverse relation the reviews app
+    declares; criteria never imports reviews (dependencies point downwards).
+    """
+    criterion_count = (
+        Criterion.objects.filter(criteria_set=OuterRef("pk"))
+        .order_by()
+        .values("criteria_set")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        CriteriaSet.objects.filter(workshop=workshop)
+        .select_related("based_on")
+        .annotate(
+            review_count=Count("reviews"),
+            criterion_count=Coalesce(Subquery(criterion_count, output_field=IntegerField()), 0),
+        )
+        .order_by("-version")
+    )
+
+
+def criteria_set_get(*, workshop: Workshop, code: str) -> CriteriaSet:
+    """One version of the workshop's set by its code, or 404."""
+    try:
+        return CriteriaSet.objects.select_related("workshop").get(workshop=workshop, code=code)
+    except CriteriaSet.DoesNotExist:
+        raise Http404 from None

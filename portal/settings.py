@@ -149,6 +149,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One test database per test process, so that two test runs on one server never
+    # drop each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that a Celery worker process started by the tests sees
     # the same test database as the test process.
@@ -352,6 +356,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -371,6 +376,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {"task": "portal.tasks.task_flush_outbox", "schedule": 300.0},
+    "send-due-reminders": {
+        "task": "reviews.tasks.task_send_due_reminders",
+        "schedule": 3600.0,
+        # A missed run is dropped rather than queued twice: the next scan catches up.
+        "options": {"expires": 3000},
+    },
 }
 
 # --- security ------------------------------------------------------------------------------

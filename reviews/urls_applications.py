@@ -2,8 +2,6 @@ from django.urls import path
 
 from reviews.views import applications as views
 
-
-
 urlpatterns = [
     path(
         "workshops/<str:code>/review-application/",

@@ -41,6 +41,7 @@ class Workshop(models.Model):
             "Reviewers do not see who submitted, and files reach them without PDF metadata."
         ),
     )
+
     class ReviewVisibility(models.TextChoices):
         NEVER = "never", _("Never")
         AFTER_OWN = "after_own", _("After submitting their own review")

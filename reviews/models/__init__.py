@@ -6,14 +6,18 @@ from .applications import (
     ReviewerTie,
 )
 from .assignments import Assignment, ConflictRecord, ReminderLog, ReviewerRating
+from .matching import AssignmentRun, Bid, ProposedPair
 from .reviewing import CriterionScore, Review, ReviewVersion, WorkshopInvitation
 
 __all__ = [
     "MAX_REVIEWS_LIMIT",
     "STATEMENT_MAX_LENGTH",
     "Assignment",
+    "AssignmentRun",
+    "Bid",
     "ConflictRecord",
     "CriterionScore",
+    "ProposedPair",
     "ReminderLog",
     "Review",
     "ReviewVersion",

@@ -32,3 +32,14 @@ def reviewer_application_box(context, workshop):
         "is_staff": rules.has_perm("reviews.list_applications", user),
         "user": user,
     }
+
+
+@register.inclusion_tag("reviews/reviewing/_dashboard_assignments.html", takes_context=True)
+def reviewer_assignments(context):
+    user = context["user"]
+    rows = (
+        selectors.visibility.assignment_rows_for_reviewer(user=user)
+        if user.is_authenticated
+        else []
+    )
+    return {"rows": rows, "request": context.get("request")}

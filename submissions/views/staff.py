@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.csv import Echo, csv_safe
 from portal.models import Organisation, Workshop
 from portal.views.decorators import staff_required
 from submissions import selectors, services
@@ -62,20 +63,6 @@ def submission_list(request, workshop_code: str):
     )
 
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 CSV_COLUMNS = [
     ("code", lambda s: s.code),
     ("title", lambda s: s.title),
@@ -102,7 +89,7 @@ CSV_COLUMNS = [
 def submission_export_csv(request, workshop_code: str):
     workshop = get_object_or_404(Workshop, code=workshop_code)
     submissions = selectors.submissions_for_staff_list(workshop=workshop, **_filters(request))
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def rows():
         yield writer.writerow([name for name, _ in CSV_COLUMNS])

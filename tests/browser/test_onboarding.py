@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from portal.models import Invitation, Organisation, User
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser_support import assert_accessible, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,7 +1,7 @@
 import pytest
 
 from submissions.models import Submission
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser_support import assert_accessible, screenshot
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkshopFactory
 from tests.factories.core import PASSWORD
 from tests.factories.submissions import make_pdf

@@ -26,7 +26,20 @@ class CriteriaSetFactory(factory.django.DjangoModelFactory):
 
     workshop = factory.SubFactory(WorkshopFactory)
     title = "Proportionality criteria"
-    version = 1
+    # Every workshop gets the default set as version 1 when it is created; a factory set is
+    # the next version.
+    version = factory.LazyAttribute(
+        lambda o: (
+            (
+                CriteriaSet.objects.filter(workshop=o.workshop)
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+                or 0
+            )
+            + 1
+        )
+    )
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):

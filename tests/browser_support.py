@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 
 def _require_browser() -> None:

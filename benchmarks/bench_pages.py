@@ -1,0 +1,297 @@
+"""Page benchmark at the scale of a large call (issue: criteria and reviews).
+
+Seeds two workshops in a dedicated PostgreSQL database:
+  small: 100 submissions,     50 reviewers,    300 submitted reviews x 11 criteria
+  large: 10,000 submissions, 5,000 reviewers, 30,000 submitted reviews x 11 criteria
+then renders, through Django's test client against the real views, the reviewer
+dashboard, the progress board (first page) and one submission's aggregate page in each,
+and prints per page:
+
+  bench: page <name> queries_small=<n> queries_large=<n> ms_small=<n> ms_large=<n>
+
+Target: equal query counts, and ms_large within 1.3x of ms_small.
+
+The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
+bench_pages); it is created if missing and seeded once (re-runs reuse it; pass --reseed to
+start again). Timings are the median of 9 renders after 2 warm-up renders.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_pages")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ["CACHE_URL"] = "locmem"
+os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+
+SIZES = {
+    "small": {"submissions": 100, "reviewers": 50, "reviews_per_submission": 3},
+    "large": {"submissions": 10_000, "reviewers": 5_000, "reviews_per_submission": 3},
+}
+RUNS, WARMUP = 9, 2
+
+
+def ensure_database(*, reseed: bool) -> None:
+    import psycopg2
+    from dj_database_url import parse
+
+    config = parse(BENCH_URL)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"] or "postgres",
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        password=config["PASSWORD"] or None,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        if reseed:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+
+
+def seed(name: str, spec: dict) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from criteria.models import CriteriaSet, Criterion, CriterionGroup
+    from portal.models import Organisation, User, Workshop
+    from reviews.models import Assignment, CriterionScore, Review, ReviewerApplication
+    from submissions.models import RiskArea, Submission
+
+    now = timezone.now()
+    title = f"Bench workshop {name}"
+    if Workshop.objects.filter(title=title).exists():
+        return
+    with transaction.atomic():
+        workshop = Workshop.objects.create(
+            title=title,
+            submission_opens_at=now - timedelta(days=60),
+            submission_closes_at=now - timedelta(days=30),
+            review_deadline=now + timedelta(days=10),
+        )
+        criteria_set = CriteriaSet.objects.filter(workshop=workshop).first()
+        if criteria_set is None or criteria_set.criteria.count() < 11:
+            criteria_set = CriteriaSet.objects.create(
+                workshop=workshop,
+                title="Bench criteria",
+                version=(criteria_set.version + 1) if criteria_set else 1,
+            )
+            levels = [{"level": i, "descriptor": f"Level {i}"} for i in range(5)]
+            for g in range(6):
+                group = CriterionGroup.objects.create(
+                    criteria_set=criteria_set, code=f"G{g}", title=f"Group {g}", position=g
+                )
+                for c in range(2 if g < 5 else 1):
+                    Criterion.objects.create(
+                        criteria_set=criteria_set,
+                        group=group,
+                        code=f"C{g}{c}",
+                        title=f"Criterion {g}.{c}",
+                        levels=levels,
+                        position=c,
+                    )
+        criteria = list(criteria_set.criteria.order_by("pk"))[:11]
+
+        organisations = Organisation.objects.bulk_create(
+            Organisation(name=f"{name} org {i}", type="research", country="BE")
+            for i in range(max(10, spec["submissions"] // 30))
+        )
+        contact = User.objects.create(email=f"{name}-contact@bench.example", password="!")
+        submissions = Submission.objects.bulk_create(
+            (
+                Submission(
+                    workshop=workshop,
+                    organisation=organisations[i % len(organisations)],
+                    contact=contact,
+                    title=f"{name} evaluation {i}",
+                    state=Submission.State.ELIGIBLE,
+                    submitted_at=now - timedelta(days=40),
+                )
+                for i in range(spec["submissions"])
+            ),
+            batch_size=5000,
+        )
+        through = Submission.risk_areas.through
+        areas = list(RiskArea.objects.order_by("pk"))
+        through.objects.bulk_create(
+            (through(submission=s, riskarea=areas[i % 4]) for i, s in enumerate(submissions)),
+            batch_size=5000,
+        )
+        reviewers = User.objects.bulk_create(
+            (
+                User(email=f"{name}-reviewer{i}@bench.example", password="!", full_name=f"R{i}")
+                for i in range(spec["reviewers"])
+            ),
+            batch_size=5000,
+        )
+        ReviewerApplication.objects.bulk_create(
+            (
+                ReviewerApplication(
+                    workshop=workshop,
+                    user=u,
+                    state="approved",
+                    statement="Bench.",
+                    languages=["en"],
+                    max_reviews=10,
+                )
+                for u in reviewers
+            ),
+            batch_size=5000,
+        )
+        assignments = []
+        k = spec["reviews_per_submission"]
+        for i, submission in enumerate(submissions):
+            for j in range(k):
+                reviewer = reviewers[(i * k + j) % len(reviewers)]
+                assignments.append(
+                    Assignment(
+                        workshop=workshop,
+                        submission=submission,
+                        reviewer=reviewer,
+                        state="accepted",
+                    )
+                )
+        assignments = Assignment.objects.bulk_create(assignments, batch_size=5000)
+        reviews = Review.objects.bulk_create(
+            (
+                Review(
+                    assignment=a,
+                    criteria_set=criteria_set,
+                    state="submitted",
+                    confidence=3 + (n % 3),
+                    recommendation="maybe",
+                    submitted_at=now,
+                    summary="Bench review.",
+                )
+                for n, a in enumerate(assignments)
+            ),
+            batch_size=5000,
+        )
+        scores = (
+            CriterionScore(
+                review=r,
+                criterion=c,
+                level=(n + m) % 5,
+                tag="aligned" if (n + m) % 3 else "gap",
+                justification="Bench justification text.",
+            )
+            for n, r in enumerate(reviews)
+            for m, c in enumerate(criteria)
+        )
+        CriterionScore.objects.bulk_create(scores, batch_size=10_000)
+
+
+def measure(client, url: str) -> tuple[int, float]:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    queries = 0
+    for _ in range(RUNS):
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    return queries, statistics.median(timings)
+
+
+def pages_for(name: str) -> dict[str, tuple]:
+    """(user, url) per page for the workshop of this size."""
+    from django.urls import reverse
+
+    from portal.models import User, Workshop
+    from reviews.models import Assignment
+
+    workshop = Workshop.objects.get(title=f"Bench workshop {name}")
+    reviewer = User.objects.get(email=f"{name}-reviewer7@bench.example")
+    staff = User.objects.get(email="bench-staff@bench.example")
+    submission = Assignment.objects.filter(workshop=workshop).order_by("pk")[30].submission
+    return {
+        "reviewer_dashboard": (reviewer, reverse(DASHBOARD_URL)),
+        "progress_board": (staff, reverse(PROGRESS_URL, args=[workshop.code])),
+        "submission_aggregate": (
+            staff,
+            reverse(AGGREGATE_URL, args=[workshop.code, submission.code]),
+        ),
+    }
+
+
+DASHBOARD_URL = "reviews:review_list"
+PROGRESS_URL = "reviews:staff_progress"
+AGGREGATE_URL = "reviews:aggregate_submission"
+
+
+def ensure_staff():
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+
+    from portal.models import User
+
+    staff, created = User.objects.get_or_create(
+        email="bench-staff@bench.example", defaults={"password": "!"}
+    )
+    staff.groups.add(Group.objects.get(name=settings.STAFF_GROUP_NAME))
+    if not Authenticator.objects.filter(user=staff, type="totp").exists():
+        TOTP.activate(staff, generate_totp_secret())
+
+
+def main() -> int:
+    ensure_database(reseed="--reseed" in sys.argv)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    for name, spec in SIZES.items():
+        seed(name, spec)
+    ensure_staff()
+    print(f"# seeded or reused in {time.perf_counter() - started:.1f} s")
+    setup_test_environment()
+    results: dict[str, dict[str, tuple[int, float]]] = {}
+    for name in SIZES:
+        for page, (user, url) in pages_for(name).items():
+            client = Client()
+            client.force_login(user)
+            results.setdefault(page, {})[name] = measure(client, url)
+    ok = True
+    for page, by_size in results.items():
+        (qs, ms_s), (ql, ms_l) = by_size["small"], by_size["large"]
+        print(
+            f"bench: page {page} queries_small={qs} queries_large={ql} "
+            f"ms_small={ms_s:.1f} ms_large={ms_l:.1f}"
+        )
+        if qs != ql or ms_l > 1.3 * ms_s:
+            ok = False
+    if not ok:
+        print("target missed: query counts differ or ms_large > 1.3 x ms_small", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Forms for staff work on assignments, conflicts and progress.
+
+Reviewers are chosen by the code of their application to the workshop, never by user id:
+the value travels in the page and must not reveal account numbers.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.forms import LocalDateTimeField, make_aware_strict
+from reviews.models import ConflictRecord
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ChoiceField(
+        label=_("Reviewer"),
+        help_text=_(
+            "Approved reviewers of this call who are not assigned yet, with their current "
+            "load. A reviewer with a conflict of interest is refused with the reason."
+        ),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = [("", _("Choose a reviewer")), *choices]
+
+
+class ConflictDecisionForm(forms.Form):
+    ACTIONS = [
+        ("record", _("Record a conflict the rules cannot see")),
+        ("dismiss", _("Dismiss a computed conflict")),
+    ]
+
+    reviewer = forms.ChoiceField(label=_("Reviewer"))
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in this submission's audit trail."),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = [("", _("Choose a reviewer")), *choices]
+
+
+class ConflictRevokeForm(forms.Form):
+    """Names the active record by its pair and kind: there is at most one of each."""
+
+    reviewer = forms.CharField(max_length=16, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[
+            (ConflictRecord.Action.RECORDED, ConflictRecord.Action.RECORDED.label),
+            (ConflictRecord.Action.DISMISSED, ConflictRecord.Action.DISMISSED.label),
+        ],
+        widget=forms.HiddenInput,
+    )
+
+
+class AssignmentExtendForm(forms.Form):
+    deadline = LocalDateTimeField(label=_("New deadline for this reviewer"))
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.fields["deadline"].help_text = _("In the workshop's time zone (%(zone)s).") % {
+            "zone": workshop.timezone
+        }
+
+    def clean_deadline(self):
+        return make_aware_strict(self.cleaned_data["deadline"], self.workshop.tzinfo)
+
+
+class ProgressFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search titles"), required=False, max_length=200)
+    risk_area = forms.ChoiceField(label=_("Risk area"), required=False)
+    has_late = forms.BooleanField(label=_("Only with late reviews"), required=False)
+    fewer = forms.BooleanField(label=_("Only with too few submitted reviews"), required=False)
+    k = forms.IntegerField(
+        label=_("Fewer than"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        initial=3,
+        help_text=_("Submitted reviews"),
+    )
+
+    def __init__(self, *args, risk_areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk_area"].choices = [
+            ("", _("Any")),
+            *((area.code, area.label) for area in risk_areas),
+        ]
+
+    def filters(self) -> dict:
+        """The selector's keyword arguments; no filter at all if a value is not valid."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"].strip(),
+            "risk_area": data["risk_area"],
+            "has_late": data["has_late"],
+            "fewer_than": (data["k"] or 3) if data["fewer"] else None,
+        }

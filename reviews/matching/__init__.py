@@ -1,0 +1,20 @@
+"""Automatic reviewer assignment.
+
+The pipeline, one module per step, all set-based (numpy and scipy.sparse arrays indexed by
+position, never a Python object per submission-reviewer pair):
+
+- `options`: RunSettings, what staff choose per run (k, loads, keep or replace, coverage,
+  affinity weights), stored as JSON on AssignmentRun.settings.
+- `data`: everything a run needs, loaded from the database in a dozen set-based queries.
+- `affinity`: one score per pair from expertise overlap, TF-IDF text similarity and bids
+  (weights in AffinityWeights), and the sparse candidate pairs the solver may use.
+- `solve`: the optimal assignment (OR-Tools min-cost flow, or a HiGHS integer program when
+  the flow cannot express the constraints), the LP relaxation bound and a greedy baseline.
+- `explain`: why slots stay unfilled or coverage is not met, and what would fix it.
+- `services`: bids, runs (create, execute, diff, publish) and hand edits of a proposal.
+- `interchange`: openreview-matcher files (scores, constraints, max loads; assignments.json).
+
+Layering: this package sits inside `reviews` and imports from `portal`, `submissions` and
+the rest of `reviews`; nothing outside it imports it except the staff pages and tasks that
+call `services` and `interchange`.
+"""

@@ -1,0 +1,101 @@
+"""What staff choose for one assignment run, stored as JSON on AssignmentRun.settings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from reviews.models import MAX_REVIEWS_LIMIT
+
+from .affinity import AffinityWeights
+
+MAX_K = 10
+MAX_CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Settings of one run.
+
+    - k: reviewers per submission.
+    - min_load: each reviewer should get at least this many submissions (a soft target the
+      solver meets whenever any complete assignment allows it; shortfalls are explained).
+    - max_load: the same maximum for everyone; None takes each reviewer's own maximum from
+      their application (ReviewerApplication.max_reviews).
+    - keep_existing: existing assignments stay (fixed) and the run fills up to k; otherwise
+      the run may replace them, except assignments whose review was started, which always
+      stay.
+    - fill_open_slots_only: the re-run after declines. Keeps every existing assignment, adds
+      reviewers only where a submission has fewer than k, and ignores min_load (a re-run
+      must not push more work onto reviewers just to reach a minimum).
+    - coverage: each submission gets at least one reviewer who declared expertise in each
+      of its specified systemic risks, where such a reviewer exists among its candidates.
+    - candidates_per_submission / candidates_per_reviewer: how many best-scoring pairs per
+      submission and per reviewer the solver may choose from (bids and existing
+      assignments are always candidates).
+    - lp_bound: also solve the LP relaxation with HiGHS, as a check on the solver.
+    - time_limit_s: limit for the integer program (the flow has none: it is polynomial).
+    """
+
+    k: int = 3
+    min_load: int = 0
+    max_load: int | None = None
+    keep_existing: bool = True
+    fill_open_slots_only: bool = False
+    coverage: bool = False
+    weights: AffinityWeights = field(default_factory=AffinityWeights)
+    candidates_per_submission: int = 50
+    candidates_per_reviewer: int = 10
+    lp_bound: bool = True
+    time_limit_s: float = 120.0
+
+    def __post_init__(self):
+        errors = {}
+        if not 1 <= self.k <= MAX_K:
+            errors["k"] = _("Reviewers per submission must be between 1 and %(max)s.") % {
+                "max": MAX_K
+            }
+        if not 0 <= self.min_load <= MAX_REVIEWS_LIMIT:
+            errors["min_load"] = _("The minimum load must be between 0 and %(max)s.") % {
+                "max": MAX_REVIEWS_LIMIT
+            }
+        if self.max_load is not None and not 1 <= self.max_load <= MAX_REVIEWS_LIMIT:
+            errors["max_load"] = _("The maximum load must be between 1 and %(max)s.") % {
+                "max": MAX_REVIEWS_LIMIT
+            }
+        if self.max_load is not None and self.min_load > self.max_load:
+            errors["min_load"] = _("The minimum load cannot exceed the maximum load.")
+        if not 1 <= self.candidates_per_submission <= MAX_CANDIDATES:
+            errors["candidates_per_submission"] = _(
+                "Candidates per submission must be between 1 and %(max)s."
+            ) % {"max": MAX_CANDIDATES}
+        if not 0 <= self.candidates_per_reviewer <= MAX_CANDIDATES:
+            errors["candidates_per_reviewer"] = _(
+                "Candidates per reviewer must be between 0 and %(max)s."
+            ) % {"max": MAX_CANDIDATES}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def keeps_existing(self) -> bool:
+        return self.keep_existing or self.fill_open_slots_only
+
+    @property
+    def effective_min_load(self) -> int:
+        return 0 if self.fill_open_slots_only else self.min_load
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> RunSettings:
+        """Settings from stored JSON; unknown keys are ignored, missing ones take defaults."""
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        if "weights" in values:
+            values["weights"] = AffinityWeights.from_json(values["weights"])
+        return cls(**values)

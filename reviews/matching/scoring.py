@@ -1,0 +1,52 @@
+"""Scores and reasons for pairs chosen outside the solver (hand edits, imports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from portal.models import Workshop
+from reviews.models import ReviewerApplication
+from submissions.models import Submission
+
+from .affinity import AffinityModel, AffinityWeights
+from .data import load_matching_data
+
+
+def _idf_corpus(workshop: Workshop) -> list[str]:
+    """The texts a whole run fits TF-IDF on, so that a pair scores here as it would there."""
+    subs = Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
+    statements = ReviewerApplication.objects.filter(
+        workshop=workshop, state=ReviewerApplication.State.APPROVED, user__is_active=True
+    )
+    texts = [f"{title}\n{abstract}" for title, abstract in subs.values_list("title", "abstract")]
+    texts += list(statements.values_list("statement", flat=True))
+    return texts
+
+
+def score_pairs(
+    *,
+    workshop: Workshop,
+    submission_ids: np.ndarray,
+    reviewer_ids: np.ndarray,
+    weights: AffinityWeights,
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """(scores, why) for the given (submission id, reviewer id) pairs, aligned.
+
+    Every id must belong to an eligible submission and an approved reviewer of the
+    workshop; callers check that first.
+    """
+    submission_ids = np.asarray(submission_ids, dtype=np.int64)
+    reviewer_ids = np.asarray(reviewer_ids, dtype=np.int64)
+    data = load_matching_data(
+        workshop=workshop,
+        submission_ids=set(submission_ids.tolist()),
+        reviewer_ids=set(reviewer_ids.tolist()),
+    )
+    sub = data.sub_positions(submission_ids)
+    rev = data.rev_positions(reviewer_ids)
+    if (sub < 0).any() or (rev < 0).any():
+        raise ValueError("pairs outside the instance")
+    model = AffinityModel(data, weights, idf_texts=_idf_corpus(workshop))
+    return model.scores(sub, rev), model.why(sub, rev)

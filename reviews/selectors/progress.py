@@ -1,0 +1,228 @@
+"""Reads for staff following the review: progress per submission and per reviewer, and the
+reviewers page of one submission (its assignments, candidates and conflict audit trail).
+
+Every number is an annotation (Count with a filter, Max) over one join to assignments and
+their one-to-one review, and every filter over a many-valued relation is an Exists, so a
+page costs the same few queries whatever its length and no join multiplies the counts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from portal.models import User, Workshop
+from reviews.models import Assignment, ConflictRecord, Review, ReviewerApplication
+from reviews.selectors.applications import reviewers_of_workshop
+from submissions.models import RiskArea, Submission
+
+OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.ACCEPTED)
+
+
+def _late(*, workshop: Workshop, now: datetime, prefix: str = "") -> Q:
+    """Past its deadline, not declined and not submitted. All rows share `workshop`, so its
+    deadline is a constant here rather than a join."""
+    past = Q(**{f"{prefix}deadline_override__lt": now})
+    if workshop.review_deadline < now:
+        past |= Q(**{f"{prefix}deadline_override__isnull": True})
+    return (
+        Q(**{f"{prefix}state__in": OPEN_STATES})
+        & ~Q(**{f"{prefix}review__state": Review.State.SUBMITTED})
+        & past
+    )
+
+
+def _counts(*, workshop: Workshop, now: datetime, prefix: str, scope: Q) -> dict:
+    target = prefix.rstrip("_") or "pk"
+    return {
+        "assigned_count": Count(target, filter=scope),
+        "accepted_count": Count(
+            target, filter=scope & Q(**{f"{prefix}state": Assignment.State.ACCEPTED})
+        ),
+        "declined_count": Count(
+            target, filter=scope & Q(**{f"{prefix}state": Assignment.State.DECLINED})
+        ),
+        "open_count": Count(target, filter=scope & Q(**{f"{prefix}state__in": OPEN_STATES})),
+        "submitted_count": Count(
+            target, filter=scope & Q(**{f"{prefix}review__state": Review.State.SUBMITTED})
+        ),
+        "late_count": Count(
+            target, filter=scope & _late(workshop=workshop, now=now, prefix=prefix)
+        ),
+    }
+
+
+def assignments_awaiting_review() -> QuerySet[Assignment]:
+    """Assignments whose review is still owed and that the reviewer can open (apart from
+    computed conflicts, which callers check set-based with `conflicted_pairs`).
+
+    Annotated with `effective_deadline`: the reviewer's extension, else the workshop's.
+    """
+    cleared = ReviewerApplication.objects.filter(
+        workshop=OuterRef("workshop"),
+        user=OuterRef("reviewer"),
+        state=ReviewerApplication.State.APPROVED,
+        cleared_for_confidential=True,
+    )
+    return (
+        Assignment.objects.filter(
+            state__in=OPEN_STATES,
+            submission__state=Submission.State.ELIGIBLE,
+            reviewer__is_active=True,
+        )
+        .exclude(review__state=Review.State.SUBMITTED)
+        .filter(
+            ~Q(submission__confidentiality=Submission.Confidentiality.AI_OFFICE_ONLY)
+            | Exists(cleared)
+        )
+        .annotate(effective_deadline=Coalesce("deadline_override", "workshop__review_deadline"))
+    )
+
+
+def submissions_progress(
+    *,
+    workshop: Workshop,
+    now: datetime | None = None,
+    query: str = "",
+    risk_area: str = "",
+    has_late: bool = False,
+    fewer_than: int | None = None,
+) -> QuerySet[Submission]:
+    """The workshop's eligible submissions with their review numbers, filtered."""
+    now = now or timezone.now()
+    qs = Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
+    if query:
+        qs = qs.filter(title__icontains=query)
+    if risk_area:
+        qs = qs.filter(
+            Exists(
+                Submission.risk_areas.through.objects.filter(
+                    submission=OuterRef("pk"), riskarea__code=risk_area
+                )
+            )
+        )
+    qs = qs.annotate(**_counts(workshop=workshop, now=now, prefix="assignments__", scope=Q()))
+    if has_late:
+        qs = qs.filter(late_count__gt=0)
+    if fewer_than is not None:
+        qs = qs.filter(submitted_count__lt=fewer_than)
+    return qs.select_related("organisation").prefetch_related("risk_areas").order_by("title", "pk")
+
+
+def workshop_progress_totals(*, workshop: Workshop, now: datetime | None = None) -> dict:
+    """The same numbers summed over the workshop's eligible submissions, in one query."""
+    now = now or timezone.now()
+    totals = Assignment.objects.filter(
+        workshop=workshop, submission__state=Submission.State.ELIGIBLE
+    ).aggregate(**_counts(workshop=workshop, now=now, prefix="", scope=Q()))
+    totals["eligible_count"] = Submission.objects.filter(
+        workshop=workshop, state=Submission.State.ELIGIBLE
+    ).count()
+    return totals
+
+
+def reviewers_progress(*, workshop: Workshop, now: datetime | None = None) -> QuerySet[User]:
+    """Approved reviewers, and anyone else holding an assignment in the workshop (say, after
+    withdrawing), with their load, lateness and last activity there."""
+    now = now or timezone.now()
+    in_workshop = Q(assignments__workshop=workshop)
+    application = ReviewerApplication.objects.filter(workshop=workshop, user=OuterRef("pk"))
+    last_response = Max("assignments__responded_at", filter=in_workshop)
+    last_review = Max("assignments__review__updated_at", filter=in_workshop)
+    return (
+        User.objects.filter(
+            Q(pk__in=reviewers_of_workshop(workshop=workshop).values("pk"))
+            | Exists(Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")))
+        )
+        .annotate(
+            **_counts(workshop=workshop, now=now, prefix="assignments__", scope=in_workshop),
+            max_reviews=Subquery(application.values("max_reviews")[:1]),
+            application_state=Subquery(application.values("state")[:1]),
+            # Greatest() is NULL on SQLite as soon as one side is: coalesce both ways first.
+            last_activity=Greatest(
+                Coalesce(last_response, last_review), Coalesce(last_review, last_response)
+            ),
+        )
+        .order_by("full_name", "email", "pk")
+    )
+
+
+def assignments_of_submission(*, submission: Submission) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(submission=submission)
+        .select_related("reviewer", "review")
+        .annotate(effective_deadline=Coalesce("deadline_override", "workshop__review_deadline"))
+        .order_by("created_at", "pk")
+    )
+
+
+def _application_of_reviewer(*, workshop: Workshop, outer: str) -> QuerySet[ReviewerApplication]:
+    return ReviewerApplication.objects.filter(workshop=workshop, user=OuterRef(outer))
+
+
+def reviewer_candidates(*, workshop: Workshop) -> QuerySet[User]:
+    """The workshop's approved reviewers with their application's code, limits and current
+    load (assignments not declined), in one query."""
+    application = _application_of_reviewer(workshop=workshop, outer="pk")
+    return reviewers_of_workshop(workshop=workshop).annotate(
+        application_code=Subquery(application.values("code")[:1]),
+        max_reviews=Subquery(application.values("max_reviews")[:1]),
+        cleared_for_confidential=Subquery(application.values("cleared_for_confidential")[:1]),
+        load=Count(
+            "assignments",
+            filter=Q(assignments__workshop=workshop, assignments__state__in=OPEN_STATES),
+            distinct=True,
+        ),
+    )
+
+
+def conflict_records_of_submission(*, submission: Submission) -> QuerySet[ConflictRecord]:
+    """The audit trail, newest first, with the application code that names the reviewer in
+    the page's forms."""
+    application = _application_of_reviewer(workshop=submission.workshop, outer="reviewer")
+    return (
+        ConflictRecord.objects.filter(submission=submission)
+        .select_related("reviewer", "created_by", "revoked_by")
+        .annotate(application_code=Subquery(application.values("code")[:1]))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def risk_area_choices() -> QuerySet[RiskArea]:
+    return RiskArea.objects.order_by("position", "code")
+
+
+def reviewer_by_application_code(*, workshop: Workshop, code: str) -> User | None:
+    """The person behind an application to `workshop`, whatever its state, or None."""
+    application = (
+        ReviewerApplication.objects.filter(workshop=workshop, code=code)
+        .select_related("user")
+        .first()
+    )
+    return application.user if application else None
+
+
+def conflict_record_active(
+    *, submission: Submission, reviewer: User | None, action: str
+) -> ConflictRecord | None:
+    """The standing staff decision of one kind on a pair (the services keep it unique)."""
+    if reviewer is None:
+        return None
+    return (
+        ConflictRecord.objects.filter(
+            submission=submission, reviewer=reviewer, action=action, revoked_at__isnull=True
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

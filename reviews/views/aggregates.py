@@ -1,0 +1,171 @@
+"""Staff pages: aggregates of submitted reviews, and staff's ratings of reviewers."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Workshop
+from portal.views.decorators import staff_required
+from reviews.forms_aggregates import RatingForm
+from reviews.models import ReviewerApplication
+from reviews.selectors import aggregates as selectors
+from reviews.selectors.visibility import reviewer_labels
+from reviews.services.ratings import reviewer_rate as rate_reviewer
+from submissions.models import Submission
+
+PER_PAGE = 50
+
+
+def _get_workshop(code: str) -> Workshop:
+    return get_object_or_404(Workshop, code=code)
+
+
+def _pick_version(versions: list, requested: str | None):
+    """The version asked for in ?version=, else the newest scored one."""
+    for version in versions:
+        if str(version.criteria_set.version) == requested:
+            return version
+    return versions[0] if versions else None
+
+
+@staff_required
+def aggregate_overview(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    versions = selectors.workshop_aggregates(workshop=workshop)
+    version = _pick_version(versions, request.GET.get("version"))
+    only_disagreement = request.GET.get("disagreement") == "1"
+    page = None
+    if version is not None:
+        rows = {row.submission_id: row for row in version.submission_rows}
+        if only_disagreement:
+            rows = {pk: row for pk, row in rows.items() if row.disagreement}
+        ordered = []
+        for pk, submission in selectors.submissions_by_title(ids=rows.keys()).items():
+            rows[pk].submission = submission
+            ordered.append(rows[pk])
+        page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/aggregates/overview.html",
+        {
+            "workshop": workshop,
+            "versions": versions,
+            "version": version,
+            "page": page,
+            "only_disagreement": only_disagreement,
+            "section": "aggregates",
+        },
+    )
+
+
+@staff_required
+def aggregate_submission(request, workshop_code: str, submission_code: str):
+    workshop = _get_workshop(workshop_code)
+    submission = get_object_or_404(
+        Submission.objects.select_related("organisation"), workshop=workshop, code=submission_code
+    )
+    labels = reviewer_labels(submission=submission)
+    versions = selectors.submission_aggregates(submission=submission, reviewer_order=list(labels))
+    reviews = selectors.submitted_reviews_of_submission(submission=submission)
+    rank = {reviewer_id: position for position, reviewer_id in enumerate(labels)}
+    reviewers = [
+        {
+            "label": labels.get(reviewer_id, _("Reviewer")),
+            "review": review,
+            "user": review.assignment.reviewer,
+        }
+        for reviewer_id, review in sorted(
+            reviews.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])
+        )
+    ]
+    columns = {row["user"].pk: row for row in reviewers}
+    return render(
+        request,
+        "reviews/aggregates/submission.html",
+        {
+            "workshop": workshop,
+            "submission": submission,
+            "versions": [
+                {
+                    "aggregate": version,
+                    "columns": [
+                        columns.get(pk, {"label": labels.get(pk, _("Reviewer")), "user": None})
+                        for pk in version.reviewer_ids
+                    ],
+                }
+                for version in versions
+            ],
+            "reviewers": reviewers,
+            "section": "",
+        },
+    )
+
+
+def _ratings_url(workshop: Workshop, sort: str) -> str:
+    url = reverse("reviews:reviewer_ratings", args=[workshop.code])
+    return f"{url}?{urlencode({'sort': sort})}" if sort != "name" else url
+
+
+@staff_required
+def reviewer_ratings(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    sort = request.GET.get("sort", "name")
+    if sort not in selectors.RATING_SORTS:
+        sort = "name"
+    reviewers = list(selectors.reviewers_for_rating(workshop=workshop, sort=sort))
+    return render(
+        request,
+        "reviews/aggregates/ratings.html",
+        {
+            "workshop": workshop,
+            "reviewers": reviewers,
+            "sort": sort,
+            "rating_choices": RatingForm.base_fields["rating"].choices[1:],
+            "section": "ratings",
+        },
+    )
+
+
+@staff_required
+@require_POST
+def reviewer_rate(request, workshop_code: str, application_code: str):
+    workshop = _get_workshop(workshop_code)
+    application = get_object_or_404(
+        ReviewerApplication.objects.select_related("user"),
+        workshop=workshop,
+        code=application_code,
+        state=ReviewerApplication.State.APPROVED,
+    )
+    sort = request.POST.get("sort", "name")
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            rate_reviewer(
+                workshop=workshop,
+                reviewer=application.user,
+                rating=form.cleaned_data["rating"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Rating of %(name)s saved.") % {"name": application.user},
+            )
+    else:
+        messages.error(
+            request,
+            _("The rating of %(name)s was not saved: %(errors)s")
+            % {
+                "name": application.user,
+                "errors": " ".join(e for errors in form.errors.values() for e in errors),
+            },
+        )
+    return redirect(_ratings_url(workshop, sort if sort in selectors.RATING_SORTS else "name"))

@@ -1,0 +1,270 @@
+"""Workshop invitations: staff pick and invite people, invitees answer through a signed
+link (RSVP), staff read and export the attendee list."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.csv import csv_safe
+from portal.models import Workshop
+from portal.views.decorators import staff_required
+from reviews.forms_aggregates import AttendeeFilterForm, RSVPForm, SelectionForm
+from reviews.models import ReviewerApplication, WorkshopInvitation
+from reviews.selectors import aggregates as selectors
+from reviews.services import invitations as services
+from reviews.services.invitations import RSVPError
+from submissions.models import Submission
+
+PER_PAGE = 50
+
+Kind = WorkshopInvitation.Kind
+
+
+def _get_workshop(code: str) -> Workshop:
+    return get_object_or_404(Workshop, code=code)
+
+
+def _sent_message(request, count: int) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "Invitation sent to %(count)d person. Anyone invited before got the link again; "
+            "answers already given are kept.",
+            "Invitations sent to %(count)d people. Anyone invited before got the link again; "
+            "answers already given are kept.",
+            count,
+        )
+        % {"count": count},
+    )
+
+
+@staff_required
+def invite_submitters(request, workshop_code: str):
+    """Eligible submissions with their mean level and the reviewers' recommendations;
+    ticking some and sending invites each one's contact person."""
+    workshop = _get_workshop(workshop_code)
+    if request.method == "POST":
+        form = SelectionForm(
+            request.POST,
+            queryset=Submission.objects.filter(
+                workshop=workshop, state=Submission.State.ELIGIBLE
+            ).select_related("contact"),
+        )
+        if form.is_valid():
+            submissions = list(form.cleaned_data["selected"])
+            try:
+                # All or nothing: a refused row must not leave half the emails queued.
+                with transaction.atomic():
+                    for submission in submissions:
+                        services.invitation_send(
+                            workshop=workshop,
+                            users=[submission.contact],
+                            kind=Kind.SUBMITTER,
+                            user=request.user,
+                            submission=submission,
+                        )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                _sent_message(request, len({s.contact_id for s in submissions}))
+                return redirect(request.get_full_path())
+        else:
+            messages.error(request, " ".join(form.errors.get("selected", [])))
+    sort = request.GET.get("sort", "mean")
+    if sort not in selectors.INVITATION_SORTS:
+        sort = "mean"
+    submissions = selectors.submissions_for_invitation(workshop=workshop, sort=sort)
+    page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/invitations/submitters.html",
+        {"workshop": workshop, "page": page, "sort": sort, "section": "submitters"},
+    )
+
+
+@staff_required
+@require_POST
+def invite_reviewers(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    form = SelectionForm(
+        request.POST,
+        queryset=ReviewerApplication.objects.filter(
+            workshop=workshop,
+            state=ReviewerApplication.State.APPROVED,
+            user__is_active=True,
+        ).select_related("user"),
+    )
+    if form.is_valid():
+        users = [application.user for application in form.cleaned_data["selected"]]
+        try:
+            services.invitation_send(
+                workshop=workshop, users=users, kind=Kind.REVIEWER, user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            _sent_message(request, len(users))
+    else:
+        messages.error(request, " ".join(form.errors.get("selected", [])))
+    return redirect("reviews:reviewer_ratings", workshop_code=workshop.code)
+
+
+def _attendee_filters(request) -> dict:
+    form = AttendeeFilterForm(request.GET)
+    if form.is_valid():
+        return {"state": form.cleaned_data["state"], "kind": form.cleaned_data["kind"]}
+    return {"state": "", "kind": ""}
+
+
+@staff_required
+def attendee_list(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    filters = _attendee_filters(request)
+    invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
+    page = Paginator(invitations, PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.invitation_state_counts(workshop=workshop)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/invitations/attendees.html",
+        {
+            "workshop": workshop,
+            "page": page,
+            "form": AttendeeFilterForm(filters),
+            "filters": filters,
+            "state_counts": [
+                (state, label, counts[state]) for state, label in WorkshopInvitation.State.choices
+            ],
+            "total": sum(counts.values()),
+            "querystring": query.urlencode(),
+            "section": "attendees",
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _organisation(invitation: WorkshopInvitation) -> str:
+    if invitation.submission_id:
+        return invitation.submission.organisation.name
+    return invitation.affiliation or ""
+
+
+CSV_COLUMNS = [
+    ("name", lambda i: i.user.full_name),
+    ("email", lambda i: i.user.email),
+    ("kind", lambda i: i.kind),
+    ("state", lambda i: i.state),
+    ("organisation", _organisation),
+    ("submission_code", lambda i: i.submission.code if i.submission_id else ""),
+    ("submission_title", lambda i: i.submission.title if i.submission_id else ""),
+    ("accessibility_needs", lambda i: i.accessibility_needs),
+    ("dietary_needs", lambda i: i.dietary_needs),
+    ("language", lambda i: i.user.preferred_language),
+    ("invited_at", lambda i: i.created_at.isoformat()),
+    ("responded_at", lambda i: i.responded_at.isoformat() if i.responded_at else ""),
+]
+
+
+@staff_required
+def attendee_export_csv(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    filters = _attendee_filters(request)
+    invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow([name for name, _get in CSV_COLUMNS])
+        for invitation in invitations.iterator(chunk_size=500):
+            yield writer.writerow([csv_safe(get(invitation)) for _name, get in CSV_COLUMNS])
+
+    suffix = "-".join(value for value in (filters["state"], filters["kind"]) if value)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    name = f"attendees-{workshop.code}{'-' + suffix if suffix else ''}-{stamp}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+_RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 403}
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# The page shows the invitee's answer and needs: no shared cache may keep it.
+@never_cache
+def invitation_rsvp(request, token: str):
+    """The link in an invitation email. No login needed: the signed token names the
+    invitation. Every bad case gets its own page and changes nothing."""
+    try:
+        invitation = services.invitation_from_token(token=token)
+        services.invitation_check(invitation=invitation, user=request.user)
+    except RSVPError as error:
+        return render(
+            request,
+            "reviews/invitations/rsvp_problem.html",
+            {"problem": error.code, "invitation": error.invitation},
+            status=_RSVP_STATUS[error.code],
+        )
+    initial = {
+        "answer": {"accepted": "accept", "declined": "decline"}.get(invitation.state),
+        "accessibility_needs": invitation.accessibility_needs,
+        "dietary_needs": invitation.dietary_needs,
+    }
+    form = RSVPForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_answer(
+                invitation=invitation,
+                accept=form.cleaned_data["answer"] == "accept",
+                accessibility_needs=form.cleaned_data["accessibility_needs"],
+                dietary_needs=form.cleaned_data["dietary_needs"],
+                user=request.user,
+            )
+        except RSVPError as error:
+            return render(
+                request,
+                "reviews/invitations/rsvp_problem.html",
+                {"problem": error.code, "invitation": invitation},
+                status=_RSVP_STATUS[error.code],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if form.cleaned_data["answer"] == "accept":
+                messages.success(request, _("Thank you. We look forward to seeing you."))
+            else:
+                messages.success(request, _("Thank you for letting us know."))
+            return redirect("reviews:invitation_rsvp", token=token)
+    return render(
+        request,
+        "reviews/invitations/rsvp.html",
+        {
+            "invitation": invitation,
+            "workshop": invitation.workshop,
+            "form": form,
+            "deadline": services.event_day_end(workshop=invitation.workshop),
+        },
+    )

@@ -1,0 +1,73 @@
+"""Staff progress board of a workshop's review: per submission and per reviewer."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from portal.selectors import workshop_get_for_user
+from portal.views.decorators import staff_required
+from reviews.forms_staff import ProgressFilterForm
+from reviews.selectors.progress import (
+    reviewers_progress,
+    risk_area_choices,
+    submissions_progress,
+    workshop_progress_totals,
+)
+from reviews.services.reminders import reminders_send_late
+
+PER_PAGE = 50
+TAB_SUBMISSIONS = "submissions"
+TAB_REVIEWERS = "reviewers"
+
+
+@staff_required
+def progress(request, workshop_code: str):
+    workshop = workshop_get_for_user(code=workshop_code, user=request.user)
+    now = timezone.now()
+    tab = TAB_REVIEWERS if request.GET.get("tab") == TAB_REVIEWERS else TAB_SUBMISSIONS
+    context = {
+        "workshop": workshop,
+        "tab": tab,
+        "now": now,
+        "totals": workshop_progress_totals(workshop=workshop, now=now),
+        "deadline_passed": workshop.review_deadline < now,
+    }
+    if tab == TAB_SUBMISSIONS:
+        form = ProgressFilterForm(
+            request.GET if request.GET.keys() - {"tab", "page"} else None,
+            risk_areas=list(risk_area_choices()),
+        )
+        rows = submissions_progress(workshop=workshop, now=now, **form.filters())
+        context["form"] = form
+        context["filter_error"] = form.is_bound and not form.is_valid()
+    else:
+        rows = reviewers_progress(workshop=workshop, now=now)
+    context["page"] = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reviews/staff/progress.html", context)
+
+
+@staff_required
+@require_POST
+def remind_late(request, workshop_code: str):
+    workshop = workshop_get_for_user(code=workshop_code, user=request.user)
+    sent = reminders_send_late(workshop=workshop, user=request.user)
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d reminder was sent to a late reviewer.",
+                "%(count)d reminders were sent to late reviewers.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    else:
+        messages.info(
+            request,
+            _("No reminder was sent: every late review was already reminded for its deadline."),
+        )
+    return redirect("reviews:staff_progress", workshop_code=workshop.code)

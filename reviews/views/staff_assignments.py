@@ -1,0 +1,295 @@
+"""Staff page of one submission's reviewers: assignments, candidates, conflicts.
+
+Every POST goes to its own small view, calls one service and redirects back to the page; a
+form with errors re-renders the page with status 400.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.views.decorators import staff_required
+from reviews.forms_staff import (
+    AssignForm,
+    AssignmentExtendForm,
+    ConflictDecisionForm,
+    ConflictRevokeForm,
+)
+from reviews.models import Assignment, ConflictRecord
+from reviews.selectors.conflicts import conflicted_pairs
+from reviews.selectors.progress import (
+    assignments_of_submission,
+    conflict_record_active,
+    conflict_records_of_submission,
+    reviewer_by_application_code,
+    reviewer_candidates,
+)
+from reviews.services.assignments import assignment_create, assignment_extend, assignment_remove
+from reviews.services.conflicts import conflict_dismiss, conflict_record, conflict_revoke
+from submissions.models import Submission
+
+Action = ConflictRecord.Action
+
+# Conflict status of a reviewer for this submission, as shown next to their name.
+STATUS_CONFLICT = "conflict"
+STATUS_RECORDED = "recorded"
+STATUS_DISMISSED = "dismissed"
+STATUS_NONE = "none"
+STATUS_LABELS = {
+    STATUS_CONFLICT: gettext_lazy("Conflict of interest"),
+    STATUS_RECORDED: gettext_lazy("Conflict recorded by staff"),
+    STATUS_DISMISSED: gettext_lazy("Conflict dismissed by staff"),
+    STATUS_NONE: gettext_lazy("No known conflict"),
+}
+
+
+def _get_submission(code: str) -> Submission:
+    return get_object_or_404(
+        Submission.objects.select_related("workshop", "organisation", "provider"), code=code
+    )
+
+
+def _get_assignment(submission: Submission, assignment_code: str) -> Assignment:
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("reviewer", "workshop"),
+        submission=submission,
+        code=assignment_code,
+    )
+    assignment.submission = submission
+    return assignment
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            for message in field_messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _page_data(submission: Submission) -> dict:
+    """Everything the page shows, in a fixed number of queries whatever its length."""
+    workshop = submission.workshop
+    assignments = list(assignments_of_submission(submission=submission))
+    reviewers = list(reviewer_candidates(workshop=workshop))
+    records = list(conflict_records_of_submission(submission=submission))
+    pairs = conflicted_pairs(
+        workshop=workshop,
+        reviewer_ids={r.pk for r in reviewers} | {a.reviewer_id for a in assignments},
+    )
+    active = {(r.reviewer_id, r.action) for r in records if r.revoked_at is None}
+
+    def status(user_id: int) -> str:
+        if (submission.pk, user_id) in pairs:
+            return STATUS_RECORDED if (user_id, Action.RECORDED) in active else STATUS_CONFLICT
+        if (user_id, Action.DISMISSED) in active:
+            return STATUS_DISMISSED
+        return STATUS_NONE
+
+    for assignment in assignments:
+        assignment.conflict_status = status(assignment.reviewer_id)
+        assignment.conflict_label = STATUS_LABELS[assignment.conflict_status]
+    for reviewer in reviewers:
+        reviewer.conflict_status = status(reviewer.pk)
+        reviewer.conflict_label = STATUS_LABELS[reviewer.conflict_status]
+    for record in records:
+        record.revocable = record.revoked_at is None and record.action in (
+            Action.RECORDED,
+            Action.DISMISSED,
+        )
+    assigned_ids = {a.reviewer_id for a in assignments}
+    return {
+        "assignments": assignments,
+        "reviewers": reviewers,
+        "candidates": [r for r in reviewers if r.pk not in assigned_ids],
+        "records": records,
+    }
+
+
+def _label(reviewer, *, submission: Submission, with_load: bool) -> str:
+    parts = [f"{reviewer} ({reviewer.email})"]
+    if with_load:
+        parts.append(
+            _("%(load)s of %(max)s reviews") % {"load": reviewer.load, "max": reviewer.max_reviews}
+        )
+    if (
+        submission.confidentiality == Submission.Confidentiality.AI_OFFICE_ONLY
+        and not reviewer.cleared_for_confidential
+    ):
+        parts.append(_("not cleared for “AI Office only”"))
+    return " · ".join(parts)
+
+
+def _assign_choices(data: dict, submission: Submission) -> list:
+    groups = []
+    for status in (STATUS_NONE, STATUS_DISMISSED, STATUS_CONFLICT, STATUS_RECORDED):
+        options = [
+            (r.application_code, _label(r, submission=submission, with_load=True))
+            for r in data["candidates"]
+            if r.conflict_status == status
+        ]
+        if options:
+            groups.append((STATUS_LABELS[status], options))
+    return groups
+
+
+def _conflict_choices(data: dict, submission: Submission) -> list:
+    return [
+        (r.application_code, f"{r} ({r.email}) · {r.conflict_label}") for r in data["reviewers"]
+    ]
+
+
+def _render_page(request, submission, *, data=None, assign_form=None, conflict_form=None):
+    data = data if data is not None else _page_data(submission)
+    invalid = bool((assign_form and assign_form.errors) or (conflict_form and conflict_form.errors))
+    return render(
+        request,
+        "reviews/staff/submission_reviewers.html",
+        {
+            "submission": submission,
+            "workshop": submission.workshop,
+            **data,
+            "assign_form": assign_form or AssignForm(choices=_assign_choices(data, submission)),
+            "conflict_form": conflict_form
+            or ConflictDecisionForm(choices=_conflict_choices(data, submission)),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@staff_required
+def submission_reviewers(request, code: str):
+    return _render_page(request, _get_submission(code))
+
+
+@staff_required
+@require_POST
+def assignment_add(request, code: str):
+    submission = _get_submission(code)
+    data = _page_data(submission)
+    form = AssignForm(request.POST, choices=_assign_choices(data, submission))
+    if form.is_valid():
+        reviewer = reviewer_by_application_code(
+            workshop=submission.workshop, code=form.cleaned_data["reviewer"]
+        )
+        try:
+            assignment_create(submission=submission, reviewer=reviewer, user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was assigned and told by email.") % {"name": reviewer},
+            )
+            return redirect("reviews:staff_submission_reviewers", code=submission.code)
+    return _render_page(request, submission, data=data, assign_form=form)
+
+
+@staff_required
+@require_POST
+def assignment_remove_view(request, code: str, assignment_code: str):
+    submission = _get_submission(code)
+    assignment = _get_assignment(submission, assignment_code)
+    try:
+        assignment_remove(assignment=assignment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The assignment of %(name)s was removed.") % {"name": assignment.reviewer},
+        )
+    return redirect("reviews:staff_submission_reviewers", code=submission.code)
+
+
+@staff_required
+def assignment_extend_view(request, code: str, assignment_code: str):
+    submission = _get_submission(code)
+    assignment = _get_assignment(submission, assignment_code)
+    workshop = submission.workshop
+    form = AssignmentExtendForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment_extend(
+                assignment=assignment, deadline=form.cleaned_data["deadline"], user=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The deadline of %(name)s was extended; they were told by email.")
+                % {"name": assignment.reviewer},
+            )
+            return redirect("reviews:staff_submission_reviewers", code=submission.code)
+    return render(
+        request,
+        "reviews/staff/assignment_extend.html",
+        {
+            "submission": submission,
+            "workshop": workshop,
+            "assignment": assignment,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def conflict_decide(request, code: str):
+    submission = _get_submission(code)
+    data = _page_data(submission)
+    form = ConflictDecisionForm(request.POST, choices=_conflict_choices(data, submission))
+    if form.is_valid():
+        reviewer = reviewer_by_application_code(
+            workshop=submission.workshop, code=form.cleaned_data["reviewer"]
+        )
+        decide = conflict_record if form.cleaned_data["action"] == "record" else conflict_dismiss
+        try:
+            decide(
+                reviewer=reviewer,
+                submission=submission,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The decision was saved in the audit trail."))
+            return redirect("reviews:staff_submission_reviewers", code=submission.code)
+    return _render_page(request, submission, data=data, conflict_form=form)
+
+
+@staff_required
+@require_POST
+def conflict_revoke_view(request, code: str):
+    submission = _get_submission(code)
+    form = ConflictRevokeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    reviewer = reviewer_by_application_code(
+        workshop=submission.workshop, code=form.cleaned_data["reviewer"]
+    )
+    record = conflict_record_active(
+        submission=submission, reviewer=reviewer, action=form.cleaned_data["action"]
+    )
+    if record is None:
+        messages.error(
+            request, _("There is no such decision to revoke; it may already be revoked.")
+        )
+    else:
+        try:
+            conflict_revoke(record=record, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The decision was revoked; it stays in the audit trail."))
+    return redirect("reviews:staff_submission_reviewers", code=submission.code)
