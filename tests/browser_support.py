@@ -61,6 +61,7 @@ def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
+    context._portal_base_url = live_server.url
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -84,3 +85,25 @@ def assert_accessible(page) -> None:
                     nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"""
     )
     assert violations == [], f"{page.url}: " + json.dumps(violations, indent=1)
+
+
+def login_as(page, user) -> None:
+    """Start a browser session for `user` without the login form (tests only).
+
+    The login form, including TOTP, has its own browser test; here it would only slow
+    down flows that are about something else.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": page.context._portal_base_url,
+            }
+        ]
+    )
