@@ -26,6 +26,16 @@ def _eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache(_test_settings):
+    """Each test starts with an empty cache (rate limits, cached totals)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

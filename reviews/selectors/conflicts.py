@@ -67,14 +67,20 @@ def has_conflict(*, reviewer: User, submission: Submission) -> bool:
 
 
 def conflicted_pairs(
-    *, workshop: Workshop, reviewer_ids: set[int] | None = None
+    *,
+    workshop: Workshop,
+    reviewer_ids: set[int] | None = None,
+    submission_ids: set[int] | None = None,
 ) -> set[tuple[int, int]]:
-    """All conflicted (submission_id, reviewer_id) pairs of a workshop in four queries.
+    """All conflicted (submission_id, reviewer_id) pairs of a workshop in four queries,
+    optionally only for some reviewers and submissions (a reviewer's own dashboard).
 
     Used by lists and automatic assignment, where a per-pair check would be millions of
     queries.
     """
     submissions = Submission.objects.filter(workshop=workshop)
+    if submission_ids is not None:
+        submissions = submissions.filter(pk__in=submission_ids)
     org_to_subs: dict[int, list[int]] = {}
     provider_to_subs: dict[int, list[int]] = {}
     for sub_id, org_id, provider_id in submissions.values_list(
@@ -102,9 +108,12 @@ def conflicted_pairs(
         for sub_id in provider_to_subs.get(provider_id, ()) if provider_id else ():
             pairs.add((sub_id, user_id))
 
-    records = _active_records(submission__workshop=workshop).values_list(
-        "submission_id", "reviewer_id", "action"
-    )
+    records = _active_records(submission__workshop=workshop)
+    if submission_ids is not None:
+        records = records.filter(submission_id__in=submission_ids)
+    if reviewer_ids is not None:
+        records = records.filter(reviewer_id__in=reviewer_ids)
+    records = records.values_list("submission_id", "reviewer_id", "action")
     dismissed = set()
     added = set()
     for sub_id, user_id, action in records:

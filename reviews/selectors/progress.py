@@ -99,7 +99,9 @@ def submissions_progress(
     has_late: bool = False,
     fewer_than: int | None = None,
 ) -> QuerySet[Submission]:
-    """The workshop's eligible submissions with their review numbers, filtered."""
+    """The workshop's eligible submissions, filtered and ordered, without the numbers:
+    `submissions_progress_rows` adds those for the rows of one page. Filters on the
+    numbers are subqueries, so the list itself needs no GROUP BY."""
     now = now or timezone.now()
     qs = Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
     if query:
@@ -112,12 +114,41 @@ def submissions_progress(
                 )
             )
         )
-    qs = qs.annotate(**_counts(workshop=workshop, now=now, prefix="assignments__", scope=Q()))
     if has_late:
-        qs = qs.filter(late_count__gt=0)
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(submission=OuterRef("pk")).filter(
+                    _late(workshop=workshop, now=now)
+                )
+            )
+        )
     if fewer_than is not None:
-        qs = qs.filter(submitted_count__lt=fewer_than)
-    return qs.select_related("organisation").prefetch_related("risk_areas").order_by("title", "pk")
+        submitted = (
+            Review.objects.filter(
+                assignment__submission=OuterRef("pk"), state=Review.State.SUBMITTED
+            )
+            .order_by()
+            .values("assignment__submission")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = qs.annotate(submitted_only=Coalesce(Subquery(submitted), 0)).filter(
+            submitted_only__lt=fewer_than
+        )
+    return qs.order_by("title", "pk")
+
+
+def submissions_progress_rows(
+    *, workshop: Workshop, ids: list[int], now: datetime | None = None
+) -> QuerySet[Submission]:
+    """The numbers for the given submissions (one page)."""
+    now = now or timezone.now()
+    return (
+        Submission.objects.filter(pk__in=ids)
+        .annotate(**_counts(workshop=workshop, now=now, prefix="assignments__", scope=Q()))
+        .select_related("organisation")
+        .prefetch_related("risk_areas")
+    )
 
 
 def workshop_progress_totals(*, workshop: Workshop, now: datetime | None = None) -> dict:
@@ -134,27 +165,29 @@ def workshop_progress_totals(*, workshop: Workshop, now: datetime | None = None)
 
 def reviewers_progress(*, workshop: Workshop, now: datetime | None = None) -> QuerySet[User]:
     """Approved reviewers, and anyone else holding an assignment in the workshop (say, after
-    withdrawing), with their load, lateness and last activity there."""
+    withdrawing), ordered; `reviewers_progress_rows` adds the numbers for one page."""
+    return User.objects.filter(
+        Q(pk__in=reviewers_of_workshop(workshop=workshop).values("pk"))
+        | Exists(Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")))
+    ).order_by("full_name", "email", "pk")
+
+
+def reviewers_progress_rows(
+    *, workshop: Workshop, ids: list[int], now: datetime | None = None
+) -> QuerySet[User]:
+    """Load, lateness and last activity of the given reviewers in the workshop."""
     now = now or timezone.now()
     in_workshop = Q(assignments__workshop=workshop)
     application = ReviewerApplication.objects.filter(workshop=workshop, user=OuterRef("pk"))
     last_response = Max("assignments__responded_at", filter=in_workshop)
     last_review = Max("assignments__review__updated_at", filter=in_workshop)
-    return (
-        User.objects.filter(
-            Q(pk__in=reviewers_of_workshop(workshop=workshop).values("pk"))
-            | Exists(Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")))
-        )
-        .annotate(
-            **_counts(workshop=workshop, now=now, prefix="assignments__", scope=in_workshop),
-            max_reviews=Subquery(application.values("max_reviews")[:1]),
-            application_state=Subquery(application.values("state")[:1]),
-            # Greatest() is NULL on SQLite as soon as one side is: coalesce both ways first.
-            last_activity=Greatest(
-                Coalesce(last_response, last_review), Coalesce(last_review, last_response)
-            ),
-        )
-        .order_by("full_name", "email", "pk")
+    return User.objects.filter(pk__in=ids).annotate(
+        **_counts(workshop=workshop, now=now, prefix="assignments__", scope=in_workshop),
+        max_reviews=Subquery(application.values("max_reviews")[:1]),
+        application_state=Subquery(application.values("state")[:1]),
+        last_activity=Greatest(
+            Coalesce(last_response, last_review), Coalesce(last_review, last_response)
+        ),
     )
 
 

@@ -204,7 +204,11 @@ def assignment_rows_for_reviewer(*, user: User, now: datetime | None = None) -> 
     workshops = {a.workshop_id: a.workshop for a in assignments}
     conflicted: set[tuple[int, int]] = set()
     for workshop in workshops.values():
-        conflicted |= conflicted_pairs(workshop=workshop, reviewer_ids={user.pk})
+        conflicted |= conflicted_pairs(
+            workshop=workshop,
+            reviewer_ids={user.pk},
+            submission_ids={a.submission_id for a in assignments if a.workshop_id == workshop.pk},
+        )
     now = now or timezone.now()
     rows = [
         AssignmentRow(

@@ -1,20 +1,23 @@
 """Staff progress board of a workshop's review: per submission and per reviewer."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal.pagination import AnnotatedPaginator
 from portal.selectors import workshop_get_for_user
 from portal.views.decorators import staff_required
 from reviews.forms_staff import ProgressFilterForm
 from reviews.selectors.progress import (
     reviewers_progress,
+    reviewers_progress_rows,
     risk_area_choices,
     submissions_progress,
+    submissions_progress_rows,
     workshop_progress_totals,
 )
 from reviews.services.reminders import reminders_send_late
@@ -22,6 +25,24 @@ from reviews.services.reminders import reminders_send_late
 PER_PAGE = 50
 TAB_SUBMISSIONS = "submissions"
 TAB_REVIEWERS = "reviewers"
+
+
+TOTALS_SECONDS = 60
+
+
+def _cached_totals(*, workshop, now) -> dict:
+    """The workshop-wide totals, recomputed at most once a minute.
+
+    They scan every assignment of the call (30,000 rows at 10,000 submissions, about 20 ms
+    in PostgreSQL), while the rest of the page costs the same at any size; the page says
+    when they were computed.
+    """
+    key = f"reviews:progress-totals:{workshop.pk}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = {**workshop_progress_totals(workshop=workshop, now=now), "computed_at": now}
+        cache.set(key, totals, TOTALS_SECONDS)
+    return totals
 
 
 @staff_required
@@ -33,7 +54,7 @@ def progress(request, workshop_code: str):
         "workshop": workshop,
         "tab": tab,
         "now": now,
-        "totals": workshop_progress_totals(workshop=workshop, now=now),
+        "totals": _cached_totals(workshop=workshop, now=now),
         "deadline_passed": workshop.review_deadline < now,
     }
     if tab == TAB_SUBMISSIONS:
@@ -41,12 +62,15 @@ def progress(request, workshop_code: str):
             request.GET if request.GET.keys() - {"tab", "page"} else None,
             risk_areas=list(risk_area_choices()),
         )
-        rows = submissions_progress(workshop=workshop, now=now, **form.filters())
+        base = submissions_progress(workshop=workshop, now=now, **form.filters())
         context["form"] = form
         context["filter_error"] = form.is_bound and not form.is_valid()
+        rows = lambda ids: submissions_progress_rows(workshop=workshop, ids=ids, now=now)  # noqa: E731
     else:
-        rows = reviewers_progress(workshop=workshop, now=now)
-    context["page"] = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        base = reviewers_progress(workshop=workshop, now=now)
+        rows = lambda ids: reviewers_progress_rows(workshop=workshop, ids=ids, now=now)  # noqa: E731
+    paginator = AnnotatedPaginator(base, PER_PAGE, rows=rows)
+    context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "reviews/staff/progress.html", context)
 
 

@@ -188,6 +188,10 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["workshop", "state"]),
             models.Index(fields=["organisation", "state"]),
+            # Staff lists page through a call's submissions in title order.
+            models.Index(
+                fields=["workshop", "state", "title", "id"], name="submission_title_order"
+            ),
         ]
 
     def __str__(self) -> str:

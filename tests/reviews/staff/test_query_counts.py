@@ -52,7 +52,7 @@ def test_progress_submissions_tab_queries_constant(
     client.force_login(staff)
     # request (4), workshop, totals (aggregate and eligible count), risk areas, page count,
     # page, risk areas of the page
-    with django_assert_num_queries(REQUEST + 7):
+    with django_assert_num_queries(REQUEST + 8):
         response = client.get(reverse("reviews:staff_progress", args=[past_workshop.code]))
     assert len(response.context["page"].object_list) == size
 
@@ -64,7 +64,7 @@ def test_progress_filtered_queries_constant(
     _fill_workshop(past_workshop, size)
     client.force_login(staff)
     url = reverse("reviews:staff_progress", args=[past_workshop.code])
-    with django_assert_num_queries(REQUEST + 7):
+    with django_assert_num_queries(REQUEST + 8):
         response = client.get(
             url, {"risk_area": "cbrn", "has_late": "on", "fewer": "on", "k": "2", "q": "e"}
         )
@@ -79,7 +79,7 @@ def test_progress_reviewers_tab_queries_constant(
     _fill_workshop(past_workshop, size)
     client.force_login(staff)
     # request (4), workshop, totals (2), page count, page
-    with django_assert_num_queries(REQUEST + 5):
+    with django_assert_num_queries(REQUEST + 6):
         response = client.get(
             reverse("reviews:staff_progress", args=[past_workshop.code]), {"tab": "reviewers"}
         )
