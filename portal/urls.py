@@ -47,6 +47,11 @@ portal_patterns = [
     path("staff/workshops/", staff.workshop_list, name="staff_workshop_list"),
     path("staff/workshops/new/", staff.workshop_edit, name="staff_workshop_create"),
     path("staff/workshops/<str:code>/edit/", staff.workshop_edit, name="staff_workshop_edit"),
+    path(
+        "staff/workshops/<str:code>/release-reviews/",
+        staff.workshop_release_reviews,
+        name="staff_workshop_release_reviews",
+    ),
 ]
 
 urlpatterns = [

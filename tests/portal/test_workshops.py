@@ -138,3 +138,24 @@ def test_non_staff_cannot_edit_workshop(client, evaluator):
         reverse("portal:staff_workshop_edit", args=[workshop.code]), _form_data()
     )
     assert response.status_code == 403
+
+
+def test_staff_release_and_hide_reviews(client, staff):
+    workshop = WorkshopFactory()
+    client.force_login(staff)
+    url = reverse("portal:staff_workshop_release_reviews", args=[workshop.code])
+    assert client.post(url, {"release": "yes"}).status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.reviews_released_at is not None
+    client.post(url, {"release": "no"})
+    workshop.refresh_from_db()
+    assert workshop.reviews_released_at is None
+
+
+def test_evaluator_cannot_release_reviews(client, evaluator):
+    workshop = WorkshopFactory()
+    client.force_login(evaluator)
+    url = reverse("portal:staff_workshop_release_reviews", args=[workshop.code])
+    assert client.post(url, {"release": "yes"}).status_code == 403
+    workshop.refresh_from_db()
+    assert workshop.reviews_released_at is None
