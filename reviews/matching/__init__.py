@@ -5,14 +5,18 @@ position, never a Python object per submission-reviewer pair):
 
 - `options`: RunSettings, what staff choose per run (k, loads, keep or replace, coverage,
   affinity weights), stored as JSON on AssignmentRun.settings.
-- `data`: everything a run needs, loaded from the database in a dozen set-based queries.
+- `data`: everything a run needs, loaded from the database in 14 set-based queries.
 - `affinity`: one score per pair from expertise overlap, TF-IDF text similarity and bids
-  (weights in AffinityWeights), and the sparse candidate pairs the solver may use.
+  (weights in AffinityWeights), the sparse candidate pairs the solver may use, and the
+  pricing scan that adds pairs which could improve a solution.
 - `solve`: the optimal assignment (OR-Tools min-cost flow, or a HiGHS integer program when
   the flow cannot express the constraints), the LP relaxation bound and a greedy baseline.
 - `explain`: why slots stay unfilled or coverage is not met, and what would fix it.
-- `services`: bids, runs (create, execute, diff, publish) and hand edits of a proposal.
+- `engine`: the steps above in order, from a loaded instance to a proposal (no writes).
+- `services`: runs (create, execute, diff, publish) and hand edits of a proposal;
+  `bids`: bids and declared conflicts; `signals`: the hook after publishing.
 - `interchange`: openreview-matcher files (scores, constraints, max loads; assignments.json).
+- `scoring`, `store`: scores for pairs chosen by hand or imported; writing pairs (COPY).
 
 Layering: this package sits inside `reviews` and imports from `portal`, `submissions` and
 the rest of `reviews`; nothing outside it imports it except the staff pages and tasks that

@@ -115,6 +115,11 @@ def _pair_arrays(
     return s[keep], r[keep], keep
 
 
+def _renamed(only: dict, key: str) -> dict:
+    """The narrowing filter `only` (one key or none) under another lookup name."""
+    return {key: value for value in only.values()}  # noqa: B035 - at most one value
+
+
 def _column_of(ids: np.ndarray, values) -> np.ndarray:
     return np.searchsorted(ids, np.asarray(values, dtype=np.int64))
 
@@ -201,7 +206,7 @@ def load_matching_data(
             for user_id, area, method, level in ReviewerExpertise.objects.filter(
                 application__workshop=workshop,
                 application__state=ReviewerApplication.State.APPROVED,
-                **{"application__user_id__in": v for v in only_revs.values()},
+                **_renamed(only_revs, "application__user_id__in"),
             ).values_list("application__user_id", "risk_area_id", "method_id", "level")
         ],
         dtype=np.int64,
@@ -218,7 +223,7 @@ def load_matching_data(
         Membership.objects.filter(
             user__reviewer_applications__workshop=workshop,
             user__reviewer_applications__state=ReviewerApplication.State.APPROVED,
-            **{"user_id__in": v for v in only_revs.values()},
+            **_renamed(only_revs, "user_id__in"),
         ).values_list("user_id", "organisation_id"),
         dtype=np.int64,
     ).reshape(-1, 2)

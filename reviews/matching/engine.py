@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from .affinity import AffinityModel, Candidates, PairSet, build_candidates
+from .affinity import (
+    SCALE,
+    AffinityModel,
+    Candidates,
+    PairSet,
+    build_candidates,
+    improving_pairs,
+)
 from .data import BID_CODES, MatchingData
 from .explain import Context, coverage_missed, explain
 from .options import RunSettings
@@ -53,7 +60,6 @@ def _same_org_pairs(data: MatchingData, sub: np.ndarray, rev: np.ndarray) -> Pai
     n_rev = data.n_rev
     if len(sub) == 0 or len(data.member_rev) == 0:
         return PairSet(np.empty(0, dtype=np.int64), n_rev)
-    members_of: dict[int, np.ndarray] = {}
     order = np.argsort(data.member_org, kind="stable")
     orgs, starts = np.unique(data.member_org[order], return_index=True)
     groups = np.split(data.member_rev[order], starts[1:])
@@ -80,21 +86,39 @@ def _name_pairs(data: MatchingData, sub: np.ndarray, rev: np.ndarray) -> list[st
     ]
 
 
-def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | None = None):
-    """The proposal for one run: pairs (fixed and chosen), their scores and reasons, and the
-    summary the preview shows."""
-    progress = progress or _noop
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+@dataclass
+class Prepared:
+    """What the settings make of the existing state: forbidden pairs, pairs that must be
+    candidates, fixed pairs, loads."""
+
+    max_load: np.ndarray  # per reviewer
+    forbidden: PairSet  # never assigned: conflicts, declines, colleagues of fixed reviewers
+    must: PairSet  # always candidates: bids, replaceable existing assignments
+    ex_sub: np.ndarray  # live existing assignments
+    ex_rev: np.ndarray
+    fixed: np.ndarray  # bool over the existing assignments: stays whatever the solver does
+    dropped: np.ndarray  # bool: conflicted, not started: dropped
+    kept_blocked: np.ndarray  # bool: conflicted but started: stays, with a warning
+    open_rows: np.ndarray  # submissions with fewer than k fixed reviewers
+
+    @property
+    def fixed_sub(self) -> np.ndarray:
+        return self.ex_sub[self.fixed]
+
+    @property
+    def fixed_rev(self) -> np.ndarray:
+        return self.ex_rev[self.fixed]
+
+
+def prepare(*, data: MatchingData, settings: RunSettings) -> Prepared:
     n_sub, n_rev = data.n_sub, data.n_rev
     max_load = (
         np.full(n_rev, settings.max_load, dtype=np.int64)
         if settings.max_load is not None
         else data.rev_max.astype(np.int64)
     )
-
-    # Hard exclusions: conflicts (the one definition, including conflict bids recorded as
-    # ConflictRecord), declined assignments and conflict bids not (yet) recorded.
+    # Hard exclusions: conflicts (the one definition, which includes conflict bids recorded
+    # as ConflictRecord), declined assignments, and conflict bids even if not recorded.
     conflict_bid = data.bid_value == BID_CODES["conflict"]
     declined = data.assign_declined
     forbidden = PairSet.of(
@@ -102,7 +126,6 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
         np.concatenate([data.conflict_rev, data.assign_rev[declined], data.bid_rev[conflict_bid]]),
         n_rev,
     )
-
     live = ~declined
     ex_sub, ex_rev = data.assign_sub[live], data.assign_rev[live]
     ex_started = data.assign_started[live]
@@ -110,12 +133,8 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
         data.sub_confidential[ex_sub] & ~data.rev_cleared[ex_rev]
     )
     fixed = ex_started | (settings.keeps_existing & ~ex_blocked)
-    dropped = ~fixed & ex_blocked
-    kept_blocked = fixed & ex_blocked
     replaceable = ~fixed & ~ex_blocked
-
-    fixed_sub, fixed_rev = ex_sub[fixed], ex_rev[fixed]
-    same_org = _same_org_pairs(data, fixed_sub, fixed_rev)
+    same_org = _same_org_pairs(data, ex_sub[fixed], ex_rev[fixed])
     if len(same_org):
         forbidden = PairSet(np.union1d(forbidden.keys, same_org.keys), n_rev)
     must = PairSet.of(
@@ -123,21 +142,51 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
         np.concatenate([data.bid_rev[~conflict_bid], ex_rev[replaceable]]),
         n_rev,
     )
-    open_rows = np.flatnonzero(np.bincount(fixed_sub, minlength=n_sub) < settings.k)
+    return Prepared(
+        max_load=max_load,
+        forbidden=forbidden,
+        must=must,
+        ex_sub=ex_sub,
+        ex_rev=ex_rev,
+        fixed=fixed,
+        dropped=~fixed & ex_blocked,
+        kept_blocked=fixed & ex_blocked,
+        open_rows=np.flatnonzero(np.bincount(ex_sub[fixed], minlength=n_sub) < settings.k),
+    )
+
+
+def candidates_for(
+    *, prepared: Prepared, model: AffinityModel, settings: RunSettings
+) -> Candidates:
+    return build_candidates(
+        model=model,
+        forbidden=prepared.forbidden,
+        must=prepared.must,
+        per_submission=settings.candidates_per_submission,
+        per_reviewer=settings.candidates_per_reviewer,
+        coverage=settings.coverage,
+        rows=prepared.open_rows,
+    )
+
+
+def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | None = None):
+    """The proposal for one run: pairs (fixed and chosen), their scores and reasons, and the
+    summary the preview shows."""
+    progress = progress or _noop
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    n_sub, n_rev = data.n_sub, data.n_rev
+    prepared = prepare(data=data, settings=settings)
+    max_load, forbidden = prepared.max_load, prepared.forbidden
+    ex_sub, ex_rev = prepared.ex_sub, prepared.ex_rev
+    dropped, kept_blocked = prepared.dropped, prepared.kept_blocked
+    fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
     timings["prepare"] = time.perf_counter() - clock
     progress(15, "affinity")
 
     clock = time.perf_counter()
     model = AffinityModel(data, settings.weights)
-    candidates = build_candidates(
-        model=model,
-        forbidden=forbidden,
-        must=must,
-        per_submission=settings.candidates_per_submission,
-        per_reviewer=settings.candidates_per_reviewer,
-        coverage=settings.coverage,
-        rows=open_rows,
-    )
+    candidates = candidates_for(prepared=prepared, model=model, settings=settings)
     fixed_score = model.scores(fixed_sub, fixed_rev)
     timings["affinity"] = time.perf_counter() - clock
     progress(45, "solve")
@@ -178,11 +227,21 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
             if len(merged) > len(candidates):
                 candidates = merged
                 problem, solution = _solve(candidates)
+    # Pricing rounds re-solve the whole problem: cheap with a flow, not with an integer
+    # program (whose time limit would apply again), so only flows get them.
+    rounds = settings.pricing_rounds if solution.solver == "min_cost_flow" else 0
+    for _round in range(rounds):
+        problem, solution, candidates, added = _pricing_round(
+            model, prepared, problem, solution, candidates, settings
+        )
+        if not added:
+            break
+        problem, solution = _solve(candidates)
     timings["solve"] = time.perf_counter() - clock
     progress(70, "bound")
 
     clock = time.perf_counter()
-    bound = lp_bound(problem) if settings.lp_bound else None
+    bound = lp_bound(problem) if settings.wants_lp_bound(len(problem.cand_sub)) else None
     timings["lp_bound"] = time.perf_counter() - clock
     clock = time.perf_counter()
     greedy_objective, greedy_filled = greedy(problem)
@@ -273,6 +332,38 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
     )
 
 
+def _pricing_round(model, prepared, problem, solution, candidates, settings):
+    """Add the pairs outside the candidates that could improve the solution (see
+    affinity.improving_pairs); returns the new candidate set and how many were added."""
+    data = model.data
+    n_sub, n_rev = data.n_sub, data.n_rev
+    chosen_sub = np.concatenate([problem.fixed_sub, problem.cand_sub[solution.chosen]])
+    chosen_rev = np.concatenate([problem.fixed_rev, problem.cand_rev[solution.chosen]])
+    chosen_score = np.concatenate([problem.fixed_score, problem.cand_score[solution.chosen]])
+    sub_floor = np.full(n_sub, np.inf)
+    np.minimum.at(sub_floor, chosen_sub, chosen_score)
+    # A submission with an open slot takes anything allowed.
+    sub_floor[solution.unfilled > 0] = -np.inf
+    rev_floor = np.full(n_rev, np.inf)
+    np.minimum.at(rev_floor, chosen_rev, chosen_score)
+    load = np.bincount(chosen_rev, minlength=n_rev)
+    rev_floor[load < prepared.max_load] = -np.inf
+    rows = prepared.open_rows
+    extra = improving_pairs(
+        model=model,
+        forbidden=prepared.forbidden,
+        known=PairSet.of(candidates.sub, candidates.rev, n_rev),
+        rows=rows,
+        sub_floor=sub_floor.astype(np.float32),
+        rev_floor=rev_floor.astype(np.float32),
+        per_submission=settings.pricing_per_submission,
+    )
+    if len(extra) == 0:
+        return problem, solution, candidates, 0
+    merged = _merge(candidates, extra, n_rev)
+    return problem, solution, merged, len(merged) - len(candidates)
+
+
 def _warning(code: str, data: MatchingData, sub, rev, count: int) -> dict[str, Any]:
     from .explain import _item
 
@@ -297,6 +388,57 @@ def _stats(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
+def assignment_stats(
+    *,
+    data: MatchingData,
+    k: int,
+    sub: np.ndarray,
+    rev: np.ndarray,
+    score: np.ndarray,
+    kept: np.ndarray,
+    max_load: np.ndarray,
+    coverage_requested: bool,
+) -> dict[str, Any]:
+    """Statistics of any assignment of the instance (solver's, imported or edited)."""
+    n_sub, n_rev = data.n_sub, data.n_rev
+    per_sub = np.bincount(sub, minlength=n_sub)
+    score_sum = np.bincount(sub, weights=score, minlength=n_sub)
+    has = per_sub > 0
+    mean_per_sub = score_sum[has] / per_sub[has]
+    load = np.bincount(rev, minlength=n_rev)
+    histogram = np.bincount(load) if n_rev else np.zeros(0, dtype=np.int64)
+    missed = coverage_missed(data, sub, rev)
+    required = data.sub_area & data.area_specified[None, :]
+    missing = np.maximum(k - per_sub, 0)
+    short = np.flatnonzero(missing)
+    return {
+        "submissions": n_sub,
+        "reviewers": n_rev,
+        "objective": round(float(np.rint(score * SCALE).sum()) / SCALE, 3),
+        "pairs": len(sub),
+        "kept_pairs": int(kept.sum()),
+        "new_pairs": int((~kept).sum()),
+        "unfilled_total": int(missing.sum()),
+        "unfilled": [
+            {"submission": data.sub_codes[s], "missing": int(missing[s])} for s in short.tolist()
+        ],
+        "affinity_per_submission": _stats(mean_per_sub),
+        "affinity_per_pair": _stats(score),
+        "load": {
+            **_stats(load.astype(np.float64)),
+            "spread": int(load.max() - load.min()) if n_rev else 0,
+            "histogram": {str(i): int(c) for i, c in enumerate(histogram.tolist()) if c},
+            "at_max": int((load >= max_load).sum()),
+        },
+        "coverage": {
+            "requested": coverage_requested,
+            "required": int(required.sum()),
+            "met": int((required & ~missed).sum()),
+            "submissions_fully_covered": int((~missed.any(axis=1)).sum()),
+        },
+    }
+
+
 def _summary(
     *,
     data: MatchingData,
@@ -315,49 +457,26 @@ def _summary(
     explanations: list[dict[str, Any]],
     timings: dict[str, float],
 ) -> dict[str, Any]:
-    n_sub, n_rev = data.n_sub, data.n_rev
-    per_sub = np.bincount(final_sub, minlength=n_sub)
-    score_sum = np.bincount(final_sub, weights=final_score, minlength=n_sub)
-    has = per_sub > 0
-    mean_per_sub = score_sum[has] / per_sub[has]
-    load = np.bincount(final_rev, minlength=n_rev)
-    histogram = np.bincount(load) if n_rev else np.zeros(0, dtype=np.int64)
-    missed = coverage_missed(data, final_sub, final_rev)
-    required = data.sub_area & data.area_specified[None, :]
-    unfilled_subs = np.flatnonzero(solution.unfilled > 0)
+    stats = assignment_stats(
+        data=data,
+        k=settings.k,
+        sub=final_sub,
+        rev=final_rev,
+        score=final_score,
+        kept=kept,
+        max_load=max_load,
+        coverage_requested=settings.coverage,
+    )
     return {
         "solver": solution.solver,
         "status": solution.status,
+        **stats,
         "objective": solution.objective,
         "lp_bound": bound,
         "mip_gap": solution.mip_gap,
         "greedy": {"objective": greedy_objective, "filled": greedy_filled},
-        "submissions": n_sub,
-        "reviewers": n_rev,
         "candidates": n_candidates,
-        "pairs": len(final_sub),
-        "kept_pairs": int(kept.sum()),
-        "new_pairs": int((~kept).sum()),
         "slots": int(problem.demand.sum()) + len(problem.fixed_sub),
-        "unfilled_total": int(solution.unfilled.sum()),
-        "unfilled": [
-            {"submission": data.sub_codes[s], "missing": int(solution.unfilled[s])}
-            for s in unfilled_subs.tolist()
-        ],
-        "affinity_per_submission": _stats(mean_per_sub),
-        "affinity_per_pair": _stats(final_score),
-        "load": {
-            **_stats(load.astype(np.float64)),
-            "spread": int(load.max() - load.min()) if n_rev else 0,
-            "histogram": {str(i): int(c) for i, c in enumerate(histogram.tolist()) if c},
-            "at_max": int((load >= max_load).sum()),
-        },
-        "coverage": {
-            "requested": settings.coverage,
-            "required": int(required.sum()),
-            "met": int((required & ~missed).sum()),
-            "submissions_fully_covered": int((~missed.any(axis=1)).sum()),
-        },
         "explanations": explanations,
         "timings": {key: round(value, 3) for key, value in timings.items()},
     }

@@ -88,6 +88,17 @@ def _text(code: str, p: dict[str, Any]) -> str:
             "experts": _n(p["experts"]),
             "capacity": _n(p["capacity"]),
         }
+    if code == "coverage_capacity_one":
+        area = area_name(p["area"])
+        return ngettext(
+            "%(area)s coverage impossible for %(count)s submission: only 1 approved reviewer "
+            "declares %(area)s expertise and their capacity is %(capacity)s; raise capacity "
+            "or approve more reviewers.",
+            "%(area)s coverage impossible for %(count)s submissions: only 1 approved reviewer "
+            "declares %(area)s expertise and their capacity is %(capacity)s; raise capacity "
+            "or approve more reviewers.",
+            p["count"],
+        ) % {"area": area, "count": _n(p["count"]), "capacity": _n(p["capacity"])}
     if code == "coverage_no_experts":
         area = area_name(p["area"])
         return ngettext(
@@ -149,6 +160,21 @@ def _text(code: str, p: dict[str, Any]) -> str:
             "so they stay; remove them by hand if they must go: %(pairs)s.",
             p["count"],
         ) % {"count": _n(p["count"]), "pairs": ", ".join(p["pairs"])}
+    if code == "coverage_too_large":
+        return _(
+            "Coverage was left out: an integer program over %(pairs)s candidate pairs is too "
+            "large to solve in reasonable time, so the assignment is the optimal one without "
+            "coverage; lower the candidates per submission or run coverage on a smaller call."
+        ) % {"pairs": _n(p["pairs"])}
+    if code == "coverage_dropped":
+        return (
+            _(
+                "The integer program found no assignment within its time limit of "
+                "%(seconds)s s, so coverage was left out: the assignment is optimal without "
+                "it; raise the time limit to try again with coverage."
+            )
+            % p
+        )
     if code == "time_limit":
         return (
             _(
@@ -233,14 +259,16 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
             else:
                 items.append(_item("candidates_full", count=len(rest), k=ctx.k))
 
-    if ctx.coverage:
+    if ctx.coverage and solution.status not in ("coverage_dropped", "coverage_too_large"):
         items.extend(_coverage_items(problem, ctx))
 
     if ctx.min_load:
         items.extend(_min_load_items(problem, ctx))
 
-    if solution.status == "time_limit":
-        items.append(_item("time_limit", seconds=int(ctx.time_limit or 0)))
+    if solution.status in ("time_limit", "coverage_dropped"):
+        items.append(_item(solution.status, seconds=int(ctx.time_limit or 0)))
+    if solution.status == "coverage_too_large":
+        items.append(_item("coverage_too_large", pairs=len(problem.cand_sub)))
     return items
 
 
@@ -269,7 +297,7 @@ def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:
         if rest:
             items.append(
                 _item(
-                    "coverage_capacity",
+                    "coverage_capacity" if len(experts) > 1 else "coverage_capacity_one",
                     area=code,
                     count=rest,
                     experts=len(experts),

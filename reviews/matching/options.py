@@ -14,6 +14,7 @@ from .affinity import AffinityWeights
 
 MAX_K = 10
 MAX_CANDIDATES = 500
+LP_BOUND_AUTO_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,16 @@ class RunSettings:
     - candidates_per_submission / candidates_per_reviewer: how many best-scoring pairs per
       submission and per reviewer the solver may choose from (bids and existing
       assignments are always candidates).
-    - lp_bound: also solve the LP relaxation with HiGHS, as a check on the solver.
+    - pricing_rounds / pricing_per_submission: after solving, look at every pair outside the
+      candidates once more and add, per submission, up to this many pairs that could
+      improve the solution (they beat the worst reviewer the submission has and the worst
+      submission their reviewer has), then solve again; see affinity.improving_pairs.
+    - lp_bound: also solve the LP relaxation with HiGHS, as a check on the solver: True
+      always, False never, None (the default) when the problem has at most
+      LP_BOUND_AUTO_LIMIT candidate pairs. The LP is far slower than the flow (about 45 s
+      and 1 GB at 10,000 x 5,000, against seconds for the whole run), and for a flow its
+      optimum equals the objective anyway (integrality), so large runs skip it unless
+      asked.
     - time_limit_s: limit for the integer program (the flow has none: it is polynomial).
     """
 
@@ -49,7 +59,9 @@ class RunSettings:
     weights: AffinityWeights = field(default_factory=AffinityWeights)
     candidates_per_submission: int = 50
     candidates_per_reviewer: int = 10
-    lp_bound: bool = True
+    pricing_rounds: int = 1
+    pricing_per_submission: int = 10
+    lp_bound: bool | None = None
     time_limit_s: float = 120.0
 
     def __post_init__(self):
@@ -76,8 +88,19 @@ class RunSettings:
             errors["candidates_per_reviewer"] = _(
                 "Candidates per reviewer must be between 0 and %(max)s."
             ) % {"max": MAX_CANDIDATES}
+        if not 0 <= self.pricing_rounds <= 5:
+            errors["pricing_rounds"] = _("Pricing rounds must be between 0 and 5.")
+        if not 0 <= self.pricing_per_submission <= MAX_CANDIDATES:
+            errors["pricing_per_submission"] = _(
+                "Pricing pairs per submission must be between 0 and %(max)s."
+            ) % {"max": MAX_CANDIDATES}
         if errors:
             raise ValidationError(errors)
+
+    def wants_lp_bound(self, n_candidates: int) -> bool:
+        if self.lp_bound is None:
+            return n_candidates <= LP_BOUND_AUTO_LIMIT
+        return self.lp_bound
 
     @property
     def keeps_existing(self) -> bool:

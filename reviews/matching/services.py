@@ -1,4 +1,4 @@
-"""Bids, assignment runs and hand edits of a proposal.
+"""Assignment runs and hand edits of a proposal (bids: reviews.matching.bids).
 
 For the staff pages and the Celery task (built elsewhere):
 
@@ -32,106 +32,21 @@ from portal.models import Membership, User, Workshop
 from reviews.models import (
     Assignment,
     AssignmentRun,
-    Bid,
-    ConflictRecord,
     ProposedPair,
     Review,
     ReviewerApplication,
 )
-from reviews.selectors.conflicts import computed_conflict_reasons, conflict_reasons
+from reviews.selectors.conflicts import conflict_reasons
 from reviews.selectors.conflicts import conflicted_pairs as _conflicted_pairs
 from submissions.models import Submission
 
+from .bids import approved_application
 from .options import RunSettings
 from .signals import assignment_run_published
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
-
-
-# --- bids --------------------------------------------------------------------------------
-
-
-def _approved_application(*, workshop: Workshop, user: User) -> ReviewerApplication | None:
-    return ReviewerApplication.objects.filter(
-        workshop=workshop,
-        user=user,
-        state=ReviewerApplication.State.APPROVED,
-        user__is_active=True,
-    ).first()
-
-
-def _check_may_bid(*, reviewer: User, submission: Submission) -> None:
-    application = _approved_application(workshop=submission.workshop, user=reviewer)
-    if application is None:
-        raise ValidationError(_("Only approved reviewers of this call can bid."))
-    if submission.state != Submission.State.ELIGIBLE:
-        raise ValidationError(_("Bids are only possible on eligible submissions."))
-    if (
-        submission.confidentiality == Submission.Confidentiality.AI_OFFICE_ONLY
-        and not application.cleared_for_confidential
-    ):
-        # Looks like any other submission the reviewer cannot see.
-        raise ValidationError(_("This submission is not open for bids."))
-    # A conflict the reviewer declared by bidding does not stop them changing that bid;
-    # any other conflict hides the submission from them.
-    records = ConflictRecord.objects.filter(
-        reviewer=reviewer, submission=submission, revoked_at__isnull=True
-    ).values_list("action", flat=True)
-    actions = set(records)
-    if ConflictRecord.Action.RECORDED in actions or (
-        ConflictRecord.Action.DISMISSED not in actions
-        and computed_conflict_reasons(reviewer=reviewer, submission=submission)
-    ):
-        raise ValidationError(_("This submission is not open for bids."))
-
-
-@transaction.atomic
-def bid_set(*, reviewer: User, submission: Submission, value: str) -> Bid:
-    """Record the reviewer's bid. A "conflict" bid also records a declared conflict
-    (ConflictRecord, action BID), which every conflict check reads; changing the bid
-    to anything else withdraws that declaration."""
-    if value not in Bid.Value.values:
-        raise ValidationError({"value": _("Choose eager, willing, not willing or conflict.")})
-    _check_may_bid(reviewer=reviewer, submission=submission)
-    # Serialise bids on the pair so that two clicks cannot record the conflict twice.
-    Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk").first()
-    bid, _created = Bid.objects.update_or_create(
-        submission=submission,
-        reviewer=reviewer,
-        defaults={"workshop_id": submission.workshop_id, "value": value},
-    )
-    declared = ConflictRecord.objects.filter(
-        reviewer=reviewer,
-        submission=submission,
-        action=ConflictRecord.Action.BID,
-        revoked_at__isnull=True,
-    )
-    if value == Bid.Value.CONFLICT:
-        if not declared.exists():
-            ConflictRecord.objects.create(
-                reviewer=reviewer,
-                submission=submission,
-                action=ConflictRecord.Action.BID,
-                reason=_("Declared by the reviewer when bidding."),
-                created_by=reviewer,
-            )
-    else:
-        declared.update(revoked_at=timezone.now(), revoked_by=reviewer)
-    return bid
-
-
-@transaction.atomic
-def bid_withdraw(*, reviewer: User, submission: Submission) -> None:
-    """Remove the reviewer's bid (and a conflict they declared with it)."""
-    Bid.objects.filter(reviewer=reviewer, submission=submission).delete()
-    ConflictRecord.objects.filter(
-        reviewer=reviewer,
-        submission=submission,
-        action=ConflictRecord.Action.BID,
-        revoked_at__isnull=True,
-    ).update(revoked_at=timezone.now(), revoked_by=reviewer)
 
 
 # --- runs --------------------------------------------------------------------------------
@@ -369,6 +284,7 @@ def assignment_run_publish(*, run: AssignmentRun, user: User) -> PublishResult:
 
     diff = assignment_run_diff(run=locked)
     added = list(diff.added)
+    kept = diff.kept.count()
     removed = list(diff.removed.select_for_update(of=("self",)))
     problems = _publish_problems(locked, added)
     started = set(
@@ -414,7 +330,6 @@ def assignment_run_publish(*, run: AssignmentRun, user: User) -> PublishResult:
     locked.published_at = timezone.now()
     locked.published_by = user
     locked.save(update_fields=["published_at", "published_by"])
-    kept = diff.kept.count()
     transaction.on_commit(
         lambda: assignment_run_published.send(
             sender=AssignmentRun, run=locked, created=created_ids, removed=gone
@@ -456,7 +371,7 @@ def proposed_pair_add(
         raise ValidationError(_("The submission belongs to another call."))
     if submission.state != Submission.State.ELIGIBLE:
         raise ValidationError(_("Only eligible submissions can be assigned."))
-    application = _approved_application(workshop=run.workshop, user=reviewer)
+    application = approved_application(workshop=run.workshop, user=reviewer)
     if application is None:
         raise ValidationError(
             _("%(name)s is not an approved reviewer for this call.") % {"name": reviewer}

@@ -7,6 +7,7 @@ from .applications import (
 )
 from .assignments import Assignment, ConflictRecord, ReminderLog, ReviewerRating
 from .matching import AssignmentRun, Bid, ProposedPair
+from .reports import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
 from .reviewing import CriterionScore, Review, ReviewVersion, WorkshopInvitation
 
 __all__ = [
@@ -16,9 +17,13 @@ __all__ = [
     "AssignmentRun",
     "Bid",
     "ConflictRecord",
+    "CriterionNote",
     "CriterionScore",
+    "FeedbackRemark",
     "ProposedPair",
+    "QuoteSelection",
     "ReminderLog",
+    "ReportJob",
     "Review",
     "ReviewVersion",
     "ReviewerApplication",
@@ -26,4 +31,5 @@ __all__ = [
     "ReviewerRating",
     "ReviewerTie",
     "WorkshopInvitation",
+    "WorkshopSummary",
 ]

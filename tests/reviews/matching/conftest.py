@@ -3,8 +3,8 @@ approved reviewers with expertise, memberships and capacities."""
 
 import pytest
 
-from reviews.models import ReviewerExpertise
 from reviews.matching.affinity import AffinityWeights
+from reviews.models import ReviewerExpertise
 from submissions.models import Method, RiskArea, Submission
 from tests.factories import (
     MembershipFactory,
@@ -120,3 +120,55 @@ def hand_instance(instance):
     instance.reviewer("C", expertise={"cyber_offence": 2, "loss_of_control": 1}, max_reviews=2)
     instance.reviewer("D", expertise={"loss_of_control": 3, "cbrn": 1}, max_reviews=2)
     return instance
+
+
+def solve_instance(instance, **settings):
+    """Load the instance and propose; returns (proposal, data)."""
+    from reviews.matching.data import load_matching_data
+    from reviews.matching.engine import propose
+    from reviews.matching.options import RunSettings
+
+    settings.setdefault("weights", HAND_WEIGHTS)
+    data = load_matching_data(workshop=instance.workshop)
+    return propose(data=data, settings=RunSettings(**settings)), data
+
+
+def named_pairs(instance, data, proposal):
+    """The proposal as a set of (submission name, reviewer name)."""
+    return {
+        (instance.name_of_sub(int(data.sub_ids[s])), instance.name_of_rev(int(data.rev_ids[r])))
+        for s, r in zip(proposal.sub, proposal.rev, strict=True)
+    }
+
+
+def brute_force(scores, *, k, max_load, allowed, same_org=()):
+    """Best total over every assignment of k reviewers per submission (tiny instances only).
+
+    scores: P x R list of lists; allowed: P x R bools; same_org: groups of reviewer indexes
+    of which at most one may review a submission. Returns (best total, filled slots)."""
+    import itertools
+
+    n_sub, n_rev = len(scores), len(scores[0])
+    options = []
+    for s in range(n_sub):
+        ok = [r for r in range(n_rev) if allowed[s][r]]
+        size = min(k, len(ok))
+        choices = []
+        for combo in itertools.combinations(ok, size):
+            if any(len(set(combo) & set(g)) > 1 for g in same_org):
+                continue
+            choices.append(combo)
+        options.append(choices or [()])
+    best = None
+    for pick in itertools.product(*options):
+        load = [0] * n_rev
+        for combo in pick:
+            for r in combo:
+                load[r] += 1
+        if any(load[r] > max_load[r] for r in range(n_rev)):
+            continue
+        filled = sum(len(c) for c in pick)
+        total = round(sum(scores[s][r] for s, combo in enumerate(pick) for r in combo), 3)
+        if best is None or (filled, total) > best:
+            best = (filled, total)
+    return best[1], best[0]
