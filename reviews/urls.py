@@ -1,7 +1,13 @@
 """URLs of the reviews app, one module per area (applications, reviewing, staff work on
 assignments and progress, aggregates and invitations)."""
 
-from reviews import urls_aggregates, urls_applications, urls_reviewing, urls_staff
+from reviews import (
+    urls_aggregates,
+    urls_applications,
+    urls_matching,
+    urls_reviewing,
+    urls_staff,
+)
 
 app_name = "reviews"
 
@@ -10,4 +16,5 @@ urlpatterns = [
     *urls_reviewing.urlpatterns,
     *urls_staff.urlpatterns,
     *urls_aggregates.urlpatterns,
+    *urls_matching.urlpatterns,
 ]
