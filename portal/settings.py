@@ -374,6 +374,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules outside an installed app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["reviews.reports.tasks"]
 CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {"task": "portal.tasks.task_flush_outbox", "schedule": 300.0},
     "send-due-reminders": {
@@ -427,3 +429,8 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 STAFF_GROUP_NAME = "AI Office staff"
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", True)
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+# Public reports suppress any figure computed from fewer evaluations (or reviewers) than
+# this, so that nobody can be singled out.
+REPORT_MIN_GROUP_SIZE = env_int("REPORT_MIN_GROUP_SIZE", 3)
+if REPORT_MIN_GROUP_SIZE < 1:
+    raise ImproperlyConfigured("REPORT_MIN_GROUP_SIZE must be at least 1.")

@@ -1,10 +1,11 @@
 """URLs of the reviews app, one module per area (applications, reviewing, staff work on
-assignments and progress, aggregates and invitations)."""
+assignments and progress, aggregates and invitations, automatic assignment, reports)."""
 
 from reviews import (
     urls_aggregates,
     urls_applications,
     urls_matching,
+    urls_reports,
     urls_reviewing,
     urls_staff,
 )
@@ -17,4 +18,5 @@ urlpatterns = [
     *urls_staff.urlpatterns,
     *urls_aggregates.urlpatterns,
     *urls_matching.urlpatterns,
+    *urls_reports.urlpatterns,
 ]

@@ -1,0 +1,814 @@
+"""What the reports are built from, read in a few set-based queries.
+
+The statistics are those of the staff pages: `score_stats` (count, mean, median, SD, tag
+counts and shares) and `ordinal_alpha` (Krippendorff's alpha) from
+`reviews.selectors.aggregates`, applied to the same rows (scores of SUBMITTED reviews, per
+criterion row of one criteria-set version). With AI-Office-only evaluations included, a
+criterion's figures here equal those of `workshop_aggregates`; a test checks it.
+
+Public figures are shown only for groups of at least `min_group` evaluations (reviewers,
+for their feedback on a criterion): a smaller group is *suppressed*, so that nobody can
+be singled out by a mean over one or two evaluations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from criteria.models import CriteriaSet, Criterion
+from portal.models import Organisation, Workshop
+from reviews.models import (
+    CriterionNote,
+    CriterionScore,
+    FeedbackRemark,
+    QuoteSelection,
+    Review,
+    WorkshopSummary,
+)
+from reviews.selectors.aggregates import TAGS, Stats, ordinal_alpha, score_stats
+from submissions.models import RiskArea, Submission
+
+AI_OFFICE_ONLY = Submission.Confidentiality.AI_OFFICE_ONLY
+QUOTABLE_TAGS = (CriterionScore.Tag.GAP, CriterionScore.Tag.ALIGNED)
+CITABLE_CONSENT = (Submission.Consent.ATTRIBUTED, Submission.Consent.ANONYMISED)
+
+
+class Row(NamedTuple):
+    score_id: int
+    submission_id: int
+    criterion_id: int
+    reviewer_id: int
+    level: int | None
+    not_applicable: bool
+    tag: str
+    feedback_clear: str
+    feedback_applicable: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure over a group of evaluations: shown, suppressed, or empty."""
+
+    value: float | None
+    size: int
+    min_group: int
+
+    @property
+    def empty(self) -> bool:
+        return self.size == 0 or self.value is None
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.size < self.min_group
+
+
+@dataclass
+class Feedback:
+    reviewers: int
+    clear_yes: int
+    clear_no: int
+    applicable_yes: int
+    applicable_no: int
+    suggestion_count: int
+    suggestions: list[str]
+    suppressed: bool
+
+
+@dataclass
+class Quote:
+    text: str
+    tag: str
+
+
+@dataclass
+class CriterionSection:
+    criterion: Criterion
+    stats: Stats
+    evaluations: int  # evaluations with at least one level for the criterion
+    alpha: float | None
+    alpha_units: int  # evaluations with two levels or more: what alpha is computed over
+    disagreement_count: int
+    # level -> tag ('' untagged) -> count; levels in the criterion's order
+    distribution: list[tuple[int, str, dict[str, int]]]
+    feedback: Feedback
+    quotes: list[Quote]
+    notes_md: str
+    min_group: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.evaluations < self.min_group
+
+    @property
+    def alpha_suppressed(self) -> bool:
+        return self.alpha_units < self.min_group
+
+    @property
+    def level_counts(self) -> list[tuple[int, str, int]]:
+        return [(level, label, sum(tags.values())) for level, label, tags in self.distribution]
+
+
+@dataclass
+class OrganisationTypeRow:
+    type: str
+    label: str
+    evaluations: int
+    mean: Cell
+    tag_shares: dict[str, Cell]
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.evaluations < self.mean.min_group
+
+
+@dataclass
+class HeatmapRow:
+    criterion: Criterion
+    cells: list[Cell]
+
+
+@dataclass
+class SubmissionInfo:
+    id: int
+    code: str
+    title: str
+    organisation_id: int
+    organisation_name: str
+    organisation_type: str
+    confidentiality: str
+    consent: str
+    info_hazard: bool
+    risk_area_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    workshop: Workshop
+    criteria_set: CriteriaSet | None
+    include_ai_office_only: bool
+    min_group: int
+    generated_at: datetime
+    evaluations: int
+    reviewers: int
+    reviews: int
+    excluded_ai_office_only: int
+    other_version_reviews: int
+    sections: list[CriterionSection]
+    risk_areas: list[RiskArea]
+    heatmap: list[HeatmapRow]
+    organisation_types: list[OrganisationTypeRow]
+    attributed: list[SubmissionInfo]
+    not_attributed_count: int
+    executive_summary_md: str
+    insights_md: str
+    submissions: dict[int, SubmissionInfo]
+    rows: list[Row]
+
+    def snapshot(self) -> dict:
+        return {
+            "evaluations": self.evaluations,
+            "reviewers": self.reviewers,
+            "reviews": self.reviews,
+            "criteria_set_version": self.criteria_set.version if self.criteria_set else None,
+            "criteria_set_title": self.criteria_set.title if self.criteria_set else "",
+            "include_ai_office_only": self.include_ai_office_only,
+            "excluded_ai_office_only": self.excluded_ai_office_only,
+            "min_group_size": self.min_group,
+            "generated_at": self.generated_at.isoformat(),
+        }
+
+
+# --- small reads used by services and views -----------------------------------------------
+
+
+def quotable_scores(*, workshop: Workshop) -> QuerySet[CriterionScore]:
+    """Justifications staff may quote: tagged gap or aligned, in a submitted review, of an
+    evaluation whose submitters allow citing it, that is neither AI-Office-only nor
+    flagged as hazardous."""
+    return (
+        CriterionScore.objects.filter(
+            review__assignment__workshop=workshop,
+            review__state=Review.State.SUBMITTED,
+            tag__in=QUOTABLE_TAGS,
+            review__assignment__submission__summary_consent__in=CITABLE_CONSENT,
+            review__assignment__submission__info_hazard=False,
+        )
+        .exclude(review__assignment__submission__confidentiality=AI_OFFICE_ONLY)
+        .exclude(justification="")
+    )
+
+
+def organisations_with_reviews(*, workshop: Workshop) -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(
+            submissions__workshop=workshop,
+            submissions__assignments__review__state=Review.State.SUBMITTED,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def scored_criteria_set(*, workshop: Workshop, version: int | None) -> CriteriaSet | None:
+    """The version asked for, else the newest version with a submitted review (as on the
+    staff aggregates page)."""
+    sets = CriteriaSet.objects.filter(workshop=workshop)
+    if version is not None:
+        return sets.filter(version=version).first()
+    return (
+        sets.filter(reviews__state=Review.State.SUBMITTED).distinct().order_by("-version").first()
+    )
+
+
+# --- the report data -----------------------------------------------------------------------
+
+
+def _rows(
+    *, workshop: Workshop, criteria_set: CriteriaSet, include_ai_office_only: bool, **filters
+) -> list[Row]:
+    qs = CriterionScore.objects.filter(
+        review__state=Review.State.SUBMITTED,
+        review__assignment__workshop=workshop,
+        criterion__criteria_set=criteria_set,
+        **filters,
+    )
+    if not include_ai_office_only:
+        qs = qs.exclude(review__assignment__submission__confidentiality=AI_OFFICE_ONLY)
+    return [
+        Row(*values)
+        for values in qs.order_by().values_list(
+            "pk",
+            "review__assignment__submission_id",
+            "criterion_id",
+            "review__assignment__reviewer_id",
+            "level",
+            "not_applicable",
+            "tag",
+            "feedback_clear",
+            "feedback_applicable",
+            "feedback_suggestion",
+        )
+    ]
+
+
+def _levels(rows: Iterable[Row]) -> list[int]:
+    return [r.level for r in rows if not r.not_applicable and r.level is not None]
+
+
+def _stats(rows: list[Row]) -> Stats:
+    return score_stats(
+        _levels(rows),
+        na_count=sum(1 for r in rows if r.not_applicable),
+        tags=[r.tag for r in rows if r.tag],
+    )
+
+
+def _level_values(criterion: Criterion) -> list[int]:
+    try:
+        return criterion.level_values
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _submissions(ids: Iterable[int]) -> dict[int, SubmissionInfo]:
+    ids = list(ids)
+    infos = {
+        pk: SubmissionInfo(
+            id=pk,
+            code=code,
+            title=title,
+            organisation_id=org_id,
+            organisation_name=org_name,
+            organisation_type=org_type,
+            confidentiality=confidentiality,
+            consent=consent,
+            info_hazard=hazard,
+        )
+        for (
+            pk,
+            code,
+            title,
+            org_id,
+            org_name,
+            org_type,
+            confidentiality,
+            consent,
+            hazard,
+        ) in Submission.objects.filter(pk__in=ids)
+        .order_by("title", "pk")
+        .values_list(
+            "pk",
+            "code",
+            "title",
+            "organisation_id",
+            "organisation__name",
+            "organisation__type",
+            "confidentiality",
+            "summary_consent",
+            "info_hazard",
+        )
+    }
+    for submission_id, risk_area_id in (
+        Submission.risk_areas.through.objects.filter(submission_id__in=ids)
+        .order_by()
+        .values_list("submission_id", "riskarea_id")
+    ):
+        infos[submission_id].risk_area_ids.append(risk_area_id)
+    return infos
+
+
+def _feedback(rows: list[Row], *, min_group: int) -> Feedback:
+    answered = [r for r in rows if r.feedback_clear or r.feedback_applicable or r.suggestion]
+    reviewers = len({r.reviewer_id for r in answered})
+    suggestions = [r.suggestion.strip() for r in rows if r.suggestion.strip()]
+    return Feedback(
+        reviewers=reviewers,
+        clear_yes=sum(1 for r in rows if r.feedback_clear == "yes"),
+        clear_no=sum(1 for r in rows if r.feedback_clear == "no"),
+        applicable_yes=sum(1 for r in rows if r.feedback_applicable == "yes"),
+        applicable_no=sum(1 for r in rows if r.feedback_applicable == "no"),
+        suggestion_count=len(suggestions),
+        suggestions=suggestions,
+        suppressed=0 < reviewers < min_group,
+    )
+
+
+def _distribution(criterion: Criterion, rows: list[Row]) -> list[tuple[int, str, dict[str, int]]]:
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*TAGS, ""), 0))
+    for r in rows:
+        if not r.not_applicable and r.level is not None:
+            counts[r.level][r.tag if r.tag in TAGS else ""] += 1
+    levels = _level_values(criterion) or sorted(counts)
+    extra = sorted(set(counts) - set(levels))
+    return [
+        (level, criterion.descriptor(level), dict(counts[level])) for level in [*levels, *extra]
+    ]
+
+
+def _cell(rows: list[Row], *, min_group: int) -> Cell:
+    levels = _levels(rows)
+    size = len({r.submission_id for r in rows if not r.not_applicable and r.level is not None})
+    stats = score_stats(levels)
+    return Cell(value=stats.mean, size=size, min_group=min_group)
+
+
+def report_data(
+    *,
+    workshop: Workshop,
+    version: int | None = None,
+    include_ai_office_only: bool = False,
+    min_group: int | None = None,
+    organisation: Organisation | None = None,
+) -> ReportData:
+    """Everything a summary needs, in about ten queries whatever the workshop's size."""
+    min_group = settings.REPORT_MIN_GROUP_SIZE if min_group is None else min_group
+    criteria_set = scored_criteria_set(workshop=workshop, version=version)
+    rows = (
+        _rows(
+            workshop=workshop,
+            criteria_set=criteria_set,
+            include_ai_office_only=include_ai_office_only,
+        )
+        if criteria_set is not None
+        else []
+    )
+    criteria = (
+        list(
+            Criterion.objects.filter(criteria_set=criteria_set).order_by(
+                "group__position", "position", "pk"
+            )
+        )
+        if criteria_set is not None
+        else []
+    )
+    submissions = _submissions({r.submission_id for r in rows})
+    submitted = Review.objects.filter(assignment__workshop=workshop, state=Review.State.SUBMITTED)
+    other_version_reviews = (
+        submitted.exclude(criteria_set=criteria_set).count() if criteria_set else submitted.count()
+    )
+    excluded = 0
+    if criteria_set is not None and not include_ai_office_only:
+        excluded = (
+            Submission.objects.filter(
+                workshop=workshop,
+                confidentiality=AI_OFFICE_ONLY,
+                assignments__review__state=Review.State.SUBMITTED,
+                assignments__review__criteria_set=criteria_set,
+            )
+            .distinct()
+            .count()
+        )
+
+    by_criterion: dict[int, list[Row]] = defaultdict(list)
+    by_cell: dict[tuple[int, int], list[Row]] = defaultdict(list)
+    for r in rows:
+        by_criterion[r.criterion_id].append(r)
+        by_cell[(r.submission_id, r.criterion_id)].append(r)
+
+    quotes = _quotes(
+        workshop=workshop,
+        criteria_set=criteria_set,
+        submission_ids=set(submissions),
+    )
+    notes = dict(
+        CriterionNote.objects.filter(workshop=workshop).values_list("criterion_code", "notes_md")
+    )
+
+    sections = []
+    for criterion in criteria:
+        criterion_rows = by_criterion.get(criterion.pk, [])
+        submission_ids = sorted({r.submission_id for r in criterion_rows})
+        units = [_levels(by_cell.get((sid, criterion.pk), ())) for sid in submission_ids]
+        cells = [score_stats(unit) for unit in units]
+        sections.append(
+            CriterionSection(
+                criterion=criterion,
+                stats=_stats(criterion_rows),
+                evaluations=sum(1 for cell in cells if cell.count),
+                alpha=ordinal_alpha(units, value_domain=_level_values(criterion)),
+                alpha_units=sum(1 for unit in units if len(unit) >= 2),
+                disagreement_count=sum(1 for cell in cells if cell.disagreement),
+                distribution=_distribution(criterion, criterion_rows),
+                feedback=_feedback(criterion_rows, min_group=min_group),
+                quotes=quotes.get(criterion.pk, []),
+                notes_md=notes.get(criterion.code, ""),
+                min_group=min_group,
+            )
+        )
+
+    # Criteria x risk areas: a submission counts under every risk area it covers.
+    risk_area_ids = {pk for info in submissions.values() for pk in info.risk_area_ids}
+    risk_areas = [
+        area for area in RiskArea.objects.order_by("position", "code") if area.pk in risk_area_ids
+    ]
+    heatmap = []
+    for criterion in criteria:
+        cells = []
+        for area in risk_areas:
+            cell_rows = [
+                r
+                for r in by_criterion.get(criterion.pk, [])
+                if area.pk in submissions[r.submission_id].risk_area_ids
+            ]
+            cells.append(_cell(cell_rows, min_group=min_group))
+        heatmap.append(HeatmapRow(criterion=criterion, cells=cells))
+
+    organisation_types = []
+    for type_value, type_label in Organisation.Type.choices:
+        type_rows = [
+            r for r in rows if submissions[r.submission_id].organisation_type == type_value
+        ]
+        evaluations = len({r.submission_id for r in type_rows})
+        if not evaluations:
+            continue
+        stats = _stats(type_rows)
+        organisation_types.append(
+            OrganisationTypeRow(
+                type=type_value,
+                label=str(type_label),
+                evaluations=evaluations,
+                mean=Cell(stats.mean, evaluations, min_group),
+                tag_shares={
+                    tag: Cell(share, evaluations, min_group)
+                    for tag, share in stats.tag_shares.items()
+                },
+            )
+        )
+
+    # Named only with consent, and never when the evaluation is shared with the AI Office
+    # only (counting it is staff's choice; naming it would disclose it).
+    attributed = [
+        info
+        for info in submissions.values()
+        if info.consent == Submission.Consent.ATTRIBUTED and info.confidentiality != AI_OFFICE_ONLY
+    ]
+    summary = WorkshopSummary.objects.filter(workshop=workshop).first()
+    return ReportData(
+        workshop=workshop,
+        criteria_set=criteria_set,
+        include_ai_office_only=include_ai_office_only,
+        min_group=min_group,
+        generated_at=timezone.now(),
+        evaluations=len(submissions),
+        reviewers=len({r.reviewer_id for r in rows}),
+        reviews=len({(r.submission_id, r.reviewer_id) for r in rows}),
+        excluded_ai_office_only=excluded,
+        other_version_reviews=other_version_reviews,
+        sections=sections,
+        risk_areas=risk_areas,
+        heatmap=heatmap,
+        organisation_types=organisation_types,
+        attributed=attributed,
+        not_attributed_count=len(submissions) - len(attributed),
+        executive_summary_md=summary.executive_summary_md if summary else "",
+        insights_md=summary.insights_md if summary else "",
+        submissions=submissions,
+        rows=rows,
+    )
+
+
+def _quotes(
+    *, workshop: Workshop, criteria_set: CriteriaSet | None, submission_ids: set[int]
+) -> dict[int, list[Quote]]:
+    """Selected quotes per criterion id, re-checked against what may be quoted now (a
+    submitter may have withdrawn consent since staff chose the quote)."""
+    if criteria_set is None:
+        return {}
+    quotes: dict[int, list[Quote]] = defaultdict(list)
+    allowed = quotable_scores(workshop=workshop).filter(criterion__criteria_set=criteria_set)
+    for criterion_id, submission_id, text, tag in (
+        QuoteSelection.objects.filter(workshop=workshop, score__in=allowed)
+        .order_by("position", "pk")
+        .values_list(
+            "score__criterion_id",
+            "score__review__assignment__submission_id",
+            "score__justification",
+            "score__tag",
+        )
+    ):
+        if submission_id in submission_ids:
+            quotes[criterion_id].append(Quote(text=text.strip(), tag=tag))
+    return quotes
+
+
+def feedback_remarks(*, workshop: Workshop, organisation: Organisation) -> str:
+    remark = FeedbackRemark.objects.filter(workshop=workshop, organisation=organisation).first()
+    return remark.remarks_md if remark else ""
+
+
+# --- the annex of the internal edition and the feedback reports -----------------------
+
+
+@dataclass
+class ReviewerColumn:
+    reviewer_id: int
+    label: str  # "Reviewer A"
+    name: str  # internal edition only
+
+
+@dataclass
+class AnnexCriterionRow:
+    criterion: Criterion
+    stats: Stats
+    cells: list[Row | None]  # in the order of AnnexEntry.columns
+    justifications: list[tuple[str, Row, str]]  # (reviewer label, row, text)
+
+
+@dataclass
+class AnnexEntry:
+    info: SubmissionInfo
+    columns: list[ReviewerColumn]
+    rows: list[AnnexCriterionRow]
+    reviews: list[tuple[str, Review]]  # (label, submitted review) in label order
+
+    @property
+    def disagreement_count(self) -> int:
+        return sum(1 for row in self.rows if row.stats.disagreement)
+
+
+def annex_entries(
+    *,
+    rows: list[Row],
+    submissions: dict[int, SubmissionInfo],
+    criteria: list[Criterion],
+    criteria_set: CriteriaSet,
+    submission_ids: Iterable[int],
+    with_names: bool,
+) -> list[AnnexEntry]:
+    """Per evaluation: each reviewer's level, tag and justification per criterion, and the
+    review-level texts. Reviewers are labelled as everywhere else in the portal
+    (`reviewer_labels`); names only for the internal edition."""
+    from reviews.selectors.visibility import reviewer_labels
+
+    ids = list(submission_ids)
+    wanted = set(ids)
+    rows_by_submission: dict[int, list[Row]] = defaultdict(list)
+    for r in rows:
+        if r.submission_id in wanted:
+            rows_by_submission[r.submission_id].append(r)
+    justifications = dict(
+        CriterionScore.objects.filter(
+            pk__in=[r.score_id for rows in rows_by_submission.values() for r in rows]
+        )
+        .exclude(justification="")
+        .values_list("pk", "justification")
+    )
+    reviews_by_submission: dict[int, dict[int, Review]] = defaultdict(dict)
+    for review in (
+        Review.objects.filter(
+            assignment__submission_id__in=ids,
+            state=Review.State.SUBMITTED,
+            criteria_set=criteria_set,
+        )
+        .select_related("assignment__reviewer")
+        .order_by("pk")
+    ):
+        reviews_by_submission[review.assignment.submission_id][review.assignment.reviewer_id] = (
+            review
+        )
+    entries = []
+    for submission_id in ids:
+        info = submissions.get(submission_id)
+        if info is None:
+            continue
+        submission_rows = rows_by_submission.get(submission_id, [])
+        labels = reviewer_labels(submission=Submission(pk=submission_id))
+        reviewer_ids = sorted(
+            {r.reviewer_id for r in submission_rows},
+            key=lambda pk: (list(labels).index(pk) if pk in labels else len(labels), pk),
+        )
+        reviews = reviews_by_submission.get(submission_id, {})
+        columns = [
+            ReviewerColumn(
+                reviewer_id=pk,
+                label=labels.get(pk, "?"),
+                name=(
+                    (
+                        reviews[pk].assignment.reviewer.full_name
+                        or reviews[pk].assignment.reviewer.email
+                    )
+                    if with_names and pk in reviews
+                    else ""
+                ),
+            )
+            for pk in reviewer_ids
+        ]
+        by_cell = {(r.criterion_id, r.reviewer_id): r for r in submission_rows}
+        entry_rows = []
+        for criterion in criteria:
+            cells = [by_cell.get((criterion.pk, column.reviewer_id)) for column in columns]
+            present = [cell for cell in cells if cell is not None]
+            entry_rows.append(
+                AnnexCriterionRow(
+                    criterion=criterion,
+                    stats=_stats(present),
+                    cells=cells,
+                    justifications=[
+                        (column.label, cell, justifications[cell.score_id])
+                        for column, cell in zip(columns, cells, strict=True)
+                        if cell is not None and cell.score_id in justifications
+                    ],
+                )
+            )
+        entries.append(
+            AnnexEntry(
+                info=info,
+                columns=columns,
+                rows=entry_rows,
+                reviews=[
+                    (column.label, reviews[column.reviewer_id])
+                    for column in columns
+                    if column.reviewer_id in reviews
+                ],
+            )
+        )
+    return entries
+
+
+@dataclass
+class CohortCriterion:
+    criterion: Criterion
+    stats: Stats
+    evaluations: int
+    min_group: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.evaluations < self.min_group
+
+
+@dataclass
+class FeedbackData:
+    workshop: Workshop
+    organisation: Organisation
+    criteria_set: CriteriaSet | None
+    criteria: list[Criterion]
+    cohort: list[CohortCriterion]
+    cohort_evaluations: int
+    entries: list[AnnexEntry]
+    remarks_md: str
+    min_group: int
+    generated_at: datetime
+
+    def snapshot(self) -> dict:
+        return {
+            "organisation": self.organisation.code,
+            "evaluations": len(self.entries),
+            "cohort_evaluations": self.cohort_evaluations,
+            "reviews": sum(len(entry.columns) for entry in self.entries),
+            "criteria_set_version": self.criteria_set.version if self.criteria_set else None,
+            "min_group_size": self.min_group,
+            "generated_at": self.generated_at.isoformat(),
+        }
+
+
+# Cohort statistics per worker process: a bulk run builds one feedback report per
+# organisation against the same cohort. The key changes whenever a review or submission of
+# the workshop does, so a stale entry is never used.
+_COHORT_CACHE: dict[tuple, tuple[list[CohortCriterion], int]] = {}
+
+
+def _cohort(
+    *, workshop: Workshop, criteria_set: CriteriaSet, criteria: list[Criterion], min_group: int
+) -> tuple[list[CohortCriterion], int]:
+    from django.db.models import Count, Max
+
+    reviews = Review.objects.filter(
+        assignment__workshop=workshop, state=Review.State.SUBMITTED, criteria_set=criteria_set
+    ).aggregate(n=Count("pk"), last=Max("updated_at"))
+    last_submission = Submission.objects.filter(workshop=workshop).aggregate(
+        last=Max("updated_at")
+    )["last"]
+    key = (workshop.pk, criteria_set.pk, reviews["n"], reviews["last"], last_submission, min_group)
+    if key in _COHORT_CACHE:
+        return _COHORT_CACHE[key]
+    cohort_qs = CriterionScore.objects.filter(
+        review__state=Review.State.SUBMITTED,
+        review__assignment__workshop=workshop,
+        criterion__criteria_set=criteria_set,
+    ).exclude(review__assignment__submission__confidentiality=AI_OFFICE_ONLY)
+    per_criterion: dict[int, list[tuple]] = defaultdict(list)
+    evaluations: set[int] = set()
+    for criterion_id, submission_id, level, na, tag in cohort_qs.order_by().values_list(
+        "criterion_id", "review__assignment__submission_id", "level", "not_applicable", "tag"
+    ):
+        per_criterion[criterion_id].append((submission_id, level, na, tag))
+        evaluations.add(submission_id)
+    cohort = []
+    for criterion in criteria:
+        items = per_criterion.get(criterion.pk, [])
+        levels = [level for _s, level, na, _t in items if not na and level is not None]
+        cohort.append(
+            CohortCriterion(
+                criterion=criterion,
+                stats=score_stats(
+                    levels,
+                    na_count=sum(1 for _s, _l, na, _t in items if na),
+                    tags=[tag for *_rest, tag in items if tag],
+                ),
+                evaluations=len({s for s, level, na, _t in items if not na and level is not None}),
+                min_group=min_group,
+            )
+        )
+    _COHORT_CACHE.clear()
+    _COHORT_CACHE[key] = (cohort, len(evaluations))
+    return _COHORT_CACHE[key]
+
+
+def feedback_data(
+    *, workshop: Workshop, organisation: Organisation, version: int | None = None
+) -> FeedbackData:
+    """One organisation's evaluations against the cohort: all evaluations of the workshop
+    in the public summary's default scope (AI-Office-only ones of other organisations are
+    left out), in a handful of queries."""
+    min_group = settings.REPORT_MIN_GROUP_SIZE
+    criteria_set = scored_criteria_set(workshop=workshop, version=version)
+    criteria: list[Criterion] = []
+    cohort: list[CohortCriterion] = []
+    cohort_evaluations = 0
+    entries: list[AnnexEntry] = []
+    if criteria_set is not None:
+        criteria = list(
+            Criterion.objects.filter(criteria_set=criteria_set).order_by(
+                "group__position", "position", "pk"
+            )
+        )
+        cohort, cohort_evaluations = _cohort(
+            workshop=workshop, criteria_set=criteria_set, criteria=criteria, min_group=min_group
+        )
+        own_rows = _rows(
+            workshop=workshop,
+            criteria_set=criteria_set,
+            include_ai_office_only=True,
+            review__assignment__submission__organisation=organisation,
+        )
+        submissions = _submissions({r.submission_id for r in own_rows})
+        entries = annex_entries(
+            rows=own_rows,
+            submissions=submissions,
+            criteria=criteria,
+            criteria_set=criteria_set,
+            submission_ids=list(submissions),
+            with_names=False,
+        )
+    return FeedbackData(
+        workshop=workshop,
+        organisation=organisation,
+        criteria_set=criteria_set,
+        criteria=criteria,
+        cohort=cohort,
+        cohort_evaluations=cohort_evaluations,
+        entries=entries,
+        remarks_md=feedback_remarks(workshop=workshop, organisation=organisation),
+        min_group=min_group,
+        generated_at=timezone.now(),
+    )

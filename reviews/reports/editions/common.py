@@ -1,0 +1,93 @@
+"""Shared pieces of the PDF editions: number formatting, suppression labels, HTML -> PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from reviews.models import CriterionScore
+from reviews.reports.data import Cell
+
+TAG_LABELS = {
+    CriterionScore.Tag.ALIGNED: CriterionScore.Tag.ALIGNED.label,
+    CriterionScore.Tag.GAP: CriterionScore.Tag.GAP.label,
+    CriterionScore.Tag.REFINE: CriterionScore.Tag.REFINE.label,
+}
+# One PDF/UA-1 document per WeasyPrint pass: tagged, with /Lang from <html lang>.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def number(value: float | None, places: int = 2) -> str:
+    """As the staff pages show it (`floatformat`: rounded half up, localised)."""
+    if value is None:
+        return "–"
+    return floatformat(value, places)
+
+
+def percent(share: float | None) -> str:
+    if share is None:
+        return "–"
+    return _("%(value)s %%") % {"value": floatformat(share * 100, 0)}
+
+
+def fewer_than(min_group: int) -> str:
+    return _("fewer than %(count)d") % {"count": min_group}
+
+
+def cell_text(cell: Cell, *, places: int = 2, share: bool = False) -> str:
+    if cell.suppressed:
+        return fewer_than(cell.min_group)
+    if cell.empty:
+        return "–"
+    return percent(cell.value) if share else number(cell.value, places)
+
+
+def html_to_pdf(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
+    """A PDF of `html` and its page count: tagged PDF/UA-1 (with /Lang from <html lang>)
+    unless it is only a part to merge (pypdf cannot merge structure trees, and copying
+    them makes the merge ten times slower). Fetches nothing from outside: only data: URLs
+    (the embedded charts) are allowed, so text written by staff cannot make the worker
+    request an address."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=5)
+    document = HTML(string=html, url_fetcher=fetcher).render()
+    pages = len(document.pages)
+    if tagged:
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True), pages
+    return document.write_pdf(), pages
+
+
+def merge_pdfs(parts: Sequence[tuple[bytes, int]]) -> tuple[bytes, int]:
+    """Concatenate PDFs with pypdf and check that no page was lost on the way."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    expected = 0
+    for content, pages in parts:
+        reader = PdfReader(io.BytesIO(content))
+        if len(reader.pages) != pages:
+            raise ValueError(f"A part has {len(reader.pages)} pages, expected {pages}.")
+        # Page by page: append() would also rebuild outlines and named destinations.
+        for page in reader.pages:
+            writer.add_page(page)
+        expected += pages
+    first = PdfReader(io.BytesIO(parts[0][0]))
+    if first.metadata:
+        writer.add_metadata({k: v for k, v in first.metadata.items() if isinstance(v, str)})
+    lang = first.trailer["/Root"].get("/Lang")
+    if lang is not None:
+        from pypdf.generic import NameObject
+
+        writer._root_object[NameObject("/Lang")] = lang
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    content = buffer.getvalue()
+    merged = len(PdfReader(io.BytesIO(content)).pages)
+    if merged != expected:
+        raise ValueError(f"The merged PDF has {merged} pages, expected {expected}.")
+    return content, merged

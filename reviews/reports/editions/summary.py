@@ -1,0 +1,190 @@
+"""The summary part of the public and internal editions: data -> HTML.
+
+Everything a reader sees is prepared here as text (numbers formatted, suppressed cells
+labelled) so that the template only lays it out, and the charts' text alternatives carry
+the same numbers as the tables next to them.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from reviews.models import CriterionScore
+from reviews.reports.data import CriterionSection, ReportData
+from reviews.reports.editions import charts
+from reviews.reports.editions.common import (
+    TAG_LABELS,
+    cell_text,
+    fewer_than,
+    number,
+    percent,
+)
+from reviews.reports.editions.markup import render_markdown
+
+Tag = CriterionScore.Tag
+
+
+def _series() -> list[charts.Series]:
+    # Lightness and hatching both differ, so the four stay apart in greyscale print.
+    return [
+        charts.Series(Tag.ALIGNED, str(TAG_LABELS[Tag.ALIGNED]), "#f2f2f2", "///"),
+        charts.Series(Tag.GAP, str(TAG_LABELS[Tag.GAP]), "#7a7a7a", ""),
+        charts.Series(Tag.REFINE, str(TAG_LABELS[Tag.REFINE]), "#c8c8c8", "..."),
+        charts.Series("", _("Not tagged"), "#ffffff", ""),
+    ]
+
+
+def _distribution_chart(section: CriterionSection) -> tuple[str, str]:
+    series = _series()
+    categories = [str(level) for level, _label, _tags in section.distribution]
+    values = [[tags.get(s.key, 0) for _lv, _lb, tags in section.distribution] for s in series]
+    totals = [sum(tags.values()) for _lv, _lb, tags in section.distribution]
+    chart = charts.stacked_bars(
+        categories=categories,
+        series=series,
+        values=values,
+        totals_label=[str(total) for total in totals],
+        y_label=_("Scores"),
+    )
+    parts = [
+        _("level %(level)s: %(count)d") % {"level": level, "count": total}
+        for (level, _label, _tags), total in zip(section.distribution, totals, strict=True)
+    ]
+    alt = _(
+        "Bar chart of the levels given to %(code)s, stacked by tag. Scores per %(levels)s; "
+        "N/A: %(na)d."
+    ) % {"code": section.criterion.code, "levels": ", ".join(parts), "na": section.stats.na_count}
+    return chart, alt
+
+
+def _section_view(section: CriterionSection, *, internal: bool) -> dict:
+    stats = section.stats
+    view = {
+        "anchor": "criterion-" + slugify(section.criterion.code),
+        "criterion": section.criterion,
+        "suppressed": section.suppressed and not internal,
+        "evaluations": section.evaluations,
+        "count": stats.count,
+        "na_count": stats.na_count,
+        "mean": number(stats.mean),
+        "median": number(stats.median),
+        "sd": number(stats.sd),
+        "range": f"{stats.min}–{stats.max}" if stats.count else "–",
+        "disagreement_count": section.disagreement_count,
+        "fewer_than": fewer_than(section.min_group),
+        "notes_html": render_markdown(section.notes_md),
+        "quotes": [
+            {"text": quote.text, "tag": TAG_LABELS.get(quote.tag, quote.tag)}
+            for quote in section.quotes
+        ],
+    }
+    if section.alpha_suppressed and not internal:
+        view["alpha"] = fewer_than(section.min_group)
+    else:
+        view["alpha"] = number(section.alpha)
+    view["alpha_units"] = section.alpha_units
+    view["tags"] = [
+        {
+            "label": TAG_LABELS[tag],
+            "count": stats.tag_counts.get(tag, 0),
+            "share": percent(stats.tag_shares.get(tag)),
+        }
+        for tag in (Tag.ALIGNED, Tag.GAP, Tag.REFINE)
+    ]
+    view["tagged"] = stats.tagged
+    view["distribution"] = [
+        {
+            "level": level,
+            "label": label,
+            "total": sum(tags.values()),
+            "aligned": tags.get(Tag.ALIGNED, 0),
+            "gap": tags.get(Tag.GAP, 0),
+            "refine": tags.get(Tag.REFINE, 0),
+            "untagged": tags.get("", 0),
+        }
+        for level, label, tags in section.distribution
+    ]
+    feedback = section.feedback
+    view["feedback"] = feedback
+    view["feedback_suppressed"] = feedback.suppressed and not internal
+    view["suggestions"] = feedback.suggestions if internal else []
+    if not view["suppressed"] and stats.count:
+        view["chart"], view["chart_alt"] = _distribution_chart(section)
+    return view
+
+
+def _heatmap_view(data: ReportData) -> dict | None:
+    if not data.heatmap or not data.risk_areas:
+        return None
+    rows = [row.criterion.code for row in data.heatmap]
+    columns = [str(area.label) for area in data.risk_areas]
+    values = [
+        [cell.value if not cell.empty else None for cell in row.cells] for row in data.heatmap
+    ]
+    suppressed = [[cell.suppressed for cell in row.cells] for row in data.heatmap]
+    chart = charts.heatmap(
+        rows=rows,
+        columns=columns,
+        values=values,
+        suppressed=suppressed,
+        low=0,
+        high=4,
+        value_format=".2f",
+        suppressed_label=f"< {data.min_group}",
+        empty_label="–",
+        colour_label=_("Mean level (0–4), darker is higher"),
+    )
+    table = [
+        {"criterion": row.criterion, "cells": [cell_text(cell) for cell in row.cells]}
+        for row in data.heatmap
+    ]
+    return {
+        "chart": chart,
+        "alt": _(
+            "Heatmap of the mean level per criterion and risk area; the same numbers are in "
+            "the table that follows."
+        ),
+        "columns": columns,
+        "table": table,
+    }
+
+
+def summary_context(data: ReportData, *, internal: bool) -> dict:
+    generated = formats.date_format(data.generated_at, "DATE_FORMAT")
+    title = _("Internal edition") if internal else _("Public summary")
+    return {
+        "doc_title": _("%(workshop)s: %(kind)s") % {"workshop": data.workshop.title, "kind": title},
+        "kind_label": title,
+        "internal": internal,
+        "data": data,
+        "generated": generated,
+        "criteria_set": data.criteria_set,
+        "sections": [_section_view(section, internal=internal) for section in data.sections],
+        "heatmap": _heatmap_view(data),
+        "organisation_types": [
+            {
+                "label": row.label,
+                "evaluations": (
+                    fewer_than(data.min_group) if row.suppressed else str(row.evaluations)
+                ),
+                "suppressed": row.suppressed,
+                "mean": cell_text(row.mean),
+                "aligned": cell_text(row.tag_shares[Tag.ALIGNED], share=True),
+                "gap": cell_text(row.tag_shares[Tag.GAP], share=True),
+                "refine": cell_text(row.tag_shares[Tag.REFINE], share=True),
+            }
+            for row in data.organisation_types
+        ],
+        "executive_summary_html": render_markdown(data.executive_summary_md),
+        "insights_html": render_markdown(data.insights_md),
+        "fewer_than": fewer_than(data.min_group),
+    }
+
+
+def summary_html(data: ReportData, *, internal: bool, language: str, **extra) -> str:
+    context = summary_context(data, internal=internal)
+    context.update({"language": language, "cover": True, "page_total": True, **extra})
+    return render_to_string("reports/pdf/summary.html", context)

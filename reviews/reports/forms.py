@@ -1,0 +1,72 @@
+"""Forms of the staff report pages."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models import ReportJob
+from reviews.reports.services import MARKDOWN_MAX_LENGTH
+
+Kind = ReportJob.Kind
+
+
+class GenerateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=Kind.choices)
+    include_ai_office_only = forms.BooleanField(
+        label=_("Count evaluations shared with the AI Office only"),
+        required=False,
+        help_text=_("They are never named or quoted in the public summary."),
+    )
+    criteria_set_version = forms.IntegerField(
+        label=_("Criteria-set version"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave empty for the newest version with submitted reviews."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=settings.LANGUAGES, initial="en"
+    )
+
+    def params(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "include_ai_office_only": data["include_ai_office_only"],
+            "criteria_set_version": data["criteria_set_version"],
+            "language": data["language"],
+        }
+
+
+class SummaryForm(forms.Form):
+    executive_summary_md = forms.CharField(
+        label=_("Executive summary"),
+        required=False,
+        max_length=MARKDOWN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: headings, lists, emphasis, links and tables. No images."),
+    )
+    insights_md = forms.CharField(
+        label=_("Workshop insights"),
+        required=False,
+        max_length=MARKDOWN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: headings, lists, emphasis, links and tables. No images."),
+    )
+
+
+class CriterionNoteForm(forms.Form):
+    criterion_code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    notes_md = forms.CharField(
+        label=_("Notes and agreed refinements"),
+        required=False,
+        max_length=MARKDOWN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class RemarkForm(forms.Form):
+    remarks_md = forms.CharField(
+        label=_("Remarks to the organisation"),
+        required=False,
+        max_length=MARKDOWN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

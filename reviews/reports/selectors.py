@@ -1,0 +1,96 @@
+"""Reads of report jobs for the pages: who sees which job is decided here and in rules."""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.models import User, Workshop
+from reviews.models import ReportJob
+
+
+def report_jobs_for_workshop(*, workshop: Workshop) -> QuerySet[ReportJob]:
+    return ReportJob.objects.filter(workshop=workshop).select_related("created_by", "organisation")
+
+
+def report_job_get_for_staff(*, workshop: Workshop, code: str) -> ReportJob:
+    job = ReportJob.objects.filter(workshop=workshop, code=code).select_related("workshop").first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def report_job_get_for_download(*, code: str, user: User) -> ReportJob:
+    """The job if `user` may download its file, else 404 (never 403: a report one may not
+    see must not be told apart from one that does not exist)."""
+    job = ReportJob.objects.filter(code=code).select_related("workshop").first()
+    # rules' own check, not user.has_perm(): a superuser who is not staff gets no
+    # organisation's feedback by Django's blanket grant.
+    if job is None or not rules.has_perm("reviews.download_report", user, job):
+        raise Http404
+    return job
+
+
+def released_feedback_for_user(*, user: User) -> QuerySet[ReportJob]:
+    return (
+        ReportJob.objects.filter(
+            kind=ReportJob.Kind.FEEDBACK,
+            state=ReportJob.State.DONE,
+            released_at__isnull=False,
+            organisation__memberships__user=user,
+        )
+        .select_related("workshop", "organisation")
+        .order_by("-released_at", "-pk")
+    )
+
+
+def snapshot_text(job: ReportJob) -> str:
+    """One line a person can read: what the report was built from."""
+    snap = job.snapshot or {}
+    if not snap:
+        return ""
+    parts = []
+    if "evaluations" in snap:
+        parts.append(
+            ngettext("%(n)d evaluation", "%(n)d evaluations", snap["evaluations"])
+            % {"n": snap["evaluations"]}
+        )
+    if "reviewers" in snap:
+        parts.append(
+            ngettext("%(n)d reviewer", "%(n)d reviewers", snap["reviewers"])
+            % {"n": snap["reviewers"]}
+        )
+    if "reviews" in snap:
+        parts.append(
+            ngettext("%(n)d review", "%(n)d reviews", snap["reviews"]) % {"n": snap["reviews"]}
+        )
+    if snap.get("criteria_set_version"):
+        parts.append(_("criteria v%(version)s") % {"version": snap["criteria_set_version"]})
+    if snap.get("include_ai_office_only"):
+        parts.append(_("AI-Office-only evaluations counted"))
+    if job.page_count:
+        parts.append(ngettext("%(n)d page", "%(n)d pages", job.page_count) % {"n": job.page_count})
+    return ", ".join(parts)
+
+
+def job_status(job: ReportJob, *, download_url: str) -> dict:
+    """The JSON the progress bar polls."""
+    return {
+        "code": job.code,
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "progress": job.progress,
+        "error": job.error if job.state == ReportJob.State.FAILED else "",
+        "finished_at": (
+            formats.date_format(timezone.localtime(job.finished_at), "DATETIME_FORMAT")
+            if job.finished_at
+            else ""
+        ),
+        "snapshot": snapshot_text(job),
+        "download_url": download_url if job.state == ReportJob.State.DONE else "",
+        "download_label": _("Download"),
+    }

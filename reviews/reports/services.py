@@ -1,0 +1,487 @@
+"""Writes for reports: staff's inputs, and the life of a report job.
+
+A job goes queued -> running -> done, or -> failed with the reason shown to staff. The
+row is the source of truth; Celery only carries "look at job N" messages, which may arrive
+twice (acks_late: a message is delivered again when its worker is lost) or late. So:
+
+- requesting a report that is already queued or running returns that job (a lock on the
+  workshop row, and a partial unique constraint as the backstop);
+- a delivery first *claims* the job under a row lock: queued -> running, counting the
+  attempt. A running job is taken over only by a re-delivery of the same message (its
+  worker was lost) or when its heartbeat is stale; a done or failed job is left alone;
+- every progress write and the final write name the attempt they belong to, so a
+  delivery that lost its claim cannot overwrite the work of the one that took over, and
+  the file is written and the job set done exactly once;
+- after MAX_ATTEMPTS claims the job fails for good: a poison job (one that kills its
+  worker every time) cannot loop forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Organisation, User, Workshop
+from reviews.models import (
+    CriterionNote,
+    CriterionScore,
+    FeedbackRemark,
+    QuoteSelection,
+    ReportJob,
+    WorkshopSummary,
+)
+from reviews.reports.params import report_params_hash, report_params_normalise
+
+logger = logging.getLogger(__name__)
+
+State = ReportJob.State
+
+MAX_ATTEMPTS = 3
+# A running job whose heartbeat is older than this is presumed lost. Builders beat at
+# every section or evaluation, far more often than this.
+STALE_AFTER = timedelta(minutes=15)
+# Failures worth another attempt by themselves; anything else fails the job at once, with
+# its reason, for staff to retry once they have fixed the cause.
+# A queued job nobody has claimed after this long is sent to the broker again when it is
+# requested again.
+REQUEUE_AFTER = timedelta(minutes=2)
+TRANSIENT_ERRORS = (DatabaseError, OSError, ConnectionError, TimeoutError)
+MARKDOWN_MAX_LENGTH = 50_000
+
+
+class JobSuperseded(Exception):
+    """The attempt lost its claim: another delivery took the job over."""
+
+
+@dataclass
+class BuildResult:
+    content: bytes
+    file_name: str
+    content_type: str
+    snapshot: dict
+    page_count: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# --- staff's inputs ------------------------------------------------------------------------
+
+
+def _markdown(value: str, *, field_name: str) -> str:
+    value = (value or "").strip()
+    if len(value) > MARKDOWN_MAX_LENGTH:
+        raise ValidationError(
+            {field_name: _("Keep this under %(max)d characters.") % {"max": MARKDOWN_MAX_LENGTH}}
+        )
+    return value
+
+
+@transaction.atomic
+def workshop_summary_save(
+    *, workshop: Workshop, executive_summary_md: str, insights_md: str, user: User
+) -> WorkshopSummary:
+    summary, _created = WorkshopSummary.objects.update_or_create(
+        workshop=workshop,
+        defaults={
+            "executive_summary_md": _markdown(
+                executive_summary_md, field_name="executive_summary_md"
+            ),
+            "insights_md": _markdown(insights_md, field_name="insights_md"),
+            "updated_by": user,
+        },
+    )
+    return summary
+
+
+@transaction.atomic
+def criterion_note_save(
+    *, workshop: Workshop, criterion_code: str, notes_md: str, user: User
+) -> CriterionNote:
+    from criteria.models import Criterion
+
+    if not Criterion.objects.filter(criteria_set__workshop=workshop, code=criterion_code).exists():
+        raise ValidationError(_("This workshop's criteria have no such code."))
+    note, _created = CriterionNote.objects.update_or_create(
+        workshop=workshop,
+        criterion_code=criterion_code,
+        defaults={"notes_md": _markdown(notes_md, field_name="notes_md"), "updated_by": user},
+    )
+    return note
+
+
+@transaction.atomic
+def feedback_remark_save(
+    *, workshop: Workshop, organisation: Organisation, remarks_md: str, user: User
+) -> FeedbackRemark:
+    remark, _created = FeedbackRemark.objects.update_or_create(
+        workshop=workshop,
+        organisation=organisation,
+        defaults={"remarks_md": _markdown(remarks_md, field_name="remarks_md"), "updated_by": user},
+    )
+    return remark
+
+
+@transaction.atomic
+def quote_select(*, workshop: Workshop, score: CriterionScore, user: User) -> QuoteSelection:
+    """Quote a reviewer's justification (anonymised) in the summary. Only tagged gap or
+    aligned justifications of submitted reviews whose submitters allow citing qualify."""
+    from reviews.reports.data import quotable_scores
+
+    if not quotable_scores(workshop=workshop).filter(pk=score.pk).exists():
+        raise ValidationError(
+            _(
+                "Only a justification tagged “gap” or “aligned”, from a submitted review of "
+                "an evaluation whose submitters allow citing it, can be quoted."
+            )
+        )
+    last = QuoteSelection.objects.filter(workshop=workshop).order_by("-position").first()
+    selection, _created = QuoteSelection.objects.get_or_create(
+        score=score,
+        defaults={
+            "workshop": workshop,
+            "selected_by": user,
+            "position": (last.position + 1) if last else 0,
+        },
+    )
+    return selection
+
+
+@transaction.atomic
+def quote_remove(*, workshop: Workshop, score: CriterionScore) -> None:
+    QuoteSelection.objects.filter(workshop=workshop, score=score).delete()
+
+
+# --- requesting jobs -----------------------------------------------------------------------
+
+
+def _enqueue(job_id: int) -> None:
+    from reviews.reports.tasks import task_build_report
+
+    try:
+        task_build_report.delay(job_id=job_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the job stays queued, visibly
+        logger.warning("Broker unavailable; report job %s stays queued", job_id, exc_info=True)
+
+
+def report_job_request(
+    *,
+    workshop: Workshop,
+    kind: str,
+    params: dict | None,
+    user: User | None,
+    organisation: Organisation | None = None,
+) -> ReportJob:
+    """Queue a report, or return the identical one already queued or running."""
+    params = report_params_normalise(kind=kind, params=params, organisation=organisation)
+    params_hash = report_params_hash(params)
+    try:
+        with transaction.atomic():
+            # Serialises requests for one workshop, so that two clicks cannot both miss
+            # each other's job (SQLite has no row locks, but serialises writers anyway).
+            Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+            active = ReportJob.objects.filter(
+                workshop=workshop,
+                kind=kind,
+                params_hash=params_hash,
+                state__in=ReportJob.ACTIVE_STATES,
+            ).first()
+            if active is not None:
+                if (
+                    active.state == State.QUEUED
+                    and active.created_at < timezone.now() - REQUEUE_AFTER
+                    and active.heartbeat_at is None
+                ):
+                    # Queued long ago and never claimed: its message may have been lost
+                    # (broker down when it was sent). Another message is harmless, since
+                    # only one delivery can claim the job.
+                    active_id = active.pk
+                    transaction.on_commit(lambda: _enqueue(active_id))
+                return active
+            job = ReportJob.objects.create(
+                workshop=workshop,
+                kind=kind,
+                organisation=organisation,
+                params=params,
+                params_hash=params_hash,
+                created_by=user,
+            )
+            job_id = job.pk
+            # After commit: the worker must find the row it is told about.
+            transaction.on_commit(lambda: _enqueue(job_id))
+            return job
+    except IntegrityError:
+        # The unique constraint caught a race the lock could not (another database).
+        return ReportJob.objects.get(
+            workshop=workshop,
+            kind=kind,
+            params_hash=params_hash,
+            state__in=ReportJob.ACTIVE_STATES,
+        )
+
+
+def report_jobs_request_feedback(
+    *, workshop: Workshop, params: dict | None, user: User | None
+) -> list[ReportJob]:
+    """One feedback report per organisation with a reviewed submission in the workshop."""
+    from reviews.reports.data import organisations_with_reviews
+
+    return [
+        report_job_request(
+            workshop=workshop,
+            kind=ReportJob.Kind.FEEDBACK,
+            params=params,
+            user=user,
+            organisation=organisation,
+        )
+        for organisation in organisations_with_reviews(workshop=workshop)
+    ]
+
+
+def report_job_is_lost(job: ReportJob, *, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Running, but no heartbeat for longer than any step takes: its worker is gone."""
+    return job.state == State.RUNNING and (
+        job.heartbeat_at is None or job.heartbeat_at < timezone.now() - stale_after
+    )
+
+
+def report_job_retry(*, job: ReportJob, user: User | None) -> ReportJob:
+    """Queue a failed (or lost) job again, with a fresh budget of attempts."""
+    try:
+        with transaction.atomic():
+            locked = ReportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.state != State.FAILED and not report_job_is_lost(locked):
+                raise ValidationError(_("Only a failed report can be retried."))
+            locked.state = State.QUEUED
+            locked.attempts = 0
+            locked.progress = 0
+            locked.error = ""
+            locked.claimed_by = ""
+            locked.heartbeat_at = None
+            locked.started_at = None
+            locked.finished_at = None
+            locked.save(
+                update_fields=[
+                    "state",
+                    "attempts",
+                    "progress",
+                    "error",
+                    "claimed_by",
+                    "heartbeat_at",
+                    "started_at",
+                    "finished_at",
+                ]
+            )
+            job_id = locked.pk
+            transaction.on_commit(lambda: _enqueue(job_id))
+            return locked
+    except IntegrityError:
+        # The same report was requested again meanwhile: that one is the retry.
+        return ReportJob.objects.get(
+            workshop=job.workshop_id,
+            kind=job.kind,
+            params_hash=job.params_hash,
+            state__in=ReportJob.ACTIVE_STATES,
+        )
+
+
+@transaction.atomic
+def report_job_release(*, job: ReportJob, user: User, release: bool = True) -> ReportJob:
+    """Let the organisation's members download a finished feedback report (or stop it)."""
+    locked = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.kind != ReportJob.Kind.FEEDBACK:
+        raise ValidationError(_("Only feedback reports are released to organisations."))
+    if release and locked.state != State.DONE:
+        raise ValidationError(_("Only a finished report can be released."))
+    locked.released_at = timezone.now() if release else None
+    locked.released_by = user if release else None
+    locked.save(update_fields=["released_at", "released_by"])
+    return locked
+
+
+@transaction.atomic
+def report_jobs_release_feedback(*, workshop: Workshop, user: User) -> int:
+    """Release the newest finished feedback report of each organisation."""
+    newest: dict[int, int] = {}
+    for job_id, organisation_id in (
+        ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK, state=State.DONE)
+        .order_by("organisation_id", "-finished_at", "-pk")
+        .values_list("pk", "organisation_id")
+    ):
+        newest.setdefault(organisation_id, job_id)
+    return ReportJob.objects.filter(pk__in=newest.values(), released_at__isnull=True).update(
+        released_at=timezone.now(), released_by=user
+    )
+
+
+# --- running jobs --------------------------------------------------------------------------
+
+
+def report_job_claim(
+    *, job_id: int, delivery: str, stale_after: timedelta = STALE_AFTER
+) -> ReportJob | None:
+    """Take the job for this delivery, or None when there is nothing to do."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state in (State.DONE, State.FAILED):
+            return None
+        if job.state == State.RUNNING:
+            same_message = bool(delivery) and job.claimed_by == delivery
+            stale = job.heartbeat_at is None or job.heartbeat_at < now - stale_after
+            if not (same_message or stale):
+                # Another delivery is working on it: a duplicate message, or a retry of a
+                # message whose first delivery is still alive. Leave it.
+                return None
+        if job.attempts >= MAX_ATTEMPTS:
+            job.state = State.FAILED
+            job.finished_at = now
+            job.error = _(
+                "Gave up after %(count)d attempts: the worker building this report stopped "
+                "each time (for example, it ran out of memory). Last error: %(error)s"
+            ) % {"count": job.attempts, "error": job.error or _("none recorded")}
+            job.save(update_fields=["state", "finished_at", "error"])
+            logger.error("Report job %s failed after %s attempts", job.code, job.attempts)
+            return None
+        job.state = State.RUNNING
+        job.attempts += 1
+        job.claimed_by = delivery
+        job.progress = 0
+        job.heartbeat_at = now
+        job.started_at = now
+        job.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "claimed_by",
+                "progress",
+                "heartbeat_at",
+                "started_at",
+            ]
+        )
+        return job
+
+
+def report_job_progress(*, job_id: int, attempt: int, progress: int) -> None:
+    """Record progress (and a heartbeat) for the attempt that holds the job."""
+    updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
+        progress=max(0, min(99, int(progress))), heartbeat_at=timezone.now()
+    )
+    if not updated:
+        raise JobSuperseded(job_id)
+
+
+def report_job_finish(*, job_id: int, attempt: int, result: BuildResult) -> bool:
+    """Store the file and mark the job done, once. False if the attempt lost its claim."""
+    name = None
+    try:
+        with transaction.atomic():
+            job = (
+                ReportJob.objects.select_for_update()
+                .filter(pk=job_id, attempts=attempt, state=State.RUNNING)
+                .first()
+            )
+            if job is None:
+                return False
+            # Written under the row lock: no other attempt can write a second file.
+            job.file.save(result.file_name, ContentFile(result.content), save=False)
+            name = job.file.name
+            job.file_name = result.file_name
+            job.content_type = result.content_type
+            job.file_size = len(result.content)
+            job.page_count = result.page_count
+            job.snapshot = result.snapshot
+            job.state = State.DONE
+            job.progress = 100
+            job.error = ""
+            job.finished_at = timezone.now()
+            job.heartbeat_at = job.finished_at
+            job.save(
+                update_fields=[
+                    "file",
+                    "file_name",
+                    "content_type",
+                    "file_size",
+                    "page_count",
+                    "snapshot",
+                    "state",
+                    "progress",
+                    "error",
+                    "finished_at",
+                    "heartbeat_at",
+                ]
+            )
+    except Exception:
+        # The row was not committed: its file must not linger, unreferenced.
+        if name:
+            ReportJob._meta.get_field("file").storage.delete(name)
+        raise
+    return True
+
+
+def report_job_fail(*, job_id: int, attempt: int, error: str, final: bool) -> None:
+    """Record a failed attempt: queued again for the next one, or failed for good."""
+    fields = {"error": error[:4000]}
+    if final:
+        fields.update(state=State.FAILED, finished_at=timezone.now())
+    else:
+        fields.update(state=State.QUEUED, claimed_by="", heartbeat_at=None)
+    ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(**fields)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def report_job_run(
+    *,
+    job_id: int,
+    delivery: str,
+    retry: Callable[[int], None] | None = None,
+    stale_after: timedelta = STALE_AFTER,
+) -> ReportJob | None:
+    """Claim the job, build its file, store it. Called by the task; safe to call again.
+
+    `retry(countdown)` asks for another delivery after a transient failure; without it a
+    failure is final.
+    """
+    from reviews.reports.builders import build_report
+
+    job = report_job_claim(job_id=job_id, delivery=delivery, stale_after=stale_after)
+    if job is None:
+        return None
+    attempt = job.attempts
+
+    def progress(percent: int) -> None:
+        report_job_progress(job_id=job_id, attempt=attempt, progress=percent)
+
+    logger.info("Building report %s (%s), attempt %s", job.code, job.kind, attempt)
+    try:
+        result = build_report(job=job, progress=progress)
+    except JobSuperseded:
+        logger.warning("Report job %s attempt %s was taken over; stopping", job.code, attempt)
+        return None
+    except TRANSIENT_ERRORS as exc:
+        final = retry is None or attempt >= MAX_ATTEMPTS
+        logger.warning("Report job %s attempt %s failed", job.code, attempt, exc_info=True)
+        report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=final)
+        if not final:
+            retry(30 * attempt)
+        return None
+    except Exception as exc:
+        logger.exception("Report job %s failed", job.code)
+        report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=True)
+        return None
+    if not report_job_finish(job_id=job_id, attempt=attempt, result=result):
+        logger.warning(
+            "Report job %s attempt %s finished after losing its claim", job.code, attempt
+        )
+        return None
+    return ReportJob.objects.get(pk=job_id)

@@ -1,0 +1,33 @@
+"""Celery task that builds a report. Registered through CELERY_IMPORTS (this package is not
+an installed app, so autodiscovery would not find it)."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    # The message is acknowledged only after the task returns, and put back when the
+    # worker process dies mid-task: a lost worker's job is delivered again. The job row
+    # counts attempts (services.MAX_ATTEMPTS), so a job that kills its worker every time
+    # ends failed instead of looping.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def task_build_report(self, *, job_id: int) -> None:
+    from reviews.models import ReportJob
+    from reviews.reports.services import report_job_run
+
+    if not ReportJob.objects.filter(pk=job_id).exists():
+        logger.info("Report job %s is gone; nothing to build", job_id)
+        return
+
+    def retry(countdown: int) -> None:
+        # A new message with the same task id: it may take the job over at once.
+        self.apply_async(kwargs={"job_id": job_id}, task_id=self.request.id, countdown=countdown)
+
+    report_job_run(job_id=job_id, delivery=self.request.id or "", retry=retry)

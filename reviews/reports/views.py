@@ -1,0 +1,322 @@
+"""Report pages: staff generate reports, follow their progress, retry and release them,
+write the summary's texts and pick quotes; members download released feedback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+import reviews.reports.rules  # noqa: F401 - registers the download permission
+from criteria.models import Criterion
+from portal.models import Workshop
+from portal.views.decorators import staff_required
+from reviews.models import CriterionNote, CriterionScore, QuoteSelection, ReportJob, WorkshopSummary
+from reviews.reports import selectors, services
+from reviews.reports.data import quotable_scores, scored_criteria_set
+from reviews.reports.forms import CriterionNoteForm, GenerateForm, SummaryForm
+
+Kind = ReportJob.Kind
+QUOTES_PER_PAGE = 50
+
+
+def _get_workshop(code: str) -> Workshop:
+    return get_object_or_404(Workshop, code=code)
+
+
+def _download_url(job: ReportJob) -> str:
+    return reverse("reviews:report_download", args=[job.code])
+
+
+def _index_url(workshop: Workshop) -> str:
+    return reverse("reviews:report_index", args=[workshop.code])
+
+
+@staff_required
+@require_GET
+def report_index(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    jobs = list(selectors.report_jobs_for_workshop(workshop=workshop)[:200])
+    rows = [
+        {
+            "job": job,
+            "snapshot": selectors.snapshot_text(job),
+            "status_url": reverse("reviews:report_status", args=[workshop.code, job.code]),
+            "retryable": job.state == ReportJob.State.FAILED or services.report_job_is_lost(job),
+            "download_url": _download_url(job),
+        }
+        for job in jobs
+    ]
+    return render(
+        request,
+        "reports/staff/index.html",
+        {
+            "workshop": workshop,
+            "rows": rows,
+            "form": GenerateForm(),
+            "kinds": Kind,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def report_generate(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_index_url(workshop))
+    kind = form.cleaned_data["kind"]
+    try:
+        if kind == Kind.FEEDBACK:
+            jobs = services.report_jobs_request_feedback(
+                workshop=workshop, params=form.params(), user=request.user
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d feedback report queued.",
+                    "%(count)d feedback reports queued.",
+                    len(jobs),
+                )
+                % {"count": len(jobs)},
+            )
+        else:
+            job = services.report_job_request(
+                workshop=workshop, kind=kind, params=form.params(), user=request.user
+            )
+            messages.success(
+                request,
+                _("%(report)s: %(state)s.")
+                % {"report": job.get_kind_display(), "state": job.get_state_display()},
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_index_url(workshop))
+
+
+@staff_required
+@require_GET
+def report_status(request, workshop_code: str, job_code: str):
+    workshop = _get_workshop(workshop_code)
+    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+    response = JsonResponse(selectors.job_status(job, download_url=_download_url(job)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def report_retry(request, workshop_code: str, job_code: str):
+    workshop = _get_workshop(workshop_code)
+    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+    try:
+        services.report_job_retry(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report is queued again."))
+    return redirect(_index_url(workshop))
+
+
+@staff_required
+@require_POST
+def report_release(request, workshop_code: str, job_code: str):
+    workshop = _get_workshop(workshop_code)
+    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+    release = request.POST.get("release") != "0"
+    try:
+        services.report_job_release(job=job, user=request.user, release=release)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Released to %(organisation)s.") % {"organisation": job.organisation}
+            if release
+            else _("Withdrawn from %(organisation)s.") % {"organisation": job.organisation},
+        )
+    return redirect(_index_url(workshop))
+
+
+@staff_required
+@require_POST
+def report_release_all(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    count = services.report_jobs_release_feedback(workshop=workshop, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d feedback report released.", "%(count)d feedback reports released.", count
+        )
+        % {"count": count},
+    )
+    return redirect(_index_url(workshop))
+
+
+@login_required
+@require_GET
+def report_download(request, job_code: str):
+    job = selectors.report_job_get_for_download(code=job_code, user=request.user)
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file_name,
+        content_type=job.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def feedback_reports(request):
+    """An organisation member's released feedback reports."""
+    return render(
+        request,
+        "reports/feedback_list.html",
+        {"jobs": list(selectors.released_feedback_for_user(user=request.user))},
+    )
+
+
+# --- staff's texts ----------------------------------------------------------------------
+
+
+@staff_required
+def summary_edit(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    criteria_set = scored_criteria_set(workshop=workshop, version=None)
+    criteria = (
+        list(
+            Criterion.objects.filter(criteria_set=criteria_set).order_by(
+                "group__position", "position", "pk"
+            )
+        )
+        if criteria_set
+        else []
+    )
+    notes = dict(
+        CriterionNote.objects.filter(workshop=workshop).values_list("criterion_code", "notes_md")
+    )
+    summary = WorkshopSummary.objects.filter(workshop=workshop).first()
+    if request.method == "POST":
+        form = SummaryForm(request.POST)
+        note_forms = [
+            CriterionNoteForm(request.POST, prefix=f"note-{index}")
+            for index, _criterion in enumerate(criteria)
+        ]
+        if form.is_valid() and all(note.is_valid() for note in note_forms):
+            try:
+                services.workshop_summary_save(
+                    workshop=workshop,
+                    executive_summary_md=form.cleaned_data["executive_summary_md"],
+                    insights_md=form.cleaned_data["insights_md"],
+                    user=request.user,
+                )
+                for note in note_forms:
+                    services.criterion_note_save(
+                        workshop=workshop,
+                        criterion_code=note.cleaned_data["criterion_code"],
+                        notes_md=note.cleaned_data["notes_md"],
+                        user=request.user,
+                    )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Summary texts saved."))
+                return redirect(reverse("reviews:report_summary_edit", args=[workshop.code]))
+    else:
+        form = SummaryForm(
+            initial={
+                "executive_summary_md": summary.executive_summary_md if summary else "",
+                "insights_md": summary.insights_md if summary else "",
+            }
+        )
+        note_forms = [
+            CriterionNoteForm(
+                prefix=f"note-{index}",
+                initial={
+                    "criterion_code": criterion.code,
+                    "notes_md": notes.get(criterion.code, ""),
+                },
+            )
+            for index, criterion in enumerate(criteria)
+        ]
+    return render(
+        request,
+        "reports/staff/summary_form.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "notes": list(zip(criteria, note_forms, strict=True)),
+        },
+    )
+
+
+@staff_required
+def quote_list(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    criteria_set = scored_criteria_set(workshop=workshop, version=None)
+    criteria = (
+        list(
+            Criterion.objects.filter(criteria_set=criteria_set).order_by(
+                "group__position", "position", "pk"
+            )
+        )
+        if criteria_set
+        else []
+    )
+    code = request.GET.get("criterion") or (criteria[0].code if criteria else "")
+    scores = (
+        quotable_scores(workshop=workshop)
+        .filter(criterion__criteria_set=criteria_set, criterion__code=code)
+        .select_related("criterion", "quote_selection")
+        .order_by("-tag", "pk")
+    )
+    page = Paginator(scores, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/staff/quotes.html",
+        {
+            "workshop": workshop,
+            "criteria": criteria,
+            "current": code,
+            "page": page,
+            "selected_count": QuoteSelection.objects.filter(workshop=workshop).count(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def quote_toggle(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    score_id = request.POST.get("score", "")
+    score = get_object_or_404(
+        CriterionScore,
+        pk=int(score_id) if score_id.isdigit() else 0,
+        review__assignment__workshop=workshop,
+    )
+    try:
+        if request.POST.get("action") == "remove":
+            services.quote_remove(workshop=workshop, score=score)
+            messages.success(request, _("Quote removed from the summary."))
+        else:
+            services.quote_select(workshop=workshop, score=score, user=request.user)
+            messages.success(request, _("Quote added to the summary."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    url = reverse("reviews:report_quotes", args=[workshop.code])
+    return redirect(f"{url}?criterion={score.criterion.code}&page={request.POST.get('page', 1)}")
