@@ -3,6 +3,7 @@
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 
@@ -13,9 +14,29 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.worker import celery_worker_process  # noqa: F401 - a fixture, used by name
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end sessions other threads or processes left
+    open (live-server threads, a stopped worker's pool); PostgreSQL refuses to drop a
+    database that is in use."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process unless a test asks for the real worker (marker `worker`)."""
+    # Celery keeps "may a result be joined here" in a process-wide flag that eager tasks
+    # run by two live-server threads at once can leave set; start every test clean.
+    _set_task_join_will_block(False)
     if request.node.get_closest_marker("worker"):
         yield
         return

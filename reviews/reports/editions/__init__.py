@@ -1,0 +1,1 @@
+"""Data -> HTML -> PDF for each edition: charts, Markdown, print templates."""
