@@ -190,17 +190,3 @@ def member_of(report_submissions):
         role=Membership.Role.MEMBER,
     )
     return user
-
-
-@pytest.fixture(autouse=True)
-def _report_urls(settings):
-    """Until reviews/urls.py includes reviews.urls_reports (see tests/reports/urls.py)."""
-    from django.urls import NoReverseMatch, clear_url_caches, reverse
-
-    try:
-        reverse("reviews:report_download", args=["x"])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.reports.urls"
-        clear_url_caches()
-    yield
-    clear_url_caches()
