@@ -172,11 +172,16 @@ def _handle_files(request, submission) -> FileUploadForm | None:
     if too_large:
         upload_form.is_valid()
         upload_form.errors.clear()
-        upload_form.add_error(
-            "upload",
-            _("“%(name)s” is larger than the %(limit)s MB limit.")
-            % {"name": too_large.get("name") or _("the file"), "limit": too_large.get("limit_mb")},
-        )
+        limit = too_large.get("limit_mb")
+        if too_large.get("name"):
+            message = _("“%(name)s” is larger than the %(limit)s MB limit.") % {
+                "name": too_large["name"],
+                "limit": limit,
+            }
+        else:
+            # The whole request was refused before a file part was reached.
+            message = _("The upload is larger than the %(limit)s MB limit.") % {"limit": limit}
+        upload_form.add_error("upload", message)
         return upload_form
     if "upload" not in request.FILES:
         return None
