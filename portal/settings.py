@@ -214,7 +214,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[GPAI evaluation portal] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -264,6 +263,9 @@ LANGUAGES = [("en", _("English")), ("da", _("Danish"))]
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# English dates as the EU institutions write them ("26 November 2026"); Danish keeps
+# Django's own ("26. november 2026").
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 # --- static and media -------------------------------------------------------------------
