@@ -167,3 +167,24 @@ def test_quote_edit_sends_anonymous_to_login(client, workshop, selection):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_quote_list_queries_do_not_grow_with_edited_quotes(
+    client, staff, workshop, scored_workshop, count, django_assert_num_queries
+):
+    keys = [("S1", 0, "REL-1"), ("S1", 1, "REL-1"), ("S2", 0, "REL-1")][:count]
+    for key in keys:
+        selection = quote_select(
+            workshop=workshop, score=scored_workshop["scores"][key], user=staff
+        )
+        quote_edit(selection=selection, text=SHORTENED, revision=1, user=staff)
+    client.force_login(staff)
+    url = reverse("reviews:report_quotes", args=[workshop.code]) + "?criterion=REL-1"
+
+    # session, user, staff group, MFA, workshop, criteria set, criteria, count, page,
+    # selected count
+    with django_assert_num_queries(10):
+        response = client.get(url)
+
+    assert response.content.decode().count(f"<strong>Printed as:</strong> {SHORTENED}") == count
