@@ -386,6 +386,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A missed run is dropped rather than queued twice: the next scan catches up.
         "options": {"expires": 3000},
     },
+    "purge-old-reports": {
+        "task": "reviews.reports.tasks.task_purge_old_reports",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 # --- security ------------------------------------------------------------------------------
@@ -436,3 +441,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 REPORT_MIN_GROUP_SIZE = env_int("REPORT_MIN_GROUP_SIZE", 3)
 if REPORT_MIN_GROUP_SIZE < 1:
     raise ImproperlyConfigured("REPORT_MIN_GROUP_SIZE must be at least 1.")
+# Finished and failed reports older than this are deleted, files included, by a daily task;
+# the newest of each report and each organisation's released feedback report stay.
+REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
+if REPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be at least 1.")

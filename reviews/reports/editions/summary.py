@@ -77,7 +77,11 @@ def _section_view(section: CriterionSection, *, internal: bool) -> dict:
         "fewer_than": fewer_than(section.min_group),
         "notes_html": render_markdown(section.notes_md),
         "quotes": [
-            {"text": quote.text, "tag": TAG_LABELS.get(quote.tag, quote.tag)}
+            {
+                "text": quote.text,
+                "tag": TAG_LABELS.get(quote.tag, quote.tag),
+                "edited": quote.edited,
+            }
             for quote in section.quotes
         ],
     }
