@@ -119,35 +119,44 @@ def _section_view(section: CriterionSection, *, internal: bool) -> dict:
 def _heatmap_view(data: ReportData) -> dict | None:
     if not data.heatmap or not data.risk_areas:
         return None
-    rows = [row.criterion.code for row in data.heatmap]
     columns = [str(area.label) for area in data.risk_areas]
-    values = [
-        [cell.value if not cell.empty else None for cell in row.cells] for row in data.heatmap
-    ]
-    suppressed = [[cell.suppressed for cell in row.cells] for row in data.heatmap]
-    chart = charts.heatmap(
-        rows=rows,
-        columns=columns,
-        values=values,
-        suppressed=suppressed,
-        low=0,
-        high=4,
-        value_format=".2f",
-        suppressed_label=f"< {data.min_group}",
-        empty_label="–",
-        colour_label=_("Mean level (0–4), darker is higher"),
-    )
+    codes = [row.criterion.code for row in data.heatmap]
+    labels = charts.column_labels(columns, rows=codes)
+    step = charts.HEATMAP_MAX_ROWS
+    figures = []
+    # Many criteria make several figures (one per page) rather than one too tall to print.
+    for first in range(0, len(data.heatmap), step):
+        part = data.heatmap[first : first + step]
+        figures.append(
+            charts.heatmap(
+                rows=[row.criterion.code for row in part],
+                columns=labels.ticks,
+                values=[
+                    [cell.value if not cell.empty else None for cell in row.cells] for row in part
+                ],
+                suppressed=[[cell.suppressed for cell in row.cells] for row in part],
+                low=0,
+                high=4,
+                value_format=".2f",
+                suppressed_label=f"< {data.min_group}",
+                empty_label="–",
+                colour_label=_("Mean level (0–4), darker is higher"),
+            )
+        )
     table = [
         {"criterion": row.criterion, "cells": [cell_text(cell) for cell in row.cells]}
         for row in data.heatmap
     ]
     return {
-        "chart": chart,
+        "charts": figures,
         "alt": _(
             "Heatmap of the mean level per criterion and risk area; the same numbers are in "
             "the table that follows."
         ),
-        "columns": columns,
+        "legend": labels.legend,
+        # The table wraps its headers, so it prints names (the legend explains a gloss left
+        # out) even when the chart had to fall back on letters.
+        "columns": labels.names,
         "table": table,
     }
 
