@@ -130,7 +130,7 @@ def _row_label_width(rows: Sequence[str]) -> float:
 
 def _cell_width(rows: Sequence[str], column_count: int) -> float:
     available = _HEATMAP_WIDTH - _row_label_width(rows)
-    return max(0.34, min(0.8, available / max(column_count, 1)))
+    return max(0.3, min(0.8, available / max(column_count, 1)))
 
 
 def _wrap(text: str, width: float) -> list[str] | None:
