@@ -11,6 +11,14 @@ from reviews.reports.data import report_data
 from reviews.reports.editions import charts
 from reviews.reports.editions.summary import summary_context
 
+SCALE = {
+    "low": 0,
+    "high": 4,
+    "value_format": ".2f",
+    "suppressed_label": "< 3",
+    "empty_label": "–",
+    "colour_label": "Mean level (0–4), darker is higher",
+}
 RISK_AREAS = [
     "CBRN (chemical, biological, radiological, nuclear)",
     "Loss of control",
@@ -33,12 +41,7 @@ def _figure(*, rows: int, columns: list[str]):
         columns=labels.ticks,
         values=values,
         suppressed=[[False] * len(columns) for _ in range(rows)],
-        low=0,
-        high=4,
-        value_format=".2f",
-        suppressed_label="< 3",
-        empty_label="–",
-        colour_label="Mean level (0–4), darker is higher",
+        **SCALE,
     )
     figure.canvas.draw()
     return figure
@@ -135,12 +138,7 @@ def test_heatmap_prints_its_values_as_text():
         columns=["CBRN", "Cyber\noffence"],
         values=[[2.6667, None], [None, 1.5]],
         suppressed=[[False, True], [False, False]],
-        low=0,
-        high=4,
-        value_format=".2f",
-        suppressed_label="< 3",
-        empty_label="–",
-        colour_label="Mean level (0–4), darker is higher",
+        **SCALE,
     )
     text = base64.b64decode(svg.removeprefix("data:image/svg+xml;base64,")).decode()
 
