@@ -33,6 +33,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
     PdfObject,
     TextStringObject,
@@ -97,11 +98,10 @@ class _TaggedMerge:
         root = reader.root_object
         if "/StructTreeRoot" not in root:
             raise ValueError(f"Part {index + 1} is not tagged: it cannot join a tagged PDF.")
-        offset = self.next_key
-        # Pages first: the structure tree's /Pg and /Obj then find them in the id map.
-        new_pages = [self._add_page(page, offset) for page in reader.pages]
-        self._add_structure(root["/StructTreeRoot"], index=index, offset=offset)
-        self._add_destinations(root, new_pages, index=index)
+        # Pages first: the structure elements refer to them and to their annotations.
+        pages = [(page, self._add_page(page, self.next_key)) for page in reader.pages]
+        self._add_structure(root["/StructTreeRoot"], pages, index=index)
+        self._add_destinations(root, [new for _page, new in pages], index=index)
         self._add_outline(root)
 
     def _add_page(self, page: PageObject, offset: int) -> PageObject:
@@ -116,67 +116,36 @@ class _TaggedMerge:
                 )
         return new
 
-    def _add_structure(self, tree: DictionaryObject, *, index: int, offset: int) -> None:
+    def _add_structure(
+        self, tree: DictionaryObject, pages: list[tuple[PageObject, PageObject]], *, index: int
+    ) -> None:
+        copy = _StructureCopy(self.writer, pages, id_prefix=f"p{index}-" if index else "")
         top = _kids(tree)
-        roots = {tree.indirect_reference.idnum}
-        # WeasyPrint writes one Document element; its children join the merged one.
+        copy.known[tree.indirect_reference.idnum] = self.tree_ref
+        # WeasyPrint writes one Document element; its children join the merged one, and
+        # what pointed at the part's Document points at the merged one: its children,
+        # and the NonStruct elements of the running headers and page numbers, which
+        # WeasyPrint gives that parent without listing them in its /K (so do we).
         if len(top) == 1 and top[0].get_object().get("/S") == "/Document":
-            roots.add(top[0].idnum)
+            copy.known[top[0].idnum] = self.document_ref
             top = _kids(top[0].get_object())
-        # /P is set while walking below: cloned, it would drag the part's own root along
-        # (and through its ParentTree everything a second time).
-        kids = [kid.clone(self.writer, ignore_fields=["/P"]) for kid in top]
-        self.document["/K"].extend(kids)
-        elements = _adopt(kids, parent=self.document_ref, id_prefix=f"p{index}-" if index else "")
+        offset = self.next_key
+        self.document["/K"].extend(copy.reference(kid) for kid in top)
         keys = []
         for key, value in _tree_leaves(tree["/ParentTree"], "/Nums"):
             keys.append(int(key))
             self.nums.append(NumberObject(int(key) + offset))
-            # The id map hands back the elements cloned from /K above.
-            clone = value.clone(self.writer, ignore_fields=["/P"])
-            self.nums.append(clone)
-            originals, copies = value.get_object(), clone.get_object()
-            if isinstance(copies, ArrayObject):
-                pairs = zip(originals, copies, strict=True)
+            resolved = value.get_object()
+            if isinstance(resolved, ArrayObject):
+                self.nums.append(ArrayObject(copy.reference(item) for item in resolved))
             else:
-                pairs = [(value, clone)]
-            for original, copy in pairs:
-                elements.extend(self._attach(original, copy, roots=roots))
+                self.nums.append(copy.reference(value))
+        copy.finish()
         self.next_key = offset + int(
             _resolved(tree, "/ParentTreeNextKey", max(keys, default=-1) + 1)
         )
         for role, standard in _resolved(tree, "/RoleMap", {}).items():
             self.role_map.setdefault(NameObject(role), standard.clone(self.writer))
-        self._serialise(elements)
-
-    def _serialise(self, references: list[IndirectObject]) -> None:
-        """Swap the part's finished structure elements for their bytes: a 1,000-evaluation
-        edition has some 450,000 of them, over 1 GB as pypdf dictionaries, a tenth of
-        that as bytes."""
-        objects = self.writer._objects  # noqa: SLF001 - pypdf has no public way to replace an object
-        for reference in references:
-            data = _pdf_bytes(objects[reference.idnum - 1])
-            objects[reference.idnum - 1] = _Serialised(data, reference)
-
-    def _attach(
-        self, original: PdfObject, copy: PdfObject, *, roots: set[int]
-    ) -> list[IndirectObject]:
-        """Give an element reached only from the ParentTree its parents; the elements it
-        placed. WeasyPrint tags the running headers and page numbers as NonStruct
-        elements whose /P is the Document but which the Document's /K does not list;
-        they stay that way."""
-        placed = []
-        while isinstance(copy, IndirectObject) and "/P" not in copy.get_object():
-            element = original.get_object()
-            parent = element.raw_get("/P") if "/P" in element else None
-            placed.append(copy)
-            if parent is None or parent.idnum in roots:
-                copy.get_object()[NameObject("/P")] = self.document_ref
-                break
-            parent_copy = parent.clone(self.writer, ignore_fields=["/P"])
-            copy.get_object()[NameObject("/P")] = parent_copy
-            original, copy = parent, parent_copy
-        return placed
 
     def _add_destinations(
         self, root: DictionaryObject, new_pages: list[PageObject], *, index: int
@@ -270,23 +239,26 @@ def _name_bytes(name: str) -> bytes:
     return NameObject(name).renumber()
 
 
-def _pdf_bytes(obj: PdfObject) -> bytes:
-    """`obj` as PDF syntax: what pypdf's write_to_stream writes, five times faster for the
-    names, numbers, references, arrays and dictionaries structure elements are made of."""
+def _pdf_bytes(obj: PdfObject, reference) -> bytes:
+    """`obj` as PDF syntax, each reference replaced by `reference(it)`: what pypdf's
+    write_to_stream writes, five times faster for the names, numbers, references, arrays
+    and dictionaries that structure elements are made of."""
     kind = type(obj)
     if kind is IndirectObject:
-        return b"%d %d R" % (obj.idnum, obj.generation)
+        target = reference(obj)
+        return b"%d %d R" % (target.idnum, target.generation)
     if kind is NameObject:
         return _name_bytes(obj)
     if kind is NumberObject:
         return b"%d" % obj
-    if kind is ArrayObject:
-        return b"[" + b" ".join(_pdf_bytes(item) for item in list.__iter__(obj)) + b"]"
-    if kind is DictionaryObject:
+    if isinstance(obj, ArrayObject):
+        return b"[" + b" ".join(_pdf_bytes(item, reference) for item in list.__iter__(obj)) + b"]"
+    if isinstance(obj, DictionaryObject):  # not a stream: streams are referenced
         return (
             b"<<"
             + b" ".join(
-                _name_bytes(key) + b" " + _pdf_bytes(value) for key, value in dict.items(obj)
+                _name_bytes(key) + b" " + _pdf_bytes(value, reference)
+                for key, value in dict.items(obj)
             )
             + b">>"
         )
@@ -321,38 +293,83 @@ def _tree_leaves(node: PdfObject, leaves_key: str) -> list[tuple[PdfObject, PdfO
     return pairs
 
 
-def _adopt(kids: list, *, parent: IndirectObject, id_prefix: str) -> list[IndirectObject]:
-    """Point each cloned structure element at its parent (/P) and prefix its table header
-    IDs, so that they stay unique in the merged document; the elements."""
-    adopted = []
-    stack = [(kid, parent) for kid in kids]
-    while stack:
-        reference, parent = stack.pop()
-        if not isinstance(reference, IndirectObject):
-            continue  # a marked-content id, or an MCR/OBJR dictionary
-        element = reference.get_object()
-        if not isinstance(element, DictionaryObject) or "/S" not in element:
-            continue
-        element[NameObject("/P")] = parent
-        adopted.append(reference)
-        if id_prefix:
-            _prefix_ids(element, id_prefix)
-        stack.extend((kid, reference) for kid in _kids(element))
-    return adopted
+class _StructureCopy:
+    """A part's structure elements written straight into the merged PDF as bytes, their
+    references renumbered. pypdf's clone would build a dictionary per element first:
+    twice the time, and some 450,000 dictionaries (over 1 GB) for a 1,000-evaluation
+    edition, where the bytes take a tenth of that."""
+
+    def __init__(
+        self, writer: PdfWriter, pages: list[tuple[PageObject, PageObject]], *, id_prefix: str
+    ) -> None:
+        self.writer = writer
+        self.id_prefix = id_prefix
+        # Reader id number -> merged reference: the pages and annotations already
+        # copied, the part's roots, and each element once it has a number.
+        self.known: dict[int, IndirectObject] = {}
+        for page, new in pages:
+            self.known[page.indirect_reference.idnum] = new.indirect_reference
+            if "/Annots" in page:
+                for annotation, copied in zip(page["/Annots"], new["/Annots"], strict=True):
+                    if isinstance(annotation, IndirectObject):
+                        self.known[annotation.idnum] = copied
+        self.pending: list[tuple[IndirectObject, IndirectObject]] = []
+
+    def reference(self, source: PdfObject) -> PdfObject:
+        """The merged counterpart of a reference found in the part."""
+        if not isinstance(source, IndirectObject):
+            return source
+        known = self.known.get(source.idnum)
+        if known is not None:
+            return known
+        target = source.get_object()
+        if isinstance(target, DictionaryObject) and "/S" in target:
+            # A number now, the bytes in finish(): elements refer to each other both ways.
+            known = self.writer._add_object(NullObject())  # noqa: SLF001 - no public way to add an object
+            self.pending.append((source, known))
+        else:
+            known = source.clone(self.writer)  # anything else (WeasyPrint writes none today)
+        self.known[source.idnum] = known
+        return known
+
+    def finish(self) -> None:
+        objects = self.writer._objects  # noqa: SLF001 - no public way to replace an object
+        while self.pending:
+            source, target = self.pending.pop()
+            element = source.get_object()
+            if self.id_prefix:
+                element = self._prefixed(element)
+            objects[target.idnum - 1] = _Serialised(_pdf_bytes(element, self.reference), target)
+
+    def _prefixed(self, element: DictionaryObject) -> DictionaryObject:
+        """The element with its table header IDs prefixed: WeasyPrint numbers them per
+        part, and they must stay unique in the merged document."""
+        if "/ID" not in element and "/A" not in element:
+            return element
+        element = _raw_copy(element)
+        if "/ID" in element:
+            element[NameObject("/ID")] = create_string_object(self.id_prefix + str(element["/ID"]))
+        if "/A" in element:
+            attributes = element["/A"]
+            owners = attributes if isinstance(attributes, ArrayObject) else [attributes]
+            copies = ArrayObject()
+            for owner in owners:
+                owner = owner.get_object()
+                if isinstance(owner, DictionaryObject) and "/Headers" in owner:
+                    owner = _raw_copy(owner)
+                    owner[NameObject("/Headers")] = ArrayObject(
+                        create_string_object(self.id_prefix + str(header))
+                        for header in owner["/Headers"]
+                    )
+                copies.append(owner)
+            element[NameObject("/A")] = copies if isinstance(attributes, ArrayObject) else copies[0]
+        return element
 
 
-def _prefix_ids(element: DictionaryObject, prefix: str) -> None:
-    if "/ID" in element:
-        element[NameObject("/ID")] = create_string_object(prefix + str(element["/ID"]))
-    if "/A" not in element:
-        return
-    attributes = element["/A"]
-    for owner in attributes if isinstance(attributes, ArrayObject) else [attributes]:
-        owner = owner.get_object()
-        if isinstance(owner, DictionaryObject) and "/Headers" in owner:
-            owner[NameObject("/Headers")] = ArrayObject(
-                create_string_object(prefix + str(header)) for header in owner["/Headers"]
-            )
+def _raw_copy(dictionary: DictionaryObject) -> DictionaryObject:
+    """A shallow copy that keeps references as references (DictionaryObject's item access
+    would follow them)."""
+    return DictionaryObject(dict.items(dictionary))
 
 
 def _adopt_outline(first: IndirectObject, *, parent: IndirectObject) -> IndirectObject:
