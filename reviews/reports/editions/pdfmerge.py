@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import functools
 import io
+import struct
+import zlib
 from collections.abc import Sequence
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -36,6 +38,7 @@ from pypdf.generic import (
     NullObject,
     NumberObject,
     PdfObject,
+    StreamObject,
     TextStringObject,
     create_string_object,
 )
@@ -59,13 +62,72 @@ def merge_tagged_pdfs(parts: Sequence[tuple[bytes, int]]) -> tuple[bytes, int]:
         reader.resolved_objects.clear()
         expected += pages
     merge.finish(PdfReader(io.BytesIO(parts[0][0])))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    content = buffer.getvalue()
+    content = _write_compact(writer)
     merged = len(PdfReader(io.BytesIO(content)).pages)
     if merged != expected:
         raise ValueError(f"The merged PDF has {merged} pages, expected {expected}.")
     return content, merged
+
+
+def _write_compact(writer: PdfWriter) -> bytes:
+    """The PDF with its objects, streams apart, in compressed object streams indexed by a
+    cross-reference stream (PDF 1.5), as WeasyPrint writes them. pypdf writes each object
+    on its own with a line in a cross-reference table: for the ~480,000 structure
+    elements of a 1,000-evaluation edition, 76 MB instead of 29 MB (the parts had 29)."""
+    objects = writer._objects  # noqa: SLF001 - pypdf has no public list of a writer's objects
+    out = io.BytesIO()
+    version = max(writer.pdf_header, "%PDF-1.5")
+    out.write(version.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+    # idnum -> (type, field 2, field 3) of the cross-reference stream
+    entries: dict[int, tuple[int, int, int]] = {0: (0, 0, 65535)}
+    packed = []
+    for idnum, obj in enumerate(objects, start=1):
+        if obj is None:
+            entries[idnum] = (0, 0, 0)
+        elif isinstance(obj, StreamObject):
+            entries[idnum] = (1, out.tell(), 0)
+            out.write(b"%d 0 obj\n" % idnum)
+            obj.write_to_stream(out)
+            out.write(b"\nendobj\n")
+        else:
+            packed.append(idnum)
+    next_id = len(objects) + 1
+    for start in range(0, len(packed), _OBJECTS_PER_STREAM):
+        batch = packed[start : start + _OBJECTS_PER_STREAM]
+        bodies, index, position = [], [], 0
+        for number, idnum in enumerate(batch):
+            body = _pdf_bytes(objects[idnum - 1], lambda reference: reference)
+            bodies.append(body)
+            index.append(b"%d %d" % (idnum, position))
+            position += len(body) + 1
+            entries[idnum] = (2, next_id, number)
+        head = b" ".join(index) + b"\n"
+        data = zlib.compress(head + b"\n".join(bodies) + b"\n")
+        entries[next_id] = (1, out.tell(), 0)
+        out.write(
+            b"%d 0 obj\n<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>\n"
+            b"stream\n" % (next_id, len(batch), len(head), len(data))
+        )
+        out.write(data + b"\nendstream\nendobj\n")
+        next_id += 1
+    xref_id = next_id
+    entries[xref_id] = (1, out.tell(), 0)
+    table = zlib.compress(
+        b"".join(struct.pack(">BIH", *entries[idnum]) for idnum in range(xref_id + 1))
+    )
+    trailer = b"/Root %d 0 R" % writer.root_object.indirect_reference.idnum
+    info = writer._info  # noqa: SLF001 - the document information's reference
+    if info is not None:
+        trailer += b" /Info %d 0 R" % info.indirect_reference.idnum
+    out.write(
+        b"%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2] %s /Filter /FlateDecode /Length %d>>\n"
+        b"stream\n" % (xref_id, xref_id + 1, trailer, len(table))
+    )
+    out.write(table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % entries[xref_id][1])
+    return out.getvalue()
+
+
+_OBJECTS_PER_STREAM = 200
 
 
 class _TaggedMerge:
