@@ -16,7 +16,7 @@ from reviews.models import ReportJob
 from reviews.reports.editions import common
 from reviews.reports.editions.pdfmerge import merge_tagged_pdfs
 from tests.reports.conftest import SUBMISSIONS
-from tests.reports.helpers import build, keep_copy, pdf_reader
+from tests.reports.helpers import build, keep_copy
 
 ANNEX = "Annex: the evaluations one by one"
 
@@ -43,9 +43,12 @@ def merged(scored_workshop, staff, django_capture_on_commit_callbacks):
             user=staff,
         )
     keep_copy(job, "internal-merged-tagged.pdf")
+    with job.file.open("rb") as handle:
+        # strict: the merge writes its own object streams and cross-reference stream.
+        reader = PdfReader(io.BytesIO(handle.read()), strict=True)
     return {
         "job": job,
-        "reader": pdf_reader(job),
+        "reader": reader,
         "parts": [PdfReader(io.BytesIO(content)) for content, _pages in parts],
     }
 
