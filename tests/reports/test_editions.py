@@ -66,6 +66,13 @@ def test_large_internal_edition_is_merged_in_parts_with_page_numbers_running_on(
     last = reader.pages[-1].extract_text()
     assert last.rstrip().endswith(str(merged.page_count))
     assert reader.trailer["/Root"]["/Lang"] == "en"
+    # Tagged parts merged (tests/reports/test_merged_edition.py): the text is unchanged.
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    text = pdf_text(merged)
+    assert "Evaluations 2 Levels given 6 N/A 0 Mean 1.67" in text
+    assert justification("S3", 0, "REL-1") in text
+    for name in REVIEWER_NAMES:
+        assert name in text
 
 
 def test_feedback_report_shows_the_organisation_its_scores_against_the_cohort(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from django.template.defaultfilters import floatformat
@@ -46,11 +45,10 @@ def cell_text(cell: Cell, *, places: int = 2, share: bool = False) -> str:
 
 
 def html_to_pdf(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
-    """A PDF of `html` and its page count: tagged PDF/UA-1 (with /Lang from <html lang>)
-    unless it is only a part to merge (pypdf cannot merge structure trees, and copying
-    them makes the merge ten times slower). Fetches nothing from outside: only data: URLs
-    (the embedded charts) are allowed, so text written by staff cannot make the worker
-    request an address."""
+    """A PDF of `html` and its page count: tagged PDF/UA-1 (with /Lang from <html lang>),
+    also for the parts of a merged edition (`merge_pdfs` joins their structure trees).
+    Fetches nothing from outside: only data: URLs (the embedded charts) are allowed, so
+    text written by staff cannot make the worker request an address."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
@@ -63,31 +61,9 @@ def html_to_pdf(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
 
 
 def merge_pdfs(parts: Sequence[tuple[bytes, int]]) -> tuple[bytes, int]:
-    """Concatenate PDFs with pypdf and check that no page was lost on the way."""
-    from pypdf import PdfReader, PdfWriter
+    """Concatenate tagged PDFs into one tagged PDF (structure tree, links, bookmarks and
+    metadata joined: see `pdfmerge`) and check that no page was lost on the way."""
+    # pypdf is imported only where PDFs are merged (a worker), as WeasyPrint is.
+    from reviews.reports.editions.pdfmerge import merge_tagged_pdfs
 
-    writer = PdfWriter()
-    expected = 0
-    for content, pages in parts:
-        reader = PdfReader(io.BytesIO(content))
-        if len(reader.pages) != pages:
-            raise ValueError(f"A part has {len(reader.pages)} pages, expected {pages}.")
-        # Page by page: append() would also rebuild outlines and named destinations.
-        for page in reader.pages:
-            writer.add_page(page)
-        expected += pages
-    first = PdfReader(io.BytesIO(parts[0][0]))
-    if first.metadata:
-        writer.add_metadata({k: v for k, v in first.metadata.items() if isinstance(v, str)})
-    lang = first.trailer["/Root"].get("/Lang")
-    if lang is not None:
-        from pypdf.generic import NameObject
-
-        writer._root_object[NameObject("/Lang")] = lang
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    content = buffer.getvalue()
-    merged = len(PdfReader(io.BytesIO(content)).pages)
-    if merged != expected:
-        raise ValueError(f"The merged PDF has {merged} pages, expected {expected}.")
-    return content, merged
+    return merge_tagged_pdfs(parts)

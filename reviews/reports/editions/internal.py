@@ -5,9 +5,9 @@ A small workshop's edition is one WeasyPrint pass: one tagged PDF. A large one i
 rendered in parts (the summary, then the annex in chunks of evaluations) and merged with
 pypdf, checking the merged page count: WeasyPrint holds a whole document's layout in
 memory (about 3 MB a page), and a 1,000-evaluation annex would not fit a worker. Page
-numbers run on across the parts (each chunk starts where the last ended). pypdf cannot
-merge structure trees, so the parts of a merged edition are rendered untagged and the
-merged edition is not a tagged PDF (it is for staff; the single-pass edition is tagged).
+numbers run on across the parts (each chunk starts where the last ended). Every part is
+a tagged PDF/UA-1 and `merge_pdfs` joins their structure trees, links, bookmarks and
+metadata, so the merged edition is a tagged PDF as well.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def internal_edition(*, job: ReportJob, progress, file_stem: str) -> BuildResult
             annex_heading=False,
             page_total=False,
         )
-        parts = [html_to_pdf(html, tagged=False)]
+        parts = [html_to_pdf(html)]
         offset = parts[0][1]
         chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
         for index, chunk in enumerate(chunks):
@@ -132,7 +132,7 @@ def internal_edition(*, job: ReportJob, progress, file_stem: str) -> BuildResult
                     "page_total": False,
                 },
             )
-            part = html_to_pdf(annex, tagged=False)
+            part = html_to_pdf(annex)
             parts.append(part)
             offset += part[1]
         progress(96)
