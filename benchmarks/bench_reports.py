@@ -13,7 +13,12 @@ and for 1,000 feedback reports built by 2 real Celery worker processes through t
 (BENCH_REPORTS_BROKER_URL, default redis://127.0.0.1:6379/3): `seconds` is the wall time
 from the request to the last report done, `peak_mb` the largest peak RSS of any worker
 pool process, `raw_weasyprint_seconds` WeasyPrint alone on the final HTML of a sample of 50
-reports, scaled to 1,000 and divided by the 2 workers.
+reports, scaled to 1,000 and divided by the 2 workers. Before the worker run, a comment
+line gives the same sample built in-process, job rows included: per report, the time
+inside WeasyPrint and the time around it (wall and CPU), the overhead without Celery and
+without the second worker sharing the machine.
+
+The database is ANALYZEd after seeding, as autovacuum would do in production.
 
 Targets (issue 6): overhead beyond raw WeasyPrint under 25 %; 1,000 feedback reports under
 10 minutes; worker peak RSS under 1 GB. Going over is reported on stderr.
@@ -228,6 +233,16 @@ def seed() -> None:
         )
 
 
+def analyse() -> None:
+    """Planner statistics, as autovacuum keeps them in production: without them (a fresh
+    seed on a server with autovacuum off) PostgreSQL plans the reports' joins as if the
+    tables were empty, and the benchmark would measure that instead."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def vm_hwm_mb() -> float:
     """Peak resident memory of this process so far (the build, before the raw re-render)."""
     return _vm_hwm_kb(os.getpid()) / 1024 or (
@@ -383,6 +398,74 @@ def feedback_run() -> dict:
     return {"pages": pages, "seconds": seconds, "peak_mb": peak_kb / 1024, "count": len(ids)}
 
 
+def feedback_inprocess() -> dict:
+    """RAW_SAMPLE feedback jobs run one after another in this process, as a worker runs
+    them (claim, data, HTML, WeasyPrint, file, job row) but without Celery and without the
+    other worker: per report, the time inside WeasyPrint and the time around it. Steadier
+    than the wall time of the worker run on a shared machine."""
+    setup_django()
+    from django.utils import translation
+    from weasyprint import HTML
+
+    import reviews.reports.editions.feedback as feedback_module
+    from portal.models import Workshop
+    from reviews.models import ReportJob
+    from reviews.reports.data import organisations_with_reviews
+    from reviews.reports.params import report_params_hash, report_params_normalise
+    from reviews.reports.services import report_job_run
+
+    workshop = Workshop.objects.get(title=TITLE)
+    ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK).delete()
+    jobs = []
+    for organisation in organisations_with_reviews(workshop=workshop)[: RAW_SAMPLE + 2]:
+        params = report_params_normalise(
+            kind=ReportJob.Kind.FEEDBACK, params={}, organisation=organisation
+        )
+        jobs.append(
+            ReportJob.objects.create(
+                workshop=workshop,
+                kind=ReportJob.Kind.FEEDBACK,
+                organisation=organisation,
+                params=params,
+                params_hash=report_params_hash(params),
+            )
+        )
+    inside = {"wall": 0.0, "cpu": 0.0}
+    original = feedback_module.html_to_pdf
+
+    def timed(html: str, *, tagged: bool = True):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return original(html, tagged=tagged)
+        finally:
+            inside["wall"] += time.perf_counter() - wall
+            inside["cpu"] += time.process_time() - cpu
+
+    HTML(string="<p>warm-up</p>").write_pdf()
+    feedback_module.html_to_pdf = timed
+    try:
+        with translation.override("en"):
+            for job in jobs[:2]:  # first-use costs (templates, fonts), as in a warm worker
+                report_job_run(job_id=job.pk, delivery=f"bench-{job.pk}")
+            inside.update(wall=0.0, cpu=0.0)
+            wall, cpu = time.perf_counter(), time.process_time()
+            for job in jobs[2:]:
+                report_job_run(job_id=job.pk, delivery=f"bench-{job.pk}")
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        feedback_module.html_to_pdf = original
+        for job in ReportJob.objects.filter(pk__in=[job.pk for job in jobs]):
+            job.file.delete(save=False)
+            job.delete()
+    n = len(jobs) - 2
+    return {
+        "n": n,
+        "weasyprint_ms": 1000 * inside["wall"] / n,
+        "outside_ms": 1000 * (wall - inside["wall"]) / n,
+        "outside_cpu_ms": 1000 * (cpu - inside["cpu"]) / n,
+    }
+
+
 def feedback_raw() -> float:
     """WeasyPrint alone on the final HTML of RAW_SAMPLE feedback reports, scaled."""
     setup_django()
@@ -437,6 +520,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     seed()
+    analyse()
     print(
         f"# seeded or reused {EVALUATIONS} evaluations x {REVIEWS_EACH} reviews x {CRITERIA} "
         f"criteria in {time.perf_counter() - started:.0f} s",
@@ -448,6 +532,15 @@ def main() -> int:
             result = run_child(kind)
             report(kind, result, result["raw"])
     if "feedback" in only:
+        inprocess = feedback_inprocess()
+        print(
+            f"# feedback in-process, {inprocess['n']} reports: per report "
+            f"weasyprint_ms={inprocess['weasyprint_ms']:.0f} "
+            f"outside_ms={inprocess['outside_ms']:.1f} "
+            f"(cpu {inprocess['outside_cpu_ms']:.1f}) = "
+            f"{100 * inprocess['outside_ms'] / inprocess['weasyprint_ms']:.1f} % of WeasyPrint",
+            flush=True,
+        )
         result = feedback_run()
         raw = feedback_raw()
         report(f"feedback x{result['count']}", result, raw)
