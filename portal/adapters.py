@@ -28,6 +28,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_SIGNUP_OPEN
 
+    def format_email_subject(self, subject) -> str:
+        # The same translatable prefix as the portal's own messages (allauth's setting
+        # is one fixed string for every language).
+        from portal.services.mail import email_subject
+
+        return email_subject(str(subject))
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:

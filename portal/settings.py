@@ -214,7 +214,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[GPAI evaluation portal] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -264,6 +263,9 @@ LANGUAGES = [("en", _("English")), ("da", _("Danish"))]
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# English dates as the EU institutions write them ("26 November 2026"); Danish keeps
+# Django's own ("26. november 2026").
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 # --- static and media -------------------------------------------------------------------
@@ -390,6 +392,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A missed run is dropped rather than queued twice: the next scan catches up.
         "options": {"expires": 3000},
     },
+    "purge-old-reports": {
+        "task": "reviews.reports.tasks.task_purge_old_reports",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 # --- security ------------------------------------------------------------------------------
@@ -440,3 +447,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
 REPORT_MIN_GROUP_SIZE = env_int("REPORT_MIN_GROUP_SIZE", 3)
 if REPORT_MIN_GROUP_SIZE < 1:
     raise ImproperlyConfigured("REPORT_MIN_GROUP_SIZE must be at least 1.")
+# Finished and failed reports older than this are deleted, files included, by a daily task;
+# the newest of each report and each organisation's released feedback report stay.
+REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
+if REPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be at least 1.")

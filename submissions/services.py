@@ -100,7 +100,8 @@ def _deadline_message(submission: Submission) -> str:
         "The deadline for this call passed on %(deadline)s (%(zone)s). Contact the AI Office "
         "if you need an extension."
     ) % {
-        "deadline": formats.date_format(deadline, "j F Y, H:i T"),
+        "deadline": f"{formats.date_format(deadline, 'DATETIME_FORMAT')} "
+        f"{formats.date_format(deadline, 'T')}",
         "zone": submission.workshop.timezone,
     }
 

@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from portal.models import OutgoingEmail
 
@@ -39,9 +40,16 @@ def email_queue_from_templates(
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template_prefix}_subject.txt", context)
         body = render_to_string(f"{template_prefix}_message.txt", context)
-    return email_queue(
-        to=to, subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body=body
-    )
+        subject = email_subject(subject)
+    return email_queue(to=to, subject=subject, body=body)
+
+
+def email_subject(subject: str) -> str:
+    """The subject line with the portal's prefix, in the active language (the caller
+    renders in the recipient's language): translators may reorder or change the brackets."""
+    return pgettext("email subject", "[GPAI evaluation portal] %(subject)s") % {
+        "subject": subject.strip()
+    }
 
 
 def _dispatch(email_id: int) -> None:

@@ -6,12 +6,18 @@ reads its state and progress, and a re-delivered task reads it to decide whether
 anything left to do (see reviews.reports.services).
 """
 
+import logging
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from portal.ids import new_code
+
+logger = logging.getLogger(__name__)
 
 
 def report_upload_to(instance: "ReportJob", filename: str) -> str:
@@ -116,6 +122,26 @@ class ReportJob(models.Model):
         return self.state in self.ACTIVE_STATES
 
 
+@receiver(post_delete, sender=ReportJob, dispatch_uid="report_job_delete_file")
+def _report_job_delete_file(sender, instance: ReportJob, **kwargs) -> None:
+    """A deleted job takes its file along, but only once the deletion is committed: a
+    rolled-back deletion must still find its file. Covers every way a row goes (staff's
+    delete, the retention task, a deleted workshop's cascade)."""
+    name = instance.file.name
+    if not name:
+        return
+    storage = instance.file.storage
+
+    def delete_file() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            # The row is gone either way; a file left behind is only wasted space.
+            logger.warning("Could not delete report file %s", name, exc_info=True)
+
+    transaction.on_commit(delete_file, using=kwargs.get("using"))
+
+
 class WorkshopSummary(models.Model):
     """What staff write for the public summary, in Markdown (rendered safely)."""
 
@@ -173,6 +199,20 @@ class QuoteSelection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     selected_at = models.DateTimeField(auto_now_add=True)
+    # What the summary prints instead of the reviewer's justification (shortened, or with
+    # an identifying detail removed); empty: the justification as written. The reviewer's
+    # text itself is never changed.
+    edited_text = models.TextField(_("text printed in the summary"), blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Optimistic locking: every edit names the revision it started from.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -191,6 +231,8 @@ class FeedbackRemark(models.Model):
         "portal.Organisation", on_delete=models.CASCADE, related_name="feedback_remarks"
     )
     remarks_md = models.TextField(_("remarks"), blank=True)
+    # Optimistic locking: every edit names the revision it started from (0: no remark yet).
+    revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

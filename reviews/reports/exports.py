@@ -6,8 +6,10 @@ The tables are the same rows in every format: scores in long form (one row per r
 and criterion: submission, reviewer code, criterion, version, level, tag, confidence),
 submissions, reviewers with their load and rating, attendees. Only submitted reviews are
 exported, as in the PDFs, so a mean computed from the scores table equals the PDF's.
-Every text cell is formula-injection safe: `csv_safe` in CSV; in XLSX the cell is forced
-to text, so the value stays exactly as typed and never runs.
+Every text cell is formula-injection safe, in XLSX as in CSV: `csv_safe` prefixes a cell
+that a spreadsheet would run with an apostrophe, so both formats hold the same text and
+XLSX stores it as a string, never as a formula. The JSON archive keeps values as typed: it
+is for programs, not spreadsheets.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def tables(*, workshop: Workshop) -> list[Table]:
         Submission.objects.filter(workshop=workshop)
         .exclude(state=Submission.State.DRAFT)
         .select_related("organisation", "provider")
+        .prefetch_related("risk_areas")
         .order_by("title", "pk")
     )
     return [
@@ -137,6 +140,7 @@ def tables(*, workshop: Workshop) -> list[Table]:
                 "model",
                 "confidentiality",
                 "summary_consent",
+                "risk_areas",
                 "submitted_at",
             ],
             (
@@ -151,6 +155,8 @@ def tables(*, workshop: Workshop) -> list[Table]:
                     s.model_name,
                     s.confidentiality,
                     s.summary_consent,
+                    # Codes, as the heatmap of the PDFs groups by them.
+                    ";".join(sorted(area.code for area in s.risk_areas.all())),
                     s.submitted_at.isoformat() if s.submitted_at else "",
                 ]
                 for s in submissions.iterator(chunk_size=500)
@@ -231,21 +237,16 @@ def xlsx(*, workshop: Workshop) -> bytes:
         sheet = book.create_sheet(table.name)
         sheet.append(table.header)
         for row in table.rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            sheet.append([_xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        # openpyxl stores a string that starts with "=" as a formula: force plain text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+def _xlsx_cell(value):
+    # Numbers stay numbers. The apostrophe csv_safe puts before "=" also keeps openpyxl from
+    # storing the text as a formula, which it does with any string that starts with "=".
+    return csv_safe(value) if isinstance(value, str) else value
 
 
 def archive_json(*, workshop: Workshop) -> bytes:

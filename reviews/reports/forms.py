@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import ReportJob
-from reviews.reports.services import MARKDOWN_MAX_LENGTH
+from reviews.reports.services import MARKDOWN_MAX_LENGTH, QUOTE_MAX_LENGTH
 
 Kind = ReportJob.Kind
 
@@ -68,5 +68,29 @@ class RemarkForm(forms.Form):
         label=_("Remarks to the organisation"),
         required=False,
         max_length=MARKDOWN_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Printed in the organisation's feedback report the next time it is generated. "
+            "Markdown: headings, lists, emphasis, links and tables. No images."
+        ),
     )
+    # The revision the edit started from (0: no remarks yet), so that a save racing
+    # another is refused instead of overwriting it.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class QuoteEditForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text printed in the summary"),
+        max_length=QUOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Shorten the quote or remove a detail that could identify the evaluation or "
+            "its authors. The reviewer's justification itself is not changed, and the "
+            "summary marks the quote as edited by the AI Office."
+        ),
+        error_messages={
+            "required": _("Enter the text to print, or remove the quote from the summary.")
+        },
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.models import User, Workshop
-from reviews.models import ReportJob
+from portal.models import Organisation, User, Workshop
+from reviews.models import FeedbackRemark, QuoteSelection, ReportJob
 
 
 def report_jobs_for_workshop(*, workshop: Workshop) -> QuerySet[ReportJob]:
@@ -22,6 +22,53 @@ def report_job_get_for_staff(*, workshop: Workshop, code: str) -> ReportJob:
     if job is None:
         raise Http404
     return job
+
+
+def feedback_organisations_for_staff(*, workshop: Workshop, search: str = "") -> QuerySet:
+    """Organisations with a reviewed evaluation in the workshop (those that get a feedback
+    report), with whether staff wrote remarks to them and the state of their newest
+    feedback report, in one query."""
+    from reviews.reports.data import organisations_with_reviews
+
+    newest = ReportJob.objects.filter(
+        workshop=workshop, kind=ReportJob.Kind.FEEDBACK, organisation=OuterRef("pk")
+    ).order_by("-created_at", "-pk")
+    organisations = organisations_with_reviews(workshop=workshop).annotate(
+        has_remarks=Exists(
+            FeedbackRemark.objects.filter(workshop=workshop, organisation=OuterRef("pk")).exclude(
+                remarks_md=""
+            )
+        ),
+        feedback_state=Subquery(newest.values("state")[:1]),
+        feedback_created_at=Subquery(newest.values("created_at")[:1]),
+        feedback_released_at=Subquery(newest.values("released_at")[:1]),
+    )
+    search = search.strip()
+    if search:
+        organisations = organisations.filter(name__icontains=search)
+    return organisations
+
+
+def feedback_organisation_get_for_staff(*, workshop: Workshop, code: str) -> Organisation:
+    """404 for an organisation without a reviewed evaluation in this workshop: it gets no
+    feedback report here, so remarks to it would never be printed."""
+    from reviews.reports.data import organisations_with_reviews
+
+    organisation = organisations_with_reviews(workshop=workshop).filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def quote_selection_get_for_staff(*, workshop: Workshop, code: str) -> QuoteSelection:
+    selection = (
+        QuoteSelection.objects.filter(workshop=workshop, code=code)
+        .select_related("score__criterion", "edited_by")
+        .first()
+    )
+    if selection is None:
+        raise Http404
+    return selection
 
 
 def report_job_get_for_download(*, code: str, user: User) -> ReportJob:

@@ -21,11 +21,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,15 +119,60 @@ def criterion_note_save(
     return note
 
 
+class StaleEditError(Exception):
+    """Someone saved the text after this edit was started; saving would overwrite theirs."""
+
+    def __init__(self, *, current_revision: int, current_text: str):
+        super().__init__(f"stale edit; current revision {current_revision}")
+        self.current_revision = current_revision
+        self.current_text = current_text
+
+
 @transaction.atomic
 def feedback_remark_save(
-    *, workshop: Workshop, organisation: Organisation, remarks_md: str, user: User
+    *,
+    workshop: Workshop,
+    organisation: Organisation,
+    remarks_md: str,
+    user: User,
+    revision: int | None = None,
 ) -> FeedbackRemark:
-    remark, _created = FeedbackRemark.objects.update_or_create(
-        workshop=workshop,
-        organisation=organisation,
-        defaults={"remarks_md": _markdown(remarks_md, field_name="remarks_md"), "updated_by": user},
+    """Save staff's remarks to an organisation. With `revision` (the one the edit started
+    from, 0 when there was no remark yet) an edit racing another is refused with
+    StaleEditError instead of overwriting it."""
+    remarks_md = _markdown(remarks_md, field_name="remarks_md")
+    remark = (
+        FeedbackRemark.objects.select_for_update()
+        .filter(workshop=workshop, organisation=organisation)
+        .first()
     )
+    current = remark.revision if remark else 0
+    if revision is not None and revision != current:
+        raise StaleEditError(
+            current_revision=current, current_text=remark.remarks_md if remark else ""
+        )
+    if remark is None:
+        try:
+            # A savepoint: two first saves race past the lock (there is no row to lock
+            # yet), and the unique constraint refuses the second.
+            with transaction.atomic():
+                return FeedbackRemark.objects.create(
+                    workshop=workshop,
+                    organisation=organisation,
+                    remarks_md=remarks_md,
+                    updated_by=user,
+                )
+        except IntegrityError:
+            winner = FeedbackRemark.objects.get(workshop=workshop, organisation=organisation)
+            if revision is not None:
+                raise StaleEditError(
+                    current_revision=winner.revision, current_text=winner.remarks_md
+                ) from None
+            remark = winner
+    remark.remarks_md = remarks_md
+    remark.updated_by = user
+    remark.revision += 1
+    remark.save(update_fields=["remarks_md", "updated_by", "revision", "updated_at"])
     return remark
 
 
@@ -156,6 +204,67 @@ def quote_select(*, workshop: Workshop, score: CriterionScore, user: User) -> Qu
 @transaction.atomic
 def quote_remove(*, workshop: Workshop, score: CriterionScore) -> None:
     QuoteSelection.objects.filter(workshop=workshop, score=score).delete()
+
+
+QUOTE_MAX_LENGTH = 5_000
+
+
+def _locked_quote(*, selection: QuoteSelection, revision: int) -> QuoteSelection:
+    locked = (
+        QuoteSelection.objects.select_for_update()
+        .select_related("score")
+        .filter(pk=selection.pk)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(_("This quote was removed from the summary meanwhile."), code="gone")
+    if locked.revision != revision:
+        raise StaleEditError(
+            current_revision=locked.revision,
+            current_text=locked.edited_text or locked.score.justification,
+        )
+    return locked
+
+
+@transaction.atomic
+def quote_edit(
+    *, selection: QuoteSelection, text: str, revision: int, user: User
+) -> QuoteSelection:
+    """Set the text the summary prints for a quote (to shorten it, or to remove an
+    identifying detail). The reviewer's justification stays as written; the edit is
+    recorded with who made it and when, and the summary marks the quote as edited."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": _("Enter the text to print, or remove the quote from the summary.")}
+        )
+    if len(text) > QUOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"text": _("Keep this under %(max)d characters.") % {"max": QUOTE_MAX_LENGTH}}
+        )
+    locked = _locked_quote(selection=selection, revision=revision)
+    if text == locked.score.justification.strip():
+        # Unchanged from the original: not an edit, and the summary must not say it is.
+        text = ""
+    locked.edited_text = text
+    locked.edited_by = user if text else None
+    locked.edited_at = timezone.now() if text else None
+    locked.revision += 1
+    locked.save(update_fields=["edited_text", "edited_by", "edited_at", "revision"])
+    return locked
+
+
+@transaction.atomic
+def quote_revert(*, selection: QuoteSelection, revision: int, user: User) -> QuoteSelection:
+    """Print the reviewer's justification as written again."""
+    locked = _locked_quote(selection=selection, revision=revision)
+    locked.edited_text = ""
+    locked.edited_by = None
+    locked.edited_at = None
+    locked.revision += 1
+    locked.save(update_fields=["edited_text", "edited_by", "edited_at", "revision"])
+    logger.info("Quote %s reverted to the original by user %s", locked.code, user.pk)
+    return locked
 
 
 # --- requesting jobs -----------------------------------------------------------------------
@@ -525,3 +634,95 @@ def report_job_run(
         )
         return False
     return True
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_job_delete(*, job: ReportJob, user: User) -> None:
+    """Delete a report staff no longer need; its file goes once the deletion commits."""
+    locked = ReportJob.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None:
+        return
+    if locked.state in ReportJob.ACTIVE_STATES:
+        raise ValidationError(
+            _(
+                "A report that is queued or being built cannot be deleted. Wait until it "
+                "is done or has failed."
+            )
+        )
+    if locked.released_at is not None:
+        raise ValidationError(
+            _(
+                "This feedback report is released: the organisation's members can download "
+                "it. Withdraw it first, then delete it."
+            )
+        )
+    logger.info("Report job %s (%s) deleted by user %s", locked.code, locked.kind, user.pk)
+    locked.delete()
+
+
+def _report_jobs_kept() -> set[int]:
+    """Jobs retention never deletes: the newest finished one of each report (the same
+    workshop, kind, parameters and organisation), and the newest released feedback
+    report of each organisation in each workshop (what its members download now)."""
+    kept: set[int] = set()
+    seen: set[tuple] = set()
+    rows = (
+        ReportJob.objects.filter(state=State.DONE)
+        .order_by("workshop_id", "kind", "params_hash", "organisation_id", "-finished_at", "-pk")
+        .values_list("pk", "workshop_id", "kind", "params_hash", "organisation_id")
+    )
+    for job_id, *key in rows.iterator():
+        if tuple(key) not in seen:
+            seen.add(tuple(key))
+            kept.add(job_id)
+    released = (
+        ReportJob.objects.filter(kind=ReportJob.Kind.FEEDBACK, released_at__isnull=False)
+        .order_by("workshop_id", "organisation_id", "-released_at", "-pk")
+        .values_list("pk", "workshop_id", "organisation_id")
+    )
+    seen.clear()
+    for job_id, *key in released.iterator():
+        if tuple(key) not in seen:
+            seen.add(tuple(key))
+            kept.add(job_id)
+    return kept
+
+
+PURGE_BATCH = 500
+
+
+def report_jobs_purge(*, now: datetime | None = None) -> int:
+    """Delete finished and failed report jobs older than REPORT_RETENTION_DAYS, and their
+    files, except those _report_jobs_kept() names. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_RETENTION_DAYS)
+    kept = _report_jobs_kept()
+    candidates = [
+        job_id
+        for job_id in ReportJob.objects.annotate(ended=Coalesce("finished_at", F("created_at")))
+        .filter(state__in=[State.DONE, State.FAILED], ended__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator()
+        if job_id not in kept
+    ]
+    deleted = 0
+    for start in range(0, len(candidates), PURGE_BATCH):
+        batch = candidates[start : start + PURGE_BATCH]
+        with transaction.atomic():
+            # Locked and re-checked: a job retried since the list was read is queued
+            # again and must stay. Files go as each batch commits (see the post_delete
+            # receiver in reviews.models.reports).
+            ids = list(
+                ReportJob.objects.select_for_update()
+                .filter(pk__in=batch, state__in=[State.DONE, State.FAILED])
+                .values_list("pk", flat=True)
+            )
+            deleted += (
+                ReportJob.objects.filter(pk__in=ids).delete()[1].get(ReportJob._meta.label, 0)
+            )
+    if deleted:
+        logger.info("Report retention deleted %s jobs older than %s", deleted, cutoff)
+    return deleted

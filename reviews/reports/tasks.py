@@ -28,3 +28,12 @@ def task_build_report(self, *, job_id: int) -> None:
         self.apply_async(kwargs={"job_id": job_id}, task_id=self.request.id, countdown=countdown)
 
     report_job_run(job_id=job_id, delivery=self.request.id or "", retry=retry)
+
+
+@shared_task(ignore_result=True)
+def task_purge_old_reports() -> None:
+    """Daily (CELERY_BEAT_SCHEDULE): retention of report files. Takes no arguments, so a
+    re-delivered or duplicated message simply purges again, finding less to do."""
+    from reviews.reports.services import report_jobs_purge
+
+    report_jobs_purge()

@@ -1,5 +1,6 @@
-"""Report pages: staff generate reports, follow their progress, retry and release them,
-write the summary's texts and pick quotes; members download released feedback."""
+"""Report pages: staff generate reports, follow their progress, retry, release and delete
+them, write the summary's texts and their remarks to each organisation, pick and edit
+quotes; members download released feedback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -18,13 +21,28 @@ import reviews.reports.rules  # noqa: F401 - registers the download permission
 from criteria.models import Criterion
 from portal.models import Workshop
 from portal.views.decorators import staff_required
-from reviews.models import CriterionNote, CriterionScore, QuoteSelection, ReportJob, WorkshopSummary
+from reviews.models import (
+    CriterionNote,
+    CriterionScore,
+    FeedbackRemark,
+    QuoteSelection,
+    ReportJob,
+    WorkshopSummary,
+)
 from reviews.reports import selectors, services
 from reviews.reports.data import quotable_scores, scored_criteria_set
-from reviews.reports.forms import CriterionNoteForm, GenerateForm, SummaryForm
+from reviews.reports.editions.markup import render_markdown
+from reviews.reports.forms import (
+    CriterionNoteForm,
+    GenerateForm,
+    QuoteEditForm,
+    RemarkForm,
+    SummaryForm,
+)
 
 Kind = ReportJob.Kind
 QUOTES_PER_PAGE = 50
+ORGANISATIONS_PER_PAGE = 25
 
 
 def _get_workshop(code: str) -> Workshop:
@@ -37,6 +55,23 @@ def _download_url(job: ReportJob) -> str:
 
 def _index_url(workshop: Workshop) -> str:
     return reverse("reviews:report_index", args=[workshop.code])
+
+
+def _render_staff(request, template: str, workshop: Workshop, context: dict, status: int = 200):
+    """A staff reports page, under the aggregates navigation with its Reports tab current."""
+    return render(
+        request,
+        template,
+        {"workshop": workshop, "section": "reports", **context},
+        status=status,
+    )
+
+
+def _stale_message() -> str:
+    return _(
+        "Someone else saved this text after you opened it. Your text is kept below and "
+        "nothing was saved; compare it with theirs, then save again to replace theirs."
+    )
 
 
 @staff_required
@@ -54,15 +89,11 @@ def report_index(request, workshop_code: str):
         }
         for job in jobs
     ]
-    return render(
+    return _render_staff(
         request,
         "reports/staff/index.html",
-        {
-            "workshop": workshop,
-            "rows": rows,
-            "form": GenerateForm(),
-            "kinds": Kind,
-        },
+        workshop,
+        {"rows": rows, "form": GenerateForm(), "kinds": Kind},
     )
 
 
@@ -254,14 +285,11 @@ def summary_edit(request, workshop_code: str):
             )
             for index, criterion in enumerate(criteria)
         ]
-    return render(
+    return _render_staff(
         request,
         "reports/staff/summary_form.html",
-        {
-            "workshop": workshop,
-            "form": form,
-            "notes": list(zip(criteria, note_forms, strict=True)),
-        },
+        workshop,
+        {"form": form, "notes": list(zip(criteria, note_forms, strict=True))},
     )
 
 
@@ -282,15 +310,15 @@ def quote_list(request, workshop_code: str):
     scores = (
         quotable_scores(workshop=workshop)
         .filter(criterion__criteria_set=criteria_set, criterion__code=code)
-        .select_related("criterion", "quote_selection")
+        .select_related("criterion", "quote_selection__edited_by")
         .order_by("-tag", "pk")
     )
     page = Paginator(scores, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    return _render_staff(
         request,
         "reports/staff/quotes.html",
+        workshop,
         {
-            "workshop": workshop,
             "criteria": criteria,
             "current": code,
             "page": page,
@@ -320,3 +348,199 @@ def quote_toggle(request, workshop_code: str):
         messages.error(request, " ".join(error.messages))
     url = reverse("reviews:report_quotes", args=[workshop.code])
     return redirect(f"{url}?criterion={score.criterion.code}&page={request.POST.get('page', 1)}")
+
+
+def _posted_revision(request) -> int:
+    value = request.POST.get("revision", "")
+    # A missing or mangled revision can match no saved one: the edit is refused as stale.
+    return int(value) if value.isdigit() else -1
+
+
+@staff_required
+def quote_edit(request, workshop_code: str, selection_code: str):
+    """Edit or revert the text the summary prints for a chosen quote."""
+    workshop = _get_workshop(workshop_code)
+    selection = selectors.quote_selection_get_for_staff(workshop=workshop, code=selection_code)
+    back = (
+        reverse("reviews:report_quotes", args=[workshop.code])
+        + f"?criterion={selection.score.criterion.code}"
+    )
+    status = 200
+    stale = None
+    if request.method == "POST":
+        form = QuoteEditForm(request.POST)
+        revert = request.POST.get("action") == "revert"
+        if not revert and not form.is_valid():
+            status = 400
+        else:
+            try:
+                if revert:
+                    services.quote_revert(
+                        selection=selection,
+                        revision=_posted_revision(request),
+                        user=request.user,
+                    )
+                    messages.success(request, _("The quote prints the reviewer's words again."))
+                else:
+                    services.quote_edit(
+                        selection=selection,
+                        text=form.cleaned_data["text"],
+                        revision=_posted_revision(request),
+                        user=request.user,
+                    )
+                    messages.success(request, _("The quote's printed text was saved."))
+                return redirect(back)
+            except services.StaleEditError as error:
+                stale = error
+                data = request.POST.copy()
+                data["revision"] = str(error.current_revision)
+                form = QuoteEditForm(data)
+                selection = selectors.quote_selection_get_for_staff(
+                    workshop=workshop, code=selection_code
+                )
+                status = 409
+            except ValidationError as error:
+                if getattr(error, "code", None) == "gone":
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(back)
+                form.add_error(None, error)
+                status = 400
+    else:
+        form = QuoteEditForm(
+            initial={
+                "text": selection.edited_text or selection.score.justification,
+                "revision": selection.revision,
+            }
+        )
+    return _render_staff(
+        request,
+        "reports/staff/quote_edit.html",
+        workshop,
+        {
+            "selection": selection,
+            "form": form,
+            "stale": stale,
+            "stale_message": _stale_message() if stale else "",
+            "stale_html": linebreaksbr(stale.current_text, autoescape=True) if stale else "",
+            "back_url": back,
+        },
+        status=status,
+    )
+
+
+# --- staff's remarks to each organisation ----------------------------------------------
+
+
+@staff_required
+@require_GET
+def remark_list(request, workshop_code: str):
+    workshop = _get_workshop(workshop_code)
+    query = request.GET.get("q", "").strip()[:200]
+    organisations = selectors.feedback_organisations_for_staff(workshop=workshop, search=query)
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return _render_staff(
+        request,
+        "reports/staff/remarks.html",
+        workshop,
+        {"page": page, "query": query, "states": ReportJob.State},
+    )
+
+
+@staff_required
+def remark_edit(request, workshop_code: str, organisation_code: str):
+    workshop = _get_workshop(workshop_code)
+    organisation = selectors.feedback_organisation_get_for_staff(
+        workshop=workshop, code=organisation_code
+    )
+    remark = FeedbackRemark.objects.filter(workshop=workshop, organisation=organisation).first()
+    status = 200
+    stale = None
+    preview = None
+    if request.method == "POST":
+        form = RemarkForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["remarks_md"]
+            if "preview" in request.POST:
+                # Nothing is saved: the form comes back with the same revision.
+                preview = render_markdown(text)
+            else:
+                try:
+                    services.feedback_remark_save(
+                        workshop=workshop,
+                        organisation=organisation,
+                        remarks_md=text,
+                        user=request.user,
+                        revision=form.cleaned_data["revision"],
+                    )
+                except services.StaleEditError as error:
+                    stale = error
+                    data = request.POST.copy()
+                    data["revision"] = str(error.current_revision)
+                    form = RemarkForm(data)
+                    status = 409
+                except ValidationError as error:
+                    form.add_error(None, error)
+                    status = 400
+                else:
+                    messages.success(
+                        request,
+                        _("Remarks to %(organisation)s saved.") % {"organisation": organisation},
+                    )
+                    return redirect(reverse("reviews:report_remarks", args=[workshop.code]))
+        else:
+            status = 400
+    else:
+        form = RemarkForm(
+            initial={
+                "remarks_md": remark.remarks_md if remark else "",
+                "revision": remark.revision if remark else 0,
+            }
+        )
+    return _render_staff(
+        request,
+        "reports/staff/remark_edit.html",
+        workshop,
+        {
+            "organisation": organisation,
+            "remark": remark,
+            "form": form,
+            "preview": preview,
+            "stale": stale,
+            "stale_message": _stale_message() if stale else "",
+            "stale_html": render_markdown(stale.current_text) if stale else "",
+        },
+        status=status,
+    )
+
+
+# --- retention -------------------------------------------------------------------------
+
+
+@staff_required
+def report_delete(request, workshop_code: str, job_code: str):
+    """GET asks for confirmation; POST deletes the job and, once committed, its file."""
+    workshop = _get_workshop(workshop_code)
+    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+    if request.method == "POST":
+        try:
+            services.report_job_delete(job=job, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(report)s of %(date)s deleted.")
+                % {
+                    "report": job.get_kind_display(),
+                    "date": formats.date_format(
+                        timezone.localtime(job.created_at), "DATETIME_FORMAT"
+                    ),
+                },
+            )
+        return redirect(_index_url(workshop))
+    return _render_staff(
+        request,
+        "reports/staff/delete_confirm.html",
+        workshop,
+        {"job": job, "snapshot": selectors.snapshot_text(job)},
+    )

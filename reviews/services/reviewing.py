@@ -113,7 +113,10 @@ def deadline_message(*, assignment: Assignment) -> str:
     return _(
         "The review deadline passed on %(deadline)s. Your review can no longer be changed; "
         "contact the AI Office if you need an extension."
-    ) % {"deadline": formats.date_format(deadline, "j F Y, H:i T")}
+    ) % {
+        "deadline": f"{formats.date_format(deadline, 'DATETIME_FORMAT')} "
+        f"{formats.date_format(deadline, 'T')}"
+    }
 
 
 def review_input_from_review(*, review: Review, scores: list[CriterionScore]) -> ReviewInput:

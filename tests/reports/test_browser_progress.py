@@ -48,7 +48,7 @@ def test_progress_bar_updates_and_offers_the_download(page, staff, settings, tmp
     link.wait_for()
 
     assert link.get_attribute("href") == reverse("reviews:report_download", args=[job.code])
-    assert bar.count() == 0
+    assert bar.is_hidden()
     page.locator("#report-live", has_text="ready to download").wait_for(state="attached")
     assert "3 evaluations" in page.locator(f'tr[data-report-job="{job.code}"]').inner_text()
     screenshot(page, "reports-done")

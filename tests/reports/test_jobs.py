@@ -240,7 +240,7 @@ def test_index_page_shows_an_accessible_progress_bar(client, staff, workshop):
     assert 'role="progressbar"' in html
     assert 'aria-valuenow="40"' in html
     assert 'aria-live="polite"' in html
-    assert "report-progress.js" in html
+    assert "portal/job-progress.js" in html
     assert " style=" not in html
     assert "<script>" not in html
 

@@ -194,9 +194,38 @@ def test_contents_have_page_numbers_and_pages_have_running_numbers(make_summary)
     text = pdf_text(job)
     pages = job.page_count
 
-    assert re.search(r"Method \.{5,} 4 ", text)
+    # Chapters no longer open a page each: Method follows the executive summary on page 3.
+    assert re.search(r"Method \.{5,} 3 ", text)
     assert f"2 / {pages}" in text
     assert f"{pages} / {pages}" in text
+
+
+def test_contents_point_to_the_pages_the_headings_are_on(make_summary):
+    reader = pdf_reader(make_summary())
+    page_texts = [page.extract_text() for page in reader.pages]
+    contents = re.sub(r"\s+", " ", page_texts[1])
+    headings = [
+        "Executive summary",
+        "Method",
+        "Workshop insights",
+        "Results per criterion",
+        "REL-1 Systemic-risk relevance",
+        "ELI-2 Mitigation robustness",
+        "Criteria and risk areas",
+        "By type of organisation",
+        "Agreement between reviewers",
+    ]
+
+    for heading in headings:
+        listed = int(re.search(re.escape(heading) + r" \.{3,} (\d+)", contents).group(1))
+        # The first page after the contents with the heading on a line of its own: the
+        # running header never names a chapter before the page it opens on.
+        found = next(
+            number
+            for number, page in enumerate(page_texts[2:], start=3)
+            if re.search(rf"^{re.escape(heading)}$", page, re.M)
+        )
+        assert (heading, listed) == (heading, found)
 
 
 def test_public_summary_is_a_tagged_pdf_with_a_language(make_summary):

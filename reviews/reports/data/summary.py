@@ -87,6 +87,7 @@ class Feedback:
 class Quote:
     text: str
     tag: str
+    edited: bool = False  # staff's edit of the justification, marked as such in print
 
 
 @dataclass
@@ -529,18 +530,21 @@ def _quotes(
         return {}
     quotes: dict[int, list[Quote]] = defaultdict(list)
     allowed = quotable_scores(workshop=workshop).filter(criterion__criteria_set=criteria_set)
-    for criterion_id, submission_id, text, tag in (
+    for criterion_id, submission_id, text, edited_text, tag in (
         QuoteSelection.objects.filter(workshop=workshop, score__in=allowed)
         .order_by("position", "pk")
         .values_list(
             "score__criterion_id",
             "score__review__assignment__submission_id",
             "score__justification",
+            "edited_text",
             "score__tag",
         )
     ):
         if submission_id in submission_ids:
-            quotes[criterion_id].append(Quote(text=text.strip(), tag=tag))
+            quotes[criterion_id].append(
+                Quote(text=(edited_text or text).strip(), tag=tag, edited=bool(edited_text))
+            )
     return quotes
 
 

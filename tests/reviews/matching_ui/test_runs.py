@@ -156,8 +156,8 @@ def test_the_page_of_a_running_run_shows_an_accessible_progress_bar(staff_client
     content = response.content.decode()
     assert 'role="progressbar"' in content
     assert 'aria-valuenow="45"' in content
-    assert 'id="run-live" aria-live="polite"' in content
-    assert "portal/matching-progress.js" in content
+    assert 'id="run-live" data-job-live aria-live="polite"' in content
+    assert "portal/job-progress.js" in content
     assert "diff" not in response.context
 
 
