@@ -13,7 +13,16 @@ and for 1,000 feedback reports built by 2 real Celery worker processes through t
 (BENCH_REPORTS_BROKER_URL, default redis://127.0.0.1:6379/3): `seconds` is the wall time
 from the request to the last report done, `peak_mb` the largest peak RSS of any worker
 pool process, `raw_weasyprint_seconds` WeasyPrint alone on the final HTML of a sample of 50
-reports, scaled to 1,000 and divided by the 2 workers.
+reports, scaled to 1,000 and divided by the 2 workers. Before the worker run, a comment
+line gives the same sample built in-process, job rows included: per report, the time
+inside WeasyPrint and the time around it (wall and CPU), the overhead without Celery and
+without the second worker sharing the machine.
+
+A second comment line compares CPU time, steadier than wall time on a shared machine: that
+of the worker (pool processes and their parent) during the run against WeasyPrint's own
+CPU time on the sample, scaled to 1,000 (PostgreSQL and Redis left out).
+
+The database is ANALYZEd after seeding, as autovacuum would do in production.
 
 Targets (issue 6): overhead beyond raw WeasyPrint under 25 %; 1,000 feedback reports under
 10 minutes; worker peak RSS under 1 GB. Going over is reported on stderr.
@@ -228,6 +237,16 @@ def seed() -> None:
         )
 
 
+def analyse() -> None:
+    """Planner statistics, as autovacuum keeps them in production: without them (a fresh
+    seed on a server with autovacuum off) PostgreSQL plans the reports' joins as if the
+    tables were empty, and the benchmark would measure that instead."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def vm_hwm_mb() -> float:
     """Peak resident memory of this process so far (the build, before the raw re-render)."""
     return _vm_hwm_kb(os.getpid()) / 1024 or (
@@ -301,6 +320,23 @@ def _vm_hwm_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """CPU time (user + system) of a process so far; with `reaped`, that of its children
+    that have ended too (a pool process replaced by the worker)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _worker_cpu(pid: int) -> float:
+    return _cpu_seconds(pid, reaped=True) + sum(_cpu_seconds(child) for child in _children(pid))
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -357,6 +393,7 @@ def feedback_run() -> dict:
     try:
         time.sleep(8)  # the worker starts (imports Django, Celery)
         started = time.perf_counter()
+        cpu_before = _worker_cpu(worker.pid)
         jobs = report_jobs_request_feedback(workshop=workshop, params={}, user=None)
         ids = [job.pk for job in jobs]
         while True:
@@ -371,6 +408,7 @@ def feedback_run() -> dict:
                 raise RuntimeError("feedback reports not done after an hour")
             time.sleep(0.5)
         seconds = time.perf_counter() - started
+        cpu = _worker_cpu(worker.pid) - cpu_before
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -380,11 +418,86 @@ def feedback_run() -> dict:
     if failed:
         raise RuntimeError(f"{failed} feedback reports failed: {done.first()}")
     pages = done.aggregate(n=Sum("page_count"))["n"] or 0
-    return {"pages": pages, "seconds": seconds, "peak_mb": peak_kb / 1024, "count": len(ids)}
+    return {
+        "pages": pages,
+        "seconds": seconds,
+        "peak_mb": peak_kb / 1024,
+        "count": len(ids),
+        "cpu": cpu,
+    }
 
 
-def feedback_raw() -> float:
-    """WeasyPrint alone on the final HTML of RAW_SAMPLE feedback reports, scaled."""
+def feedback_inprocess() -> dict:
+    """RAW_SAMPLE feedback jobs run one after another in this process, as a worker runs
+    them (claim, data, HTML, WeasyPrint, file, job row) but without Celery and without the
+    other worker: per report, the time inside WeasyPrint and the time around it. Steadier
+    than the wall time of the worker run on a shared machine."""
+    setup_django()
+    from django.utils import translation
+    from weasyprint import HTML
+
+    import reviews.reports.editions.feedback as feedback_module
+    from portal.models import Workshop
+    from reviews.models import ReportJob
+    from reviews.reports.data import organisations_with_reviews
+    from reviews.reports.params import report_params_hash, report_params_normalise
+    from reviews.reports.services import report_job_run
+
+    workshop = Workshop.objects.get(title=TITLE)
+    ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK).delete()
+    jobs = []
+    for organisation in organisations_with_reviews(workshop=workshop)[: RAW_SAMPLE + 2]:
+        params = report_params_normalise(
+            kind=ReportJob.Kind.FEEDBACK, params={}, organisation=organisation
+        )
+        jobs.append(
+            ReportJob.objects.create(
+                workshop=workshop,
+                kind=ReportJob.Kind.FEEDBACK,
+                organisation=organisation,
+                params=params,
+                params_hash=report_params_hash(params),
+            )
+        )
+    inside = {"wall": 0.0, "cpu": 0.0}
+    original = feedback_module.html_to_pdf
+
+    def timed(html: str, *, tagged: bool = True):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return original(html, tagged=tagged)
+        finally:
+            inside["wall"] += time.perf_counter() - wall
+            inside["cpu"] += time.process_time() - cpu
+
+    HTML(string="<p>warm-up</p>").write_pdf()
+    feedback_module.html_to_pdf = timed
+    try:
+        with translation.override("en"):
+            for job in jobs[:2]:  # first-use costs (templates, fonts), as in a warm worker
+                report_job_run(job_id=job.pk, delivery=f"bench-{job.pk}")
+            inside.update(wall=0.0, cpu=0.0)
+            wall, cpu = time.perf_counter(), time.process_time()
+            for job in jobs[2:]:
+                report_job_run(job_id=job.pk, delivery=f"bench-{job.pk}")
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        feedback_module.html_to_pdf = original
+        for job in ReportJob.objects.filter(pk__in=[job.pk for job in jobs]):
+            job.file.delete(save=False)
+            job.delete()
+    n = len(jobs) - 2
+    return {
+        "n": n,
+        "weasyprint_ms": 1000 * inside["wall"] / n,
+        "outside_ms": 1000 * (wall - inside["wall"]) / n,
+        "outside_cpu_ms": 1000 * (cpu - inside["cpu"]) / n,
+    }
+
+
+def feedback_raw() -> tuple[float, float]:
+    """WeasyPrint alone on the final HTML of RAW_SAMPLE feedback reports, scaled: wall
+    seconds for 1,000 reports on the 2 workers, and CPU seconds for 1,000 reports."""
     setup_django()
     from django.utils import translation
     from weasyprint import HTML
@@ -403,11 +516,12 @@ def feedback_raw() -> float:
         ]
     HTML(string="<p>warm-up</p>").write_pdf()
     fetcher = URLFetcher(allowed_protocols={"data"})
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for html in htmls:
         HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     per_report = (time.perf_counter() - started) / len(htmls)
-    return per_report * EVALUATIONS / FEEDBACK_WORKERS
+    cpu_per_report = (time.process_time() - cpu) / len(htmls)
+    return per_report * EVALUATIONS / FEEDBACK_WORKERS, cpu_per_report * EVALUATIONS
 
 
 def report(name: str, result: dict, raw: float) -> None:
@@ -437,6 +551,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     seed()
+    analyse()
     print(
         f"# seeded or reused {EVALUATIONS} evaluations x {REVIEWS_EACH} reviews x {CRITERIA} "
         f"criteria in {time.perf_counter() - started:.0f} s",
@@ -448,8 +563,25 @@ def main() -> int:
             result = run_child(kind)
             report(kind, result, result["raw"])
     if "feedback" in only:
+        inprocess = feedback_inprocess()
+        print(
+            f"# feedback in-process, {inprocess['n']} reports: per report "
+            f"weasyprint_ms={inprocess['weasyprint_ms']:.0f} "
+            f"outside_ms={inprocess['outside_ms']:.1f} "
+            f"(cpu {inprocess['outside_cpu_ms']:.1f}) = "
+            f"{100 * inprocess['outside_ms'] / inprocess['weasyprint_ms']:.1f} % of WeasyPrint",
+            flush=True,
+        )
         result = feedback_run()
-        raw = feedback_raw()
+        raw, raw_cpu = feedback_raw()
+        # CPU time is steadier than wall time on a shared machine; it leaves PostgreSQL
+        # and Redis out, and the waits in between.
+        print(
+            f"# feedback workers: cpu_seconds={result['cpu']:.1f} for {result['count']} reports; "
+            f"WeasyPrint alone: cpu_seconds={raw_cpu:.1f} "
+            f"({100 * (result['cpu'] / raw_cpu - 1):.1f} % more)",
+            flush=True,
+        )
         report(f"feedback x{result['count']}", result, raw)
         if result["seconds"] > 600:
             print("over target: 1,000 feedback reports took over 10 minutes", file=sys.stderr)

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
 
-from portal.models import Organisation
 from reviews.models import ReportJob
 from reviews.reports import data as report_data
 from reviews.reports.services import BuildResult
@@ -60,7 +59,8 @@ def build_internal_edition(*, job: ReportJob, progress: Progress) -> BuildResult
 def build_feedback(*, job: ReportJob, progress: Progress) -> BuildResult:
     from reviews.reports.editions.feedback import feedback_report
 
-    organisation = Organisation.objects.get(pk=job.organisation_id)
+    # Read with the job when it was claimed (report_job_claim).
+    organisation = job.organisation
     return feedback_report(
         job=job,
         organisation=organisation,

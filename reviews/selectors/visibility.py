@@ -93,19 +93,36 @@ def assignment_get_for_reviewer(*, code: str, user: User) -> Assignment:
     return assignment
 
 
-def reviewer_labels(*, submission: Submission) -> dict[int, str]:
-    """reviewer_id -> "Reviewer A", "Reviewer B", ... stable by assignment order."""
-    ids = list(
-        Assignment.objects.filter(submission=submission)
-        .order_by("created_at", "pk")
-        .values_list("reviewer_id", flat=True)
-    )
+def _labels_in_order(reviewer_ids: list[int]) -> dict[int, str]:
     labels = {}
-    for index, reviewer_id in enumerate(ids):
+    for index, reviewer_id in enumerate(reviewer_ids):
         letters = string.ascii_uppercase
         suffix = letters[index % 26] + (str(index // 26) if index >= 26 else "")
         labels[reviewer_id] = _("Reviewer %(letter)s") % {"letter": suffix}
     return labels
+
+
+def reviewer_labels(*, submission: Submission) -> dict[int, str]:
+    """reviewer_id -> "Reviewer A", "Reviewer B", ... stable by assignment order."""
+    return _labels_in_order(
+        list(
+            Assignment.objects.filter(submission=submission)
+            .order_by("created_at", "pk")
+            .values_list("reviewer_id", flat=True)
+        )
+    )
+
+
+def reviewer_labels_by_submission(*, submission_ids: list[int]) -> dict[int, dict[int, str]]:
+    """`reviewer_labels` of many submissions in one query (the reports' annexes)."""
+    ordered: dict[int, list[int]] = {pk: [] for pk in submission_ids}
+    for submission_id, reviewer_id in (
+        Assignment.objects.filter(submission_id__in=submission_ids)
+        .order_by("created_at", "pk")
+        .values_list("submission_id", "reviewer_id")
+    ):
+        ordered[submission_id].append(reviewer_id)
+    return {pk: _labels_in_order(ids) for pk, ids in ordered.items()}
 
 
 def other_reviews_for_reviewer(*, user: User, assignment: Assignment) -> QuerySet:

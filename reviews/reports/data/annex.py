@@ -69,7 +69,7 @@ def annex_entries(
     """Per evaluation: each reviewer's level, tag and justification per criterion, and the
     review-level texts. Reviewers are labelled as everywhere else in the portal
     (`reviewer_labels`); names only for the internal edition."""
-    from reviews.selectors.visibility import reviewer_labels
+    from reviews.selectors.visibility import reviewer_labels_by_submission
 
     ids = list(submission_ids)
     wanted = set(ids)
@@ -97,13 +97,16 @@ def annex_entries(
         reviews_by_submission[review.assignment.submission_id][review.assignment.reviewer_id] = (
             review
         )
+    labels_by_submission = reviewer_labels_by_submission(
+        submission_ids=[pk for pk in ids if pk in submissions]
+    )
     entries = []
     for submission_id in ids:
         info = submissions.get(submission_id)
         if info is None:
             continue
         submission_rows = rows_by_submission.get(submission_id, [])
-        labels = reviewer_labels(submission=Submission(pk=submission_id))
+        labels = labels_by_submission[submission_id]
         reviewer_ids = sorted(
             {r.reviewer_id for r in submission_rows},
             key=lambda pk: (list(labels).index(pk) if pk in labels else len(labels), pk),
@@ -199,18 +202,48 @@ class FeedbackData:
 _COHORT_CACHE: dict[tuple, tuple[list[CohortCriterion], int]] = {}
 
 
-def _cohort(
-    *, workshop: Workshop, criteria_set: CriteriaSet, criteria: list[Criterion], min_group: int
-) -> tuple[list[CohortCriterion], int]:
+def _scored_versions(*, workshop: Workshop) -> dict[int, tuple[int, int, datetime | None]]:
+    """Per criteria-set version with a submitted review: (set id, submitted reviews, latest
+    change to one of them). One query gives both the version a report uses (the newest
+    scored one, as `scored_criteria_set`) and the fingerprint of its reviews for the cache."""
     from django.db.models import Count, Max
 
-    reviews = Review.objects.filter(
-        assignment__workshop=workshop, state=Review.State.SUBMITTED, criteria_set=criteria_set
-    ).aggregate(n=Count("pk"), last=Max("updated_at"))
+    return {
+        version: (set_id, count, last)
+        for set_id, version, count, last in Review.objects.filter(
+            criteria_set__workshop=workshop, state=Review.State.SUBMITTED
+        )
+        .order_by()
+        .values_list("criteria_set_id", "criteria_set__version")
+        .annotate(n=Count("pk"), last=Max("updated_at"))
+    }
+
+
+def _cohort(
+    *,
+    workshop: Workshop,
+    criteria_set: CriteriaSet,
+    criteria: list[Criterion],
+    min_group: int,
+    reviews: tuple[int, datetime | None],
+) -> tuple[list[CohortCriterion], int]:
+    """The cohort's figures per criterion and its number of evaluations. `reviews` is the
+    count and latest change of the set's submitted reviews; with the latest change to a
+    submission (its confidentiality decides whether it counts) and the criteria they make
+    the cache key."""
+    from django.db.models import Max
+
     last_submission = Submission.objects.filter(workshop=workshop).aggregate(
         last=Max("updated_at")
     )["last"]
-    key = (workshop.pk, criteria_set.pk, reviews["n"], reviews["last"], last_submission, min_group)
+    key = (
+        workshop.pk,
+        criteria_set.pk,
+        *reviews,
+        last_submission,
+        min_group,
+        tuple(criterion.pk for criterion in criteria),
+    )
     if key in _COHORT_CACHE:
         return _COHORT_CACHE[key]
     cohort_qs = CriterionScore.objects.filter(
@@ -246,26 +279,50 @@ def _cohort(
     return _COHORT_CACHE[key]
 
 
+def _criteria_of(
+    *, workshop: Workshop, set_id: int | None, version: int | None
+) -> tuple[CriteriaSet | None, list[Criterion]]:
+    """The criteria set and its criteria, in one query when the set has submitted reviews
+    (the set rides along each criterion row)."""
+    order = ("group__position", "position", "pk")
+    if set_id is not None:
+        criteria = list(
+            Criterion.objects.filter(criteria_set_id=set_id)
+            .select_related("criteria_set")
+            .order_by(*order)
+        )
+        if criteria:
+            return criteria[0].criteria_set, criteria
+    # A version asked for that has no submitted review yet (or a set without criteria).
+    criteria_set = scored_criteria_set(workshop=workshop, version=version)
+    if criteria_set is None:
+        return None, []
+    return criteria_set, list(Criterion.objects.filter(criteria_set=criteria_set).order_by(*order))
+
+
 def feedback_data(
     *, workshop: Workshop, organisation: Organisation, version: int | None = None
 ) -> FeedbackData:
     """One organisation's evaluations against the cohort: all evaluations of the workshop
     in the public summary's default scope (AI-Office-only ones of other organisations are
-    left out), in a handful of queries."""
+    left out), in a handful of queries; the cohort's figures are computed once per worker
+    process for as long as the workshop's reviews and submissions stay unchanged."""
     min_group = settings.REPORT_MIN_GROUP_SIZE
-    criteria_set = scored_criteria_set(workshop=workshop, version=version)
-    criteria: list[Criterion] = []
+    scored = _scored_versions(workshop=workshop)
+    if version is None:
+        version = max(scored, default=None)
+    set_id, *reviews = scored.get(version, (None, 0, None))
+    criteria_set, criteria = _criteria_of(workshop=workshop, set_id=set_id, version=version)
     cohort: list[CohortCriterion] = []
     cohort_evaluations = 0
     entries: list[AnnexEntry] = []
     if criteria_set is not None:
-        criteria = list(
-            Criterion.objects.filter(criteria_set=criteria_set).order_by(
-                "group__position", "position", "pk"
-            )
-        )
         cohort, cohort_evaluations = _cohort(
-            workshop=workshop, criteria_set=criteria_set, criteria=criteria, min_group=min_group
+            workshop=workshop,
+            criteria_set=criteria_set,
+            criteria=criteria,
+            min_group=min_group,
+            reviews=tuple(reviews),
         )
         own_rows = fetch_rows(
             workshop=workshop,
@@ -273,7 +330,8 @@ def feedback_data(
             include_ai_office_only=True,
             review__assignment__submission__organisation=organisation,
         )
-        submissions = submission_infos({r.submission_id for r in own_rows})
+        # Risk areas are not printed in a feedback report.
+        submissions = submission_infos({r.submission_id for r in own_rows}, with_risk_areas=False)
         entries = annex_entries(
             rows=own_rows,
             submissions=submissions,

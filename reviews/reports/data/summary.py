@@ -280,7 +280,9 @@ def _level_values(criterion: Criterion) -> list[int]:
         return []
 
 
-def submission_infos(ids: Iterable[int]) -> dict[int, SubmissionInfo]:
+def submission_infos(
+    ids: Iterable[int], *, with_risk_areas: bool = True
+) -> dict[int, SubmissionInfo]:
     ids = list(ids)
     infos = {
         pk: SubmissionInfo(
@@ -318,6 +320,8 @@ def submission_infos(ids: Iterable[int]) -> dict[int, SubmissionInfo]:
             "info_hazard",
         )
     }
+    if not with_risk_areas:
+        return infos
     for submission_id, risk_area_id in (
         Submission.risk_areas.through.objects.filter(submission_id__in=ids)
         .order_by()

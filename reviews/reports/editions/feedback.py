@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from portal.models import Organisation
 from reviews.models import ReportJob
 from reviews.reports.data import AnnexEntry, FeedbackData, feedback_data
-from reviews.reports.editions import charts
 from reviews.reports.editions.common import fewer_than, html_to_pdf, number
+from reviews.reports.editions.dots import dot_comparison
 from reviews.reports.editions.markup import render_markdown
 from reviews.reports.services import BuildResult
 
@@ -55,7 +55,7 @@ def _entry_view(entry: AnnexEntry, data: FeedbackData) -> dict:
     plotted = [r for r in rows if r["mean_value"] is not None or r["cohort_mean_value"] is not None]
     chart = alt = ""
     if plotted:
-        chart = charts.dot_comparison(
+        chart = dot_comparison(
             rows=[r["criterion"].code for r in plotted],
             first=[r["mean_value"] for r in plotted],
             second=[r["cohort_mean_value"] for r in plotted],
@@ -108,15 +108,15 @@ def feedback_html(data: FeedbackData, *, language: str) -> str:
 def feedback_report(
     *, job: ReportJob, organisation: Organisation, progress, file_stem: str
 ) -> BuildResult:
-    # One progress write: a bulk run builds a thousand of these, each in about a second,
-    # and every write is a commit.
+    # No progress writes: a bulk run builds a thousand of these, each in well under a
+    # second, and every write is a commit. The claim's heartbeat covers the build, and
+    # the final write checks that this attempt still holds the job.
     data = feedback_data(
         workshop=job.workshop,
         organisation=organisation,
         version=job.params.get("criteria_set_version"),
     )
     html = feedback_html(data, language=translation.get_language())
-    progress(40)
     content, pages = html_to_pdf(html)
     return BuildResult(
         content=content,
