@@ -583,6 +583,17 @@ def report_job_fail(*, job_id: int, attempt: int, error: str, final: bool) -> No
     ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(**fields)
 
 
+def _transient_failure(
+    *, job: ReportJob, attempt: int, exc: BaseException, retry: Callable[[int], None] | None
+) -> bool:
+    final = retry is None or attempt >= MAX_ATTEMPTS
+    logger.warning("Report job %s attempt %s failed", job.code, attempt, exc_info=True)
+    report_job_fail(job_id=job.pk, attempt=attempt, error=_describe(exc), final=final)
+    if not final:
+        retry(30 * attempt)
+    return False
+
+
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -618,17 +629,19 @@ def report_job_run(
         logger.warning("Report job %s attempt %s was taken over; stopping", job.code, attempt)
         return False
     except TRANSIENT_ERRORS as exc:
-        final = retry is None or attempt >= MAX_ATTEMPTS
-        logger.warning("Report job %s attempt %s failed", job.code, attempt, exc_info=True)
-        report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=final)
-        if not final:
-            retry(30 * attempt)
-        return False
+        return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
     except Exception as exc:
         logger.exception("Report job %s failed", job.code)
         report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=True)
         return False
-    if not report_job_finish(job_id=job_id, attempt=attempt, result=result):
+    try:
+        finished = report_job_finish(job_id=job_id, attempt=attempt, result=result)
+    except TRANSIENT_ERRORS as exc:
+        # Storing the file or the final write failed (a full disk, a lost database
+        # connection): the same bounded retry as a failed build, instead of a job left
+        # running until its heartbeat goes stale.
+        return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
+    if not finished:
         logger.warning(
             "Report job %s attempt %s finished after losing its claim", job.code, attempt
         )

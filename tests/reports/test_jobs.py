@@ -191,6 +191,34 @@ def test_transient_error_is_retried_up_to_the_attempt_limit(
     assert (job.state, job.attempts, job.error) == (State.FAILED, 3, "OSError: disk full")
 
 
+def test_a_failure_to_store_the_file_is_retried_and_the_job_completes(
+    scored_workshop, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.core.files.storage import FileSystemStorage
+
+    settings.MEDIA_ROOT = tmp_path
+    original = FileSystemStorage._save
+    calls = []
+
+    def disk_full_once(storage, name, content):
+        calls.append(name)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return original(storage, name, content)
+
+    with (
+        mock.patch.object(FileSystemStorage, "_save", disk_full_once),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        job = _request(scored_workshop["workshop"])
+
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.progress) == (State.DONE, 2, 100)
+    with job.file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
+    assert len(calls) == 2
+
+
 def test_staff_retry_of_a_failed_job_builds_it(
     scored_workshop, staff, client, django_capture_on_commit_callbacks
 ):
