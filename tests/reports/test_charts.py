@@ -187,3 +187,25 @@ def test_a_reused_bar_figure_is_laid_out_as_savefig_tight_would():
         assert reused == pytest.approx(tight, abs=0.01)
         widths.append(reused[2])
     assert len(set(widths)) > 2  # the tick labels' width did change the layout
+
+
+@pytest.mark.parametrize(
+    "rows, columns",
+    [(11, RISK_AREAS), (2, RISK_AREAS[:2]), (30, [f"Risk area number {n}" for n in range(20)])],
+)
+def test_the_heatmap_is_cropped_as_savefig_tight_would(rows, columns):
+    """The heatmap's crop leaves out the values in its cells (they lie inside the grid):
+    the same crop as bbox_inches="tight", which measures every one of them."""
+    codes = [f"C{index:02d}" for index in range(rows)]
+    arguments = {
+        "rows": codes,
+        "columns": charts.column_labels(columns, rows=codes).ticks,
+        "values": [[(r + c) % 5 or None for c in range(len(columns))] for r in range(rows)],
+        "suppressed": [[(r * c) % 5 == 1 for c in range(len(columns))] for r in range(rows)],
+        **SCALE,
+    }
+
+    cropped = _view_box(charts.heatmap(**arguments))
+    tight = _view_box(charts._svg(charts.heatmap_figure(**arguments), bbox="tight"))
+
+    assert cropped == pytest.approx(tight, abs=0.01)

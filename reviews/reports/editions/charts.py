@@ -360,7 +360,16 @@ def heatmap(**kwargs) -> str:
     cell in black or white (whichever contrasts more); suppressed cells hatched and
     labelled, empty cells blank with a dash. Column labels come from `column_labels`.
     Arguments as `heatmap_figure`."""
-    return _svg(heatmap_figure(**kwargs))
+    figure = heatmap_figure(**kwargs)
+    # The crop of bbox_inches="tight" without its pass over the value in every cell: they
+    # lie inside the grid, which its tick labels and title enclose. Measured at the SVG
+    # backend's 72 dpi, as savefig will draw it.
+    dpi = figure.dpi
+    figure.set_dpi(72)
+    renderer = RendererSVG(*(figure.get_size_inches() * 72), io.StringIO())
+    crop = figure.get_tightbbox(renderer, bbox_extra_artists=[]).padded(_PAD)
+    figure.set_dpi(dpi)
+    return _svg(figure, bbox=crop)
 
 
 def dot_comparison(
