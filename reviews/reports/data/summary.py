@@ -243,11 +243,12 @@ def scored_criteria_set(*, workshop: Workshop, version: int | None) -> CriteriaS
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No garbage collection while tens of thousands of score rows are made: each
-    collection the allocations set off would walk them (and every object in the worker)
-    again; the first one after finds them plain tuples of numbers and strings and stops
-    tracking them. A tenth of a second of a 1,000-evaluation summary."""
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while a report's data or charts are made (a few tenths of a
+    second). They allocate by the ten thousand (score rows, matplotlib artists), and each
+    collection that sets off walks every object of the worker, WeasyPrint's and Django's
+    included: 0.1-0.2 s each on the 1,000-evaluation summary. Whatever became garbage is
+    collected after, at the next collection."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -384,6 +385,7 @@ def _cell(levels: list[int], *, size: int, min_group: int) -> Cell:
     return Cell(value=fmean(levels) if levels else None, size=size, min_group=min_group)
 
 
+@gc_paused()
 def report_data(
     *,
     workshop: Workshop,
@@ -397,12 +399,11 @@ def report_data(
     criteria_set = scored_criteria_set(workshop=workshop, version=version)
     rows: list[Row] = []
     if criteria_set is not None:
-        with _gc_paused():
-            rows = fetch_rows(
-                workshop=workshop,
-                criteria_set=criteria_set,
-                include_ai_office_only=include_ai_office_only,
-            )
+        rows = fetch_rows(
+            workshop=workshop,
+            criteria_set=criteria_set,
+            include_ai_office_only=include_ai_office_only,
+        )
     criteria = (
         list(
             Criterion.objects.filter(criteria_set=criteria_set).order_by(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import CriterionScore
 from reviews.reports.data import CriterionSection, ReportData
+from reviews.reports.data.summary import gc_paused
 from reviews.reports.editions import charts
 from reviews.reports.editions.common import (
     TAG_LABELS,
@@ -183,6 +184,7 @@ def _heatmap_view(data: ReportData) -> dict | None:
     }
 
 
+@gc_paused()  # the charts
 def summary_context(data: ReportData, *, internal: bool) -> dict:
     generated = formats.date_format(data.generated_at, "DATE_FORMAT")
     title = _("Internal edition") if internal else _("Public summary")
