@@ -160,3 +160,52 @@ def test_many_criteria_make_several_heatmaps(scored_workshop, monkeypatch):
         ["fewer than 3", "fewer than 3"],
         ["fewer than 3", "fewer than 3"],
     ]
+
+
+def _view_box(svg: str) -> list[float]:
+    text = base64.b64decode(svg.removeprefix("data:image/svg+xml;base64,")).decode()
+    return [float(n) for n in text.split('viewBox="', 1)[1].split('"', 1)[0].split()]
+
+
+def test_a_reused_bar_figure_is_laid_out_as_savefig_tight_would():
+    """The distribution charts of a report share one figure whose layout is measured once:
+    each later chart, whose y tick labels are wider or narrower, must still be cropped as
+    bbox_inches="tight" would crop it (nothing clipped, no extra margin)."""
+    series = [
+        charts.Series("aligned", "Aligned with the criterion", "#f2f2f2", "///"),
+        charts.Series("gap", "Gap", "#7a7a7a", ""),
+    ]
+    chart = charts.StackedBars(categories=["0", "1", "2"], series=series, y_label="Scores")
+    widths = []
+    for scale in (1, 1000, 7, 41, 2_000_000, 2):
+        values = [[scale, 2 * scale, 0], [0, scale, 3 * scale]]
+        totals = [str(sum(column)) for column in zip(*values, strict=True)]
+
+        reused = _view_box(chart.svg(values=values, totals_label=totals))
+        tight = _view_box(charts._svg(chart.figure, bbox="tight"))
+
+        assert reused == pytest.approx(tight, abs=0.01)
+        widths.append(reused[2])
+    assert len(set(widths)) > 2  # the tick labels' width did change the layout
+
+
+@pytest.mark.parametrize(
+    "rows, columns",
+    [(11, RISK_AREAS), (2, RISK_AREAS[:2]), (30, [f"Risk area number {n}" for n in range(20)])],
+)
+def test_the_heatmap_is_cropped_as_savefig_tight_would(rows, columns):
+    """The heatmap's crop leaves out the values in its cells (they lie inside the grid):
+    the same crop as bbox_inches="tight", which measures every one of them."""
+    codes = [f"C{index:02d}" for index in range(rows)]
+    arguments = {
+        "rows": codes,
+        "columns": charts.column_labels(columns, rows=codes).ticks,
+        "values": [[(r + c) % 5 or None for c in range(len(columns))] for r in range(rows)],
+        "suppressed": [[(r * c) % 5 == 1 for c in range(len(columns))] for r in range(rows)],
+        **SCALE,
+    }
+
+    cropped = _view_box(charts.heatmap(**arguments))
+    tight = _view_box(charts._svg(charts.heatmap_figure(**arguments), bbox="tight"))
+
+    assert cropped == pytest.approx(tight, abs=0.01)

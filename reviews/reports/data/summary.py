@@ -13,10 +13,13 @@ be singled out by a mean over one or two evaluations.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from statistics import fmean
 from typing import NamedTuple
 
 from django.conf import settings
@@ -33,7 +36,13 @@ from reviews.models import (
     Review,
     WorkshopSummary,
 )
-from reviews.selectors.aggregates import TAGS, Stats, ordinal_alpha, score_stats
+from reviews.selectors.aggregates import (
+    DISAGREEMENT_SPREAD,
+    TAGS,
+    Stats,
+    ordinal_alpha,
+    score_stats,
+)
 from submissions.models import RiskArea, Submission
 
 AI_OFFICE_ONLY = Submission.Confidentiality.AI_OFFICE_ONLY
@@ -233,6 +242,22 @@ def scored_criteria_set(*, workshop: Workshop, version: int | None) -> CriteriaS
 # --- the report data -----------------------------------------------------------------------
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while a report's data or charts are made (a few tenths of a
+    second). They allocate by the ten thousand (score rows, matplotlib artists), and each
+    collection that sets off walks every object of the worker, WeasyPrint's and Django's
+    included: 0.1-0.2 s each on the 1,000-evaluation summary. Whatever became garbage is
+    collected after, at the next collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def fetch_rows(
     *, workshop: Workshop, criteria_set: CriteriaSet, include_ai_office_only: bool, **filters
 ) -> list[Row]:
@@ -359,13 +384,12 @@ def _distribution(criterion: Criterion, rows: list[Row]) -> list[tuple[int, str,
     ]
 
 
-def _cell(rows: list[Row], *, min_group: int) -> Cell:
-    levels = _levels(rows)
-    size = len({r.submission_id for r in rows if not r.not_applicable and r.level is not None})
-    stats = score_stats(levels)
-    return Cell(value=stats.mean, size=size, min_group=min_group)
+def _cell(levels: list[int], *, size: int, min_group: int) -> Cell:
+    """The mean of some levels over `size` evaluations (the mean of `score_stats`)."""
+    return Cell(value=fmean(levels) if levels else None, size=size, min_group=min_group)
 
 
+@gc_paused()
 def report_data(
     *,
     workshop: Workshop,
@@ -377,15 +401,13 @@ def report_data(
     """Everything a summary needs, in about ten queries whatever the workshop's size."""
     min_group = settings.REPORT_MIN_GROUP_SIZE if min_group is None else min_group
     criteria_set = scored_criteria_set(workshop=workshop, version=version)
-    rows = (
-        fetch_rows(
+    rows: list[Row] = []
+    if criteria_set is not None:
+        rows = fetch_rows(
             workshop=workshop,
             criteria_set=criteria_set,
             include_ai_office_only=include_ai_office_only,
         )
-        if criteria_set is not None
-        else []
-    )
     criteria = (
         list(
             Criterion.objects.filter(criteria_set=criteria_set).order_by(
@@ -413,11 +435,25 @@ def report_data(
             .count()
         )
 
+    # One pass over the rows groups everything the sections and the heatmap need: per
+    # criterion its rows, and the levels each evaluation got (alpha's units); per criterion
+    # x risk area the levels and the evaluations they come from (an evaluation counts under
+    # every risk area it covers); per organisation type its rows.
     by_criterion: dict[int, list[Row]] = defaultdict(list)
-    by_cell: dict[tuple[int, int], list[Row]] = defaultdict(list)
+    units_by_criterion: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    area_levels: dict[tuple[int, int], list[int]] = defaultdict(list)
+    area_submissions: dict[tuple[int, int], set[int]] = defaultdict(set)
+    by_type: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
+        info = submissions[r.submission_id]
         by_criterion[r.criterion_id].append(r)
-        by_cell[(r.submission_id, r.criterion_id)].append(r)
+        by_type[info.organisation_type].append(r)
+        levels = units_by_criterion[r.criterion_id].setdefault(r.submission_id, [])
+        if not r.not_applicable and r.level is not None:
+            levels.append(r.level)
+            for area_id in info.risk_area_ids:
+                area_levels[(r.criterion_id, area_id)].append(r.level)
+                area_submissions[(r.criterion_id, area_id)].add(r.submission_id)
 
     quotes = _quotes(
         workshop=workshop,
@@ -431,17 +467,19 @@ def report_data(
     sections = []
     for criterion in criteria:
         criterion_rows = by_criterion.get(criterion.pk, [])
-        submission_ids = sorted({r.submission_id for r in criterion_rows})
-        units = [_levels(by_cell.get((sid, criterion.pk), ())) for sid in submission_ids]
-        cells = [score_stats(unit) for unit in units]
+        by_submission = units_by_criterion.get(criterion.pk, {})
+        # In submission order, as the staff page hands them to alpha.
+        units = [by_submission[sid] for sid in sorted(by_submission)]
         sections.append(
             CriterionSection(
                 criterion=criterion,
                 stats=stats_of(criterion_rows),
-                evaluations=sum(1 for cell in cells if cell.count),
+                evaluations=sum(1 for unit in units if unit),
                 alpha=ordinal_alpha(units, value_domain=_level_values(criterion)),
                 alpha_units=sum(1 for unit in units if len(unit) >= 2),
-                disagreement_count=sum(1 for cell in cells if cell.disagreement),
+                disagreement_count=sum(
+                    1 for unit in units if unit and max(unit) - min(unit) >= DISAGREEMENT_SPREAD
+                ),
                 distribution=_distribution(criterion, criterion_rows),
                 feedback=_feedback(criterion_rows, min_group=min_group),
                 quotes=quotes.get(criterion.pk, []),
@@ -450,28 +488,28 @@ def report_data(
             )
         )
 
-    # Criteria x risk areas: a submission counts under every risk area it covers.
     risk_area_ids = {pk for info in submissions.values() for pk in info.risk_area_ids}
     risk_areas = [
         area for area in RiskArea.objects.order_by("position", "code") if area.pk in risk_area_ids
     ]
-    heatmap = []
-    for criterion in criteria:
-        cells = []
-        for area in risk_areas:
-            cell_rows = [
-                r
-                for r in by_criterion.get(criterion.pk, [])
-                if area.pk in submissions[r.submission_id].risk_area_ids
-            ]
-            cells.append(_cell(cell_rows, min_group=min_group))
-        heatmap.append(HeatmapRow(criterion=criterion, cells=cells))
+    heatmap = [
+        HeatmapRow(
+            criterion=criterion,
+            cells=[
+                _cell(
+                    area_levels.get((criterion.pk, area.pk), []),
+                    size=len(area_submissions.get((criterion.pk, area.pk), ())),
+                    min_group=min_group,
+                )
+                for area in risk_areas
+            ],
+        )
+        for criterion in criteria
+    ]
 
     organisation_types = []
     for type_value, type_label in Organisation.Type.choices:
-        type_rows = [
-            r for r in rows if submissions[r.submission_id].organisation_type == type_value
-        ]
+        type_rows = by_type.get(type_value, [])
         evaluations = len({r.submission_id for r in type_rows})
         if not evaluations:
             continue

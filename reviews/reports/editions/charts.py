@@ -9,18 +9,25 @@ matplotlib is a slow import.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # for any pyplot use in the process: no display on a worker
 
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib import colormaps  # noqa: E402 - the backend is chosen first
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.textpath import TextToPath
+from matplotlib.transforms import Bbox
 
-plt.rcParams.update(
+# Figures are made without pyplot: nothing to close, no global list of open figures.
+matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
         "font.size": 8,
@@ -32,6 +39,8 @@ plt.rcParams.update(
 )
 
 INK = "#1a1a1a"
+# The air savefig(bbox_inches="tight") leaves around the drawing, in inches.
+_PAD = matplotlib.rcParams["savefig.pad_inches"]
 
 
 @dataclass(frozen=True)
@@ -42,55 +51,96 @@ class Series:
     hatch: str
 
 
-def _svg(figure) -> str:
+def _svg(figure: Figure, *, bbox: Bbox | str = "tight") -> str:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
+    figure.savefig(buffer, format="svg", bbox_inches=bbox, metadata={"Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def stacked_bars(
-    *,
-    categories: Sequence[str],
-    series: Sequence[Series],
-    values: Sequence[Sequence[int]],  # values[series][category]
-    totals_label: Sequence[str],
-    y_label: str,
-) -> str:
-    """Vertical bars per category, stacked by series, each total printed above its bar."""
-    figure, axes = plt.subplots(figsize=(6.2, 2.3))
-    bottoms = [0] * len(categories)
-    positions = range(len(categories))
-    for index, item in enumerate(series):
-        heights = values[index]
-        axes.bar(
-            positions,
-            heights,
-            bottom=bottoms,
-            color=item.face,
-            edgecolor=INK,
-            linewidth=0.6,
-            hatch=item.hatch,
-            width=0.62,
-            label=item.label,
+class StackedBars:
+    """Vertical bars per category, stacked by series, each total printed above its bar:
+    one chart per criterion of a report, all with the same categories and series.
+
+    One figure serves them all: each chart updates its bars, totals and scale, since
+    building the figure again cost more than drawing it. The crop is the one
+    savefig(bbox_inches="tight") makes, without its second pass over every artist: the
+    parts that never change (x axis, legend) are measured on the first chart only, the
+    ones that follow the data (y tick labels, totals) on each.
+    """
+
+    def __init__(self, *, categories: Sequence[str], series: Sequence[Series], y_label: str):
+        self.figure = Figure(figsize=(6.2, 2.3), dpi=72)  # 72: the SVG backend's own dpi
+        FigureCanvasSVG(self.figure)  # so that layout is measured as the SVG will draw it
+        self.axes = axes = self.figure.add_subplot()
+        positions = range(len(categories))
+        self.bars = [
+            axes.bar(
+                positions,
+                [0] * len(categories),
+                color=item.face,
+                edgecolor=INK,
+                linewidth=0.6,
+                hatch=item.hatch,
+                width=0.62,
+                label=item.label,
+            ).patches
+            for item in series
+        ]
+        self.totals = [
+            axes.text(position, 0, "", ha="center", va="bottom", color=INK)
+            for position in positions
+        ]
+        axes.set_xticks(list(positions), categories)
+        axes.set_ylabel(y_label)
+        # Whole numbers, never "1e6" over the axis: the tick labels stay the only part of
+        # the layout that changes from one chart to the next.
+        axes.ticklabel_format(axis="y", style="plain")
+        axes.tick_params(colors=INK)
+        axes.legend(
+            handles=[
+                Patch(facecolor=s.face, edgecolor=INK, hatch=s.hatch, label=s.label) for s in series
+            ],
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
         )
-        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    top = max(bottoms) if bottoms and max(bottoms) else 1
-    for position, (total, label) in enumerate(zip(bottoms, totals_label, strict=True)):
-        axes.text(position, total + top * 0.03, label, ha="center", va="bottom", color=INK)
-    axes.set_ylim(0, top * 1.22)
-    axes.set_xticks(list(positions), categories)
-    axes.set_ylabel(y_label)
-    axes.tick_params(colors=INK)
-    axes.legend(
-        handles=[
-            Patch(facecolor=s.face, edgecolor=INK, hatch=s.hatch, label=s.label) for s in series
-        ],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-    )
-    return _svg(figure)
+        self._fixed: Bbox | None = None  # inches
+        # Measures text as the SVG backend draws it; one for all charts, so that
+        # matplotlib's cache of text sizes serves them all.
+        width, height = self.figure.get_size_inches() * 72
+        self._renderer = RendererSVG(width, height, io.StringIO())
+
+    def _crop(self) -> Bbox:
+        """The drawing's bounding box plus savefig's padding, in inches."""
+        y_axis = self.axes.yaxis
+        if self._fixed is None:
+            self.figure.draw_without_rendering()  # places the legend
+            y_axis.set_visible(False)
+            for text in self.totals:
+                text.set_in_layout(False)
+            self._fixed = self.figure.get_tightbbox(self._renderer)
+            y_axis.set_visible(True)
+            for text in self.totals:
+                text.set_in_layout(True)
+        boxes = [y_axis.get_tightbbox(self._renderer)]
+        boxes += [text.get_window_extent(self._renderer) for text in self.totals]
+        varying = Bbox.union(boxes).transformed(self.figure.dpi_scale_trans.inverted())
+        return Bbox.union([self._fixed, varying]).padded(_PAD)
+
+    def svg(self, *, values: Sequence[Sequence[int]], totals_label: Sequence[str]) -> str:
+        """The chart of `values[series][category]`, with `totals_label` over the bars."""
+        bottoms = [0] * len(self.totals)
+        for bars, heights in zip(self.bars, values, strict=True):
+            for bar, bottom, height in zip(bars, bottoms, heights, strict=True):
+                bar.set_y(bottom)
+                bar.set_height(height)
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+        top = max(bottoms) if bottoms and max(bottoms) else 1
+        for text, total, label in zip(self.totals, bottoms, totals_label, strict=True):
+            text.set_y(total + top * 0.03)
+            text.set_text(label)
+        self.axes.set_ylim(0, top * 1.22)
+        return _svg(self.figure, bbox=self._crop())
 
 
 @dataclass(frozen=True)
@@ -108,17 +158,19 @@ _CELL_HEIGHT = 0.27
 _TICK_SIZE = 7  # pt
 _VALUE_SIZE = 7.5  # pt
 _MAX_LABEL_LINES = 3
+_TEXT_TO_PATH = TextToPath()
 # Rows per figure: a taller figure would not fit one A4 page with its title and labels.
 HEATMAP_MAX_ROWS = 30
 
 
-def _text_width(text: str) -> float:
-    """Width of `text` at the tick size, in points, as matplotlib will draw it."""
+@functools.cache
+def _text_width(text: str, *, size: float = _TICK_SIZE) -> float:
+    """Width of `text` at `size` (the tick size unless told), in points, as matplotlib
+    will draw it in SVG."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
 
-    properties = FontProperties(family="DejaVu Sans", size=_TICK_SIZE)
-    width, _height, _descent = TextToPath().get_text_width_height_descent(
+    properties = FontProperties(family="DejaVu Sans", size=size)
+    width, _height, _descent = _TEXT_TO_PATH.get_text_width_height_descent(
         text, properties, ismath=False
     )
     return width
@@ -223,7 +275,8 @@ def heatmap_figure(
     width = _row_label_width(rows) + cell_width * len(columns)
     header = 0.3 + label_lines * _TICK_SIZE * 1.25 / 72
     height = header + _CELL_HEIGHT * len(rows)
-    figure = plt.figure(figsize=(width, height))
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)  # tests draw it to measure where its labels fall
     # The grid fills the figure below the header and right of the row labels, so cells
     # keep their size whatever the number of rows and columns.
     axes = figure.add_axes(
@@ -234,12 +287,12 @@ def heatmap_figure(
             _CELL_HEIGHT * len(rows) / height,
         )
     )
-    cmap = plt.get_cmap("Greys")
+    cmap = colormaps["Greys"]
     span = (high - low) or 1
     for r, row_values in enumerate(values):
         for c, value in enumerate(row_values):
             if suppressed[r][c]:
-                axes.add_patch(
+                axes.add_artist(
                     Rectangle(
                         (c - 0.5, r - 0.5),
                         1,
@@ -261,7 +314,7 @@ def heatmap_figure(
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.2},
                 )
             elif value is None:
-                axes.add_patch(
+                axes.add_artist(
                     Rectangle(
                         (c - 0.5, r - 0.5),
                         1,
@@ -275,7 +328,7 @@ def heatmap_figure(
             else:
                 # Never the darkest end, so the grid lines and hatching stay visible.
                 face = cmap(0.08 + 0.72 * (min(max(value, low), high) - low) / span)
-                axes.add_patch(
+                axes.add_artist(
                     Rectangle(
                         (c - 0.5, r - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=0.8
                     )
@@ -307,4 +360,13 @@ def heatmap(**kwargs) -> str:
     cell in black or white (whichever contrasts more); suppressed cells hatched and
     labelled, empty cells blank with a dash. Column labels come from `column_labels`.
     Arguments as `heatmap_figure`."""
-    return _svg(heatmap_figure(**kwargs))
+    figure = heatmap_figure(**kwargs)
+    # The crop of bbox_inches="tight" without its pass over the value in every cell: they
+    # lie inside the grid, which its tick labels and title enclose. Measured at the SVG
+    # backend's 72 dpi, as savefig will draw it.
+    dpi = figure.dpi
+    figure.set_dpi(72)
+    renderer = RendererSVG(*(figure.get_size_inches() * 72), io.StringIO())
+    crop = figure.get_tightbbox(renderer, bbox_extra_artists=[]).padded(_PAD)
+    figure.set_dpi(dpi)
+    return _svg(figure, bbox=crop)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import CriterionScore
 from reviews.reports.data import CriterionSection, ReportData
+from reviews.reports.data.summary import gc_paused
 from reviews.reports.editions import charts
 from reviews.reports.editions.common import (
     TAG_LABELS,
@@ -39,18 +40,32 @@ def _series() -> list[charts.Series]:
     ]
 
 
-def _distribution_chart(section: CriterionSection) -> tuple[str, str]:
-    series = _series()
-    categories = [str(level) for level, _label, _tags in section.distribution]
-    values = [[tags.get(s.key, 0) for _lv, _lb, tags in section.distribution] for s in series]
+class _DistributionCharts:
+    """The distribution charts of one report: one figure per set of levels, reused by
+    every criterion on that scale (see `charts.StackedBars`)."""
+
+    def __init__(self) -> None:
+        self.series = _series()
+        self.figures: dict[tuple[str, ...], charts.StackedBars] = {}
+
+    def svg(self, section: CriterionSection) -> str:
+        categories = tuple(str(level) for level, _label, _tags in section.distribution)
+        figure = self.figures.get(categories)
+        if figure is None:
+            figure = self.figures[categories] = charts.StackedBars(
+                categories=categories, series=self.series, y_label=_("Scores")
+            )
+        return figure.svg(
+            values=[
+                [tags.get(s.key, 0) for _lv, _lb, tags in section.distribution] for s in self.series
+            ],
+            totals_label=[str(sum(tags.values())) for _lv, _lb, tags in section.distribution],
+        )
+
+
+def _distribution_chart(section: CriterionSection, figures: _DistributionCharts) -> tuple[str, str]:
+    chart = figures.svg(section)
     totals = [sum(tags.values()) for _lv, _lb, tags in section.distribution]
-    chart = charts.stacked_bars(
-        categories=categories,
-        series=series,
-        values=values,
-        totals_label=[str(total) for total in totals],
-        y_label=_("Scores"),
-    )
     parts = [
         _("level %(level)s: %(count)d") % {"level": level, "count": total}
         for (level, _label, _tags), total in zip(section.distribution, totals, strict=True)
@@ -62,7 +77,9 @@ def _distribution_chart(section: CriterionSection) -> tuple[str, str]:
     return chart, alt
 
 
-def _section_view(section: CriterionSection, *, internal: bool) -> dict:
+def _section_view(
+    section: CriterionSection, *, internal: bool, figures: _DistributionCharts
+) -> dict:
     stats = section.stats
     view = {
         "anchor": "criterion-" + slugify(section.criterion.code),
@@ -118,7 +135,7 @@ def _section_view(section: CriterionSection, *, internal: bool) -> dict:
     view["feedback_suppressed"] = feedback.suppressed and not internal
     view["suggestions"] = feedback.suggestions if internal else []
     if not view["suppressed"] and stats.count:
-        view["chart"], view["chart_alt"] = _distribution_chart(section)
+        view["chart"], view["chart_alt"] = _distribution_chart(section, figures)
     return view
 
 
@@ -167,9 +184,11 @@ def _heatmap_view(data: ReportData) -> dict | None:
     }
 
 
+@gc_paused()  # the charts
 def summary_context(data: ReportData, *, internal: bool) -> dict:
     generated = formats.date_format(data.generated_at, "DATE_FORMAT")
     title = _("Internal edition") if internal else _("Public summary")
+    figures = _DistributionCharts()
     return {
         "doc_title": _("%(workshop)s: %(kind)s") % {"workshop": data.workshop.title, "kind": title},
         "kind_label": title,
@@ -177,7 +196,9 @@ def summary_context(data: ReportData, *, internal: bool) -> dict:
         "data": data,
         "generated": generated,
         "criteria_set": data.criteria_set,
-        "sections": [_section_view(section, internal=internal) for section in data.sections],
+        "sections": [
+            _section_view(section, internal=internal, figures=figures) for section in data.sections
+        ],
         "heatmap": _heatmap_view(data),
         "organisation_types": [
             {
