@@ -265,8 +265,12 @@ def one_edition(kind: str) -> dict:
     from reviews.reports import builders
     from reviews.reports.editions import common
     from reviews.reports.params import report_params_hash, report_params_normalise
+    from reviews.reports.tasks import report_libraries_preload
 
-    HTML(string="<p>warm-up</p>").write_pdf()  # fonts and caches, as in a warm worker
+    # As in a worker: the libraries preloaded at its start (worker_init), WeasyPrint's
+    # fonts and caches warm from an earlier report.
+    report_libraries_preload()
+    HTML(string="<p>warm-up</p>").write_pdf()
     htmls: list[tuple[str, bool]] = []
     original = common.html_to_pdf
 

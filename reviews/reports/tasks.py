@@ -4,8 +4,26 @@ an installed app, so autodiscovery would not find it)."""
 import logging
 
 from celery import shared_task
+from celery.signals import worker_init
 
 logger = logging.getLogger(__name__)
+
+
+def report_libraries_preload() -> None:
+    """Import what builds the PDFs (WeasyPrint, and matplotlib through the charts) ahead of
+    the first report: about half a second that would otherwise land on a staff member's
+    first report after every worker (re)start."""
+    import weasyprint  # noqa: F401
+
+    from reviews.reports.editions import charts  # noqa: F401
+
+
+@worker_init.connect
+def _preload_in_the_main_worker_process(**_kwargs) -> None:
+    # In the main process, before the pool forks: every child, including those restarted
+    # by worker_max_memory_per_child, starts with the modules loaded, sharing their pages.
+    # Import only: no rendering (fonts, threads) before the fork.
+    report_libraries_preload()
 
 
 @shared_task(

@@ -151,3 +151,32 @@ def test_job_that_kills_its_worker_every_time_ends_failed(transactional_db, rout
     assert job.attempts == MAX_ATTEMPTS
     assert job.error.startswith(f"Gave up after {MAX_ATTEMPTS} attempts")
     assert not job.file
+
+
+def test_a_worker_loads_the_report_libraries_when_it_starts():
+    """worker_init (sent in the main worker process, before the pool forks) loads
+    WeasyPrint and matplotlib, so no child pays for them on its first report. In a fresh
+    interpreter: the test process has long imported both."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import sys, django; django.setup()\n"
+        "import reviews.reports.tasks\n"
+        "from celery.signals import worker_init\n"
+        "before = {m for m in ('matplotlib', 'weasyprint') if m in sys.modules}\n"
+        "worker_init.send(sender=None)\n"
+        "after = {m for m in ('matplotlib', 'weasyprint') if m in sys.modules}\n"
+        "print(sorted(before), sorted(after))\n"
+    )
+    output = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert output.strip().splitlines()[-1] == "[] ['matplotlib', 'weasyprint']"
