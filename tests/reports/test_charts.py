@@ -3,6 +3,7 @@ numbers are readable on every shade, and the chart carries its values as text.""
 
 import base64
 import itertools
+import re
 
 import pytest
 from matplotlib import pyplot as plt
@@ -167,26 +168,55 @@ def _view_box(svg: str) -> list[float]:
     return [float(n) for n in text.split('viewBox="', 1)[1].split('"', 1)[0].split()]
 
 
-def test_a_reused_bar_figure_is_laid_out_as_savefig_tight_would():
-    """The distribution charts of a report share one figure whose layout is measured once:
-    each later chart, whose y tick labels are wider or narrower, must still be cropped as
-    bbox_inches="tight" would crop it (nothing clipped, no extra margin)."""
+def _svg_text(svg: str) -> str:
+    return base64.b64decode(svg.removeprefix("data:image/svg+xml;base64,")).decode()
+
+
+@pytest.mark.parametrize("scale", [1, 7, 41, 1000, 2_000_000])
+def test_bar_charts_print_their_totals_and_fit_their_box(scale):
+    """Every total over its bar, every category and legend entry, y ticks in whole
+    numbers up to the tallest bar, and nothing drawn outside the SVG's box, whatever
+    the scale (the tick labels' width changes the layout)."""
+    import xml.etree.ElementTree as ET
+
     series = [
         charts.Series("aligned", "Aligned with the criterion", "#f2f2f2", "///"),
         charts.Series("gap", "Gap", "#7a7a7a", ""),
+        charts.Series("refine", "Criterion needs refinement", "#c8c8c8", "xxx"),
     ]
     chart = charts.StackedBars(categories=["0", "1", "2"], series=series, y_label="Scores")
-    widths = []
-    for scale in (1, 1000, 7, 41, 2_000_000, 2):
-        values = [[scale, 2 * scale, 0], [0, scale, 3 * scale]]
-        totals = [str(sum(column)) for column in zip(*values, strict=True)]
+    values = [[scale, 2 * scale, 0], [0, scale, 3 * scale], [scale, 0, 0]]
+    totals = [str(sum(column)) for column in zip(*values, strict=True)]
 
-        reused = _view_box(chart.svg(values=values, totals_label=totals))
-        tight = _view_box(charts._svg(chart.figure, bbox="tight"))
+    root = ET.fromstring(_svg_text(chart.svg(values=values, totals_label=totals)))
 
-        assert reused == pytest.approx(tight, abs=0.01)
-        widths.append(reused[2])
-    assert len(set(widths)) > 2  # the tick labels' width did change the layout
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    texts = [t.text for t in root.iterfind(".//s:text", ns)]
+    for expected in [*totals, "0", "1", "2", "Scores", *(item.label for item in series)]:
+        assert expected in texts
+    ticks = [int(t) for t in texts if t and t.isdigit() and int(t) % scale == 0]
+    assert max(ticks) <= 3 * scale * 1.22
+    width, height = (float(root.get(name)) for name in ("width", "height"))
+    for rect in root.iterfind(".//s:rect", ns):
+        x, y = float(rect.get("x")), float(rect.get("y"))
+        assert x >= 0 and x + float(rect.get("width")) <= width
+        assert y >= 0 and y + float(rect.get("height")) <= height
+    # Hatched series are filled with their pattern (greyscale: not by colour alone).
+    fills = {rect.get("fill") for rect in root.iterfind(".//s:rect", ns)}
+    assert {"url(#h0)", "url(#h1)"} <= fills
+
+
+def test_bar_heights_are_proportional_to_the_values():
+    series = [charts.Series("gap", "Gap", "#7a7a7a", "")]
+    chart = charts.StackedBars(categories=["0", "1"], series=series, y_label="Scores")
+    svg = _svg_text(chart.svg(values=[[10, 30]], totals_label=["10", "30"]))
+
+    heights = [
+        float(h)
+        for h in re.findall(r'<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"', svg)
+    ]
+
+    assert heights[1] == pytest.approx(3 * heights[0], rel=0.01)
 
 
 @pytest.mark.parametrize(

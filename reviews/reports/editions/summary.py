@@ -42,7 +42,7 @@ def _series() -> list[charts.Series]:
 
 class _DistributionCharts:
     """The distribution charts of one report: one figure per set of levels, reused by
-    every criterion on that scale (see `charts.StackedBars`)."""
+    every criterion on that scale (see `charts.StackedBars`: SVG written directly)."""
 
     def __init__(self) -> None:
         self.series = _series()
