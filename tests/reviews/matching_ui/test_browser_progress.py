@@ -21,6 +21,7 @@ def test_a_failing_run_shows_its_error_and_the_run_again_form(page, staff, hand)
     again = page.locator('form[data-show-when="failed"]')
     assert bar.get_attribute("aria-valuenow") == "20"
     assert again.is_hidden()
+    assert page.get_by_text("This page follows the run").is_visible()
 
     AssignmentRun.objects.filter(pk=run.pk).update(progress=70)
     page.locator(f'[data-job="{run.code}"] [role="progressbar"][aria-valuenow="70"]').wait_for()
@@ -33,6 +34,7 @@ def test_a_failing_run_shows_its_error_and_the_run_again_form(page, staff, hand)
     assert error.inner_text() == "The solver found no assignment within the limits."
     assert bar.is_hidden()
     assert page.locator('[data-show-when="done"]').is_hidden()
+    assert page.get_by_text("This page follows the run").is_hidden()
     page.locator("#run-live", has_text="no assignment within the limits").wait_for(state="attached")
     screenshot(page, "matching-run-failed")
     assert_accessible(page)
