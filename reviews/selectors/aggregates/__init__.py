@@ -1,0 +1,69 @@
+"""Aggregates of submitted reviews, and the staff lists built on them (reviewer ratings,
+workshop invitations).
+
+Every aggregate is computed in Python from one `values_list` fetch of score rows, so a
+page costs the same number of queries for 10 submissions as for 1,000. Only SUBMITTED
+reviews count: a draft can still change.
+
+Scores are grouped per criterion row. A criterion row belongs to one criteria-set version,
+so "per criterion within a version" is "per criterion row"; when reviews were scored
+against several versions of a workshop's set, each version is aggregated on its own and
+labelled with its number, never mixed.
+
+Split in three: `scores` (rows and statistics), `overview` (per workshop and per
+submission), `people` (reviewer ratings, workshop invitations). Import from the package.
+"""
+
+from reviews.selectors.aggregates.overview import (
+    CriterionAggregate,
+    ReviewerCell,
+    SubmissionCriterionRow,
+    SubmissionRow,
+    SubmissionVersionAggregate,
+    VersionAggregate,
+    submission_aggregates,
+    submissions_by_title,
+    submitted_reviews_of_submission,
+    workshop_aggregates,
+)
+from reviews.selectors.aggregates.people import (
+    INVITATION_SORTS,
+    RATING_SORTS,
+    invitation_state_counts,
+    invitations_for_staff,
+    reviewers_for_rating,
+    submissions_for_invitation,
+)
+from reviews.selectors.aggregates.scores import (
+    DISAGREEMENT_SPREAD,
+    TAGS,
+    ScoreRow,
+    Stats,
+    ordinal_alpha,
+    score_stats,
+)
+
+__all__ = [
+    "CriterionAggregate",
+    "DISAGREEMENT_SPREAD",
+    "INVITATION_SORTS",
+    "RATING_SORTS",
+    "ReviewerCell",
+    "ScoreRow",
+    "Stats",
+    "SubmissionCriterionRow",
+    "SubmissionRow",
+    "SubmissionVersionAggregate",
+    "TAGS",
+    "VersionAggregate",
+    "invitation_state_counts",
+    "invitations_for_staff",
+    "ordinal_alpha",
+    "reviewers_for_rating",
+    "score_stats",
+    "submission_aggregates",
+    "submissions_by_title",
+    "submissions_for_invitation",
+    "submitted_reviews_of_submission",
+    "workshop_aggregates",
+]

@@ -1,0 +1,167 @@
+"""Staff lists built on the aggregates: reviewers to rate, submissions to invite."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from portal.models import User, Workshop
+from reviews.models import (
+    Assignment,
+    CriterionScore,
+    Review,
+    ReviewerApplication,
+    ReviewerRating,
+    WorkshopInvitation,
+)
+from reviews.selectors.applications import reviewers_of_workshop
+from submissions.models import Submission
+
+RATING_SORTS = ("name", "rating")
+
+
+def reviewers_for_rating(*, workshop: Workshop, sort: str = "name") -> QuerySet[User]:
+    """The workshop's approved reviewers with their load, mean confidence, rating and
+    invitation state, in one query (subqueries, not joins: two counted joins would
+    multiply each other)."""
+    assignments = Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")).exclude(
+        state=Assignment.State.DECLINED
+    )
+    submitted = Review.objects.filter(
+        assignment__workshop=workshop,
+        assignment__reviewer=OuterRef("pk"),
+        state=Review.State.SUBMITTED,
+    )
+    rating = ReviewerRating.objects.filter(workshop=workshop, reviewer=OuterRef("pk"))
+    application = ReviewerApplication.objects.filter(
+        workshop=workshop, user=OuterRef("pk"), state=ReviewerApplication.State.APPROVED
+    )
+    invitation = WorkshopInvitation.objects.filter(workshop=workshop, user=OuterRef("pk"))
+    qs = reviewers_of_workshop(workshop=workshop).annotate(
+        application_code=Subquery(application.values("code")[:1]),
+        affiliation=Subquery(application.values("affiliation")[:1]),
+        assignment_count=Coalesce(
+            Subquery(_count(assignments), output_field=IntegerField()), Value(0)
+        ),
+        submitted_count=Coalesce(
+            Subquery(_count(submitted, group="assignment__reviewer"), output_field=IntegerField()),
+            Value(0),
+        ),
+        mean_confidence=Subquery(
+            submitted.order_by()
+            .values("assignment__reviewer")
+            .annotate(mean=Avg("confidence"))
+            .values("mean"),
+            output_field=FloatField(),
+        ),
+        rating=Subquery(rating.values("rating")[:1]),
+        rating_note=Subquery(rating.values("note")[:1]),
+        invitation_state=Subquery(invitation.values("state")[:1]),
+    )
+    if sort == "rating":
+        return qs.order_by(F("rating").desc(nulls_last=True), "email")
+    return qs.order_by("full_name", "email")
+
+
+def _count(qs: QuerySet, *, group: str = "reviewer") -> QuerySet:
+    return qs.order_by().values(group).annotate(n=Count("pk")).values("n")
+
+
+# --- Workshop invitations -----------------------------------------------------------------
+
+INVITATION_SORTS = ("mean", "title", "yes")
+
+
+def submissions_for_invitation(*, workshop: Workshop, sort: str = "mean") -> QuerySet[Submission]:
+    """Eligible submissions with their mean level (all criteria, all submitted reviews,
+    N/A excluded), the reviewers' "invite?" recommendations and the contact's invitation
+    state; one query per page."""
+    scores = CriterionScore.objects.filter(
+        review__assignment__submission=OuterRef("pk"),
+        review__state=Review.State.SUBMITTED,
+        not_applicable=False,
+        level__isnull=False,
+    )
+    submitted = Review.objects.filter(
+        assignment__submission=OuterRef("pk"), state=Review.State.SUBMITTED
+    )
+
+    def recommendations(value: str) -> Coalesce:
+        rows = submitted.filter(recommendation=value).order_by().values("assignment__submission")
+        return Coalesce(
+            Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            Value(0),
+        )
+
+    invitation = WorkshopInvitation.objects.filter(workshop=workshop, user=OuterRef("contact_id"))
+    qs = (
+        Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
+        .select_related("organisation", "contact")
+        .annotate(
+            mean_level=Subquery(
+                scores.order_by()
+                .values("review__assignment__submission")
+                .annotate(mean=Avg("level"))
+                .values("mean"),
+                output_field=FloatField(),
+            ),
+            review_count=Coalesce(
+                Subquery(
+                    submitted.order_by()
+                    .values("assignment__submission")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            recommend_yes=recommendations(Review.Recommendation.YES),
+            recommend_maybe=recommendations(Review.Recommendation.MAYBE),
+            recommend_no=recommendations(Review.Recommendation.NO),
+            invitation_state=Subquery(invitation.values("state")[:1]),
+            invitation_submission_id=Subquery(invitation.values("submission_id")[:1]),
+        )
+    )
+    if sort == "title":
+        return qs.order_by("title", "pk")
+    if sort == "yes":
+        return qs.order_by("-recommend_yes", F("mean_level").desc(nulls_last=True), "pk")
+    return qs.order_by(F("mean_level").desc(nulls_last=True), "title", "pk")
+
+
+def invitations_for_staff(
+    *, workshop: Workshop, state: str = "", kind: str = ""
+) -> QuerySet[WorkshopInvitation]:
+    """The attendee list: invitations with person, submission, organisation or affiliation."""
+    affiliation = ReviewerApplication.objects.filter(
+        workshop=workshop, user=OuterRef("user_id"), state=ReviewerApplication.State.APPROVED
+    ).values("affiliation")[:1]
+    qs = (
+        WorkshopInvitation.objects.filter(workshop=workshop)
+        .select_related("user", "submission__organisation")
+        .annotate(affiliation=Subquery(affiliation))
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("kind", "user__full_name", "user__email", "pk")
+
+
+def invitation_state_counts(*, workshop: Workshop) -> dict[str, int]:
+    """Invitations per state, every state present (zero included)."""
+    row = WorkshopInvitation.objects.filter(workshop=workshop).aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in WorkshopInvitation.State.values}
+    )
+    return {state: row[state] or 0 for state in WorkshopInvitation.State.values}
