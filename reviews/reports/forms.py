@@ -37,6 +37,8 @@ class GenerateForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
+    # The texts as they were when the page was loaded (services.summary_texts_version).
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     executive_summary_md = forms.CharField(
         label=_("Executive summary"),
         required=False,

@@ -13,6 +13,22 @@ from portal.models import Organisation, User, Workshop
 from reviews.models import FeedbackRemark, QuoteSelection, ReportJob
 
 
+def scored_criteria(*, workshop: Workshop) -> tuple:
+    """The newest criteria-set version with submitted reviews, and its criteria in reading
+    order: what the summary texts and the quotes are written against."""
+    from criteria.models import Criterion
+    from reviews.reports.data import scored_criteria_set
+
+    criteria_set = scored_criteria_set(workshop=workshop, version=None)
+    if criteria_set is None:
+        return None, []
+    return criteria_set, list(
+        Criterion.objects.filter(criteria_set=criteria_set).order_by(
+            "group__position", "position", "pk"
+        )
+    )
+
+
 def report_jobs_for_workshop(*, workshop: Workshop) -> QuerySet[ReportJob]:
     return ReportJob.objects.filter(workshop=workshop).select_related("created_by", "organisation")
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,6 +117,57 @@ def criterion_note_save(
         defaults={"notes_md": _markdown(notes_md, field_name="notes_md"), "updated_by": user},
     )
     return note
+
+
+def summary_texts_version(*, workshop: Workshop) -> str:
+    """What the summary page's texts were when loaded: the time of the last save of the
+    executive summary, the insights or any criterion note ("" before the first)."""
+    stamps = [
+        WorkshopSummary.objects.filter(workshop=workshop)
+        .values_list("updated_at", flat=True)
+        .first(),
+        CriterionNote.objects.filter(workshop=workshop).aggregate(latest=Max("updated_at"))[
+            "latest"
+        ],
+    ]
+    latest = max((stamp for stamp in stamps if stamp), default=None)
+    return latest.isoformat() if latest else ""
+
+
+class SummaryTextsStale(Exception):
+    """Someone saved the summary texts after this edit was started."""
+
+    def __init__(self, *, current_version: str):
+        super().__init__("stale summary texts")
+        self.current_version = current_version
+
+
+@transaction.atomic
+def summary_texts_save(
+    *,
+    workshop: Workshop,
+    executive_summary_md: str,
+    insights_md: str,
+    notes: dict[str, str],
+    user: User,
+    version: str,
+) -> None:
+    """Save the summary page as one: the executive summary, the insights and the notes
+    per criterion (criterion code -> Markdown), all or nothing, and only if nobody saved
+    any of them since `version` (summary_texts_version when the page was loaded)."""
+    # Serialises saves of one workshop's texts (SQLite serialises writers anyway).
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    current = summary_texts_version(workshop=workshop)
+    if current != version:
+        raise SummaryTextsStale(current_version=current)
+    workshop_summary_save(
+        workshop=workshop,
+        executive_summary_md=executive_summary_md,
+        insights_md=insights_md,
+        user=user,
+    )
+    for code, notes_md in notes.items():
+        criterion_note_save(workshop=workshop, criterion_code=code, notes_md=notes_md, user=user)
 
 
 class StaleEditError(Exception):

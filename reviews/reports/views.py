@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 import reviews.reports.rules  # noqa: F401 - registers the download permission
-from criteria.models import Criterion
 from portal.models import Workshop
 from portal.views.decorators import staff_required
 from reviews.models import (
@@ -30,7 +29,7 @@ from reviews.models import (
     WorkshopSummary,
 )
 from reviews.reports import selectors, services
-from reviews.reports.data import quotable_scores, scored_criteria_set
+from reviews.reports.data import quotable_scores
 from reviews.reports.editions.markup import render_markdown
 from reviews.reports.forms import (
     CriterionNoteForm,
@@ -64,6 +63,14 @@ def _render_staff(request, template: str, workshop: Workshop, context: dict, sta
         template,
         {"workshop": workshop, "section": "reports", **context},
         status=status,
+    )
+
+
+def _stale_summary_message() -> str:
+    return _(
+        "Someone else saved these texts after you opened this page. Nothing was saved and "
+        "your texts are kept below; open the page in a new tab to compare, then save again "
+        "to replace theirs."
     )
 
 
@@ -228,20 +235,12 @@ def feedback_reports(request):
 @staff_required
 def summary_edit(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
-    criteria_set = scored_criteria_set(workshop=workshop, version=None)
-    criteria = (
-        list(
-            Criterion.objects.filter(criteria_set=criteria_set).order_by(
-                "group__position", "position", "pk"
-            )
-        )
-        if criteria_set
-        else []
-    )
+    _criteria_set, criteria = selectors.scored_criteria(workshop=workshop)
     notes = dict(
         CriterionNote.objects.filter(workshop=workshop).values_list("criterion_code", "notes_md")
     )
     summary = WorkshopSummary.objects.filter(workshop=workshop).first()
+    status = 200
     if request.method == "POST":
         form = SummaryForm(request.POST)
         note_forms = [
@@ -250,29 +249,39 @@ def summary_edit(request, workshop_code: str):
         ]
         if form.is_valid() and all(note.is_valid() for note in note_forms):
             try:
-                services.workshop_summary_save(
+                services.summary_texts_save(
                     workshop=workshop,
                     executive_summary_md=form.cleaned_data["executive_summary_md"],
                     insights_md=form.cleaned_data["insights_md"],
+                    notes={
+                        note.cleaned_data["criterion_code"]: note.cleaned_data["notes_md"]
+                        for note in note_forms
+                    },
                     user=request.user,
+                    version=form.cleaned_data["version"],
                 )
-                for note in note_forms:
-                    services.criterion_note_save(
-                        workshop=workshop,
-                        criterion_code=note.cleaned_data["criterion_code"],
-                        notes_md=note.cleaned_data["notes_md"],
-                        user=request.user,
-                    )
+            except services.SummaryTextsStale as error:
+                # Nothing saved; the texts stay as typed, and saving again replaces theirs.
+                data = request.POST.copy()
+                data["version"] = error.current_version
+                form = SummaryForm(data)
+                form.is_valid()
+                form.add_error(None, _stale_summary_message())
+                status = 409
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                form.add_error(None, error)
+                status = 400
             else:
                 messages.success(request, _("Summary texts saved."))
                 return redirect(reverse("reviews:report_summary_edit", args=[workshop.code]))
+        else:
+            status = 400
     else:
         form = SummaryForm(
             initial={
                 "executive_summary_md": summary.executive_summary_md if summary else "",
                 "insights_md": summary.insights_md if summary else "",
+                "version": services.summary_texts_version(workshop=workshop),
             }
         )
         note_forms = [
@@ -290,22 +299,14 @@ def summary_edit(request, workshop_code: str):
         "reports/staff/summary_form.html",
         workshop,
         {"form": form, "notes": list(zip(criteria, note_forms, strict=True))},
+        status=status,
     )
 
 
 @staff_required
 def quote_list(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
-    criteria_set = scored_criteria_set(workshop=workshop, version=None)
-    criteria = (
-        list(
-            Criterion.objects.filter(criteria_set=criteria_set).order_by(
-                "group__position", "position", "pk"
-            )
-        )
-        if criteria_set
-        else []
-    )
+    criteria_set, criteria = selectors.scored_criteria(workshop=workshop)
     code = request.GET.get("criterion") or (criteria[0].code if criteria else "")
     scores = (
         quotable_scores(workshop=workshop)
