@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, When
 from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
@@ -297,10 +298,19 @@ def archive_json(*, workshop: Workshop) -> bytes:
                     "criterion_code", "notes_md"
                 )
             ),
+            # The text as the summary prints it: the staff's edit if there is one.
             "quotes": list(
                 QuoteSelection.objects.filter(workshop=workshop)
                 .order_by("position", "pk")
-                .values_list("score__review__code", "score__criterion__code")
+                .values(
+                    review=F("score__review__code"),
+                    criterion=F("score__criterion__code"),
+                    edited=ExpressionWrapper(~Q(edited_text=""), output_field=BooleanField()),
+                    printed_text=Case(
+                        When(edited_text="", then=F("score__justification")),
+                        default=F("edited_text"),
+                    ),
+                )
             ),
         },
     }

@@ -188,3 +188,33 @@ def test_quote_list_queries_do_not_grow_with_edited_quotes(
         response = client.get(url)
 
     assert response.content.decode().count(f"<strong>Printed as:</strong> {SHORTENED}") == count
+
+
+def test_the_json_archive_holds_the_quote_as_printed(
+    staff, workshop, selection, django_capture_on_commit_callbacks
+):
+    import json
+
+    quote_edit(selection=selection, text=SHORTENED, revision=1, user=staff)
+
+    job = build(
+        django_capture_on_commit_callbacks,
+        workshop=workshop,
+        kind=ReportJob.Kind.ARCHIVE_JSON,
+        params={},
+        user=staff,
+    )
+    with job.file.open("rb") as handle:
+        document = json.loads(handle.read())
+
+    quotes = [
+        value for key, value in document.items() if isinstance(value, dict) and "quotes" in value
+    ]
+    assert quotes[0]["quotes"] == [
+        {
+            "review": selection.score.review.code,
+            "criterion": "REL-1",
+            "edited": True,
+            "printed_text": SHORTENED,
+        }
+    ]
