@@ -10,7 +10,11 @@ class CriteriaConfig(AppConfig):
     def ready(self):
         # Connected here, not in portal: criteria depends on portal, never the reverse.
         from criteria.receivers import workshop_created
+        from criteria.rules import PERMISSIONS
         from portal.models import Workshop
+        from portal.permissions import register
+
+        register(PERMISSIONS)
 
         post_save.connect(
             workshop_created, sender=Workshop, dispatch_uid="criteria_default_set_for_workshop"

@@ -1,8 +1,8 @@
 """Permission predicates for criteria sets."""
 
-import rules
-
 from portal.rules import is_ai_office_staff
 
 # Staff edit the criteria of any workshop; reviewers see a set only through their reviews.
-rules.add_perm("criteria.manage_criteria", is_ai_office_staff)
+PERMISSIONS = {
+    "criteria.manage_criteria": is_ai_office_staff,
+}

@@ -1,4 +1,11 @@
-"""Permission predicates for the core objects (organisations, workshops)."""
+"""Permission predicates for the core objects (organisations, workshops), and the two that
+every app builds on: AI Office staff, and membership of an organisation.
+
+Registered by PortalConfig.ready() through `portal.permissions.register`.
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 import rules
 
@@ -10,23 +17,37 @@ def is_ai_office_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_ai_office_staff)
 
 
-@rules.predicate
-def is_org_member(user, organisation) -> bool:
-    if not user.is_authenticated or organisation is None:
-        return False
-    return Membership.objects.filter(user=user, organisation=organisation).exists()
+def member_of(
+    organisation_id_of: Callable[[Any], int | None], *, admin: bool = False, name: str
+) -> rules.Predicate:
+    """The one membership predicate: is the user a member (with `admin`, an administrator)
+    of the organisation that `organisation_id_of(obj)` names?
+
+    Each app says where its object keeps the organisation (a submission's
+    `organisation_id`, a report job's, an organisation's own `pk`); what membership means
+    is decided here only.
+    """
+
+    def predicate(user, obj) -> bool:
+        if not user.is_authenticated or obj is None:
+            return False
+        organisation_id = organisation_id_of(obj)
+        if organisation_id is None:
+            return False
+        memberships = Membership.objects.filter(user=user, organisation_id=organisation_id)
+        if admin:
+            memberships = memberships.filter(role=Membership.Role.ADMIN)
+        return memberships.exists()
+
+    return rules.Predicate(predicate, name=name)
 
 
-@rules.predicate
-def is_org_admin(user, organisation) -> bool:
-    if not user.is_authenticated or organisation is None:
-        return False
-    return Membership.objects.filter(
-        user=user, organisation=organisation, role=Membership.Role.ADMIN
-    ).exists()
+is_org_member = member_of(lambda organisation: organisation.pk, name="is_org_member")
+is_org_admin = member_of(lambda organisation: organisation.pk, admin=True, name="is_org_admin")
 
-
-rules.add_perm("portal.view_organisation", is_org_member | is_ai_office_staff)
-rules.add_perm("portal.manage_organisation", is_org_admin | is_ai_office_staff)
-rules.add_perm("portal.manage_workshops", is_ai_office_staff)
-rules.add_perm("portal.view_staff_pages", is_ai_office_staff)
+PERMISSIONS = {
+    "portal.view_organisation": is_org_member | is_ai_office_staff,
+    "portal.manage_organisation": is_org_admin | is_ai_office_staff,
+    "portal.manage_workshops": is_ai_office_staff,
+    "portal.view_staff_pages": is_ai_office_staff,
+}

@@ -89,7 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rules.apps.AutodiscoverRulesConfig",
+    # Not AutodiscoverRulesConfig: each app registers its permissions in its AppConfig.
+    "rules",
     "allauth",
     "allauth.account",
     "allauth.mfa",

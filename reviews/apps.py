@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        from portal.permissions import register
+        from reviews.rules import PERMISSIONS
+
+        register(PERMISSIONS)

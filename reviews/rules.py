@@ -53,12 +53,14 @@ def is_current_tie(user, tie) -> bool:
     return tie is not None and tie.ended_at is None
 
 
-rules.add_perm("reviews.apply", rules.is_authenticated & workshop_accepts_applications)
-rules.add_perm("reviews.view_application", is_applicant | is_ai_office_staff)
-rules.add_perm("reviews.edit_application", is_applicant & is_pending)
-rules.add_perm("reviews.update_availability", is_applicant & (is_pending | is_approved))
-rules.add_perm("reviews.withdraw_application", is_applicant & (is_pending | is_approved))
-rules.add_perm("reviews.download_cv", is_applicant | is_ai_office_staff)
-rules.add_perm("reviews.list_applications", is_ai_office_staff)
-rules.add_perm("reviews.decide_application", is_ai_office_staff & is_decidable)
-rules.add_perm("reviews.end_tie", is_tie_owner & is_current_tie)
+PERMISSIONS = {
+    "reviews.apply": rules.is_authenticated & workshop_accepts_applications,
+    "reviews.view_application": is_applicant | is_ai_office_staff,
+    "reviews.edit_application": is_applicant & is_pending,
+    "reviews.update_availability": is_applicant & (is_pending | is_approved),
+    "reviews.withdraw_application": is_applicant & (is_pending | is_approved),
+    "reviews.download_cv": is_applicant | is_ai_office_staff,
+    "reviews.list_applications": is_ai_office_staff,
+    "reviews.decide_application": is_ai_office_staff & is_decidable,
+    "reviews.end_tie": is_tie_owner & is_current_tie,
+}

@@ -2,26 +2,21 @@
 
 import rules
 
-from portal.models import Membership
-from portal.rules import is_ai_office_staff
+from portal.rules import is_ai_office_staff, member_of
+
+is_member_of_submitting_org = member_of(
+    lambda submission: submission.organisation_id, name="is_member_of_submitting_org"
+)
+is_admin_of_submitting_org = member_of(
+    lambda submission: submission.organisation_id,
+    admin=True,
+    name="is_admin_of_submitting_org",
+)
 
 
 @rules.predicate
-def is_member_of_submitting_org(user, submission) -> bool:
-    if not user.is_authenticated or submission is None:
-        return False
-    return Membership.objects.filter(user=user, organisation_id=submission.organisation_id).exists()
-
-
-@rules.predicate
-def is_contact_or_org_admin(user, submission) -> bool:
-    if not user.is_authenticated or submission is None:
-        return False
-    if submission.contact_id == user.pk:
-        return True
-    return Membership.objects.filter(
-        user=user, organisation_id=submission.organisation_id, role=Membership.Role.ADMIN
-    ).exists()
+def is_contact(user, submission) -> bool:
+    return user.is_authenticated and submission is not None and submission.contact_id == user.pk
 
 
 @rules.predicate
@@ -29,12 +24,11 @@ def is_editable(user, submission) -> bool:
     return submission is not None and submission.is_editable_state
 
 
-rules.add_perm("submissions.edit_submission", is_member_of_submitting_org & is_editable)
-rules.add_perm(
-    "submissions.withdraw_submission",
-    is_contact_or_org_admin & is_editable,
-)
-rules.add_perm("submissions.screen_submission", is_ai_office_staff)
-rules.add_perm("submissions.restore_submission", is_ai_office_staff)
-rules.add_perm("submissions.extend_deadline", is_ai_office_staff)
-rules.add_perm("submissions.view_as_member", is_member_of_submitting_org)
+PERMISSIONS = {
+    "submissions.edit_submission": is_member_of_submitting_org & is_editable,
+    "submissions.withdraw_submission": (is_contact | is_admin_of_submitting_org) & is_editable,
+    "submissions.screen_submission": is_ai_office_staff,
+    "submissions.restore_submission": is_ai_office_staff,
+    "submissions.extend_deadline": is_ai_office_staff,
+    "submissions.view_as_member": is_member_of_submitting_org,
+}

@@ -153,6 +153,17 @@ def staff(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """A Django superuser with TOTP active: AI Office staff and admin of the Django admin,
+    but not a member of any organisation."""
+    user = UserFactory(
+        email="root@example.org", full_name="Root Superuser", is_staff=True, is_superuser=True
+    )
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
 def reviewer(db):
     """An approved reviewer (for a workshop of their own; pass one in where it matters)."""
     from tests.factories import ReviewerApplicationFactory

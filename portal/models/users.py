@@ -1,5 +1,6 @@
 import zoneinfo
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -65,6 +66,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def has_perm(self, perm, obj=None) -> bool:
+        # Portal permissions are decided by portal.permissions alone, without Django's
+        # "an active superuser may do anything" shortcut: a superuser is AI Office staff,
+        # not a member of every organisation. The admin's model permissions go the usual way.
+        if rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self) -> str:
         return self.full_name

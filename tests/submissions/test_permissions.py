@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import permissions
 from submissions import services
+from submissions.models import Submission
 from tests.factories import CompleteSubmissionFactory, SubmissionFileFactory
 from tests.helpers import close_response
 
@@ -170,3 +172,30 @@ def test_evaluator_list_shows_only_own_organisations(
     client.force_login(evaluator)
     response = client.get(reverse("submissions:list"))
     assert [s.code for s in response.context["page"].object_list] == [submitted.code]
+
+
+@pytest.mark.parametrize("persona", ["staff", "superuser"])
+@pytest.mark.parametrize("page", ["edit", "withdraw"])
+def test_superuser_gets_the_same_403_as_staff_on_another_organisations_submission(
+    client, request, submitted, persona, page
+):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse(f"submissions:{page}", args=[submitted.code])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"title": "Taken over", "confirm": "on"})
+    assert response.status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.state == Submission.State.SUBMITTED
+    assert submitted.title != "Taken over"
+
+
+def test_user_has_perm_takes_the_rules_path_without_superuser_shortcut(superuser, submitted):
+    assert superuser.has_perm("submissions.edit_submission", submitted) is False
+    assert superuser.has_perm("submissions.withdraw_submission", submitted) is False
+    # A superuser is still AI Office staff, and the admin's model permissions still hold.
+    assert superuser.has_perm("portal.view_staff_pages") is True
+    assert superuser.has_perm("submissions.change_submission") is True
+
+
+def test_the_submitting_organisations_member_may_edit(evaluator, complete_draft):
+    assert permissions.has_perm(evaluator, "submissions.edit_submission", complete_draft)

@@ -1,0 +1,50 @@
+"""The one permission path: no superuser shortcut, unknown permissions refused, and the
+view decorator's order (sign in, then 404 through the lookup, then 403)."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+from django.test import RequestFactory
+
+from portal import permissions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unknown_permission_is_an_error_not_a_silent_no(evaluator):
+    with pytest.raises(ImproperlyConfigured):
+        permissions.has_perm(evaluator, "reviews.no_such_permission")
+    with pytest.raises(ImproperlyConfigured):
+        permissions.permission_required("reviews.no_such_permission")
+
+
+def _view(request, obj, extra=None):
+    return ("called", obj, extra)
+
+
+def _lookup(request, code):
+    if code != "visible":
+        raise Http404
+    return "the object"
+
+
+def test_decorator_sends_anonymous_visitors_to_sign_in(anonymous):
+    view = permissions.permission_required("portal.view_staff_pages")(lambda request: "x")
+    request = RequestFactory().get("/staff/page/?a=1")
+    request.user = anonymous
+    response = view(request)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/staff/page/%3Fa%3D1"
+
+
+def test_decorator_answers_404_before_403_and_passes_the_object(evaluator, staff):
+    view = permissions.permission_required("portal.view_staff_pages", lookup=_lookup)(_view)
+    request = RequestFactory().get("/")
+    request.user = evaluator
+    with pytest.raises(Http404):
+        view(request, code="hidden")
+    with pytest.raises(PermissionDenied):
+        view(request, code="visible")
+    request.user = staff
+    assert view(request, code="visible", extra=5) == ("called", "the object", 5)
+    assert permissions.view_permission(view) == "portal.view_staff_pages"
