@@ -1,0 +1,263 @@
+"""One workshop with every object the portal's URLs name, and one user per persona.
+
+Built once per test module (see conftest.py) and rolled back at the end; every request of
+the matrix runs in a savepoint that is rolled back too, so a POST never changes what the
+next request sees.
+
+Personas (the issue's list):
+  anonymous            nobody signed in
+  no_org               signed in, no organisation, no role
+  evaluator            member of the organisation that owns the submission
+  org_admin            administrator of that organisation
+  other_evaluator      administrator of another organisation
+  reviewer             approved reviewer, assigned to the submission (accepted)
+  reviewer_unassigned  approved reviewer, not assigned
+  reviewer_conflicted  approved reviewer with a declared tie to the owning organisation
+  reviewer_declined    approved reviewer who declined the assignment
+  reviewer_uncleared   approved reviewer assigned to an "AI Office only" submission,
+                       without clearance (the assignment predates the change of
+                       confidentiality)
+  staff                AI Office staff with TOTP active
+  staff_nomfa          AI Office staff without a second factor
+  superuser            Django superuser with TOTP active, member of nothing
+"""
+
+from types import SimpleNamespace
+
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from criteria.models import CriteriaSet
+from portal.models import Membership
+from portal.services import organisations as organisation_services
+from reviews.models import (
+    Assignment,
+    AssignmentRun,
+    Bid,
+    CriterionScore,
+    FeedbackRemark,
+    ProposedPair,
+    QuoteSelection,
+    ReportJob,
+    ReviewerApplication,
+    WorkshopInvitation,
+)
+from reviews.services import invitations as workshop_invitation_services
+from submissions import services as submission_services
+from submissions.models import Submission
+from tests.factories import (
+    AssignmentFactory,
+    CompleteSubmissionFactory,
+    CriterionScoreFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ReviewerApplicationFactory,
+    ReviewerTieFactory,
+    ReviewFactory,
+    SubmissionFactory,
+    SubmissionFileFactory,
+    UserFactory,
+    WorkshopFactory,
+)
+
+PERSONAS = (
+    "anonymous",
+    "no_org",
+    "evaluator",
+    "org_admin",
+    "other_evaluator",
+    "reviewer",
+    "reviewer_unassigned",
+    "reviewer_conflicted",
+    "reviewer_declined",
+    "reviewer_uncleared",
+    "staff",
+    "staff_nomfa",
+    "superuser",
+)
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _user(email: str, name: str, **extra):
+    return UserFactory(email=email, full_name=name, **extra)
+
+
+def _with_totp(user):
+    TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+    return user
+
+
+def _staff_group():
+    return Group.objects.get_or_create(name=settings.STAFF_GROUP_NAME)[0]
+
+
+def _reviewer(workshop, email: str, name: str, **application):
+    user = _user(email, name)
+    ReviewerApplicationFactory(
+        workshop=workshop, user=user, state=ReviewerApplication.State.APPROVED, **application
+    )
+    return user
+
+
+def build_world() -> SimpleNamespace:
+    w = SimpleNamespace()
+    w.workshop = WorkshopFactory(title="Matrix workshop")
+    w.organisation = OrganisationFactory(name="Owning Lab")
+    w.other_organisation = OrganisationFactory(name="Other Lab")
+
+    # --- people -------------------------------------------------------------------------
+    w.no_org = _user("noorg@example.org", "Nora Noorg")
+    w.evaluator = _user("evaluator@example.org", "Erik Evaluator")
+    w.evaluator_membership = MembershipFactory(
+        organisation=w.organisation, user=w.evaluator, role=Membership.Role.MEMBER
+    )
+    w.org_admin = _user("orgadmin@example.org", "Anna Admin")
+    MembershipFactory(organisation=w.organisation, user=w.org_admin, role=Membership.Role.ADMIN)
+    w.other_evaluator = _user("other@example.org", "Olga Other")
+    MembershipFactory(
+        organisation=w.other_organisation, user=w.other_evaluator, role=Membership.Role.ADMIN
+    )
+    w.reviewer = _reviewer(w.workshop, "reviewer@example.org", "Rui Reviewer")
+    w.reviewer_unassigned = _reviewer(w.workshop, "unassigned@example.org", "Una Unassigned")
+    w.reviewer_conflicted = _reviewer(w.workshop, "conflicted@example.org", "Cora Conflicted")
+    w.tie = ReviewerTieFactory(user=w.reviewer_conflicted, organisation=w.organisation)
+    w.reviewer_declined = _reviewer(w.workshop, "declined@example.org", "Dan Declined")
+    w.reviewer_uncleared = _reviewer(w.workshop, "uncleared@example.org", "Uli Uncleared")
+    w.staff = _with_totp(_user("staff@example.org", "Sofie Staff"))
+    w.staff.groups.add(_staff_group())
+    w.staff_nomfa = _user("staff-nomfa@example.org", "Sam Nomfa")
+    w.staff_nomfa.groups.add(_staff_group())
+    w.superuser = _with_totp(
+        _user("root@example.org", "Root Superuser", is_staff=True, is_superuser=True)
+    )
+    w.application = ReviewerApplication.objects.get(workshop=w.workshop, user=w.reviewer)
+    w.unassigned_application = ReviewerApplication.objects.get(
+        workshop=w.workshop, user=w.reviewer_unassigned
+    )
+
+    # --- organisation invitations ---------------------------------------------------------
+    w.org_invitation = InvitationFactory(
+        organisation=w.organisation, email="invitee@example.org", invited_by=w.org_admin
+    )
+    w.org_invitation_token = organisation_services.invitation_token(invitation=w.org_invitation)
+
+    # --- submissions ----------------------------------------------------------------------
+    w.submission = CompleteSubmissionFactory(
+        workshop=w.workshop, organisation=w.organisation, contact=w.evaluator, title="Owned study"
+    )
+    w.file = SubmissionFileFactory(submission=w.submission)
+    submission_services.submission_submit(submission=w.submission, user=w.evaluator)
+    w.submission.refresh_from_db()
+    w.submission.state = Submission.State.ELIGIBLE
+    w.submission.save(update_fields=["state"])
+    w.version_number = w.submission.versions.order_by("-number").values_list("number", flat=True)[0]
+    w.draft = SubmissionFactory(
+        workshop=w.workshop, organisation=w.organisation, contact=w.evaluator, title="Draft study"
+    )
+    w.confidential = CompleteSubmissionFactory(
+        workshop=w.workshop,
+        organisation=w.other_organisation,
+        contact=w.other_evaluator,
+        title="Confidential study",
+        state=Submission.State.ELIGIBLE,
+    )
+
+    # --- criteria -------------------------------------------------------------------------
+    w.criteria_set = CriteriaSet.objects.filter(workshop=w.workshop).order_by("-version").first()
+    w.criteria_group = w.criteria_set.groups.order_by("position").first()
+    w.criterion = w.criteria_set.criteria.order_by("position").first()
+
+    # --- assignments and reviews ----------------------------------------------------------
+    w.assignment = AssignmentFactory(
+        submission=w.submission, workshop=w.workshop, reviewer=w.reviewer
+    )
+    w.review = ReviewFactory(assignment=w.assignment, criteria_set=w.criteria_set)
+    w.score = CriterionScoreFactory(
+        review=w.review, criterion=w.criterion, tag=CriterionScore.Tag.ALIGNED
+    )
+    w.declined_assignment = AssignmentFactory(
+        submission=w.submission,
+        workshop=w.workshop,
+        reviewer=w.reviewer_declined,
+        state=Assignment.State.DECLINED,
+    )
+    w.uncleared_assignment = AssignmentFactory(
+        submission=w.confidential, workshop=w.workshop, reviewer=w.reviewer_uncleared
+    )
+    # The submission became "AI Office only" after the assignment was made.
+    Submission.objects.filter(pk=w.confidential.pk).update(
+        confidentiality=Submission.Confidentiality.AI_OFFICE_ONLY
+    )
+    w.confidential.refresh_from_db()
+    w.confidential_file = SubmissionFileFactory(submission=w.confidential)
+
+    # --- automatic assignment ------------------------------------------------------------
+    w.bid = Bid.objects.create(
+        workshop=w.workshop,
+        submission=w.submission,
+        reviewer=w.reviewer_unassigned,
+        value=Bid.Value.EAGER,
+    )
+    w.run = AssignmentRun.objects.create(
+        workshop=w.workshop,
+        created_by=w.staff,
+        state=AssignmentRun.State.DONE,
+        finished_at=timezone.now(),
+    )
+    ProposedPair.objects.create(
+        run=w.run,
+        submission=w.submission,
+        reviewer=w.reviewer_unassigned,
+        origin=ProposedPair.Origin.SOLVER,
+        score=0.5,
+    )
+
+    # --- reports --------------------------------------------------------------------------
+    w.summary_job = _report_job(w, ReportJob.Kind.PUBLIC_SUMMARY)
+    w.feedback_job = _report_job(w, ReportJob.Kind.FEEDBACK, organisation=w.organisation)
+    w.feedback_job.released_at = timezone.now()
+    w.feedback_job.released_by = w.staff
+    w.feedback_job.save(update_fields=["released_at", "released_by"])
+    w.quote = QuoteSelection.objects.create(workshop=w.workshop, score=w.score, selected_by=w.staff)
+    w.remark = FeedbackRemark.objects.create(
+        workshop=w.workshop, organisation=w.organisation, remarks_md="Well documented."
+    )
+
+    # --- workshop invitations -------------------------------------------------------------
+    w.workshop_invitation = WorkshopInvitation.objects.create(
+        workshop=w.workshop,
+        user=w.evaluator,
+        kind=WorkshopInvitation.Kind.SUBMITTER,
+        submission=w.submission,
+        dietary_needs="Vegetarian",
+        accessibility_needs="Step-free access",
+        invited_by=w.staff,
+    )
+    w.rsvp_token = workshop_invitation_services.invitation_token(invitation=w.workshop_invitation)
+    return w
+
+
+def _report_job(w, kind, *, organisation=None) -> ReportJob:
+    job = ReportJob(
+        workshop=w.workshop,
+        kind=kind,
+        organisation=organisation,
+        params_hash=f"{kind}-{organisation.pk if organisation else ''}",
+        state=ReportJob.State.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        file_name=f"{kind}.pdf",
+        content_type="application/pdf",
+        created_by=w.staff,
+    )
+    job.file.save(f"{kind}.pdf", ContentFile(PDF), save=False)
+    job.file_size = len(PDF)
+    job.save()
+    return job
