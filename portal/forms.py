@@ -3,11 +3,29 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Membership, Organisation, User, Workshop
 from portal.models.users import timezone_choices
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, *, divert=None) -> None:
+    """Put a service's ValidationError on the form: messages for a field the form has go
+    on that field, the rest on top. `divert` maps field names to lists that collect their
+    messages instead (a formset or widget shown elsewhere on the page)."""
+    divert = divert or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            if field in divert:
+                divert[field].append(message)
+            else:
+                form.add_error(field if field in form.fields else None, message)
 
 
 class SignupForm(forms.Form):
