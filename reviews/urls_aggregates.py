@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from reviews.views import aggregates, invitations
+from reviews.views import aggregates
+from reviews.workshop_invitations import views as invitations
 
 _STAFF = "staff/workshops/<str:workshop_code>/"
 

@@ -26,14 +26,6 @@ from reviews.selectors.aggregates.overview import (
     submitted_reviews_of_submission,
     workshop_aggregates,
 )
-from reviews.selectors.aggregates.people import (
-    INVITATION_SORTS,
-    RATING_SORTS,
-    invitation_state_counts,
-    invitations_for_staff,
-    reviewers_for_rating,
-    submissions_for_invitation,
-)
 from reviews.selectors.aggregates.scores import (
     DISAGREEMENT_SPREAD,
     TAGS,
@@ -41,6 +33,14 @@ from reviews.selectors.aggregates.scores import (
     Stats,
     ordinal_alpha,
     score_stats,
+)
+from reviews.workshop_invitations.selectors import (
+    INVITATION_SORTS,
+    RATING_SORTS,
+    invitation_state_counts,
+    invitations_for_staff,
+    reviewers_for_rating,
+    submissions_for_invitation,
 )
 
 __all__ = [

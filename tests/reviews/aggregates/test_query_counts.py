@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Review, WorkshopInvitation
-from reviews.services.invitations import invitation_answer, invitation_send
 from reviews.services.ratings import reviewer_rate
+from reviews.workshop_invitations.services import invitation_answer, invitation_send
 from tests.factories import CompleteSubmissionFactory
 
 from .conftest import NA, approved_reviewer, make_review

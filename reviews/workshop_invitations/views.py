@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 from portal.csv import csv_safe
 from portal.models import Workshop
 from portal.views.decorators import staff_required
-from reviews.forms_aggregates import AttendeeFilterForm, RSVPForm, SelectionForm
 from reviews.models import ReviewerApplication, WorkshopInvitation
-from reviews.selectors import aggregates as selectors
-from reviews.services import invitations as services
-from reviews.services.invitations import RSVPError
+from reviews.workshop_invitations import selectors, services
+from reviews.workshop_invitations.forms import AttendeeFilterForm, RSVPForm, SelectionForm
+from reviews.workshop_invitations.services import RSVPError
 from submissions.models import Submission
 
 PER_PAGE = 50
@@ -87,7 +86,7 @@ def invite_submitters(request, workshop_code: str):
     page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "reviews/invitations/submitters.html",
+        "reviews/workshop_invitations/submitters.html",
         {"workshop": workshop, "page": page, "sort": sort, "section": "submitters"},
     )
 
@@ -137,7 +136,7 @@ def attendee_list(request, workshop_code: str):
     query.pop("page", None)
     return render(
         request,
-        "reviews/invitations/attendees.html",
+        "reviews/workshop_invitations/attendees.html",
         {
             "workshop": workshop,
             "page": page,
@@ -224,7 +223,7 @@ def invitation_rsvp(request, token: str):
     except RSVPError as error:
         return render(
             request,
-            "reviews/invitations/rsvp_problem.html",
+            "reviews/workshop_invitations/rsvp_problem.html",
             {"problem": error.code, "invitation": error.invitation},
             status=_RSVP_STATUS[error.code],
         )
@@ -246,7 +245,7 @@ def invitation_rsvp(request, token: str):
         except RSVPError as error:
             return render(
                 request,
-                "reviews/invitations/rsvp_problem.html",
+                "reviews/workshop_invitations/rsvp_problem.html",
                 {"problem": error.code, "invitation": invitation},
                 status=_RSVP_STATUS[error.code],
             )
@@ -260,7 +259,7 @@ def invitation_rsvp(request, token: str):
             return redirect("reviews:invitation_rsvp", token=token)
     return render(
         request,
-        "reviews/invitations/rsvp.html",
+        "reviews/workshop_invitations/rsvp.html",
         {
             "invitation": invitation,
             "workshop": invitation.workshop,

@@ -145,7 +145,7 @@ def _check_reviewers(*, workshop: Workshop, users: list[User]) -> None:
 def _email_invitation(*, invitation: WorkshopInvitation, workshop: Workshop, person: User) -> None:
     email_queue_from_templates(
         to=[person.email],
-        template_prefix="reviews/email/invitation",
+        template_prefix="reviews/email/workshop_invitation",
         context={
             "invitation": invitation,
             "workshop": workshop,

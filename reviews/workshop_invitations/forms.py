@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import WorkshopInvitation
-from reviews.services.invitations import NEEDS_MAX_LENGTH
 from reviews.services.ratings import NOTE_MAX_LENGTH, RATING_MAX, RATING_MIN
+from reviews.workshop_invitations.services import NEEDS_MAX_LENGTH
 
 
 class RatingForm(forms.Form):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import WorkshopInvitation
-from reviews.services import invitations as services
+from reviews.workshop_invitations import services
 from tests.factories import CompleteSubmissionFactory
 from tests.helpers import close_response
 
