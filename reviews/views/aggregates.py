@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Workshop
 from portal.views.decorators import staff_required
+from reviews.forms_aggregates import RatingForm
 from reviews.models import ReviewerApplication
 from reviews.selectors import aggregates as selectors
 from reviews.selectors.visibility import reviewer_labels
 from reviews.services.ratings import reviewer_rate as rate_reviewer
-from reviews.workshop_invitations.forms import RatingForm
 from submissions.models import Submission
 
 PER_PAGE = 50

@@ -1,20 +1,10 @@
-"""Forms of the staff aggregate, rating and invitation pages, and of the RSVP page."""
+"""Forms of the staff pages that invite people and list attendees, and of the RSVP page."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import WorkshopInvitation
-from reviews.services.ratings import NOTE_MAX_LENGTH, RATING_MAX, RATING_MIN
 from reviews.workshop_invitations.services import NEEDS_MAX_LENGTH
-
-
-class RatingForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("Rating"),
-        coerce=int,
-        choices=[("", _("Choose"))] + [(n, str(n)) for n in range(RATING_MIN, RATING_MAX + 1)],
-    )
-    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH)
 
 
 class SelectionForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Staff lists built on the aggregates: reviewers to rate, submissions to invite."""
+"""Reads for workshop invitations: eligible submissions to invite (with their reviews' mean
+level and recommendations), the attendee list and its counts."""
 
 from __future__ import annotations
 
@@ -16,69 +17,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from portal.models import User, Workshop
-from reviews.models import (
-    Assignment,
-    CriterionScore,
-    Review,
-    ReviewerApplication,
-    ReviewerRating,
-    WorkshopInvitation,
-)
-from reviews.selectors.applications import reviewers_of_workshop
+from portal.models import Workshop
+from reviews.models import CriterionScore, Review, ReviewerApplication, WorkshopInvitation
 from submissions.models import Submission
-
-RATING_SORTS = ("name", "rating")
-
-
-def reviewers_for_rating(*, workshop: Workshop, sort: str = "name") -> QuerySet[User]:
-    """The workshop's approved reviewers with their load, mean confidence, rating and
-    invitation state, in one query (subqueries, not joins: two counted joins would
-    multiply each other)."""
-    assignments = Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")).exclude(
-        state=Assignment.State.DECLINED
-    )
-    submitted = Review.objects.filter(
-        assignment__workshop=workshop,
-        assignment__reviewer=OuterRef("pk"),
-        state=Review.State.SUBMITTED,
-    )
-    rating = ReviewerRating.objects.filter(workshop=workshop, reviewer=OuterRef("pk"))
-    application = ReviewerApplication.objects.filter(
-        workshop=workshop, user=OuterRef("pk"), state=ReviewerApplication.State.APPROVED
-    )
-    invitation = WorkshopInvitation.objects.filter(workshop=workshop, user=OuterRef("pk"))
-    qs = reviewers_of_workshop(workshop=workshop).annotate(
-        application_code=Subquery(application.values("code")[:1]),
-        affiliation=Subquery(application.values("affiliation")[:1]),
-        assignment_count=Coalesce(
-            Subquery(_count(assignments), output_field=IntegerField()), Value(0)
-        ),
-        submitted_count=Coalesce(
-            Subquery(_count(submitted, group="assignment__reviewer"), output_field=IntegerField()),
-            Value(0),
-        ),
-        mean_confidence=Subquery(
-            submitted.order_by()
-            .values("assignment__reviewer")
-            .annotate(mean=Avg("confidence"))
-            .values("mean"),
-            output_field=FloatField(),
-        ),
-        rating=Subquery(rating.values("rating")[:1]),
-        rating_note=Subquery(rating.values("note")[:1]),
-        invitation_state=Subquery(invitation.values("state")[:1]),
-    )
-    if sort == "rating":
-        return qs.order_by(F("rating").desc(nulls_last=True), "email")
-    return qs.order_by("full_name", "email")
-
-
-def _count(qs: QuerySet, *, group: str = "reviewer") -> QuerySet:
-    return qs.order_by().values(group).annotate(n=Count("pk")).values("n")
-
-
-# --- Workshop invitations -----------------------------------------------------------------
 
 INVITATION_SORTS = ("mean", "title", "yes")
 
