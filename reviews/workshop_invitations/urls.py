@@ -1,4 +1,4 @@
-"""Staff pages that invite people and list attendees, and the invitees' RSVP link."""
+"""Staff pages that invite people and list attendees; the invitees' RSVP link and answer page."""
 
 from django.urls import path
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path(f"{_STAFF}submitters/", views.invite_submitters, name="invite_submitters"),
     path(f"{_STAFF}reviewers/", views.invite_reviewers, name="invite_reviewers"),
     path("workshop-invitations/<str:token>/", views.invitation_rsvp, name="invitation_rsvp"),
+    path(
+        "workshop-invitations/<str:code>/answer/",
+        views.invitation_answer,
+        name="invitation_answer",
+    ),
 ]

@@ -1,9 +1,10 @@
-"""Workshop invitations: staff pick and invite people, invitees answer through a signed
-link (RSVP), staff read and export the attendee list."""
+"""Workshop invitations: staff pick and invite people, invitees answer (RSVP) once logged in,
+staff read and export the attendee list."""
 
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -199,7 +200,7 @@ def attendee_export_csv(request, workshop_code: str):
     return response
 
 
-_RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 403}
+_RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 404}
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -212,21 +213,44 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-# The page shows the invitee's answer and needs: no shared cache may keep it.
+def _rsvp_problem(request, error: RSVPError):
+    return render(
+        request,
+        "reviews/workshop_invitations/rsvp_problem.html",
+        {"problem": error.code},
+        status=_RSVP_STATUS[error.code],
+    )
+
+
+# These pages concern one person's answer: no shared cache may keep them.
 @never_cache
 def invitation_rsvp(request, token: str):
-    """The link in an invitation email. No login needed: the signed token names the
-    invitation. Every bad case gets its own page and changes nothing."""
+    """The link in an invitation email. Without login it shows only the workshop and a way
+    to log in; the invitee, logged in, goes on to their answer page; anyone else logged in
+    gets 404. It never writes, whatever the method: see the services' docstring for why."""
     try:
         invitation = services.invitation_from_token(token=token)
-        services.invitation_check(invitation=invitation, user=request.user)
+        if request.user.is_authenticated:
+            services.invitation_check(invitation=invitation, user=request.user)
     except RSVPError as error:
+        return _rsvp_problem(request, error)
+    if not request.user.is_authenticated:
         return render(
             request,
-            "reviews/workshop_invitations/rsvp_problem.html",
-            {"problem": error.code, "invitation": error.invitation},
-            status=_RSVP_STATUS[error.code],
+            "reviews/workshop_invitations/rsvp_login.html",
+            {"workshop": invitation.workshop},
         )
+    return redirect("reviews:invitation_answer", code=invitation.code)
+
+
+@never_cache
+@login_required
+def invitation_answer(request, code: str):
+    """The invitee's answer and needs, shown and changed only to the invitee; reached from
+    the emailed link or the dashboard."""
+    invitation = selectors.invitation_get_for_invitee(code=code, user=request.user)
+    if not selectors.invitation_is_open(invitation=invitation):
+        return _rsvp_problem(request, RSVPError("expired", invitation))
     initial = {
         "answer": {"accepted": "accept", "declined": "decline"}.get(invitation.state),
         "accessibility_needs": invitation.accessibility_needs,
@@ -243,12 +267,7 @@ def invitation_rsvp(request, token: str):
                 user=request.user,
             )
         except RSVPError as error:
-            return render(
-                request,
-                "reviews/workshop_invitations/rsvp_problem.html",
-                {"problem": error.code, "invitation": invitation},
-                status=_RSVP_STATUS[error.code],
-            )
+            return _rsvp_problem(request, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -256,7 +275,7 @@ def invitation_rsvp(request, token: str):
                 messages.success(request, _("Thank you. We look forward to seeing you."))
             else:
                 messages.success(request, _("Thank you for letting us know."))
-            return redirect("reviews:invitation_rsvp", token=token)
+            return redirect("reviews:invitation_answer", code=invitation.code)
     return render(
         request,
         "reviews/workshop_invitations/rsvp.html",
@@ -264,6 +283,6 @@ def invitation_rsvp(request, token: str):
             "invitation": invitation,
             "workshop": invitation.workshop,
             "form": form,
-            "deadline": services.event_day_end(workshop=invitation.workshop),
+            "deadline": selectors.event_day_end(workshop=invitation.workshop),
         },
     )

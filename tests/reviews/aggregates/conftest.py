@@ -102,7 +102,9 @@ def populate(workshop, criteria_set, staff, size):
             submission=submission,
         )
     for invitation in invitations[::2]:
-        invitation_answer(invitation=invitation, accept=True, dietary_needs="Vegan")
+        invitation_answer(
+            invitation=invitation, accept=True, dietary_needs="Vegan", user=invitation.user
+        )
     return submissions, reviewers
 
 
