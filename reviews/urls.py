@@ -1,5 +1,5 @@
 """URLs of the reviews app, one module per area (applications, reviewing, staff work on
-assignments and progress, aggregates and invitations, automatic assignment, reports)."""
+assignments and progress, aggregates, workshop invitations, automatic assignment, reports)."""
 
 from reviews import (
     urls_aggregates,
@@ -9,6 +9,7 @@ from reviews import (
     urls_reviewing,
     urls_staff,
 )
+from reviews.workshop_invitations import urls as urls_workshop_invitations
 
 app_name = "reviews"
 
@@ -16,6 +17,7 @@ urlpatterns = [
     *urls_applications.urlpatterns,
     *urls_reviewing.urlpatterns,
     *urls_staff.urlpatterns,
+    *urls_workshop_invitations.urlpatterns,
     *urls_aggregates.urlpatterns,
     *urls_matching.urlpatterns,
     *urls_reports.urlpatterns,

@@ -1,8 +1,8 @@
-"""Staff aggregates, reviewer ratings, workshop invitations, and the invitees' RSVP link."""
+"""Staff aggregates and reviewer ratings."""
 
 from django.urls import path
 
-from reviews.views import aggregates, invitations
+from reviews.views import aggregates
 
 _STAFF = "staff/workshops/<str:workshop_code>/"
 
@@ -19,21 +19,4 @@ urlpatterns = [
         aggregates.reviewer_rate,
         name="reviewer_rate",
     ),
-    path(f"{_STAFF}workshop-invitations/", invitations.attendee_list, name="attendee_list"),
-    path(
-        f"{_STAFF}workshop-invitations/export.csv",
-        invitations.attendee_export_csv,
-        name="attendee_export",
-    ),
-    path(
-        f"{_STAFF}workshop-invitations/submitters/",
-        invitations.invite_submitters,
-        name="invite_submitters",
-    ),
-    path(
-        f"{_STAFF}workshop-invitations/reviewers/",
-        invitations.invite_reviewers,
-        name="invite_reviewers",
-    ),
-    path("workshop-invitations/<str:token>/", invitations.invitation_rsvp, name="invitation_rsvp"),
 ]

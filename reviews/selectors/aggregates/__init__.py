@@ -1,5 +1,4 @@
-"""Aggregates of submitted reviews, and the staff lists built on them (reviewer ratings,
-workshop invitations).
+"""Aggregates of submitted reviews, and the staff's list of reviewers to rate built on them.
 
 Every aggregate is computed in Python from one `values_list` fetch of score rows, so a
 page costs the same number of queries for 10 submissions as for 1,000. Only SUBMITTED
@@ -11,7 +10,8 @@ against several versions of a workshop's set, each version is aggregated on its 
 labelled with its number, never mixed.
 
 Split in three: `scores` (rows and statistics), `overview` (per workshop and per
-submission), `people` (reviewer ratings, workshop invitations). Import from the package.
+submission), `ratings` (reviewers to rate). Import from the package. Workshop invitations
+have their own home, `reviews.workshop_invitations`.
 """
 
 from reviews.selectors.aggregates.overview import (
@@ -26,14 +26,7 @@ from reviews.selectors.aggregates.overview import (
     submitted_reviews_of_submission,
     workshop_aggregates,
 )
-from reviews.selectors.aggregates.people import (
-    INVITATION_SORTS,
-    RATING_SORTS,
-    invitation_state_counts,
-    invitations_for_staff,
-    reviewers_for_rating,
-    submissions_for_invitation,
-)
+from reviews.selectors.aggregates.ratings import RATING_SORTS, reviewers_for_rating
 from reviews.selectors.aggregates.scores import (
     DISAGREEMENT_SPREAD,
     TAGS,
@@ -43,10 +36,13 @@ from reviews.selectors.aggregates.scores import (
     score_stats,
 )
 
+# reviews/reports/exports.py imports it from here; once it imports it from
+# reviews.workshop_invitations.selectors, drop this re-export.
+from reviews.workshop_invitations.selectors import invitations_for_staff
+
 __all__ = [
     "CriterionAggregate",
     "DISAGREEMENT_SPREAD",
-    "INVITATION_SORTS",
     "RATING_SORTS",
     "ReviewerCell",
     "ScoreRow",
@@ -56,14 +52,12 @@ __all__ = [
     "SubmissionVersionAggregate",
     "TAGS",
     "VersionAggregate",
-    "invitation_state_counts",
     "invitations_for_staff",
     "ordinal_alpha",
     "reviewers_for_rating",
     "score_stats",
     "submission_aggregates",
     "submissions_by_title",
-    "submissions_for_invitation",
     "submitted_reviews_of_submission",
     "workshop_aggregates",
 ]

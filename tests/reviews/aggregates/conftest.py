@@ -6,7 +6,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
-from reviews.models import CriterionScore, Review, ReviewerApplication
+from reviews.models import CriterionScore, Review, ReviewerApplication, WorkshopInvitation
+from reviews.services.ratings import reviewer_rate
+from reviews.workshop_invitations.services import invitation_answer, invitation_send
 from tests.factories import (
     AssignmentFactory,
     CompleteSubmissionFactory,
@@ -67,6 +69,43 @@ def new_criteria_set(workshop, **kwargs):
     workshop may already hold a default set as version 1."""
     latest = CriteriaSet.objects.filter(workshop=workshop).aggregate(v=Max("version"))["v"]
     return CriteriaSetFactory(workshop=workshop, version=(latest or 0) + 1, **kwargs)
+
+
+def populate(workshop, criteria_set, staff, size):
+    """`size` submissions each reviewed by three of `size + 2` reviewers, ratings for half
+    of them, an invitation per reviewer and per submission's contact."""
+    reviewers = [approved_reviewer(workshop) for _ in range(size + 2)]
+    submissions = []
+    for index in range(size):
+        submission = CompleteSubmissionFactory(workshop=workshop, state="eligible")
+        submissions.append(submission)
+        for offset in range(3):
+            make_review(
+                submission=submission,
+                reviewer=reviewers[index + offset],
+                criteria_set=criteria_set,
+                scores={"REL-1": (index + offset) % 5, "VAL-1": offset, "ELI-2": NA},
+                tags={"REL-1": "aligned", "VAL-1": "gap"},
+                recommendation=Review.Recommendation.values[offset],
+            )
+    for reviewer in reviewers[::2]:
+        reviewer_rate(workshop=workshop, reviewer=reviewer, rating=4, note="Good", user=staff)
+    invitations = invitation_send(
+        workshop=workshop, users=reviewers, kind=WorkshopInvitation.Kind.REVIEWER, user=staff
+    )
+    for submission in submissions:
+        invitations += invitation_send(
+            workshop=workshop,
+            users=[submission.contact],
+            kind=WorkshopInvitation.Kind.SUBMITTER,
+            user=staff,
+            submission=submission,
+        )
+    for invitation in invitations[::2]:
+        invitation_answer(
+            invitation=invitation, accept=True, dietary_needs="Vegan", user=invitation.user
+        )
+    return submissions, reviewers
 
 
 @pytest.fixture

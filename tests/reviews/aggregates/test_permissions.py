@@ -17,11 +17,6 @@ MATRIX = {
     ("aggregate_submission", "get"): STAFF_ONLY,
     ("reviewer_ratings", "get"): STAFF_ONLY,
     ("reviewer_rate", "post"): STAFF_ONLY_POST,
-    ("invite_submitters", "get"): STAFF_ONLY,
-    ("invite_submitters", "post"): [LOGIN, 403, 403, 403, 200],
-    ("invite_reviewers", "post"): STAFF_ONLY_POST,
-    ("attendee_list", "get"): STAFF_ONLY,
-    ("attendee_export", "get"): STAFF_ONLY,
 }
 
 CASES = [

@@ -1,19 +1,18 @@
-"""Workshop invitations: sending, the RSVP link and its bad cases, the attendee list."""
+"""Workshop invitations: sending, the staff pages that send them, the attendee list."""
 
 import csv
 import io
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import WorkshopInvitation
-from reviews.services import invitations as services
+from reviews.workshop_invitations import services
 from tests.factories import CompleteSubmissionFactory
 from tests.helpers import close_response
 
@@ -65,6 +64,7 @@ def test_send_to_submitter_creates_invitation_and_emails_link(
     assert workshop.title in message.subject
     assert "Alpha evaluation" in message.body
     assert "Brussels, Rue de la Loi 200" in message.body
+    assert "It asks you to log in to the portal first" in message.body
     token = _link(message).split("/")[-2]
     assert services.invitation_from_token(token=token) == invitation
 
@@ -100,7 +100,9 @@ def test_inviting_again_resends_without_duplicate_and_keeps_answer(
         kind=Kind.REVIEWER,
         user=staff,
     )
-    services.invitation_answer(invitation=invitation, accept=True, dietary_needs="Vegan")
+    services.invitation_answer(
+        invitation=invitation, accept=True, dietary_needs="Vegan", user=reviewers[0]
+    )
 
     _send(
         django_capture_on_commit_callbacks,
@@ -155,171 +157,6 @@ def test_send_refuses_someone_outside_the_submitting_organisation(
             user=staff,
             submission=submissions[0],
         )
-
-
-# --- RSVP -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def invitation(workshop, staff, reviewers):
-    [invitation] = services.invitation_send(
-        workshop=workshop, users=[reviewers[0]], kind=Kind.REVIEWER, user=staff
-    )
-    return invitation
-
-
-def _rsvp_url(invitation) -> str:
-    return reverse(
-        "reviews:invitation_rsvp", args=[services.invitation_token(invitation=invitation)]
-    )
-
-
-def test_rsvp_page_needs_no_login(client, invitation):
-    response = client.get(_rsvp_url(invitation))
-
-    assert response.status_code == 200
-    assert response.context["invitation"] == invitation
-    assert response["Cache-Control"].startswith("max-age=0")
-
-
-def test_rsvp_accept_with_needs(client, invitation):
-    response = client.post(
-        _rsvp_url(invitation),
-        {
-            "answer": "accept",
-            "accessibility_needs": "Step-free access",
-            "dietary_needs": "Vegetarian",
-        },
-    )
-
-    assert response.status_code == 302
-    invitation.refresh_from_db()
-    assert (invitation.state, invitation.accessibility_needs, invitation.dietary_needs) == (
-        State.ACCEPTED,
-        "Step-free access",
-        "Vegetarian",
-    )
-    assert invitation.responded_at is not None
-
-
-def test_rsvp_decline_clears_needs(client, invitation):
-    client.post(_rsvp_url(invitation), {"answer": "accept", "dietary_needs": "Vegan"})
-
-    client.post(_rsvp_url(invitation), {"answer": "decline", "dietary_needs": "Vegan"})
-
-    invitation.refresh_from_db()
-    assert (invitation.state, invitation.dietary_needs) == (State.DECLINED, "")
-
-
-def test_rsvp_answer_again_updates(client, invitation):
-    client.post(_rsvp_url(invitation), {"answer": "decline"})
-
-    client.post(_rsvp_url(invitation), {"answer": "accept", "accessibility_needs": "Captions"})
-
-    invitation.refresh_from_db()
-    assert (invitation.state, invitation.accessibility_needs) == (State.ACCEPTED, "Captions")
-    assert WorkshopInvitation.objects.count() == 1
-    response = client.get(_rsvp_url(invitation))
-    assert response.context["form"].initial["answer"] == "accept"
-
-
-def test_rsvp_without_answer_shows_error(client, invitation):
-    response = client.post(_rsvp_url(invitation), {"answer": ""})
-
-    assert response.status_code == 200
-    assert response.context["form"].errors == {"answer": ["Choose whether you will attend."]}
-    invitation.refresh_from_db()
-    assert invitation.state == State.INVITED
-
-
-def test_rsvp_logged_in_as_invitee(client, invitation):
-    client.force_login(invitation.user)
-
-    response = client.post(_rsvp_url(invitation), {"answer": "accept"})
-
-    assert response.status_code == 302
-    invitation.refresh_from_db()
-    assert invitation.state == State.ACCEPTED
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_rsvp_wrong_logged_in_user_refused(client, invitation, outsider, method):
-    client.force_login(outsider)
-
-    response = getattr(client, method)(_rsvp_url(invitation), {"answer": "decline"})
-
-    assert response.status_code == 403
-    assert response.context["problem"] == "wrong_user"
-    assert "sent to someone else" in response.content.decode()
-    invitation.refresh_from_db()
-    assert invitation.state == State.INVITED
-
-
-@pytest.mark.parametrize(
-    "tamper",
-    [
-        pytest.param(lambda token: token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), id="sig"),
-        pytest.param(lambda token: "x" + token, id="payload"),
-        pytest.param(lambda token: "garbage", id="garbage"),
-    ],
-)
-def test_rsvp_tampered_token(client, invitation, tamper):
-    token = tamper(services.invitation_token(invitation=invitation))
-
-    response = client.post(reverse("reviews:invitation_rsvp", args=[token]), {"answer": "accept"})
-
-    assert response.status_code == 404
-    assert response.context["problem"] == "invalid"
-    assert "not valid" in response.content.decode()
-    invitation.refresh_from_db()
-    assert invitation.state == State.INVITED
-
-
-def test_rsvp_token_of_another_purpose_is_invalid(client, invitation):
-    token = signing.dumps(invitation.code, salt="portal.invitation", compress=False)
-
-    response = client.get(reverse("reviews:invitation_rsvp", args=[token]))
-
-    assert response.status_code == 404
-
-
-def test_rsvp_expired_after_60_days_without_event_date(client, invitation, monkeypatch):
-    sent = time.time() - timedelta(days=61).total_seconds()
-    with monkeypatch.context() as patch:
-        patch.setattr(time, "time", lambda: sent)
-        token = services.invitation_token(invitation=invitation)
-
-    response = client.post(reverse("reviews:invitation_rsvp", args=[token]), {"answer": "accept"})
-
-    assert response.status_code == 410
-    assert response.context["problem"] == "expired"
-    assert "expired" in response.content.decode()
-    invitation.refresh_from_db()
-    assert invitation.state == State.INVITED
-
-
-def test_rsvp_expired_after_event_day(client, invitation, workshop):
-    workshop.event_date = timezone.localdate() - timedelta(days=1)
-    workshop.save()
-
-    response = client.post(_rsvp_url(invitation), {"answer": "accept"})
-
-    assert response.status_code == 410
-    invitation.refresh_from_db()
-    assert invitation.state == State.INVITED
-
-
-def test_rsvp_event_date_rules_over_60_days(client, invitation, workshop, monkeypatch):
-    workshop.event_date = timezone.localdate() + timedelta(days=10)
-    workshop.save()
-    sent = time.time() - timedelta(days=90).total_seconds()
-    with monkeypatch.context() as patch:
-        patch.setattr(time, "time", lambda: sent)
-        token = services.invitation_token(invitation=invitation)
-
-    response = client.get(reverse("reviews:invitation_rsvp", args=[token]))
-
-    assert response.status_code == 200
 
 
 # --- Staff: sending from the lists ---------------------------------------------------------
@@ -419,11 +256,12 @@ def attendees(workshop, staff, reviewers, submissions):
         accept=True,
         accessibility_needs='=HYPERLINK("http://evil")',
         dietary_needs="+1 vegan",
+        user=submissions[0].contact,
     )
     declined = services.invitation_send(
         workshop=workshop, users=[reviewers[0]], kind=Kind.REVIEWER, user=staff
     )[0]
-    services.invitation_answer(invitation=declined, accept=False)
+    services.invitation_answer(invitation=declined, accept=False, user=reviewers[0])
     invited = services.invitation_send(
         workshop=workshop, users=[reviewers[1]], kind=Kind.REVIEWER, user=staff
     )[0]

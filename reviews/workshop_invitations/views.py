@@ -1,9 +1,10 @@
-"""Workshop invitations: staff pick and invite people, invitees answer through a signed
-link (RSVP), staff read and export the attendee list."""
+"""Workshop invitations: staff pick and invite people, invitees answer (RSVP) once logged in,
+staff read and export the attendee list."""
 
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -18,11 +19,10 @@ from django.views.decorators.http import require_POST
 from portal.csv import csv_safe
 from portal.models import Workshop
 from portal.views.decorators import staff_required
-from reviews.forms_aggregates import AttendeeFilterForm, RSVPForm, SelectionForm
 from reviews.models import ReviewerApplication, WorkshopInvitation
-from reviews.selectors import aggregates as selectors
-from reviews.services import invitations as services
-from reviews.services.invitations import RSVPError
+from reviews.workshop_invitations import selectors, services
+from reviews.workshop_invitations.forms import AttendeeFilterForm, RSVPForm, SelectionForm
+from reviews.workshop_invitations.services import RSVPError
 from submissions.models import Submission
 
 PER_PAGE = 50
@@ -87,7 +87,7 @@ def invite_submitters(request, workshop_code: str):
     page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "reviews/invitations/submitters.html",
+        "reviews/workshop_invitations/submitters.html",
         {"workshop": workshop, "page": page, "sort": sort, "section": "submitters"},
     )
 
@@ -137,7 +137,7 @@ def attendee_list(request, workshop_code: str):
     query.pop("page", None)
     return render(
         request,
-        "reviews/invitations/attendees.html",
+        "reviews/workshop_invitations/attendees.html",
         {
             "workshop": workshop,
             "page": page,
@@ -200,7 +200,7 @@ def attendee_export_csv(request, workshop_code: str):
     return response
 
 
-_RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 403}
+_RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 404}
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -213,21 +213,44 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-# The page shows the invitee's answer and needs: no shared cache may keep it.
+def _rsvp_problem(request, error: RSVPError):
+    return render(
+        request,
+        "reviews/workshop_invitations/rsvp_problem.html",
+        {"problem": error.code},
+        status=_RSVP_STATUS[error.code],
+    )
+
+
+# These pages concern one person's answer: no shared cache may keep them.
 @never_cache
 def invitation_rsvp(request, token: str):
-    """The link in an invitation email. No login needed: the signed token names the
-    invitation. Every bad case gets its own page and changes nothing."""
+    """The link in an invitation email. Without login it shows only the workshop and a way
+    to log in; the invitee, logged in, goes on to their answer page; anyone else logged in
+    gets 404. It never writes, whatever the method: see the services' docstring for why."""
     try:
         invitation = services.invitation_from_token(token=token)
-        services.invitation_check(invitation=invitation, user=request.user)
+        if request.user.is_authenticated:
+            services.invitation_check(invitation=invitation, user=request.user)
     except RSVPError as error:
+        return _rsvp_problem(request, error)
+    if not request.user.is_authenticated:
         return render(
             request,
-            "reviews/invitations/rsvp_problem.html",
-            {"problem": error.code, "invitation": error.invitation},
-            status=_RSVP_STATUS[error.code],
+            "reviews/workshop_invitations/rsvp_login.html",
+            {"workshop": invitation.workshop},
         )
+    return redirect("reviews:invitation_answer", code=invitation.code)
+
+
+@never_cache
+@login_required
+def invitation_answer(request, code: str):
+    """The invitee's answer and needs, shown and changed only to the invitee; reached from
+    the emailed link or the dashboard."""
+    invitation = selectors.invitation_get_for_invitee(code=code, user=request.user)
+    if not selectors.invitation_is_open(invitation=invitation):
+        return _rsvp_problem(request, RSVPError("expired", invitation))
     initial = {
         "answer": {"accepted": "accept", "declined": "decline"}.get(invitation.state),
         "accessibility_needs": invitation.accessibility_needs,
@@ -244,12 +267,7 @@ def invitation_rsvp(request, token: str):
                 user=request.user,
             )
         except RSVPError as error:
-            return render(
-                request,
-                "reviews/invitations/rsvp_problem.html",
-                {"problem": error.code, "invitation": invitation},
-                status=_RSVP_STATUS[error.code],
-            )
+            return _rsvp_problem(request, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -257,14 +275,14 @@ def invitation_rsvp(request, token: str):
                 messages.success(request, _("Thank you. We look forward to seeing you."))
             else:
                 messages.success(request, _("Thank you for letting us know."))
-            return redirect("reviews:invitation_rsvp", token=token)
+            return redirect("reviews:invitation_answer", code=invitation.code)
     return render(
         request,
-        "reviews/invitations/rsvp.html",
+        "reviews/workshop_invitations/rsvp.html",
         {
             "invitation": invitation,
             "workshop": invitation.workshop,
             "form": form,
-            "deadline": services.event_day_end(workshop=invitation.workshop),
+            "deadline": selectors.event_day_end(workshop=invitation.workshop),
         },
     )

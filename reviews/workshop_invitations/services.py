@@ -3,13 +3,17 @@
 The link in the email carries the invitation's code signed with a salt of its own, so a
 token made for another purpose (an organisation invitation, a password reset) never
 resolves here. The link stays valid until the end of the workshop's event day (in the
-workshop's time zone) or, while no event date is set, for 60 days after it was sent. The
-invitee may answer again until then; each answer replaces the previous one.
+workshop's time zone) or, while no event date is set, for 60 days after it was sent.
+
+The link alone answers nothing and shows nothing personal: an email gets forwarded or read
+in a shared mailbox, and the answer holds accessibility and dietary needs, which can be
+health data (special-category data, Regulation (EU) 2018/1725 Art. 10). Only the invitee,
+logged in, sees and changes their answer, until the end of the event day; each answer
+replaces the previous one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -25,6 +29,7 @@ from portal.models import Membership, User, Workshop
 from portal.services.mail import email_queue_from_templates
 from reviews.models import WorkshopInvitation
 from reviews.selectors.applications import reviewers_of_workshop
+from reviews.workshop_invitations.selectors import invitation_is_open
 from submissions.models import Submission
 
 _RSVP_SALT = "reviews.workshop_invitation.rsvp"
@@ -36,8 +41,8 @@ State = WorkshopInvitation.State
 
 
 class RSVPError(Exception):
-    """Why an RSVP link cannot be used. `code` picks the page shown: invalid, expired,
-    wrong_user."""
+    """Why an invitation cannot be answered here. `code` picks the page shown: invalid,
+    expired, wrong_user (not logged in as the invitee)."""
 
     def __init__(self, code: str, invitation: WorkshopInvitation | None = None):
         super().__init__(code)
@@ -52,16 +57,6 @@ def invitation_token(*, invitation: WorkshopInvitation) -> str:
 def invitation_url(*, invitation: WorkshopInvitation) -> str:
     path = reverse("reviews:invitation_rsvp", args=[invitation_token(invitation=invitation)])
     return settings.SITE_URL.rstrip("/") + path
-
-
-def event_day_end(*, workshop: Workshop) -> dt.datetime | None:
-    """The last moment of the event day in the workshop's time zone, or None without a date."""
-    if workshop.event_date is None:
-        return None
-    next_day = dt.datetime.combine(
-        workshop.event_date + timedelta(days=1), dt.time.min, tzinfo=workshop.tzinfo
-    )
-    return next_day - timedelta(microseconds=1)
 
 
 def invitation_send(
@@ -145,7 +140,7 @@ def _check_reviewers(*, workshop: Workshop, users: list[User]) -> None:
 def _email_invitation(*, invitation: WorkshopInvitation, workshop: Workshop, person: User) -> None:
     email_queue_from_templates(
         to=[person.email],
-        template_prefix="reviews/email/invitation",
+        template_prefix="reviews/email/workshop_invitation",
         context={
             "invitation": invitation,
             "workshop": workshop,
@@ -172,10 +167,8 @@ def invitation_from_token(*, token: str) -> WorkshopInvitation:
     )
     if invitation is None:
         raise RSVPError("invalid")
-    deadline = event_day_end(workshop=invitation.workshop)
-    if deadline is not None:
-        if timezone.now() > deadline:
-            raise RSVPError("expired", invitation)
+    if invitation.workshop.event_date is not None:
+        invitation_check_open(invitation=invitation)
         return invitation
     try:
         signing.loads(token, salt=_RSVP_SALT, max_age=timedelta(days=RSVP_MAX_AGE_DAYS))
@@ -185,10 +178,16 @@ def invitation_from_token(*, token: str) -> WorkshopInvitation:
 
 
 def invitation_check(*, invitation: WorkshopInvitation, user: User | None) -> None:
-    """Anyone holding the link may answer, except a person logged in as someone else: they
-    would answer in another person's name without noticing."""
-    if user is not None and user.is_authenticated and user.pk != invitation.user_id:
+    """Only the invitee, logged in, may see or change their answer (see the module's
+    docstring for why the link alone is not enough)."""
+    if user is None or not user.is_authenticated or user.pk != invitation.user_id:
         raise RSVPError("wrong_user", invitation)
+
+
+def invitation_check_open(*, invitation: WorkshopInvitation) -> None:
+    """Answers close at the end of the event day, in the workshop's time zone."""
+    if not invitation_is_open(invitation=invitation):
+        raise RSVPError("expired", invitation)
 
 
 def invitation_answer(
@@ -197,10 +196,11 @@ def invitation_answer(
     accept: bool,
     accessibility_needs: str = "",
     dietary_needs: str = "",
-    user: User | None = None,
+    user: User,
 ) -> WorkshopInvitation:
-    """Accept or decline; answering again replaces the earlier answer."""
+    """Accept or decline, as the invitee; answering again replaces the earlier answer."""
     invitation_check(invitation=invitation, user=user)
+    invitation_check_open(invitation=invitation)
     accessibility_needs = (accessibility_needs or "").strip()
     dietary_needs = (dietary_needs or "").strip()
     errors = {}

@@ -1,6 +1,11 @@
-"""Staff lists built on the aggregates: reviewers to rate, submissions to invite."""
+"""Reads for workshop invitations: eligible submissions to invite (with their reviews' mean
+level and recommendations), the attendee list and its counts, and an invitee's own
+invitations."""
 
 from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
 
 from django.db.models import (
     Avg,
@@ -15,70 +20,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
 
 from portal.models import User, Workshop
-from reviews.models import (
-    Assignment,
-    CriterionScore,
-    Review,
-    ReviewerApplication,
-    ReviewerRating,
-    WorkshopInvitation,
-)
-from reviews.selectors.applications import reviewers_of_workshop
+from reviews.models import CriterionScore, Review, ReviewerApplication, WorkshopInvitation
 from submissions.models import Submission
-
-RATING_SORTS = ("name", "rating")
-
-
-def reviewers_for_rating(*, workshop: Workshop, sort: str = "name") -> QuerySet[User]:
-    """The workshop's approved reviewers with their load, mean confidence, rating and
-    invitation state, in one query (subqueries, not joins: two counted joins would
-    multiply each other)."""
-    assignments = Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")).exclude(
-        state=Assignment.State.DECLINED
-    )
-    submitted = Review.objects.filter(
-        assignment__workshop=workshop,
-        assignment__reviewer=OuterRef("pk"),
-        state=Review.State.SUBMITTED,
-    )
-    rating = ReviewerRating.objects.filter(workshop=workshop, reviewer=OuterRef("pk"))
-    application = ReviewerApplication.objects.filter(
-        workshop=workshop, user=OuterRef("pk"), state=ReviewerApplication.State.APPROVED
-    )
-    invitation = WorkshopInvitation.objects.filter(workshop=workshop, user=OuterRef("pk"))
-    qs = reviewers_of_workshop(workshop=workshop).annotate(
-        application_code=Subquery(application.values("code")[:1]),
-        affiliation=Subquery(application.values("affiliation")[:1]),
-        assignment_count=Coalesce(
-            Subquery(_count(assignments), output_field=IntegerField()), Value(0)
-        ),
-        submitted_count=Coalesce(
-            Subquery(_count(submitted, group="assignment__reviewer"), output_field=IntegerField()),
-            Value(0),
-        ),
-        mean_confidence=Subquery(
-            submitted.order_by()
-            .values("assignment__reviewer")
-            .annotate(mean=Avg("confidence"))
-            .values("mean"),
-            output_field=FloatField(),
-        ),
-        rating=Subquery(rating.values("rating")[:1]),
-        rating_note=Subquery(rating.values("note")[:1]),
-        invitation_state=Subquery(invitation.values("state")[:1]),
-    )
-    if sort == "rating":
-        return qs.order_by(F("rating").desc(nulls_last=True), "email")
-    return qs.order_by("full_name", "email")
-
-
-def _count(qs: QuerySet, *, group: str = "reviewer") -> QuerySet:
-    return qs.order_by().values(group).annotate(n=Count("pk")).values("n")
-
-
-# --- Workshop invitations -----------------------------------------------------------------
 
 INVITATION_SORTS = ("mean", "title", "yes")
 
@@ -165,3 +112,47 @@ def invitation_state_counts(*, workshop: Workshop) -> dict[str, int]:
         **{state: Count("pk", filter=Q(state=state)) for state in WorkshopInvitation.State.values}
     )
     return {state: row[state] or 0 for state in WorkshopInvitation.State.values}
+
+
+# --- The invitee's own ----------------------------------------------------------------------
+
+
+def event_day_end(*, workshop: Workshop) -> dt.datetime | None:
+    """The last moment of the event day in the workshop's time zone, or None without a date."""
+    if workshop.event_date is None:
+        return None
+    next_day = dt.datetime.combine(
+        workshop.event_date + timedelta(days=1), dt.time.min, tzinfo=workshop.tzinfo
+    )
+    return next_day - timedelta(microseconds=1)
+
+
+def invitation_is_open(*, invitation: WorkshopInvitation) -> bool:
+    """Whether the invitee may still answer: until the end of the event day, if one is set."""
+    deadline = event_day_end(workshop=invitation.workshop)
+    return deadline is None or timezone.now() <= deadline
+
+
+def invitation_get_for_invitee(*, code: str, user: User) -> WorkshopInvitation:
+    """The invitation, or 404 for anyone but its invitee, staff included: the answer holds
+    needs that can be health data, and staff read answers in the attendee list."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return WorkshopInvitation.objects.select_related("workshop", "user", "submission").get(
+            code=code, user=user
+        )
+    except WorkshopInvitation.DoesNotExist:
+        raise Http404 from None
+
+
+def invitations_open_for_invitee(*, user: User) -> list[WorkshopInvitation]:
+    """The user's invitations that can still be answered, soonest workshop first."""
+    if not user.is_authenticated:
+        return []
+    invitations = (
+        WorkshopInvitation.objects.filter(user=user)
+        .select_related("workshop")
+        .order_by(F("workshop__event_date").asc(nulls_last=True), "pk")
+    )
+    return [i for i in invitations if invitation_is_open(invitation=i)]
