@@ -225,6 +225,16 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+# The rate limits above count per client address. Behind a reverse proxy every request
+# comes from the proxy's address, so one client's failures would lock everyone out; the
+# address is then taken from X-Forwarded-For, counting this many proxies (ours) from the
+# right. 0 (direct) ignores the header, which a client could otherwise forge to escape
+# the limit. A header that the proxy sets to the client's address alone (X-Real-IP)
+# takes precedence when named.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PORTAL_TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("PORTAL_TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGIN_URL = "account_login"
 

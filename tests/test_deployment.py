@@ -314,3 +314,62 @@ def test_production_csp_forbids_inline_scripts(tmp_path):
     assert "'unsafe-inline'" not in policy["script-src"], header
     assert policy.get("object-src") == ["'none'"], header
     assert policy.get("frame-ancestors") == ["'none'"], header
+
+
+# --- (e) the client's address behind the reverse proxy ------------------------------------
+
+_CLIENT_ADDRESS_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from allauth.account.adapter import get_adapter
+    from django.test import RequestFactory
+
+    # As gunicorn sees a login through nginx: the proxy's address, and X-Forwarded-For
+    # with what the client forged on the left and what nginx saw on the right.
+    request = RequestFactory().post(
+        "/accounts/login/",
+        REMOTE_ADDR="172.18.0.1",
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7",
+        HTTP_X_REAL_IP="192.0.2.5",
+    )
+    print(json.dumps(get_adapter().get_client_ip(request)))
+    """
+)
+
+
+def compose_value(name: str) -> str:
+    """What docker compose gives the web service for `name` when .env does not set it."""
+    value = compose()["services"]["web"]["environment"][name]
+    match = re.fullmatch(r"\$\{[A-Z0-9_]+:?-(.*)\}", value)
+    return match.group(1) if match else value
+
+
+def client_address(tmp_path: Path, **overrides: str) -> str:
+    result = run_python(["-c", _CLIENT_ADDRESS_PROBE], production_env(tmp_path, **overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_rate_limits_count_the_client_behind_the_compose_proxy(tmp_path):
+    # Counted per proxy address instead, one client's failed logins lock everyone out.
+    count = compose_value("PORTAL_TRUSTED_PROXY_COUNT")
+    assert count == "1"
+    assert client_address(tmp_path, PORTAL_TRUSTED_PROXY_COUNT=count) == "198.51.100.7"
+
+
+def test_rate_limits_ignore_forwarded_for_by_default(tmp_path):
+    # Served directly, X-Forwarded-For is the client's own invention.
+    assert client_address(tmp_path) == "172.18.0.1"
+
+
+def test_rate_limits_can_use_a_client_address_header_instead(tmp_path):
+    overrides = {"PORTAL_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+    assert client_address(tmp_path, **overrides) == "192.0.2.5"
+
+
+def test_negative_proxy_count_is_refused(tmp_path):
+    result = run_python(SETUP, production_env(tmp_path, PORTAL_TRUSTED_PROXY_COUNT="-1"))
+    assert result.returncode != 0
+    assert "PORTAL_TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr, result.stderr
