@@ -413,6 +413,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie (static/portal/*.js take the token from the form) nor the
+# language switcher's (the server renders the page in the chosen language): both are
+# HttpOnly, and, as the session cookie, only ever sent over HTTPS in production.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # The reverse proxy terminates TLS and says so in this header (see docker-compose.yml).

@@ -373,3 +373,64 @@ def test_negative_proxy_count_is_refused(tmp_path):
     result = run_python(SETUP, production_env(tmp_path, PORTAL_TRUSTED_PROXY_COUNT="-1"))
     assert result.returncode != 0
     assert "PORTAL_TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr, result.stderr
+
+
+# --- (f) cookies in production --------------------------------------------------------------
+
+_COOKIE_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import CsrfViewMiddleware, get_token
+    from django.test import RequestFactory
+    from portal.views.pages import set_language
+
+    def flags(cookie):
+        return {
+            "value": cookie.value,
+            "secure": bool(cookie["secure"]),
+            "httponly": bool(cookie["httponly"]),
+            "samesite": cookie["samesite"],
+        }
+
+    def view(request):
+        get_token(request)  # as a page with a form does
+        return set_language(request)
+
+    request = RequestFactory().post(
+        "/i18n/setlang/", {"language": "da", "next": "/"}, secure=True,
+        HTTP_HOST="portal.example.eu",
+    )
+    request.user = AnonymousUser()
+    request._dont_enforce_csrf_checks = True
+    response = CsrfViewMiddleware(view)(request)
+    print(json.dumps({
+        "status": response.status_code,
+        "language": flags(response.cookies[settings.LANGUAGE_COOKIE_NAME]),
+        "csrf": flags(response.cookies[settings.CSRF_COOKIE_NAME]),
+    }))
+    """
+)
+
+
+def test_cookies_are_secure_httponly_and_same_site_in_production(tmp_path):
+    # No script reads either cookie: the language is rendered by the server, and the
+    # scripts take the CSRF token from the form (static/portal/*.js).
+    result = run_python(["-c", _COOKIE_PROBE], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["status"] == 302
+    assert probe["language"] == {
+        "value": "da",
+        "secure": True,
+        "httponly": True,
+        "samesite": "Lax",
+    }
+    assert {key: probe["csrf"][key] for key in ("secure", "httponly", "samesite")} == {
+        "secure": True,
+        "httponly": True,
+        "samesite": "Lax",
+    }
