@@ -165,27 +165,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 
+
 # Cache: rate limits live here, so in production it must be shared between gunicorn
-# workers (Redis). Development uses a file cache under var/ for the same reason.
-CACHE_URL = env_str("CACHE_URL")
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
+# workers (Redis). Development uses a file cache under var/ for the same reason. While
+# Redis cannot be reached, each process falls back to a memory cache of its own
+# (portal/cache.py) rather than failing every request that counts a rate limit.
+def caches_for(url: str) -> dict:
+    """CACHES for a CACHE_URL; a function so that the Redis outage test builds the same."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"default": {"BACKEND": "portal.cache.FallbackRedisCache", "LOCATION": url}}
+    if url in ("", "file"):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "cache"),
+            }
         }
-    }
-elif CACHE_URL in ("", "file"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
-elif CACHE_URL == "locmem":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
+    if url == "locmem":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     raise ImproperlyConfigured("CACHE_URL must be a redis:// URL, 'file' or 'locmem'.")
+
+
+CACHE_URL = env_str("CACHE_URL")
+CACHES = caches_for(CACHE_URL)
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

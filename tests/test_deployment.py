@@ -434,3 +434,27 @@ def test_cookies_are_secure_httponly_and_same_site_in_production(tmp_path):
         "httponly": True,
         "samesite": "Lax",
     }
+
+
+# --- (g) Redis down or hung: the web server keeps answering ---------------------------------
+
+_CACHE_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.cache import cache
+
+    cache.set("figure", 42)
+    print(json.dumps(cache.get("figure")))
+    """
+)
+
+
+def test_production_cache_answers_while_redis_is_down(tmp_path):
+    # Nothing listens on port 9 of this machine.
+    env = production_env(tmp_path, CACHE_URL="redis://127.0.0.1:9/1")
+    result = run_python(["-c", _CACHE_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == 42
+    assert "Redis cache at 127.0.0.1:9/1 unreachable" in result.stderr
