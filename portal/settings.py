@@ -375,10 +375,16 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # Longer than the longest job, so that Redis does not re-deliver a task that is still
-    # running (it re-delivers unacknowledged tasks after this many seconds).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600)
+        # Longer than the longest job, so that Redis does not re-deliver a task that is
+        # still running (it re-delivers unacknowledged tasks after this many seconds).
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600),
+        # A broker that stops answering without closing the connection (hung, or gone
+        # behind a firewall) would otherwise hold a publish, and the web request sending
+        # mail after its commit, forever; the mail then waits in the outbox. Above
+        # kombu's BRPOP timeout (1 s), so that a worker waiting for tasks is not disturbed.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
     }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shlex
+import socket
 import subprocess
 import sys
 import textwrap
@@ -79,14 +80,16 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_python(
+    args: list[str], env: dict[str, str], *, timeout: int = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - fixed command lines
         [sys.executable, *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -458,3 +461,32 @@ def test_production_cache_answers_while_redis_is_down(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == 42
     assert "Redis cache at 127.0.0.1:9/1 unreachable" in result.stderr
+
+
+_PUBLISH_PROBE = textwrap.dedent(
+    """
+    import time
+    import django
+    django.setup()
+    from portal.services.mail import _dispatch
+
+    started = time.monotonic()
+    _dispatch(1)  # what a request does after committing an email to the outbox
+    print(time.monotonic() - started)
+    """
+)
+
+
+@pytest.mark.slow
+def test_production_gives_up_sending_a_task_to_a_hung_broker(tmp_path):
+    # Accepts connections and never answers, as a hung Redis.
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        env = production_env(
+            tmp_path, CELERY_BROKER_URL=f"redis://127.0.0.1:{hung.getsockname()[1]}/0"
+        )
+        result = run_python(["-c", _PUBLISH_PROBE], env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.strip().splitlines()[-1]) < 15
+    assert "Broker unavailable; email 1 stays in the outbox" in result.stderr
