@@ -1,6 +1,7 @@
 import zoneinfo
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -9,6 +10,38 @@ from django.utils.translation import gettext as _
 # Pages a staff member without MFA may still open: what is needed to set MFA up, log out,
 # switch language, and read the legal pages.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/", "/accessibility/")
+
+
+class PrivateCacheControlMiddleware:
+    """Nothing personal is stored by a browser's or a proxy's cache.
+
+    Every response to a signed-in user, and every one that sets or clears the session
+    cookie (signing in and out, a login half-way through MFA), is `private, no-store`:
+    its page shows confidential submissions, reviews and names, which must not stay on a
+    shared computer's disk nor be served by a shared cache to someone else. Any other
+    response that sets a cookie (the CSRF cookie of a page with a form) is `private`, so
+    that no shared cache hands one visitor's cookie to the next. A view that sets
+    Cache-Control itself (downloads, job status) keeps its own.
+
+    Placed before SessionMiddleware, so that it sees the cookies the session and CSRF
+    middleware set on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)  # absent if a middleware answered first
+        if (user is not None and user.is_authenticated) or (
+            settings.SESSION_COOKIE_NAME in response.cookies
+        ):
+            response["Cache-Control"] = "private, no-store"
+        elif response.cookies:
+            response["Cache-Control"] = "private"
+        return response
 
 
 class UserPreferencesMiddleware:

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.PrivateCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,27 +166,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 
+
 # Cache: rate limits live here, so in production it must be shared between gunicorn
-# workers (Redis). Development uses a file cache under var/ for the same reason.
-CACHE_URL = env_str("CACHE_URL")
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
+# workers (Redis). Development uses a file cache under var/ for the same reason. While
+# Redis cannot be reached, each process falls back to a memory cache of its own
+# (portal/cache.py) rather than failing every request that counts a rate limit.
+def caches_for(url: str) -> dict:
+    """CACHES for a CACHE_URL; a function so that the Redis outage test builds the same."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"default": {"BACKEND": "portal.cache.FallbackRedisCache", "LOCATION": url}}
+    if url in ("", "file"):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "cache"),
+            }
         }
-    }
-elif CACHE_URL in ("", "file"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
-elif CACHE_URL == "locmem":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
+    if url == "locmem":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     raise ImproperlyConfigured("CACHE_URL must be a redis:// URL, 'file' or 'locmem'.")
+
+
+CACHE_URL = env_str("CACHE_URL")
+CACHES = caches_for(CACHE_URL)
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -226,6 +229,16 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+# The rate limits above count per client address. Behind a reverse proxy every request
+# comes from the proxy's address, so one client's failures would lock everyone out; the
+# address is then taken from X-Forwarded-For, counting this many proxies (ours) from the
+# right. 0 (direct) ignores the header, which a client could otherwise forge to escape
+# the limit. A header that the proxy sets to the client's address alone (X-Real-IP)
+# takes precedence when named.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PORTAL_TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("PORTAL_TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGIN_URL = "account_login"
 
@@ -363,10 +376,16 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # Longer than the longest job, so that Redis does not re-deliver a task that is still
-    # running (it re-delivers unacknowledged tasks after this many seconds).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600)
+        # Longer than the longest job, so that Redis does not re-deliver a task that is
+        # still running (it re-delivers unacknowledged tasks after this many seconds).
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600),
+        # A broker that stops answering without closing the connection (hung, or gone
+        # behind a firewall) would otherwise hold a publish, and the web request sending
+        # mail after its commit, forever; the mail then waits in the outbox. Above
+        # kombu's BRPOP timeout (1 s), so that a worker waiting for tasks is not disturbed.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 3,
     }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
@@ -404,6 +423,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie (static/portal/*.js take the token from the form) nor the
+# language switcher's (the server renders the page in the chosen language): both are
+# HttpOnly, and, as the session cookie, only ever sent over HTTPS in production.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # The reverse proxy terminates TLS and says so in this header (see docker-compose.yml).

@@ -11,6 +11,7 @@ from portal.celery import app as celery_app
 from portal.models import Membership
 from tests.browser_support import browser, page  # noqa: F401 - fixtures, used by name
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.redis_server import redis_server  # noqa: F401 - a fixture, used by name
 from tests.worker import celery_worker_process  # noqa: F401 - a fixture, used by name
 
 

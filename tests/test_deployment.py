@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shlex
+import socket
 import subprocess
 import sys
 import textwrap
@@ -79,14 +80,16 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_python(
+    args: list[str], env: dict[str, str], *, timeout: int = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - fixed command lines
         [sys.executable, *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -314,3 +317,176 @@ def test_production_csp_forbids_inline_scripts(tmp_path):
     assert "'unsafe-inline'" not in policy["script-src"], header
     assert policy.get("object-src") == ["'none'"], header
     assert policy.get("frame-ancestors") == ["'none'"], header
+
+
+# --- (e) the client's address behind the reverse proxy ------------------------------------
+
+_CLIENT_ADDRESS_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from allauth.account.adapter import get_adapter
+    from django.test import RequestFactory
+
+    # As gunicorn sees a login through nginx: the proxy's address, and X-Forwarded-For
+    # with what the client forged on the left and what nginx saw on the right.
+    request = RequestFactory().post(
+        "/accounts/login/",
+        REMOTE_ADDR="172.18.0.1",
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7",
+        HTTP_X_REAL_IP="192.0.2.5",
+    )
+    print(json.dumps(get_adapter().get_client_ip(request)))
+    """
+)
+
+
+def compose_value(name: str) -> str:
+    """What docker compose gives the web service for `name` when .env does not set it."""
+    value = compose()["services"]["web"]["environment"][name]
+    match = re.fullmatch(r"\$\{[A-Z0-9_]+:?-(.*)\}", value)
+    return match.group(1) if match else value
+
+
+def client_address(tmp_path: Path, **overrides: str) -> str:
+    result = run_python(["-c", _CLIENT_ADDRESS_PROBE], production_env(tmp_path, **overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_rate_limits_count_the_client_behind_the_compose_proxy(tmp_path):
+    # Counted per proxy address instead, one client's failed logins lock everyone out.
+    count = compose_value("PORTAL_TRUSTED_PROXY_COUNT")
+    assert count == "1"
+    assert client_address(tmp_path, PORTAL_TRUSTED_PROXY_COUNT=count) == "198.51.100.7"
+
+
+def test_rate_limits_ignore_forwarded_for_by_default(tmp_path):
+    # Served directly, X-Forwarded-For is the client's own invention.
+    assert client_address(tmp_path) == "172.18.0.1"
+
+
+def test_rate_limits_can_use_a_client_address_header_instead(tmp_path):
+    overrides = {"PORTAL_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+    assert client_address(tmp_path, **overrides) == "192.0.2.5"
+
+
+def test_negative_proxy_count_is_refused(tmp_path):
+    result = run_python(SETUP, production_env(tmp_path, PORTAL_TRUSTED_PROXY_COUNT="-1"))
+    assert result.returncode != 0
+    assert "PORTAL_TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr, result.stderr
+
+
+# --- (f) cookies in production --------------------------------------------------------------
+
+_COOKIE_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import CsrfViewMiddleware, get_token
+    from django.test import RequestFactory
+    from portal.views.pages import set_language
+
+    def flags(cookie):
+        return {
+            "value": cookie.value,
+            "secure": bool(cookie["secure"]),
+            "httponly": bool(cookie["httponly"]),
+            "samesite": cookie["samesite"],
+        }
+
+    def view(request):
+        get_token(request)  # as a page with a form does
+        return set_language(request)
+
+    request = RequestFactory().post(
+        "/i18n/setlang/", {"language": "da", "next": "/"}, secure=True,
+        HTTP_HOST="portal.example.eu",
+    )
+    request.user = AnonymousUser()
+    request._dont_enforce_csrf_checks = True
+    response = CsrfViewMiddleware(view)(request)
+    print(json.dumps({
+        "status": response.status_code,
+        "language": flags(response.cookies[settings.LANGUAGE_COOKIE_NAME]),
+        "csrf": flags(response.cookies[settings.CSRF_COOKIE_NAME]),
+    }))
+    """
+)
+
+
+def test_cookies_are_secure_httponly_and_same_site_in_production(tmp_path):
+    # No script reads either cookie: the language is rendered by the server, and the
+    # scripts take the CSRF token from the form (static/portal/*.js).
+    result = run_python(["-c", _COOKIE_PROBE], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["status"] == 302
+    assert probe["language"] == {
+        "value": "da",
+        "secure": True,
+        "httponly": True,
+        "samesite": "Lax",
+    }
+    assert {key: probe["csrf"][key] for key in ("secure", "httponly", "samesite")} == {
+        "secure": True,
+        "httponly": True,
+        "samesite": "Lax",
+    }
+
+
+# --- (g) Redis down or hung: the web server keeps answering ---------------------------------
+
+_CACHE_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.cache import cache
+
+    cache.set("figure", 42)
+    print(json.dumps(cache.get("figure")))
+    """
+)
+
+
+def test_production_cache_answers_while_redis_is_down(tmp_path):
+    # Nothing listens on port 9 of this machine.
+    env = production_env(tmp_path, CACHE_URL="redis://127.0.0.1:9/1")
+    result = run_python(["-c", _CACHE_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == 42
+    assert "Redis cache at 127.0.0.1:9/1 unreachable" in result.stderr
+
+
+_PUBLISH_PROBE = textwrap.dedent(
+    """
+    import time
+    import django
+    django.setup()
+    from portal.services.mail import _dispatch
+
+    started = time.monotonic()
+    _dispatch(1)  # what a request does after committing an email to the outbox
+    print(time.monotonic() - started)
+    """
+)
+
+
+@pytest.mark.slow
+def test_production_gives_up_sending_a_task_to_a_hung_broker(tmp_path):
+    # Accepts connections and never answers, as a hung Redis.
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        env = production_env(
+            tmp_path, CELERY_BROKER_URL=f"redis://127.0.0.1:{hung.getsockname()[1]}/0"
+        )
+        result = run_python(["-c", _PUBLISH_PROBE], env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.strip().splitlines()[-1]) < 15
+    assert "Broker unavailable; email 1 stays in the outbox" in result.stderr
