@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import FlagField, ListFilterForm
 from reviews.models import WorkshopInvitation
+from reviews.selectors.aggregates import INVITATION_SORTS, RATING_SORTS
 from reviews.services.invitations import NEEDS_MAX_LENGTH
 from reviews.services.ratings import NOTE_MAX_LENGTH, RATING_MAX, RATING_MIN
 
@@ -58,7 +60,29 @@ class RSVPForm(forms.Form):
     )
 
 
-class AttendeeFilterForm(forms.Form):
+class AggregateFilterForm(ListFilterForm):
+    version = forms.ChoiceField(label=_("Criteria set version"), required=False)
+    disagreement = FlagField(label=_("Only submissions where reviewers disagree"))
+
+    def __init__(self, *args, versions: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [("", _("Newest")), *((str(v), str(v)) for v in versions)]
+
+
+class RatingListForm(ListFilterForm):
+    page = None  # one page: every approved reviewer
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(sort, sort) for sort in RATING_SORTS]
+    )
+
+
+class InvitationListForm(ListFilterForm):
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(sort, sort) for sort in INVITATION_SORTS]
+    )
+
+
+class AttendeeFilterForm(ListFilterForm):
     state = forms.ChoiceField(
         label=_("Answer"),
         required=False,
