@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.csv import csv_safe
 from portal.filters import filters_from, refused_export
+from portal.ids import may_name_a_row
 from portal.models import User
 from portal.pagination import AnnotatedPaginator
 from portal.selectors import workshop_get_for_user
@@ -86,7 +87,7 @@ def bid_list(request, workshop_code: str):
         allowed = {
             s.code: s
             for s in submissions_for_bidding(user=request.user, application=application)
-            .filter(code__in=list(values))
+            .filter(code__in=[code for code in values if may_name_a_row(code)])
             .select_related("workshop", "organisation")
         }
         outcome = ui_services.bids_update(reviewer=request.user, submissions=allowed, values=values)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from portal import selectors as portal_selectors
 from portal.filters import ListFilterForm, filters_from
+from portal.ids import may_name_a_row
 from submissions import selectors, services
 from submissions.forms import (
     AuthorFormSet,
@@ -170,7 +171,7 @@ def _handle_files(request, submission) -> FileUploadForm | None:
     one stopped mid-stream for its size) never costs the person the fields above it.
     """
     remove = request.POST.get("remove_file")
-    if remove:
+    if remove and may_name_a_row(remove):
         file = submission.files.filter(code=remove, detached_at__isnull=True).first()
         if file is not None:
             services.submission_file_detach(submission=submission, file=file)
