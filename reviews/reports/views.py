@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -354,7 +355,9 @@ def quote_toggle(request, workshop_code: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     url = reverse("reviews:report_quotes", args=[workshop.code])
-    return redirect(f"{url}?criterion={score.criterion.code}&page={request.POST.get('page', 1)}")
+    page = request.POST.get("page", "")
+    query = urlencode({"criterion": score.criterion.code, "page": page if page.isdigit() else 1})
+    return redirect(f"{url}?{query}")
 
 
 def _posted_revision(request) -> int:
