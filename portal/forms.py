@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from portal.models import Membership, Organisation, User, Workshop
 from portal.models.users import timezone_choices
 
@@ -59,6 +60,12 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "type", "country", "website"]
+
+
+class OrganisationFilterForm(ListFilterForm):
+    q = forms.CharField(
+        label=_("Search organisations"), required=False, max_length=SEARCH_MAX_LENGTH
+    )
 
 
 class InvitationForm(forms.Form):

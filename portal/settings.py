@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
+    "portal.middleware.NulInPathMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from portal.languages import EU_LANGUAGES
 from portal.models import Organisation
 from submissions.models import Method, Provider, RiskArea
@@ -236,8 +237,8 @@ class TieForm(forms.Form):
         return cleaned
 
 
-class StaffFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
+class StaffFilterForm(ListFilterForm):
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=SEARCH_MAX_LENGTH)
     state = forms.ChoiceField(
         label=_("State"),
         required=False,
@@ -260,9 +261,7 @@ class StaffFilterForm(forms.Form):
         ]
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        data = super().filters()
         return {
             "query": data["q"].strip(),
             "state": data["state"],

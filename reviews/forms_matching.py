@@ -11,9 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from reviews.matching.affinity import AffinityWeights
 from reviews.matching.interchange import REVIEWER_KEYS
 from reviews.matching.options import MAX_K, RunSettings
+from reviews.matching.ui_selectors import TAB_ADDED, TAB_KEPT, TAB_REMOVED
 from reviews.models import MAX_REVIEWS_LIMIT, Bid
 
 BID_FIELD_PREFIX = "bid-"
@@ -46,7 +48,7 @@ def bid_choices() -> list[tuple[str, str]]:
     return [("", _("No bid")), *Bid.Value.choices]
 
 
-class BidFilterForm(forms.Form):
+class BidFilterForm(ListFilterForm):
     risk_area = forms.ChoiceField(label=_("Risk area"), required=False)
 
     def __init__(self, *args, risk_areas, **kwargs):
@@ -58,9 +60,22 @@ class BidFilterForm(forms.Form):
 
     def chosen_risk_area(self) -> str:
         """The chosen risk area code; no filter when the value is not one of the choices."""
-        if not self.is_bound or not self.is_valid():
-            return ""
-        return self.cleaned_data["risk_area"]
+        return self.filters()["risk_area"]
+
+
+class RunDiffFilterForm(ListFilterForm):
+    """The tab, search and page of a finished run's diff."""
+
+    tab = forms.ChoiceField(
+        label=_("Tab"),
+        required=False,
+        choices=[
+            (TAB_ADDED, _("Added")),
+            (TAB_REMOVED, _("Removed")),
+            (TAB_KEPT, _("Kept")),
+        ],
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
 
 
 def posted_bids(data) -> dict[str, str]:

@@ -7,6 +7,7 @@ the value travels in the page and must not reveal account numbers.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SEARCH_MAX_LENGTH, FlagField, ListFilterForm
 from portal.forms import LocalDateTimeField, make_aware_strict
 from reviews.models import ConflictRecord
 
@@ -72,11 +73,19 @@ class AssignmentExtendForm(forms.Form):
         return make_aware_strict(self.cleaned_data["deadline"], self.workshop.tzinfo)
 
 
-class ProgressFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search titles"), required=False, max_length=200)
+class ProgressFilterForm(ListFilterForm):
+    TAB_SUBMISSIONS = "submissions"
+    TAB_REVIEWERS = "reviewers"
+
+    tab = forms.ChoiceField(
+        label=_("Tab"),
+        required=False,
+        choices=[(TAB_SUBMISSIONS, _("Per submission")), (TAB_REVIEWERS, _("Per reviewer"))],
+    )
+    q = forms.CharField(label=_("Search titles"), required=False, max_length=SEARCH_MAX_LENGTH)
     risk_area = forms.ChoiceField(label=_("Risk area"), required=False)
-    has_late = forms.BooleanField(label=_("Only with late reviews"), required=False)
-    fewer = forms.BooleanField(label=_("Only with too few submitted reviews"), required=False)
+    has_late = FlagField(label=_("Only with late reviews"))
+    fewer = FlagField(label=_("Only with too few submitted reviews"))
     k = forms.IntegerField(
         label=_("Fewer than"),
         min_value=1,
@@ -88,16 +97,20 @@ class ProgressFilterForm(forms.Form):
 
     def __init__(self, *args, risk_areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risk_area"].choices = [
+        # Called only when a risk area is asked for or the select is drawn: the reviewers
+        # tab does neither and loads no risk area.
+        self.fields["risk_area"].choices = lambda: [
             ("", _("Any")),
             *((area.code, area.label) for area in risk_areas),
         ]
 
+    @property
+    def chosen_tab(self) -> str:
+        return self.cleaned_data.get("tab") or self.TAB_SUBMISSIONS
+
     def filters(self) -> dict:
-        """The selector's keyword arguments; no filter at all if a value is not valid."""
-        if not self.is_bound or not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        """The submissions selector's keyword arguments."""
+        data = super().filters()
         return {
             "query": data["q"].strip(),
             "risk_area": data["risk_area"],

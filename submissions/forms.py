@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from portal.forms import LocalDateTimeField, make_aware_strict
 from portal.models import Organisation
 
@@ -241,6 +242,65 @@ class FileUploadForm(forms.Form):
         required=False,
         help_text=_("PDF for the main document; PDF, CSV, JSON or plain text for supplements."),
     )
+
+
+def _any(choices) -> list[tuple[str, str]]:
+    return [("", _("Any")), *choices]
+
+
+class StaffSubmissionFilterForm(ListFilterForm):
+    """The staff's list of a call's submissions and its CSV export."""
+
+    SORTS = {
+        "updated": "-updated_at",
+        "submitted": "-submitted_at",
+        "title": "title",
+        "organisation": "organisation__name",
+        "state": "state",
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
+    state = forms.MultipleChoiceField(
+        label=_("State"), required=False, choices=Submission.State.choices
+    )
+    risk_area = forms.ChoiceField(label=_("Risk area"), required=False)
+    method = forms.ChoiceField(label=_("Method"), required=False)
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"), required=False, choices=_any(Organisation.Type.choices)
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"),
+        required=False,
+        choices=_any(Submission.Confidentiality.choices),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("updated", _("Last change")),
+            ("submitted", _("Submission date")),
+            ("title", _("Title")),
+            ("organisation", _("Organisation")),
+            ("state", _("State")),
+        ],
+    )
+
+    def __init__(self, *args, risk_areas: list[RiskArea], methods: list[Method], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk_area"].choices = _any((area.code, area.label) for area in risk_areas)
+        self.fields["method"].choices = _any((method.code, method.label) for method in methods)
+
+    def filters(self) -> dict:
+        data = super().filters()
+        return {
+            "query": data["q"].strip(),
+            "states": data["state"],
+            "risk_area": data["risk_area"],
+            "method": data["method"],
+            "organisation_type": data["organisation_type"],
+            "confidentiality": data["confidentiality"],
+            "ordering": self.SORTS[data["sort"] or "updated"],
+        }
 
 
 class ScreeningForm(forms.Form):

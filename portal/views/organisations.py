@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import selectors
-from portal.forms import InvitationForm, OrganisationForm
+from portal.filters import filters_from
+from portal.forms import InvitationForm, OrganisationFilterForm, OrganisationForm
 from portal.services import organisations as services
 from portal.services.organisations import InvitationError
 
@@ -22,12 +23,18 @@ def _get_organisation_for_user(request, code: str, *, manage: bool = False):
 
 @login_required
 def organisation_list(request):
-    query = request.GET.get("q", "").strip()
+    form = filters_from(request, OrganisationFilterForm)
+    query = form.filters()["q"].strip()
     organisations = selectors.organisations_visible_to(user=request.user)
     if query:
         organisations = organisations.filter(name__icontains=query)
-    page = Paginator(organisations.order_by("name"), 50).get_page(request.GET.get("page"))
-    return render(request, "portal/organisation_list.html", {"page": page, "query": query})
+    page = Paginator(organisations.order_by("name"), 50).get_page(form.page_number)
+    return render(
+        request,
+        "portal/organisation_list.html",
+        {"page": page, "query": query, "form": form},
+        status=form.status,
+    )
 
 
 @login_required

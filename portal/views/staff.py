@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.filters import ListFilterForm, filters_from
 from portal.forms import WorkshopForm
 from portal.models import Workshop
 from portal.services.workshops import workshop_release_reviews as workshop_release_reviews_service
@@ -13,10 +14,13 @@ from portal.views.decorators import staff_required
 
 @staff_required
 def workshop_list(request):
+    form = filters_from(request, ListFilterForm)
     page = Paginator(Workshop.objects.order_by("-submission_opens_at"), 25).get_page(
-        request.GET.get("page")
+        form.page_number
     )
-    return render(request, "portal/staff/workshop_list.html", {"page": page})
+    return render(
+        request, "portal/staff/workshop_list.html", {"page": page, "form": form}, status=form.status
+    )
 
 
 @staff_required

@@ -4,10 +4,23 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from reviews.models import ReportJob
 from reviews.reports.services import MARKDOWN_MAX_LENGTH, QUOTE_MAX_LENGTH
 
 Kind = ReportJob.Kind
+
+
+class QuoteFilterForm(ListFilterForm):
+    criterion = forms.ChoiceField(label=_("Criterion"), required=False)
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [("", ""), *((c.code, c.code) for c in criteria)]
+
+
+class RemarkFilterForm(ListFilterForm):
+    q = forms.CharField(label=_("Organisation name"), required=False, max_length=SEARCH_MAX_LENGTH)
 
 
 class GenerateForm(forms.Form):

@@ -13,11 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 import reviews.reports.rules  # noqa: F401 - registers the download permission
+from portal.filters import filters_from
 from portal.models import Workshop
 from portal.views.decorators import staff_required
 from reviews.models import (
@@ -35,6 +37,8 @@ from reviews.reports.forms import (
     CriterionNoteForm,
     GenerateForm,
     QuoteEditForm,
+    QuoteFilterForm,
+    RemarkFilterForm,
     RemarkForm,
     SummaryForm,
 )
@@ -307,14 +311,15 @@ def summary_edit(request, workshop_code: str):
 def quote_list(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
     criteria_set, criteria = selectors.scored_criteria(workshop=workshop)
-    code = request.GET.get("criterion") or (criteria[0].code if criteria else "")
+    form = filters_from(request, QuoteFilterForm, criteria=criteria)
+    code = form.filters()["criterion"] or (criteria[0].code if criteria else "")
     scores = (
         quotable_scores(workshop=workshop)
         .filter(criterion__criteria_set=criteria_set, criterion__code=code)
         .select_related("criterion", "quote_selection__edited_by")
         .order_by("-tag", "pk")
     )
-    page = Paginator(scores, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(scores, QUOTES_PER_PAGE).get_page(form.page_number)
     return _render_staff(
         request,
         "reports/staff/quotes.html",
@@ -323,8 +328,10 @@ def quote_list(request, workshop_code: str):
             "criteria": criteria,
             "current": code,
             "page": page,
+            "form": form,
             "selected_count": QuoteSelection.objects.filter(workshop=workshop).count(),
         },
+        status=form.status,
     )
 
 
@@ -348,7 +355,9 @@ def quote_toggle(request, workshop_code: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     url = reverse("reviews:report_quotes", args=[workshop.code])
-    return redirect(f"{url}?criterion={score.criterion.code}&page={request.POST.get('page', 1)}")
+    page = request.POST.get("page", "")
+    query = urlencode({"criterion": score.criterion.code, "page": page if page.isdigit() else 1})
+    return redirect(f"{url}?{query}")
 
 
 def _posted_revision(request) -> int:
@@ -436,14 +445,16 @@ def quote_edit(request, workshop_code: str, selection_code: str):
 @require_GET
 def remark_list(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
-    query = request.GET.get("q", "").strip()[:200]
+    form = filters_from(request, RemarkFilterForm)
+    query = form.filters()["q"].strip()
     organisations = selectors.feedback_organisations_for_staff(workshop=workshop, search=query)
-    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(form.page_number)
     return _render_staff(
         request,
         "reports/staff/remarks.html",
         workshop,
-        {"page": page, "query": query, "states": ReportJob.State},
+        {"page": page, "query": query, "form": form, "states": ReportJob.State},
+        status=form.status,
     )
 
 

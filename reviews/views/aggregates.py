@@ -9,9 +9,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.filters import filters_from
 from portal.models import Workshop
 from portal.views.decorators import staff_required
-from reviews.forms_aggregates import RatingForm
+from reviews.forms_aggregates import AggregateFilterForm, RatingForm, RatingListForm
 from reviews.models import ReviewerApplication
 from reviews.selectors import aggregates as selectors
 from reviews.selectors.visibility import reviewer_labels
@@ -25,7 +26,7 @@ def _get_workshop(code: str) -> Workshop:
     return get_object_or_404(Workshop, code=code)
 
 
-def _pick_version(versions: list, requested: str | None):
+def _pick_version(versions: list, requested: str):
     """The version asked for in ?version=, else the newest scored one."""
     for version in versions:
         if str(version.criteria_set.version) == requested:
@@ -37,8 +38,11 @@ def _pick_version(versions: list, requested: str | None):
 def aggregate_overview(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
     versions = selectors.workshop_aggregates(workshop=workshop)
-    version = _pick_version(versions, request.GET.get("version"))
-    only_disagreement = request.GET.get("disagreement") == "1"
+    form = filters_from(
+        request, AggregateFilterForm, versions=[v.criteria_set.version for v in versions]
+    )
+    version = _pick_version(versions, form.filters()["version"])
+    only_disagreement = form.filters()["disagreement"]
     page = None
     if version is not None:
         rows = {row.submission_id: row for row in version.submission_rows}
@@ -48,7 +52,7 @@ def aggregate_overview(request, workshop_code: str):
         for pk, submission in selectors.submissions_by_title(ids=rows.keys()).items():
             rows[pk].submission = submission
             ordered.append(rows[pk])
-        page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(ordered, PER_PAGE).get_page(form.page_number)
     return render(
         request,
         "reviews/aggregates/overview.html",
@@ -58,8 +62,10 @@ def aggregate_overview(request, workshop_code: str):
             "version": version,
             "page": page,
             "only_disagreement": only_disagreement,
+            "form": form,
             "section": "aggregates",
         },
+        status=form.status,
     )
 
 
@@ -114,9 +120,8 @@ def _ratings_url(workshop: Workshop, sort: str) -> str:
 @staff_required
 def reviewer_ratings(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
-    sort = request.GET.get("sort", "name")
-    if sort not in selectors.RATING_SORTS:
-        sort = "name"
+    form = filters_from(request, RatingListForm)
+    sort = form.filters()["sort"] or "name"
     reviewers = list(selectors.reviewers_for_rating(workshop=workshop, sort=sort))
     return render(
         request,
@@ -126,8 +131,10 @@ def reviewer_ratings(request, workshop_code: str):
             "reviewers": reviewers,
             "sort": sort,
             "rating_choices": RatingForm.base_fields["rating"].choices[1:],
+            "form": form,
             "section": "ratings",
         },
+        status=form.status,
     )
 
 

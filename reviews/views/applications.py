@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.filters import filters_from
 from portal.selectors import workshop_get_for_user
 from portal.views.decorators import staff_required
 from reviews import selectors, services
@@ -211,10 +212,9 @@ def application_cv(request, code: str):
 def staff_application_list(request, code: str):
     workshop = workshop_get_for_user(code=code, user=request.user)
     risk_areas = list(selectors.risk_areas())
-    form = StaffFilterForm(request.GET or None, risk_areas=risk_areas)
-    filters = form.filters() if form.is_bound else {}
-    applications = selectors.applications_for_staff_list(workshop=workshop, **filters)
-    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    form = filters_from(request, StaffFilterForm, risk_areas=risk_areas)
+    applications = selectors.applications_for_staff_list(workshop=workshop, **form.filters())
+    page = Paginator(applications, 25).get_page(form.page_number)
     counts = selectors.application_state_counts(workshop=workshop)
     return render(
         request,
@@ -226,6 +226,7 @@ def staff_application_list(request, code: str):
             "state_counts": [(state, label, counts[state]) for state, label in State.choices],
             "total": sum(counts.values()),
         },
+        status=form.status,
     )
 
 

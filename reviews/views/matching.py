@@ -25,6 +25,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.csv import csv_safe
+from portal.filters import filters_from, refused_export
+from portal.ids import may_name_a_row
 from portal.models import User
 from portal.pagination import AnnotatedPaginator
 from portal.selectors import workshop_get_for_user
@@ -35,6 +37,7 @@ from reviews.forms_matching import (
     ImportForm,
     PairForm,
     PublishForm,
+    RunDiffFilterForm,
     RunSettingsForm,
     bid_choices,
     posted_bids,
@@ -84,7 +87,7 @@ def bid_list(request, workshop_code: str):
         allowed = {
             s.code: s
             for s in submissions_for_bidding(user=request.user, application=application)
-            .filter(code__in=list(values))
+            .filter(code__in=[code for code in values if may_name_a_row(code)])
             .select_related("workshop", "organisation")
         }
         outcome = ui_services.bids_update(reviewer=request.user, submissions=allowed, values=values)
@@ -109,7 +112,7 @@ def bid_list(request, workshop_code: str):
             messages.info(request, _("No bid changed."))
         return redirect(request.get_full_path())
 
-    form = BidFilterForm(request.GET or None, risk_areas=list(risk_area_choices()))
+    form = filters_from(request, BidFilterForm, risk_areas=list(risk_area_choices()))
     visible = submissions_for_bidding(
         user=request.user, application=application, risk_area=form.chosen_risk_area()
     )
@@ -118,7 +121,7 @@ def bid_list(request, workshop_code: str):
         BIDS_PER_PAGE,
         rows=lambda ids: bidding_rows(user=request.user, workshop=workshop, ids=ids),
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(form.page_number)
     return render(
         request,
         "reviews/matching/bids.html",
@@ -129,6 +132,7 @@ def bid_list(request, workshop_code: str):
             "choices": bid_choices(),
             "anonymous": workshop.anonymous_review,
         },
+        status=form.status,
     )
 
 
@@ -219,16 +223,20 @@ def run_detail(request, workshop_code: str, run_code: str):
             }
         ),
     }
+    status = 200
+    # Only a finished run has a diff to page through and search.
     if run.state == AssignmentRun.State.DONE:
+        form = filters_from(request, RunDiffFilterForm)
+        status, context["form"] = form.status, form
+        context["query"] = form.filters()["q"].strip()
         context["summary"] = selectors.run_summary(run)
         context["diff"] = selectors.run_diff_page(
             run=run,
-            tab=request.GET.get("tab", ""),
-            page_number=request.GET.get("page"),
-            query=request.GET.get("q", "").strip()[:200],
+            tab=form.filters()["tab"],
+            page_number=form.page_number,
+            query=context["query"],
             editable=context["editable"],
         )
-        context["query"] = request.GET.get("q", "").strip()[:200]
         counts = context["diff"].counts
         context["diff_tabs"] = [
             (selectors.TAB_ADDED, _("Added (%(count)s)") % {"count": counts["added"]}),
@@ -236,7 +244,7 @@ def run_detail(request, workshop_code: str, run_code: str):
             (selectors.TAB_KEPT, _("Kept (%(count)s)") % {"count": counts["kept"]}),
         ]
         context["next_query"] = f"?{request.GET.urlencode()}" if request.GET else ""
-    return render(request, "reviews/matching/run.html", context)
+    return render(request, "reviews/matching/run.html", context, status=status)
 
 
 @staff_required
@@ -409,7 +417,7 @@ def export(request, workshop_code: str, kind: str):
     workshop = workshop_get_for_user(code=workshop_code, user=request.user)
     form = ExportForm(request.GET)
     if not form.is_valid():
-        raise Http404
+        return refused_export(form)
     settings = RunSettings()
     if form.cleaned_data["run"]:
         run = selectors.run_get_for_staff(workshop=workshop, code=form.cleaned_data["run"])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal.filters import filters_from
 from portal.pagination import AnnotatedPaginator
 from portal.selectors import workshop_get_for_user
 from portal.views.decorators import staff_required
@@ -23,8 +24,8 @@ from reviews.selectors.progress import (
 from reviews.services.reminders import reminders_send_late
 
 PER_PAGE = 50
-TAB_SUBMISSIONS = "submissions"
-TAB_REVIEWERS = "reviewers"
+TAB_SUBMISSIONS = ProgressFilterForm.TAB_SUBMISSIONS
+TAB_REVIEWERS = ProgressFilterForm.TAB_REVIEWERS
 
 
 TOTALS_SECONDS = 60
@@ -49,29 +50,25 @@ def _cached_totals(*, workshop, now) -> dict:
 def progress(request, workshop_code: str):
     workshop = workshop_get_for_user(code=workshop_code, user=request.user)
     now = timezone.now()
-    tab = TAB_REVIEWERS if request.GET.get("tab") == TAB_REVIEWERS else TAB_SUBMISSIONS
+    form = filters_from(request, ProgressFilterForm, risk_areas=risk_area_choices())
+    tab = form.chosen_tab
     context = {
         "workshop": workshop,
         "tab": tab,
+        "form": form,
         "now": now,
         "totals": _cached_totals(workshop=workshop, now=now),
         "deadline_passed": workshop.review_deadline < now,
     }
     if tab == TAB_SUBMISSIONS:
-        form = ProgressFilterForm(
-            request.GET if request.GET.keys() - {"tab", "page"} else None,
-            risk_areas=list(risk_area_choices()),
-        )
         base = submissions_progress(workshop=workshop, now=now, **form.filters())
-        context["form"] = form
-        context["filter_error"] = form.is_bound and not form.is_valid()
         rows = lambda ids: submissions_progress_rows(workshop=workshop, ids=ids, now=now)  # noqa: E731
     else:
         base = reviewers_progress(workshop=workshop, now=now)
         rows = lambda ids: reviewers_progress_rows(workshop=workshop, ids=ids, now=now)  # noqa: E731
     paginator = AnnotatedPaginator(base, PER_PAGE, rows=rows)
-    context["page"] = paginator.get_page(request.GET.get("page"))
-    return render(request, "reviews/staff/progress.html", context)
+    context["page"] = paginator.get_page(form.page_number)
+    return render(request, "reviews/staff/progress.html", context, status=form.status)
 
 
 @staff_required

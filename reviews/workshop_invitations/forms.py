@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import ListFilterForm
 from reviews.models import WorkshopInvitation
+from reviews.workshop_invitations.selectors import INVITATION_SORTS
 from reviews.workshop_invitations.services import NEEDS_MAX_LENGTH
 
 
@@ -48,7 +50,13 @@ class RSVPForm(forms.Form):
     )
 
 
-class AttendeeFilterForm(forms.Form):
+class InvitationListForm(ListFilterForm):
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(sort, sort) for sort in INVITATION_SORTS]
+    )
+
+
+class AttendeeFilterForm(ListFilterForm):
     state = forms.ChoiceField(
         label=_("Answer"),
         required=False,

@@ -17,11 +17,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.csv import csv_safe
+from portal.filters import filters_from, refused_export
 from portal.models import Workshop
 from portal.views.decorators import staff_required
 from reviews.models import ReviewerApplication, WorkshopInvitation
 from reviews.workshop_invitations import selectors, services
-from reviews.workshop_invitations.forms import AttendeeFilterForm, RSVPForm, SelectionForm
+from reviews.workshop_invitations.forms import (
+    AttendeeFilterForm,
+    InvitationListForm,
+    RSVPForm,
+    SelectionForm,
+)
 from reviews.workshop_invitations.services import RSVPError
 from submissions.models import Submission
 
@@ -80,15 +86,21 @@ def invite_submitters(request, workshop_code: str):
                 return redirect(request.get_full_path())
         else:
             messages.error(request, " ".join(form.errors.get("selected", [])))
-    sort = request.GET.get("sort", "mean")
-    if sort not in selectors.INVITATION_SORTS:
-        sort = "mean"
+    filter_form = filters_from(request, InvitationListForm)
+    sort = filter_form.filters()["sort"] or "mean"
     submissions = selectors.submissions_for_invitation(workshop=workshop, sort=sort)
-    page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(submissions, PER_PAGE).get_page(filter_form.page_number)
     return render(
         request,
         "reviews/workshop_invitations/submitters.html",
-        {"workshop": workshop, "page": page, "sort": sort, "section": "submitters"},
+        {
+            "workshop": workshop,
+            "page": page,
+            "sort": sort,
+            "filter_form": filter_form,
+            "section": "submitters",
+        },
+        status=filter_form.status,
     )
 
 
@@ -119,37 +131,29 @@ def invite_reviewers(request, workshop_code: str):
     return redirect("reviews:reviewer_ratings", workshop_code=workshop.code)
 
 
-def _attendee_filters(request) -> dict:
-    form = AttendeeFilterForm(request.GET)
-    if form.is_valid():
-        return {"state": form.cleaned_data["state"], "kind": form.cleaned_data["kind"]}
-    return {"state": "", "kind": ""}
-
-
 @staff_required
 def attendee_list(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
-    filters = _attendee_filters(request)
+    form = filters_from(request, AttendeeFilterForm)
+    filters = form.filters()
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
-    page = Paginator(invitations, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(invitations, PER_PAGE).get_page(form.page_number)
     counts = selectors.invitation_state_counts(workshop=workshop)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reviews/workshop_invitations/attendees.html",
         {
             "workshop": workshop,
             "page": page,
-            "form": AttendeeFilterForm(filters),
+            "form": form,
             "filters": filters,
             "state_counts": [
                 (state, label, counts[state]) for state, label in WorkshopInvitation.State.choices
             ],
             "total": sum(counts.values()),
-            "querystring": query.urlencode(),
             "section": "attendees",
         },
+        status=form.status,
     )
 
 
@@ -183,7 +187,10 @@ CSV_COLUMNS = [
 @staff_required
 def attendee_export_csv(request, workshop_code: str):
     workshop = _get_workshop(workshop_code)
-    filters = _attendee_filters(request)
+    form = filters_from(request, AttendeeFilterForm)
+    if form.errors:
+        return refused_export(form)
+    filters = form.filters()
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
     writer = csv.writer(_Echo())
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import selectors as portal_selectors
+from portal.filters import ListFilterForm, filters_from
+from portal.ids import may_name_a_row
 from submissions import selectors, services
 from submissions.forms import (
     AuthorFormSet,
@@ -26,9 +28,15 @@ def _get_submission_for_user(request, code: str, *, perm: str | None = None) -> 
 
 @login_required
 def submission_list(request):
+    form = filters_from(request, ListFilterForm)
     submissions = selectors.submissions_visible_to(user=request.user).order_by("-updated_at")
-    page = Paginator(submissions, 25).get_page(request.GET.get("page"))
-    return render(request, "submissions/submission_list.html", {"page": page})
+    page = Paginator(submissions, 25).get_page(form.page_number)
+    return render(
+        request,
+        "submissions/submission_list.html",
+        {"page": page, "form": form},
+        status=form.status,
+    )
 
 
 @login_required
@@ -163,7 +171,7 @@ def _handle_files(request, submission) -> FileUploadForm | None:
     one stopped mid-stream for its size) never costs the person the fields above it.
     """
     remove = request.POST.get("remove_file")
-    if remove:
+    if remove and may_name_a_row(remove):
         file = submission.files.filter(code=remove, detached_at__isnull=True).first()
         if file is not None:
             services.submission_file_detach(submission=submission, file=file)

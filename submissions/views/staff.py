@@ -10,56 +10,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.csv import Echo, csv_safe
-from portal.models import Organisation, Workshop
+from portal.filters import filters_from, refused_export
+from portal.models import Workshop
 from portal.views.decorators import staff_required
 from submissions import selectors, services
-from submissions.forms import ExtensionForm, ScreeningForm
+from submissions.forms import ExtensionForm, ScreeningForm, StaffSubmissionFilterForm
 from submissions.models import Method, RiskArea, Submission
 
-SORTS = {
-    "updated": "-updated_at",
-    "title": "title",
-    "organisation": "organisation__name",
-    "state": "state",
-    "submitted": "-submitted_at",
-}
 
-
-def _filters(request) -> dict:
-    return {
-        "query": request.GET.get("q", "").strip(),
-        "states": [s for s in request.GET.getlist("state") if s in Submission.State.values],
-        "risk_area": request.GET.get("risk_area", ""),
-        "method": request.GET.get("method", ""),
-        "organisation_type": request.GET.get("organisation_type", ""),
-        "confidentiality": request.GET.get("confidentiality", ""),
-        "ordering": SORTS.get(request.GET.get("sort", ""), "-updated_at"),
-    }
+def _filter_form(request) -> StaffSubmissionFilterForm:
+    return filters_from(
+        request,
+        StaffSubmissionFilterForm,
+        risk_areas=list(RiskArea.objects.all()),
+        methods=list(Method.objects.all()),
+    )
 
 
 @staff_required
 def submission_list(request, workshop_code: str):
     workshop = get_object_or_404(Workshop, code=workshop_code)
-    filters = _filters(request)
+    form = _filter_form(request)
+    filters = form.filters()
     submissions = selectors.submissions_for_staff_list(workshop=workshop, **filters)
-    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    page = Paginator(submissions, 50).get_page(form.page_number)
     return render(
         request,
         "submissions/staff/submission_list.html",
-        {
-            "workshop": workshop,
-            "page": page,
-            "filters": filters,
-            "sort": request.GET.get("sort", "updated"),
-            "querystring": query_without_page.urlencode(),
-            "states": Submission.State.choices,
-            "risk_areas": RiskArea.objects.all(),
-            "methods": Method.objects.all(),
-            "organisation_types": Organisation.Type.choices,
-            "confidentiality_choices": Submission.Confidentiality.choices,
-        },
+        {"workshop": workshop, "page": page, "form": form, "filters": filters},
+        status=form.status,
     )
 
 
@@ -88,7 +67,10 @@ CSV_COLUMNS = [
 @staff_required
 def submission_export_csv(request, workshop_code: str):
     workshop = get_object_or_404(Workshop, code=workshop_code)
-    submissions = selectors.submissions_for_staff_list(workshop=workshop, **_filters(request))
+    form = _filter_form(request)
+    if form.errors:
+        return refused_export(form)
+    submissions = selectors.submissions_for_staff_list(workshop=workshop, **form.filters())
     writer = csv.writer(Echo())
 
     def rows():

@@ -218,3 +218,18 @@ def test_the_json_archive_holds_the_quote_as_printed(
             "printed_text": SHORTENED,
         }
     ]
+
+
+def test_quote_toggle_goes_back_to_page_one_when_the_page_number_is_mangled(
+    client, staff, scored_workshop, workshop
+):
+    score = scored_workshop["scores"][KEY]
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("reviews:report_quote_toggle", args=[workshop.code]),
+        {"score": score.pk, "page": "2&criterion=VAL-1"},
+    )
+
+    quotes = reverse("reviews:report_quotes", args=[workshop.code])
+    assert response["Location"] == f"{quotes}?criterion=REL-1&page=1"

@@ -57,11 +57,14 @@ def test_staff_list_search_and_risk_area_filter(client, staff, workshop):
     assert list(response.context["page"].object_list) == [match]
 
 
-def test_staff_list_unknown_filter_shows_everything(client, staff, workshop):
+def test_staff_list_unknown_filter_is_refused_and_left_out(client, staff, workshop):
     ReviewerApplicationFactory.create_batch(2, workshop=workshop)
     client.force_login(staff)
     response = client.get(list_url(workshop), {"state": "bogus"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.context["form"].refusals() == [
+        "State: Select a valid choice. bogus is not one of the available choices."
+    ]
     assert len(response.context["page"].object_list) == 2
 
 
