@@ -14,7 +14,7 @@ position, never a Python object per submission-reviewer pair):
 - `explain`: why slots stay unfilled or coverage is not met, and what would fix it.
 - `engine`: the steps above in order, from a loaded instance to a proposal (no writes).
 - `services`: runs (create, execute, diff, publish) and hand edits of a proposal;
-  `bids`: bids and declared conflicts; `signals`: the hook after publishing.
+  `bids`: bids and declared conflicts.
 - `interchange`: openreview-matcher files (scores, constraints, max loads; assignments.json).
 - `scoring`, `store`: scores for pairs chosen by hand or imported; writing pairs (COPY).
 

@@ -8,8 +8,7 @@ For the staff pages and the Celery task (built elsewhere):
   run's state and progress itself, so a page can poll the row; a failure is stored on the
   run (state failed, error text) rather than raised.
 - `assignment_run_diff` and the run's summary are the preview; `proposed_pair_add` and
-  `proposed_pair_remove` are the hand edits; `assignment_run_publish` applies the proposal
-  and sends `signals.assignment_run_published` after commit (connect the emails there).
+  `proposed_pair_remove` are the hand edits; `assignment_run_publish` applies the proposal.
 
 Nothing here changes Assignment rows except `assignment_run_publish`.
 """
@@ -42,7 +41,6 @@ from submissions.models import Submission
 
 from .bids import approved_application
 from .options import RunSettings
-from .signals import assignment_run_published
 
 logger = logging.getLogger(__name__)
 
@@ -330,11 +328,6 @@ def assignment_run_publish(*, run: AssignmentRun, user: User) -> PublishResult:
     locked.published_at = timezone.now()
     locked.published_by = user
     locked.save(update_fields=["published_at", "published_by"])
-    transaction.on_commit(
-        lambda: assignment_run_published.send(
-            sender=AssignmentRun, run=locked, created=created_ids, removed=gone
-        )
-    )
     return PublishResult(created=created_ids, removed=gone, kept=kept)
 
 

@@ -19,7 +19,6 @@ from reviews.models import ReportJob
 
 Kind = ReportJob.Kind
 
-PDF_KINDS = (Kind.PUBLIC_SUMMARY, Kind.INTERNAL_EDITION, Kind.FEEDBACK)
 EXPORT_KINDS = (Kind.SCORES_CSV, Kind.SCORES_XLSX, Kind.ARCHIVE_JSON)
 
 

@@ -12,7 +12,6 @@ from reviews.matching.services import (
     proposed_pair_add,
     proposed_pair_remove,
 )
-from reviews.matching.signals import assignment_run_published
 from reviews.models import Assignment, AssignmentRun, ProposedPair
 from tests.factories import (
     AssignmentFactory,
@@ -106,27 +105,17 @@ def test_invalid_settings_are_refused(hand_instance, staff):
     assert error.value.message_dict == {"k": ["Reviewers per submission must be between 1 and 10."]}
 
 
-def test_publish_creates_automatic_assignments_and_signals(
-    hand_instance, staff, django_capture_on_commit_callbacks
-):
+def test_publish_creates_automatic_assignments(hand_instance, staff):
     run = run_for(hand_instance, staff)
-    received = []
 
-    def receiver(sender, run, created, removed, **kwargs):
-        received.append((run.pk, sorted(created), removed))
-
-    assignment_run_published.connect(receiver)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            result = assignment_run_publish(run=run, user=staff)
-    finally:
-        assignment_run_published.disconnect(receiver)
+    result = assignment_run_publish(run=run, user=staff)
 
     assignments = Assignment.objects.all()
     assert names(hand_instance, assignments) == OPTIMUM
     assert set(assignments.values_list("source", flat=True)) == {"automatic"}
     assert set(assignments.values_list("created_by", flat=True)) == {staff.pk}
-    assert received == [(run.pk, sorted(a.pk for a in assignments), [])]
+    assert sorted(result.created) == sorted(a.pk for a in assignments)
+    assert result.removed == []
     assert result.kept == 0
     run.refresh_from_db()
     assert run.published_by == staff
