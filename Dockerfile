@@ -34,6 +34,7 @@ COPY portal ./portal
 COPY criteria ./criteria
 COPY submissions ./submissions
 COPY reviews ./reviews
+COPY assignment ./assignment
 COPY templates ./templates
 COPY static ./static
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "criteria",
     "submissions",
     "reviews",
+    "assignment",
 ]
 
 MIDDLEWARE = [

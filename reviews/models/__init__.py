@@ -6,7 +6,6 @@ from .applications import (
     ReviewerTie,
 )
 from .assignments import Assignment, ConflictRecord, ReminderLog, ReviewerRating
-from .matching import AssignmentRun, Bid, ProposedPair
 from .reports import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
 from .reviewing import CriterionScore, Review, ReviewVersion, WorkshopInvitation
 
@@ -14,13 +13,10 @@ __all__ = [
     "MAX_REVIEWS_LIMIT",
     "STATEMENT_MAX_LENGTH",
     "Assignment",
-    "AssignmentRun",
-    "Bid",
     "ConflictRecord",
     "CriterionNote",
     "CriterionScore",
     "FeedbackRemark",
-    "ProposedPair",
     "QuoteSelection",
     "ReminderLog",
     "ReportJob",
