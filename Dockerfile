@@ -35,6 +35,7 @@ COPY criteria ./criteria
 COPY submissions ./submissions
 COPY reviews ./reviews
 COPY assignment ./assignment
+COPY reports ./reports
 COPY templates ./templates
 COPY static ./static
 

@@ -1,10 +1,9 @@
 """URLs of the reviews app, one module per area (applications, reviewing, staff work on
-assignments and progress, aggregates and invitations, reports)."""
+assignments and progress, aggregates and invitations)."""
 
 from reviews import (
     urls_aggregates,
     urls_applications,
-    urls_reports,
     urls_reviewing,
     urls_staff,
 )
@@ -16,5 +15,4 @@ urlpatterns = [
     *urls_reviewing.urlpatterns,
     *urls_staff.urlpatterns,
     *urls_aggregates.urlpatterns,
-    *urls_reports.urlpatterns,
 ]

@@ -6,7 +6,6 @@ from .applications import (
     ReviewerTie,
 )
 from .assignments import Assignment, ConflictRecord, ReminderLog, ReviewerRating
-from .reports import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
 from .reviewing import CriterionScore, Review, ReviewVersion, WorkshopInvitation
 
 __all__ = [
@@ -14,12 +13,8 @@ __all__ = [
     "STATEMENT_MAX_LENGTH",
     "Assignment",
     "ConflictRecord",
-    "CriterionNote",
     "CriterionScore",
-    "FeedbackRemark",
-    "QuoteSelection",
     "ReminderLog",
-    "ReportJob",
     "Review",
     "ReviewVersion",
     "ReviewerApplication",
@@ -27,5 +22,4 @@ __all__ = [
     "ReviewerRating",
     "ReviewerTie",
     "WorkshopInvitation",
-    "WorkshopSummary",
 ]

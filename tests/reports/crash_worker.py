@@ -18,8 +18,8 @@ __all__ = ["app"]
 
 @worker_process_init.connect
 def _install_crash(**_kwargs):
-    from reviews.models import ReportJob
-    from reviews.reports import services
+    from reports import services
+    from reports.models import ReportJob
 
     original = services.report_job_progress
 

@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from portal.models import Organisation
-from reviews.models import ReportJob, Review
-from reviews.reports import services
-from reviews.reports.data import annex, feedback_data
+from reports import services
+from reports.data import annex, feedback_data
+from reports.models import ReportJob
+from reviews.models import Review
 from submissions.models import Submission
 from tests.factories import (
     CriteriaSetFactory,
@@ -50,7 +51,7 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
     workshop = _reviewed_workshop(organisations=organisations)
 
     with (
-        mock.patch("reviews.reports.services._enqueue") as enqueue,
+        mock.patch("reports.services._enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
         # Organisations, savepoint, workshop lock, active jobs, one insert, release.
         django_assert_num_queries(6),
@@ -64,7 +65,7 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
 
 def test_feedback_for_all_twice_queues_nothing_new(staff, django_capture_on_commit_callbacks):
     workshop = _reviewed_workshop(organisations=3)
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
         with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +80,7 @@ def test_feedback_for_all_sends_again_a_job_lost_in_the_queue(
     staff, django_capture_on_commit_callbacks
 ):
     workshop = _reviewed_workshop(organisations=2)
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             lost, waiting = services.report_jobs_request_feedback(
                 workshop=workshop, params={}, user=staff
@@ -100,7 +101,7 @@ def test_feedback_for_all_keeps_a_job_an_organisation_already_has(
 ):
     workshop = _reviewed_workshop(organisations=2)
     organisation = Organisation.objects.get(name="Lab 01")
-    with mock.patch("reviews.reports.services._enqueue"):
+    with mock.patch("reports.services._enqueue"):
         single = services.report_job_request(
             workshop=workshop, kind=Kind.FEEDBACK, params={}, user=staff, organisation=organisation
         )
@@ -219,7 +220,7 @@ def test_claim_reads_workshop_and_organisation_with_the_job(
     scored_workshop, django_assert_num_queries
 ):
     organisation = scored_workshop["submissions"]["S1"].organisation
-    with mock.patch("reviews.reports.services._enqueue"):
+    with mock.patch("reports.services._enqueue"):
         job = services.report_job_request(
             workshop=scored_workshop["workshop"],
             kind=Kind.FEEDBACK,

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import ReportJob
-from reviews.reports import services
-from reviews.reports.params import report_params_hash
+from reports import services
+from reports.models import ReportJob
+from reports.params import report_params_hash
 from tests.factories import WorkshopFactory
 
 Kind = ReportJob.Kind
@@ -31,7 +31,7 @@ def _request(workshop, user=None, **params):
 def test_request_twice_returns_the_same_queued_job(
     workshop, staff, django_capture_on_commit_callbacks
 ):
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = _request(workshop, staff)
         with django_capture_on_commit_callbacks(execute=True):
@@ -62,9 +62,9 @@ def test_two_clicks_on_generate_queue_one_job(
     client, staff, workshop, django_capture_on_commit_callbacks
 ):
     client.force_login(staff)
-    url = reverse("reviews:report_generate", args=[workshop.code])
+    url = reverse("reports:generate", args=[workshop.code])
     data = {"kind": Kind.PUBLIC_SUMMARY, "language": "en"}
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url, data)
         with django_capture_on_commit_callbacks(execute=True):
@@ -167,9 +167,7 @@ def test_builder_error_fails_the_job_with_its_reason(
     workshop, staff, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch(
-            "reviews.reports.builders.build_report", side_effect=ValueError("template broke")
-        ),
+        mock.patch("reports.builders.build_report", side_effect=ValueError("template broke")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = _request(workshop, staff)
@@ -182,7 +180,7 @@ def test_transient_error_is_retried_up_to_the_attempt_limit(
     workshop, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("reviews.reports.builders.build_report", side_effect=OSError("disk full")),
+        mock.patch("reports.builders.build_report", side_effect=OSError("disk full")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = _request(workshop)
@@ -224,14 +222,14 @@ def test_staff_retry_of_a_failed_job_builds_it(
 ):
     workshop = scored_workshop["workshop"]
     with (
-        mock.patch("reviews.reports.builders.build_report", side_effect=ValueError("boom")),
+        mock.patch("reports.builders.build_report", side_effect=ValueError("boom")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = _request(workshop, staff)
     client.force_login(staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reviews:report_retry", args=[workshop.code, job.code]))
+        response = client.post(reverse("reports:retry", args=[workshop.code, job.code]))
 
     assert response.status_code == 302
     job.refresh_from_db()
@@ -251,7 +249,7 @@ def test_status_endpoint_reports_progress(client, staff, workshop):
     ReportJob.objects.filter(pk=job.pk).update(state=State.RUNNING, progress=40)
     client.force_login(staff)
 
-    response = client.get(reverse("reviews:report_status", args=[workshop.code, job.code]))
+    response = client.get(reverse("reports:status", args=[workshop.code, job.code]))
 
     data = response.json()
     assert (data["state"], data["progress"], data["download_url"]) == ("running", 40, "")
@@ -262,7 +260,7 @@ def test_index_page_shows_an_accessible_progress_bar(client, staff, workshop):
     ReportJob.objects.filter(pk=job.pk).update(state=State.RUNNING, progress=40)
     client.force_login(staff)
 
-    response = client.get(reverse("reviews:report_index", args=[workshop.code]))
+    response = client.get(reverse("reports:index", args=[workshop.code]))
 
     html = response.content.decode()
     assert 'role="progressbar"' in html
@@ -274,7 +272,7 @@ def test_index_page_shows_an_accessible_progress_bar(client, staff, workshop):
 
 
 def test_request_again_resends_a_job_queued_long_ago(workshop, django_capture_on_commit_callbacks):
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             job = _request(workshop)
         ReportJob.objects.filter(pk=job.pk).update(

@@ -3,7 +3,7 @@ and the report jobs that the Celery worker turns into files.
 
 The job row, not Celery's result backend, is the source of truth for a report: the page
 reads its state and progress, and a re-delivered task reads it to decide whether there is
-anything left to do (see reviews.reports.services).
+anything left to do (see reports.services).
 """
 
 import logging
@@ -99,6 +99,8 @@ class ReportJob(models.Model):
     )
 
     class Meta:
+        # The tables keep the names they had in the reviews app (moved without a rewrite).
+        db_table = "reviews_reportjob"
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -112,7 +114,11 @@ class ReportJob(models.Model):
                 name="report_release_feedback_only",
             ),
         ]
-        indexes = [models.Index(fields=["workshop", "kind", "-created_at"])]
+        indexes = [
+            models.Index(
+                fields=["workshop", "kind", "-created_at"], name="reviews_rep_worksho_14db57_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code} ({self.state})"
@@ -155,6 +161,9 @@ class WorkshopSummary(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    class Meta:
+        db_table = "reviews_workshopsummary"
+
     def __str__(self) -> str:
         return f"Summary of {self.workshop}"
 
@@ -174,6 +183,7 @@ class CriterionNote(models.Model):
     )
 
     class Meta:
+        db_table = "reviews_criterionnote"
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "criterion_code"], name="unique_criterion_note"
@@ -215,6 +225,7 @@ class QuoteSelection(models.Model):
     revision = models.PositiveIntegerField(default=1)
 
     class Meta:
+        db_table = "reviews_quoteselection"
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -239,6 +250,7 @@ class FeedbackRemark(models.Model):
     )
 
     class Meta:
+        db_table = "reviews_feedbackremark"
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "organisation"], name="unique_feedback_remark"

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation
-from reviews.models import ReportJob
+from reports.models import ReportJob
 
 Kind = ReportJob.Kind
 

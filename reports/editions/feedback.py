@@ -8,12 +8,12 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation
-from reviews.models import ReportJob
-from reviews.reports.data import AnnexEntry, FeedbackData, feedback_data
-from reviews.reports.editions.common import fewer_than, html_to_pdf, number
-from reviews.reports.editions.dots import dot_comparison
-from reviews.reports.editions.markup import render_markdown
-from reviews.reports.services import BuildResult
+from reports.data import AnnexEntry, FeedbackData, feedback_data
+from reports.editions.common import fewer_than, html_to_pdf, number
+from reports.editions.dots import dot_comparison
+from reports.editions.markup import render_markdown
+from reports.models import ReportJob
+from reports.services import BuildResult
 
 
 def _entry_view(entry: AnnexEntry, data: FeedbackData) -> dict:

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import ReportJob
-from reviews.reports.services import MARKDOWN_MAX_LENGTH, QUOTE_MAX_LENGTH
+from reports.models import ReportJob
+from reports.services import MARKDOWN_MAX_LENGTH, QUOTE_MAX_LENGTH
 
 Kind = ReportJob.Kind
 

@@ -28,16 +28,9 @@ from django.utils import timezone
 from criteria.models import CriteriaSet, Criterion
 from portal.csv import csv_safe
 from portal.models import Workshop
-from reviews.models import (
-    CriterionNote,
-    CriterionScore,
-    QuoteSelection,
-    ReportJob,
-    Review,
-    ReviewerApplication,
-    WorkshopSummary,
-)
-from reviews.reports.services import BuildResult
+from reports.models import CriterionNote, QuoteSelection, ReportJob, WorkshopSummary
+from reports.services import BuildResult
+from reviews.models import CriterionScore, Review, ReviewerApplication
 from reviews.selectors.aggregates import invitations_for_staff, reviewers_for_rating
 from submissions.models import Submission
 

@@ -2,7 +2,7 @@
 public summary and the internal edition, `annex` for the per-evaluation annex and the
 feedback reports."""
 
-from reviews.reports.data.annex import (
+from reports.data.annex import (
     AnnexCriterionRow,
     AnnexEntry,
     CohortCriterion,
@@ -11,7 +11,7 @@ from reviews.reports.data.annex import (
     annex_entries,
     feedback_data,
 )
-from reviews.reports.data.summary import (
+from reports.data.summary import (
     Cell,
     CriterionSection,
     Feedback,

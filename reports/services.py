@@ -33,15 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, User, Workshop
-from reviews.models import (
-    CriterionNote,
-    CriterionScore,
-    FeedbackRemark,
-    QuoteSelection,
-    ReportJob,
-    WorkshopSummary,
-)
-from reviews.reports.params import report_params_hash, report_params_normalise
+from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
+from reports.params import report_params_hash, report_params_normalise
+from reviews.models import CriterionScore
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +225,7 @@ def feedback_remark_save(
 def quote_select(*, workshop: Workshop, score: CriterionScore, user: User) -> QuoteSelection:
     """Quote a reviewer's justification (anonymised) in the summary. Only tagged gap or
     aligned justifications of submitted reviews whose submitters allow citing qualify."""
-    from reviews.reports.data import quotable_scores
+    from reports.data import quotable_scores
 
     if not quotable_scores(workshop=workshop).filter(pk=score.pk).exists():
         raise ValidationError(
@@ -322,7 +316,7 @@ def quote_revert(*, selection: QuoteSelection, revision: int, user: User) -> Quo
 
 
 def _enqueue(job_id: int) -> None:
-    from reviews.reports.tasks import task_build_report
+    from reports.tasks import task_build_report
 
     try:
         task_build_report.delay(job_id=job_id)
@@ -396,7 +390,7 @@ def report_jobs_request_feedback(
     the queued or running one of an organisation is returned as it is (a second click
     queues nothing), the others are created. In one transaction, one lock and one insert
     whatever the number of organisations (a thousand single requests took 12 s)."""
-    from reviews.reports.data import organisations_with_reviews
+    from reports.data import organisations_with_reviews
 
     kind = ReportJob.Kind.FEEDBACK
     wanted: dict[str, ReportJob] = {}
@@ -663,7 +657,7 @@ def report_job_run(
     `retry(countdown)` asks for another delivery after a transient failure; without it a
     failure is final.
     """
-    from reviews.reports.builders import build_report
+    from reports.builders import build_report
 
     job = report_job_claim(job_id=job_id, delivery=delivery, stale_after=stale_after)
     if job is None:
@@ -778,7 +772,7 @@ def report_jobs_purge(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             # Locked and re-checked: a job retried since the list was read is queued
             # again and must stay. Files go as each batch commits (see the post_delete
-            # receiver in reviews.models.reports).
+            # receiver in reports.models).
             ids = list(
                 ReportJob.objects.select_for_update()
                 .filter(pk__in=batch, state__in=[State.DONE, State.FAILED])

@@ -1,6 +1,6 @@
 """One builder per kind of report: job -> BuildResult (the file's bytes and its snapshot).
 
-Builders read through `reviews.reports.data` and report progress through the callback they
+Builders read through `reports.data` and report progress through the callback they
 are given; the callback also raises `JobSuperseded` when the attempt has lost its claim,
 which stops a builder at its next step.
 """
@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
 
-from reviews.models import ReportJob
-from reviews.reports import data as report_data
-from reviews.reports.services import BuildResult
+from reports import data as report_data
+from reports.models import ReportJob
+from reports.services import BuildResult
 
 Progress = Callable[[int], None]
 Kind = ReportJob.Kind
@@ -26,8 +26,8 @@ def _file_stem(job: ReportJob, label: str) -> str:
 
 
 def build_public_summary(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reviews.reports.editions.common import html_to_pdf
-    from reviews.reports.editions.summary import summary_html
+    from reports.editions.common import html_to_pdf
+    from reports.editions.summary import summary_html
 
     params = job.params
     progress(5)
@@ -51,13 +51,13 @@ def build_public_summary(*, job: ReportJob, progress: Progress) -> BuildResult:
 
 
 def build_internal_edition(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reviews.reports.editions.internal import internal_edition
+    from reports.editions.internal import internal_edition
 
     return internal_edition(job=job, progress=progress, file_stem=_file_stem(job, "internal"))
 
 
 def build_feedback(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reviews.reports.editions.feedback import feedback_report
+    from reports.editions.feedback import feedback_report
 
     # Read with the job when it was claimed (report_job_claim).
     organisation = job.organisation
@@ -70,7 +70,7 @@ def build_feedback(*, job: ReportJob, progress: Progress) -> BuildResult:
 
 
 def build_export(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reviews.reports import exports
+    from reports import exports
 
     return exports.build_export(job=job, progress=progress, file_stem=_file_stem(job, "data"))
 

@@ -12,18 +12,18 @@ from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from reviews.models import CriterionScore
-from reviews.reports.data import CriterionSection, ReportData
-from reviews.reports.data.summary import gc_paused
-from reviews.reports.editions import charts
-from reviews.reports.editions.common import (
+from reports.data import CriterionSection, ReportData
+from reports.data.summary import gc_paused
+from reports.editions import charts
+from reports.editions.common import (
     TAG_LABELS,
     cell_text,
     fewer_than,
     number,
     percent,
 )
-from reviews.reports.editions.markup import render_markdown
+from reports.editions.markup import render_markdown
+from reviews.models import CriterionScore
 
 Tag = CriterionScore.Tag
 

@@ -28,14 +28,8 @@ from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Organisation, Workshop
-from reviews.models import (
-    CriterionNote,
-    CriterionScore,
-    FeedbackRemark,
-    QuoteSelection,
-    Review,
-    WorkshopSummary,
-)
+from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, WorkshopSummary
+from reviews.models import CriterionScore, Review
 from reviews.selectors.aggregates import (
     DISAGREEMENT_SPREAD,
     TAGS,

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.models import Organisation, User, Workshop
-from reviews.models import FeedbackRemark, QuoteSelection, ReportJob
+from reports.models import FeedbackRemark, QuoteSelection, ReportJob
 
 
 def scored_criteria(*, workshop: Workshop) -> tuple:
     """The newest criteria-set version with submitted reviews, and its criteria in reading
     order: what the summary texts and the quotes are written against."""
     from criteria.models import Criterion
-    from reviews.reports.data import scored_criteria_set
+    from reports.data import scored_criteria_set
 
     criteria_set = scored_criteria_set(workshop=workshop, version=None)
     if criteria_set is None:
@@ -44,7 +44,7 @@ def feedback_organisations_for_staff(*, workshop: Workshop, search: str = "") ->
     """Organisations with a reviewed evaluation in the workshop (those that get a feedback
     report), with whether staff wrote remarks to them and the state of their newest
     feedback report, in one query."""
-    from reviews.reports.data import organisations_with_reviews
+    from reports.data import organisations_with_reviews
 
     newest = ReportJob.objects.filter(
         workshop=workshop, kind=ReportJob.Kind.FEEDBACK, organisation=OuterRef("pk")
@@ -68,7 +68,7 @@ def feedback_organisations_for_staff(*, workshop: Workshop, search: str = "") ->
 def feedback_organisation_get_for_staff(*, workshop: Workshop, code: str) -> Organisation:
     """404 for an organisation without a reviewed evaluation in this workshop: it gets no
     feedback report here, so remarks to it would never be printed."""
-    from reviews.reports.data import organisations_with_reviews
+    from reports.data import organisations_with_reviews
 
     organisation = organisations_with_reviews(workshop=workshop).filter(code=code).first()
     if organisation is None:
@@ -93,7 +93,7 @@ def report_job_get_for_download(*, code: str, user: User) -> ReportJob:
     job = ReportJob.objects.filter(code=code).select_related("workshop").first()
     # rules' own check, not user.has_perm(): a superuser who is not staff gets no
     # organisation's feedback by Django's blanket grant.
-    if job is None or not rules.has_perm("reviews.download_report", user, job):
+    if job is None or not rules.has_perm("reports.download_report", user, job):
         raise Http404
     return job
 

@@ -17,27 +17,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-import reviews.reports.rules  # noqa: F401 - registers the download permission
 from portal.models import Workshop
 from portal.views.decorators import staff_required
-from reviews.models import (
-    CriterionNote,
-    CriterionScore,
-    FeedbackRemark,
-    QuoteSelection,
-    ReportJob,
-    WorkshopSummary,
-)
-from reviews.reports import selectors, services
-from reviews.reports.data import quotable_scores
-from reviews.reports.editions.markup import render_markdown
-from reviews.reports.forms import (
+from reports import selectors, services
+from reports.data import quotable_scores
+from reports.editions.markup import render_markdown
+from reports.forms import (
     CriterionNoteForm,
     GenerateForm,
     QuoteEditForm,
     RemarkForm,
     SummaryForm,
 )
+from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
+from reviews.models import CriterionScore
 
 Kind = ReportJob.Kind
 QUOTES_PER_PAGE = 50
@@ -49,11 +42,11 @@ def _get_workshop(code: str) -> Workshop:
 
 
 def _download_url(job: ReportJob) -> str:
-    return reverse("reviews:report_download", args=[job.code])
+    return reverse("reports:download", args=[job.code])
 
 
 def _index_url(workshop: Workshop) -> str:
-    return reverse("reviews:report_index", args=[workshop.code])
+    return reverse("reports:index", args=[workshop.code])
 
 
 def _render_staff(request, template: str, workshop: Workshop, context: dict, status: int = 200):
@@ -90,7 +83,7 @@ def report_index(request, workshop_code: str):
         {
             "job": job,
             "snapshot": selectors.snapshot_text(job),
-            "status_url": reverse("reviews:report_status", args=[workshop.code, job.code]),
+            "status_url": reverse("reports:status", args=[workshop.code, job.code]),
             "retryable": job.state == ReportJob.State.FAILED or services.report_job_is_lost(job),
             "download_url": _download_url(job),
         }
@@ -273,7 +266,7 @@ def summary_edit(request, workshop_code: str):
                 status = 400
             else:
                 messages.success(request, _("Summary texts saved."))
-                return redirect(reverse("reviews:report_summary_edit", args=[workshop.code]))
+                return redirect(reverse("reports:summary_edit", args=[workshop.code]))
         else:
             status = 400
     else:
@@ -347,7 +340,7 @@ def quote_toggle(request, workshop_code: str):
             messages.success(request, _("Quote added to the summary."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    url = reverse("reviews:report_quotes", args=[workshop.code])
+    url = reverse("reports:quotes", args=[workshop.code])
     return redirect(f"{url}?criterion={score.criterion.code}&page={request.POST.get('page', 1)}")
 
 
@@ -363,7 +356,7 @@ def quote_edit(request, workshop_code: str, selection_code: str):
     workshop = _get_workshop(workshop_code)
     selection = selectors.quote_selection_get_for_staff(workshop=workshop, code=selection_code)
     back = (
-        reverse("reviews:report_quotes", args=[workshop.code])
+        reverse("reports:quotes", args=[workshop.code])
         + f"?criterion={selection.score.criterion.code}"
     )
     status = 200
@@ -487,7 +480,7 @@ def remark_edit(request, workshop_code: str, organisation_code: str):
                         request,
                         _("Remarks to %(organisation)s saved.") % {"organisation": organisation},
                     )
-                    return redirect(reverse("reviews:report_remarks", args=[workshop.code]))
+                    return redirect(reverse("reports:remarks", args=[workshop.code]))
         else:
             status = 400
     else:

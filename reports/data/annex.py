@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Organisation, Workshop
-from reviews.models import CriterionScore, Review
-from reviews.reports.data.summary import (
+from reports.data.summary import (
     AI_OFFICE_ONLY,
     Row,
     SubmissionInfo,
@@ -24,6 +23,7 @@ from reviews.reports.data.summary import (
     stats_of,
     submission_infos,
 )
+from reviews.models import CriterionScore, Review
 from reviews.selectors.aggregates import Stats, score_stats
 from submissions.models import Submission
 

@@ -1,7 +1,7 @@
 """Post-workshop reports: the public summary, the internal edition, feedback reports per
 organisation and data exports, built by the Celery worker from a `ReportJob` row.
 
-Layering: this package sits on top of `reviews` (it reads aggregates and visibility, never
+Layering: this app sits on top of `reviews` (it reads aggregates and visibility, never
 the other way round). Nothing below imports it.
 
 - `services`: every write: staff's inputs, requesting, claiming, finishing a job.

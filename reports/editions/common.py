@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
+from reports.data import Cell
 from reviews.models import CriterionScore
-from reviews.reports.data import Cell
 
 TAG_LABELS = {
     CriterionScore.Tag.ALIGNED: CriterionScore.Tag.ALIGNED.label,
@@ -64,6 +64,6 @@ def merge_pdfs(parts: Sequence[tuple[bytes, int]]) -> tuple[bytes, int]:
     """Concatenate tagged PDFs into one tagged PDF (structure tree, links, bookmarks and
     metadata joined: see `pdfmerge`) and check that no page was lost on the way."""
     # pypdf is imported only where PDFs are merged (a worker), as WeasyPrint is.
-    from reviews.reports.editions.pdfmerge import merge_tagged_pdfs
+    from reports.editions.pdfmerge import merge_tagged_pdfs
 
     return merge_tagged_pdfs(parts)

@@ -17,12 +17,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation
-from reviews.models import ReportJob
-from reviews.reports import data as report_data
-from reviews.reports.data import AnnexEntry
-from reviews.reports.editions.common import TAG_LABELS, html_to_pdf, merge_pdfs, number
-from reviews.reports.editions.summary import summary_html
-from reviews.reports.services import BuildResult
+from reports import data as report_data
+from reports.data import AnnexEntry
+from reports.editions.common import TAG_LABELS, html_to_pdf, merge_pdfs, number
+from reports.editions.summary import summary_html
+from reports.models import ReportJob
+from reports.services import BuildResult
 from submissions.models import RiskArea, Submission
 
 SINGLE_PASS_MAX = 40  # evaluations

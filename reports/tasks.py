@@ -1,5 +1,4 @@
-"""Celery task that builds a report. Registered through CELERY_IMPORTS (this package is not
-an installed app, so autodiscovery would not find it)."""
+"""Celery tasks of the reports: building a report, and the daily retention."""
 
 import logging
 
@@ -15,7 +14,7 @@ def report_libraries_preload() -> None:
     first report after every worker (re)start."""
     import weasyprint  # noqa: F401
 
-    from reviews.reports.editions import charts  # noqa: F401
+    from reports.editions import charts  # noqa: F401
 
 
 @worker_init.connect
@@ -39,7 +38,7 @@ def _preload_in_the_main_worker_process(**_kwargs) -> None:
 def task_build_report(self, *, job_id: int) -> None:
     # A job that is gone, done or failed is left alone by the claim (which logs it): no
     # separate look-up first, one query less per report in a bulk run.
-    from reviews.reports.services import report_job_run
+    from reports.services import report_job_run
 
     def retry(countdown: int) -> None:
         # A new message with the same task id: it may take the job over at once.
@@ -52,6 +51,6 @@ def task_build_report(self, *, job_id: int) -> None:
 def task_purge_old_reports() -> None:
     """Daily (CELERY_BEAT_SCHEDULE): retention of report files. Takes no arguments, so a
     re-delivered or duplicated message simply purges again, finding less to do."""
-    from reviews.reports.services import report_jobs_purge
+    from reports.services import report_jobs_purge
 
     report_jobs_purge()

@@ -1,11 +1,10 @@
-"""Who may download which report. Imported by the reports views (this package is not an
-installed app, so rules' autodiscovery does not load it)."""
+"""Who may download which report. Registered by the app's AppConfig (reports.apps)."""
 
 import rules
 
 from portal.models import Membership
 from portal.rules import is_ai_office_staff
-from reviews.models import ReportJob
+from reports.models import ReportJob
 
 
 @rules.predicate
@@ -32,8 +31,8 @@ def is_member_of_report_organisation(user, job) -> bool:
 
 # Public summary and internal edition: staff only until staff publish them elsewhere.
 # Feedback reports: staff, and the organisation's members once staff have released it.
-rules.add_perm(
-    "reviews.download_report",
-    is_done & (is_ai_office_staff | (is_released_feedback & is_member_of_report_organisation)),
-)
-rules.add_perm("reviews.manage_reports", is_ai_office_staff)
+PERMISSIONS = {
+    "reports.download_report": is_done
+    & (is_ai_office_staff | (is_released_feedback & is_member_of_report_organisation)),
+    "reports.manage_reports": is_ai_office_staff,
+}
