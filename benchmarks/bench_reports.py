@@ -462,9 +462,9 @@ def feedback_inprocess() -> dict:
     import reports.editions.feedback as feedback_module
     from portal.models import Workshop
     from reports.data import organisations_with_reviews
+    from reports.jobs.worker import report_job_run
     from reports.models import ReportJob
     from reports.params import report_params_hash, report_params_normalise
-    from reports.services import report_job_run
 
     workshop = Workshop.objects.get(title=TITLE)
     ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK).delete()

@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from reports import data as report_data
+from reports.jobs.types import BuildResult
 from reports.models import ReportJob
-from reports.services import BuildResult
 
 Progress = Callable[[int], None]
 Kind = ReportJob.Kind

@@ -28,8 +28,8 @@ from django.utils import timezone
 from criteria.models import CriteriaSet, Criterion
 from portal.csv import csv_safe
 from portal.models import Workshop
+from reports.jobs.types import BuildResult
 from reports.models import CriterionNote, QuoteSelection, ReportJob, WorkshopSummary
-from reports.services import BuildResult
 from reviews.models import CriterionScore, Review, ReviewerApplication
 from reviews.selectors.aggregates import invitations_for_staff, reviewers_for_rating
 from submissions.models import Submission

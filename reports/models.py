@@ -3,7 +3,7 @@ and the report jobs that the Celery worker turns into files.
 
 The job row, not Celery's result backend, is the source of truth for a report: the page
 reads its state and progress, and a re-delivered task reads it to decide whether there is
-anything left to do (see reports.services).
+anything left to do (see reports.jobs.worker).
 """
 
 import logging

@@ -1,71 +1,39 @@
-"""Writes for reports: staff's inputs, and the life of a report job.
+"""Writes for reports: staff's inputs, and requesting, retrying, releasing and deleting
+report jobs.
 
 A job goes queued -> running -> done, or -> failed with the reason shown to staff. The
 row is the source of truth; Celery only carries "look at job N" messages, which may arrive
-twice (acks_late: a message is delivered again when its worker is lost) or late. So:
-
-- requesting a report that is already queued or running returns that job (a lock on the
-  workshop row, and a partial unique constraint as the backstop);
-- a delivery first *claims* the job under a row lock: queued -> running, counting the
-  attempt. A running job is taken over only by a re-delivery of the same message (its
-  worker was lost) or when its heartbeat is stale; a done or failed job is left alone;
-- every progress write and the final write name the attempt they belong to, so a
-  delivery that lost its claim cannot overwrite the work of the one that took over, and
-  the file is written and the job set done exactly once;
-- after MAX_ATTEMPTS claims the job fails for good: a poison job (one that kills its
-  worker every time) cannot loop forever.
+twice or late. Requesting a report that is already queued or running returns that job (a
+lock on the workshop row, and a partial unique constraint as the backstop). What a
+delivery does with a job (claim, progress, finish, fail) is in reports.jobs.worker.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Max
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, User, Workshop
+from reports.jobs.worker import STALE_AFTER
 from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
 from reports.params import report_params_hash, report_params_normalise
+from reports.tasks import task_build_report
 from reviews.models import CriterionScore
 
 logger = logging.getLogger(__name__)
 
 State = ReportJob.State
 
-MAX_ATTEMPTS = 3
-# A running job whose heartbeat is older than this is presumed lost. Builders beat at
-# every section or evaluation, far more often than this.
-STALE_AFTER = timedelta(minutes=15)
-# Failures worth another attempt by themselves; anything else fails the job at once, with
-# its reason, for staff to retry once they have fixed the cause.
 # A queued job nobody has claimed after this long is sent to the broker again when it is
 # requested again.
 REQUEUE_AFTER = timedelta(minutes=2)
-TRANSIENT_ERRORS = (DatabaseError, OSError, ConnectionError, TimeoutError)
 MARKDOWN_MAX_LENGTH = 50_000
-
-
-class JobSuperseded(Exception):
-    """The attempt lost its claim: another delivery took the job over."""
-
-
-@dataclass
-class BuildResult:
-    content: bytes
-    file_name: str
-    content_type: str
-    snapshot: dict
-    page_count: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 # --- staff's inputs ------------------------------------------------------------------------
@@ -316,8 +284,6 @@ def quote_revert(*, selection: QuoteSelection, revision: int, user: User) -> Quo
 
 
 def _enqueue(job_id: int) -> None:
-    from reports.tasks import task_build_report
-
     try:
         task_build_report.delay(job_id=job_id)
     except Exception:  # noqa: BLE001 - any broker failure: the job stays queued, visibly
@@ -517,183 +483,6 @@ def report_jobs_release_feedback(*, workshop: Workshop, user: User) -> int:
     )
 
 
-# --- running jobs --------------------------------------------------------------------------
-
-
-def report_job_claim(
-    *, job_id: int, delivery: str, stale_after: timedelta = STALE_AFTER
-) -> ReportJob | None:
-    """Take the job for this delivery, or None when there is nothing to do."""
-    now = timezone.now()
-    with transaction.atomic():
-        # The builders need the workshop and the organisation: read with the job, one
-        # query less per report (a bulk run builds a thousand). Only the job row is locked.
-        job = (
-            ReportJob.objects.select_for_update(of=("self",))
-            .select_related("workshop", "organisation")
-            .filter(pk=job_id)
-            .first()
-        )
-        if job is None:
-            logger.info("Report job %s is gone; nothing to build", job_id)
-            return None
-        if job.state in (State.DONE, State.FAILED):
-            return None
-        if job.state == State.RUNNING:
-            same_message = bool(delivery) and job.claimed_by == delivery
-            stale = job.heartbeat_at is None or job.heartbeat_at < now - stale_after
-            if not (same_message or stale):
-                # Another delivery is working on it: a duplicate message, or a retry of a
-                # message whose first delivery is still alive. Leave it.
-                return None
-        if job.attempts >= MAX_ATTEMPTS:
-            job.state = State.FAILED
-            job.finished_at = now
-            job.error = _(
-                "Gave up after %(count)d attempts: the worker building this report stopped "
-                "each time (for example, it ran out of memory). Last error: %(error)s"
-            ) % {"count": job.attempts, "error": job.error or _("none recorded")}
-            job.save(update_fields=["state", "finished_at", "error"])
-            logger.error("Report job %s failed after %s attempts", job.code, job.attempts)
-            return None
-        job.state = State.RUNNING
-        job.attempts += 1
-        job.claimed_by = delivery
-        job.progress = 0
-        job.heartbeat_at = now
-        job.started_at = now
-        job.save(
-            update_fields=[
-                "state",
-                "attempts",
-                "claimed_by",
-                "progress",
-                "heartbeat_at",
-                "started_at",
-            ]
-        )
-        return job
-
-
-def report_job_progress(*, job_id: int, attempt: int, progress: int) -> None:
-    """Record progress (and a heartbeat) for the attempt that holds the job."""
-    updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-        progress=max(0, min(99, int(progress))), heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise JobSuperseded(job_id)
-
-
-def report_job_finish(*, job_id: int, attempt: int, result: BuildResult) -> bool:
-    """Store the file and mark the job done, once. False if the attempt lost its claim."""
-    job = ReportJob(pk=job_id)
-    # The file first, under a random name of its own, then one conditional update: only
-    # the attempt that still holds the claim can set the job done (the database re-checks
-    # the condition under the row lock), and an attempt that lost deletes its own file. No
-    # transaction and no SELECT ... FOR UPDATE: one statement less per report.
-    job.file.save(result.file_name, ContentFile(result.content), save=False)
-    name = job.file.name
-    finished_at = timezone.now()
-    try:
-        updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-            file=name,
-            file_name=result.file_name,
-            content_type=result.content_type,
-            file_size=len(result.content),
-            page_count=result.page_count,
-            snapshot=result.snapshot,
-            state=State.DONE,
-            progress=100,
-            error="",
-            finished_at=finished_at,
-            heartbeat_at=finished_at,
-        )
-    except Exception:
-        # The row was not written: its file must not linger, unreferenced.
-        job.file.storage.delete(name)
-        raise
-    if not updated:
-        job.file.storage.delete(name)
-        return False
-    return True
-
-
-def report_job_fail(*, job_id: int, attempt: int, error: str, final: bool) -> None:
-    """Record a failed attempt: queued again for the next one, or failed for good."""
-    fields = {"error": error[:4000]}
-    if final:
-        fields.update(state=State.FAILED, finished_at=timezone.now())
-    else:
-        fields.update(state=State.QUEUED, claimed_by="", heartbeat_at=None)
-    ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(**fields)
-
-
-def _transient_failure(
-    *, job: ReportJob, attempt: int, exc: BaseException, retry: Callable[[int], None] | None
-) -> bool:
-    final = retry is None or attempt >= MAX_ATTEMPTS
-    logger.warning("Report job %s attempt %s failed", job.code, attempt, exc_info=True)
-    report_job_fail(job_id=job.pk, attempt=attempt, error=_describe(exc), final=final)
-    if not final:
-        retry(30 * attempt)
-    return False
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def report_job_run(
-    *,
-    job_id: int,
-    delivery: str,
-    retry: Callable[[int], None] | None = None,
-    stale_after: timedelta = STALE_AFTER,
-) -> bool:
-    """Claim the job, build its file, store it: True when this delivery did. Called by
-    the task; safe to call again.
-
-    `retry(countdown)` asks for another delivery after a transient failure; without it a
-    failure is final.
-    """
-    from reports.builders import build_report
-
-    job = report_job_claim(job_id=job_id, delivery=delivery, stale_after=stale_after)
-    if job is None:
-        return False
-    attempt = job.attempts
-
-    def progress(percent: int) -> None:
-        report_job_progress(job_id=job_id, attempt=attempt, progress=percent)
-
-    logger.info("Building report %s (%s), attempt %s", job.code, job.kind, attempt)
-    try:
-        result = build_report(job=job, progress=progress)
-    except JobSuperseded:
-        logger.warning("Report job %s attempt %s was taken over; stopping", job.code, attempt)
-        return False
-    except TRANSIENT_ERRORS as exc:
-        return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
-    except Exception as exc:
-        logger.exception("Report job %s failed", job.code)
-        report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=True)
-        return False
-    try:
-        finished = report_job_finish(job_id=job_id, attempt=attempt, result=result)
-    except TRANSIENT_ERRORS as exc:
-        # Storing the file or the final write failed (a full disk, a lost database
-        # connection): the same bounded retry as a failed build, instead of a job left
-        # running until its heartbeat goes stale.
-        return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
-    if not finished:
-        logger.warning(
-            "Report job %s attempt %s finished after losing its claim", job.code, attempt
-        )
-        return False
-    return True
-
-
 # --- retention -----------------------------------------------------------------------------
 
 
@@ -719,68 +508,3 @@ def report_job_delete(*, job: ReportJob, user: User) -> None:
         )
     logger.info("Report job %s (%s) deleted by user %s", locked.code, locked.kind, user.pk)
     locked.delete()
-
-
-def _report_jobs_kept() -> set[int]:
-    """Jobs retention never deletes: the newest finished one of each report (the same
-    workshop, kind, parameters and organisation), and the newest released feedback
-    report of each organisation in each workshop (what its members download now)."""
-    kept: set[int] = set()
-    seen: set[tuple] = set()
-    rows = (
-        ReportJob.objects.filter(state=State.DONE)
-        .order_by("workshop_id", "kind", "params_hash", "organisation_id", "-finished_at", "-pk")
-        .values_list("pk", "workshop_id", "kind", "params_hash", "organisation_id")
-    )
-    for job_id, *key in rows.iterator():
-        if tuple(key) not in seen:
-            seen.add(tuple(key))
-            kept.add(job_id)
-    released = (
-        ReportJob.objects.filter(kind=ReportJob.Kind.FEEDBACK, released_at__isnull=False)
-        .order_by("workshop_id", "organisation_id", "-released_at", "-pk")
-        .values_list("pk", "workshop_id", "organisation_id")
-    )
-    seen.clear()
-    for job_id, *key in released.iterator():
-        if tuple(key) not in seen:
-            seen.add(tuple(key))
-            kept.add(job_id)
-    return kept
-
-
-PURGE_BATCH = 500
-
-
-def report_jobs_purge(*, now: datetime | None = None) -> int:
-    """Delete finished and failed report jobs older than REPORT_RETENTION_DAYS, and their
-    files, except those _report_jobs_kept() names. Returns how many were deleted."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_RETENTION_DAYS)
-    kept = _report_jobs_kept()
-    candidates = [
-        job_id
-        for job_id in ReportJob.objects.annotate(ended=Coalesce("finished_at", F("created_at")))
-        .filter(state__in=[State.DONE, State.FAILED], ended__lt=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator()
-        if job_id not in kept
-    ]
-    deleted = 0
-    for start in range(0, len(candidates), PURGE_BATCH):
-        batch = candidates[start : start + PURGE_BATCH]
-        with transaction.atomic():
-            # Locked and re-checked: a job retried since the list was read is queued
-            # again and must stay. Files go as each batch commits (see the post_delete
-            # receiver in reports.models).
-            ids = list(
-                ReportJob.objects.select_for_update()
-                .filter(pk__in=batch, state__in=[State.DONE, State.FAILED])
-                .values_list("pk", flat=True)
-            )
-            deleted += (
-                ReportJob.objects.filter(pk__in=ids).delete()[1].get(ReportJob._meta.label, 0)
-            )
-    if deleted:
-        logger.info("Report retention deleted %s jobs older than %s", deleted, cutoff)
-    return deleted

@@ -29,7 +29,7 @@ def _preload_in_the_main_worker_process(**_kwargs) -> None:
     bind=True,
     # The message is acknowledged only after the task returns, and put back when the
     # worker process dies mid-task: a lost worker's job is delivered again. The job row
-    # counts attempts (services.MAX_ATTEMPTS), so a job that kills its worker every time
+    # counts attempts (reports.jobs.worker.MAX_ATTEMPTS), so a job that kills its worker every time
     # ends failed instead of looping.
     acks_late=True,
     reject_on_worker_lost=True,
@@ -38,7 +38,7 @@ def _preload_in_the_main_worker_process(**_kwargs) -> None:
 def task_build_report(self, *, job_id: int) -> None:
     # A job that is gone, done or failed is left alone by the claim (which logs it): no
     # separate look-up first, one query less per report in a bulk run.
-    from reports.services import report_job_run
+    from reports.jobs.worker import report_job_run
 
     def retry(countdown: int) -> None:
         # A new message with the same task id: it may take the job over at once.
@@ -51,6 +51,6 @@ def task_build_report(self, *, job_id: int) -> None:
 def task_purge_old_reports() -> None:
     """Daily (CELERY_BEAT_SCHEDULE): retention of report files. Takes no arguments, so a
     re-delivered or duplicated message simply purges again, finding less to do."""
-    from reports.services import report_jobs_purge
+    from reports.jobs.retention import report_jobs_purge
 
     report_jobs_purge()

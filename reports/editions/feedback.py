@@ -12,8 +12,8 @@ from reports.data import AnnexEntry, FeedbackData, feedback_data
 from reports.editions.common import fewer_than, html_to_pdf, number
 from reports.editions.dots import dot_comparison
 from reports.editions.markup import render_markdown
+from reports.jobs.types import BuildResult
 from reports.models import ReportJob
-from reports.services import BuildResult
 
 
 def _entry_view(entry: AnnexEntry, data: FeedbackData) -> dict:

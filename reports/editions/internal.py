@@ -21,8 +21,8 @@ from reports import data as report_data
 from reports.data import AnnexEntry
 from reports.editions.common import TAG_LABELS, html_to_pdf, merge_pdfs, number
 from reports.editions.summary import summary_html
+from reports.jobs.types import BuildResult
 from reports.models import ReportJob
-from reports.services import BuildResult
 from submissions.models import RiskArea, Submission
 
 SINGLE_PASS_MAX = 40  # evaluations

@@ -12,6 +12,8 @@ from django.utils import timezone
 from portal.models import Organisation
 from reports import services
 from reports.data import annex, feedback_data
+from reports.jobs import worker
+from reports.jobs.types import BuildResult
 from reports.models import ReportJob
 from reviews.models import Review
 from submissions.models import Submission
@@ -202,14 +204,14 @@ def test_attempt_that_lost_its_claim_leaves_no_file(db, settings, tmp_path):
     job = services.report_job_request(
         workshop=WorkshopFactory(), kind=Kind.PUBLIC_SUMMARY, params={}, user=None
     )
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
-    services.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
-    result = services.BuildResult(
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
+    result = BuildResult(
         content=b"%PDF-1.7", file_name="x.pdf", content_type="application/pdf", snapshot={}
     )
 
-    assert services.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
-    assert services.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
+    assert worker.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
+    assert worker.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
     job.refresh_from_db()
     assert [path.name for path in (tmp_path / "reports").iterdir()] == [
         job.file.name.rsplit("/", 1)[-1]
@@ -231,7 +233,7 @@ def test_claim_reads_workshop_and_organisation_with_the_job(
 
     # Savepoint, the locked read, the update, release.
     with django_assert_num_queries(4):
-        claimed = services.report_job_claim(job_id=job.pk, delivery="task-1")
+        claimed = worker.report_job_claim(job_id=job.pk, delivery="task-1")
         names = (claimed.workshop.title, claimed.organisation.name)
 
     assert names == (scored_workshop["workshop"].title, "Open Lab")

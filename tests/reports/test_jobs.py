@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import services
+from reports.jobs import worker
+from reports.jobs.types import BuildResult, JobSuperseded
 from reports.models import ReportJob
 from reports.params import report_params_hash
 from tests.factories import WorkshopFactory
@@ -90,7 +92,7 @@ def test_database_refuses_a_second_active_job_with_the_same_params(workshop):
 def test_claim_takes_a_queued_job_and_counts_the_attempt(workshop):
     job = _request(workshop)
 
-    claimed = services.report_job_claim(job_id=job.pk, delivery="task-1")
+    claimed = worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
     assert (claimed.state, claimed.attempts, claimed.claimed_by) == (State.RUNNING, 1, "task-1")
 
@@ -99,66 +101,66 @@ def test_claim_leaves_a_done_job_alone(workshop):
     job = _request(workshop)
     ReportJob.objects.filter(pk=job.pk).update(state=State.DONE, attempts=1)
 
-    assert services.report_job_claim(job_id=job.pk, delivery="task-1") is None
+    assert worker.report_job_claim(job_id=job.pk, delivery="task-1") is None
     job.refresh_from_db()
     assert (job.state, job.attempts) == (State.DONE, 1)
 
 
 def test_claim_leaves_a_job_another_delivery_is_working_on(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
-    assert services.report_job_claim(job_id=job.pk, delivery="task-2") is None
+    assert worker.report_job_claim(job_id=job.pk, delivery="task-2") is None
     job.refresh_from_db()
     assert (job.attempts, job.claimed_by) == (1, "task-1")
 
 
 def test_claim_by_a_redelivery_of_the_same_message_takes_the_job_over(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
-    claimed = services.report_job_claim(job_id=job.pk, delivery="task-1")
+    claimed = worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
     assert claimed.attempts == 2
 
 
 def test_claim_takes_over_a_job_with_a_stale_heartbeat(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
     ReportJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now() - services.STALE_AFTER - timedelta(seconds=1)
+        heartbeat_at=timezone.now() - worker.STALE_AFTER - timedelta(seconds=1)
     )
 
-    claimed = services.report_job_claim(job_id=job.pk, delivery="task-2")
+    claimed = worker.report_job_claim(job_id=job.pk, delivery="task-2")
 
     assert (claimed.attempts, claimed.claimed_by) == (2, "task-2")
 
 
 def test_poison_job_fails_after_the_last_attempt(workshop):
     job = _request(workshop)
-    for _attempt in range(services.MAX_ATTEMPTS):
-        assert services.report_job_claim(job_id=job.pk, delivery="task-1") is not None
+    for _attempt in range(worker.MAX_ATTEMPTS):
+        assert worker.report_job_claim(job_id=job.pk, delivery="task-1") is not None
 
-    assert services.report_job_claim(job_id=job.pk, delivery="task-1") is None
+    assert worker.report_job_claim(job_id=job.pk, delivery="task-1") is None
     job.refresh_from_db()
     assert job.state == State.FAILED
-    assert job.attempts == services.MAX_ATTEMPTS
+    assert job.attempts == worker.MAX_ATTEMPTS
     assert job.error.startswith("Gave up after 3 attempts")
 
 
 def test_attempt_that_lost_its_claim_cannot_finish(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
-    services.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
-    result = services.BuildResult(
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
+    result = BuildResult(
         content=b"%PDF-1.7", file_name="x.pdf", content_type="application/pdf", snapshot={}
     )
 
-    assert services.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
-    with pytest.raises(services.JobSuperseded):
-        services.report_job_progress(job_id=job.pk, attempt=1, progress=50)
-    assert services.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
-    assert services.report_job_finish(job_id=job.pk, attempt=2, result=result) is False
+    assert worker.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
+    with pytest.raises(JobSuperseded):
+        worker.report_job_progress(job_id=job.pk, attempt=1, progress=50)
+    assert worker.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
+    assert worker.report_job_finish(job_id=job.pk, attempt=2, result=result) is False
     job.refresh_from_db()
     assert (job.state, job.progress, job.file_size) == (State.DONE, 100, 8)
 
@@ -287,9 +289,9 @@ def test_request_again_resends_a_job_queued_long_ago(workshop, django_capture_on
 
 def test_staff_may_retry_a_job_whose_worker_was_lost(workshop, staff):
     job = _request(workshop, staff)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
     ReportJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now() - services.STALE_AFTER - timedelta(seconds=1)
+        heartbeat_at=timezone.now() - worker.STALE_AFTER - timedelta(seconds=1)
     )
     job.refresh_from_db()
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.celery import app as celery_app
+from reports.jobs.retention import report_jobs_purge
 from reports.models import ReportJob
-from reports.services import report_jobs_purge
 from reports.tasks import task_purge_old_reports
 from tests.factories import OrganisationFactory, WorkshopFactory
 

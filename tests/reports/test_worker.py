@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from reports.jobs.worker import MAX_ATTEMPTS
 from reports.models import ReportJob
-from reports.services import MAX_ATTEMPTS, report_job_request
+from reports.services import report_job_request
 from tests.factories import WorkshopFactory
 from tests.worker import (
     _celery_executable,
