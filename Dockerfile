@@ -34,6 +34,8 @@ COPY portal ./portal
 COPY criteria ./criteria
 COPY submissions ./submissions
 COPY reviews ./reviews
+COPY assignment ./assignment
+COPY reports ./reports
 COPY templates ./templates
 COPY static ./static
 

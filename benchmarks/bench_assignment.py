@@ -185,15 +185,10 @@ def _seed_instance(p: int, r: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from assignment.models import Bid
     from portal.ids import new_code
     from portal.models import Membership, Organisation, User, Workshop
-    from reviews.models import (
-        Bid,
-        ConflictRecord,
-        ReviewerApplication,
-        ReviewerExpertise,
-        ReviewerTie,
-    )
+    from reviews.models import ConflictRecord, ReviewerApplication, ReviewerExpertise, ReviewerTie
     from submissions.models import Method, Provider, RiskArea, Submission
 
     rng = np.random.default_rng(p * 7919 + r)
@@ -379,12 +374,12 @@ def _measure(p: int, r: int) -> int:
     import scipy.optimize  # noqa: F401
     import sklearn.feature_extraction.text  # noqa: F401
 
+    from assignment.matching.data import load_matching_data
+    from assignment.matching.engine import propose
+    from assignment.matching.options import RunSettings
+    from assignment.models import AssignmentRun
+    from assignment.services.runs import assignment_run_create, assignment_run_execute
     from portal.models import Workshop
-    from reviews.matching.data import load_matching_data
-    from reviews.matching.engine import propose
-    from reviews.matching.options import RunSettings
-    from reviews.matching.services import assignment_run_create, assignment_run_execute
-    from reviews.models import AssignmentRun
 
     workshop = Workshop.objects.get(title=_title(p, r))
     # Runs of earlier benchmark runs (and their pairs) would only grow the database.

@@ -266,11 +266,11 @@ def one_edition(kind: str) -> dict:
     from weasyprint.urls import URLFetcher
 
     from portal.models import Workshop
-    from reviews.models import ReportJob
-    from reviews.reports import builders
-    from reviews.reports.editions import common
-    from reviews.reports.params import report_params_hash, report_params_normalise
-    from reviews.reports.tasks import report_libraries_preload
+    from reports import builders
+    from reports.editions import common
+    from reports.models import ReportJob
+    from reports.params import report_params_hash, report_params_normalise
+    from reports.tasks import report_libraries_preload
 
     workshop = Workshop.objects.get(title=TITLE)
 
@@ -295,7 +295,7 @@ def one_edition(kind: str) -> dict:
         return original(html, tagged=tagged)
 
     # Builders look html_to_pdf up when they run; the internal edition imported it.
-    import reviews.reports.editions.internal as internal_module
+    import reports.editions.internal as internal_module
 
     common.html_to_pdf = recording
     internal_module.html_to_pdf = recording
@@ -374,12 +374,12 @@ def feedback_run() -> dict:
 
     from portal.celery import app
     from portal.models import Workshop
-    from reviews.models import ReportJob
-    from reviews.reports.services import report_jobs_request_feedback
+    from reports.models import ReportJob
+    from reports.services import report_jobs_request_feedback
 
     workshop = Workshop.objects.get(title=TITLE)
     ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK).delete()
-    app.conf.task_routes = {"reviews.reports.tasks.task_build_report": {"queue": QUEUE}}
+    app.conf.task_routes = {"reports.tasks.task_build_report": {"queue": QUEUE}}
     subprocess.run(  # noqa: S603 - a fixed command line
         [str(Path(sys.executable).with_name("celery")), "-A", "portal", "purge", "-f", "-Q", QUEUE],
         check=False,
@@ -459,12 +459,12 @@ def feedback_inprocess() -> dict:
     from django.utils import translation
     from weasyprint import HTML
 
-    import reviews.reports.editions.feedback as feedback_module
+    import reports.editions.feedback as feedback_module
     from portal.models import Workshop
-    from reviews.models import ReportJob
-    from reviews.reports.data import organisations_with_reviews
-    from reviews.reports.params import report_params_hash, report_params_normalise
-    from reviews.reports.services import report_job_run
+    from reports.data import organisations_with_reviews
+    from reports.jobs.worker import report_job_run
+    from reports.models import ReportJob
+    from reports.params import report_params_hash, report_params_normalise
 
     workshop = Workshop.objects.get(title=TITLE)
     ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK).delete()
@@ -527,8 +527,8 @@ def feedback_raw() -> tuple[float, float]:
     from weasyprint.urls import URLFetcher
 
     from portal.models import Workshop
-    from reviews.reports.data import feedback_data, organisations_with_reviews
-    from reviews.reports.editions.feedback import feedback_html
+    from reports.data import feedback_data, organisations_with_reviews
+    from reports.editions.feedback import feedback_html
 
     workshop = Workshop.objects.get(title=TITLE)
     organisations = list(organisations_with_reviews(workshop=workshop)[:RAW_SAMPLE])

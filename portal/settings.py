@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "criteria",
     "submissions",
     "reviews",
+    "assignment",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -403,8 +405,6 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules outside an installed app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["reviews.reports.tasks"]
 CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {"task": "portal.tasks.task_flush_outbox", "schedule": 300.0},
     "send-due-reminders": {
@@ -414,7 +414,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3000},
     },
     "purge-old-reports": {
-        "task": "reviews.reports.tasks.task_purge_old_reports",
+        "task": "reports.tasks.task_purge_old_reports",
         "schedule": 24 * 3600.0,
         "options": {"expires": 12 * 3600},
     },

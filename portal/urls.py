@@ -58,6 +58,8 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("submissions.urls")),
     path("", include("reviews.urls")),
+    path("", include("assignment.urls")),
+    path("", include("reports.urls")),
     path("", include("criteria.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

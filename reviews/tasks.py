@@ -18,34 +18,3 @@ def task_send_due_reminders() -> int:
     from reviews.services.reminders import reminders_send_due
 
     return reminders_send_due()
-
-
-# --- automatic assignment (reviews.matching) ------------------------------------------------
-
-
-@shared_task(
-    # Acknowledged only after the run is stored, and put back when the worker dies mid-run:
-    # the run is then solved again from the start (the core deletes partial pairs first);
-    # a run already done is returned untouched, so a redelivery never solves it twice.
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
-def task_run_assignment(*, run_id: int) -> None:
-    """Solve an assignment run; progress, result and any error are stored on the run."""
-    from reviews.matching.services import assignment_run_execute
-    from reviews.models import AssignmentRun
-
-    if not AssignmentRun.objects.filter(pk=run_id).exists():
-        logger.info("Assignment run %s is gone; nothing to solve", run_id)
-        return
-    assignment_run_execute(run_id=run_id)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def task_notify_assignment_run(*, run_id: int) -> None:
-    """Email the reviewers whose assignments a published run changed (once per run)."""
-    from reviews.matching.ui_services import assignment_run_notify
-
-    sent = assignment_run_notify(run_id=run_id)
-    logger.info("Assignment run %s: %s reviewers emailed", run_id, sent)

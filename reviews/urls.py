@@ -1,11 +1,9 @@
 """URLs of the reviews app, one module per area (applications, reviewing, staff work on
-assignments and progress, aggregates, workshop invitations, automatic assignment, reports)."""
+assignments and progress, aggregates, workshop invitations)."""
 
 from reviews import (
     urls_aggregates,
     urls_applications,
-    urls_matching,
-    urls_reports,
     urls_reviewing,
     urls_staff,
 )
@@ -19,6 +17,4 @@ urlpatterns = [
     *urls_staff.urlpatterns,
     *urls_workshop_invitations.urlpatterns,
     *urls_aggregates.urlpatterns,
-    *urls_matching.urlpatterns,
-    *urls_reports.urlpatterns,
 ]

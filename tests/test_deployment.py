@@ -468,10 +468,10 @@ _PUBLISH_PROBE = textwrap.dedent(
     import time
     import django
     django.setup()
-    from portal.services.mail import _dispatch
+    from portal.tasks import email_dispatch
 
     started = time.monotonic()
-    _dispatch(1)  # what a request does after committing an email to the outbox
+    email_dispatch(1)  # what a request does after committing an email to the outbox
     print(time.monotonic() - started)
     """
 )

@@ -13,7 +13,16 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["manage.py", "portal", "criteria", "submissions", "reviews", "templates"]
+SOURCES = [
+    "manage.py",
+    "portal",
+    "criteria",
+    "submissions",
+    "reviews",
+    "assignment",
+    "reports",
+    "templates",
+]
 CATALOGUE = ROOT / "portal" / "locale" / "da" / "LC_MESSAGES" / "django.po"
 
 

@@ -1,17 +1,17 @@
-import logging
+"""Mail from the portal's services: stored in the outbox (OutgoingEmail) in the caller's
+transaction, and handed to a Celery worker once that commits (portal.tasks). The sending
+side, which the tasks call, is portal.services.outbox."""
+
 from collections.abc import Sequence
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import pgettext
 
 from portal.models import OutgoingEmail
-
-logger = logging.getLogger(__name__)
+from portal.tasks import email_dispatch
 
 
 def email_queue(
@@ -25,7 +25,7 @@ def email_queue(
     email = OutgoingEmail.objects.create(
         to=list(to), subject=subject.strip().replace("\n", " "), body=body, html=html
     )
-    transaction.on_commit(lambda: _dispatch(email.pk))
+    transaction.on_commit(lambda: email_dispatch(email.pk))
     return email
 
 
@@ -50,46 +50,3 @@ def email_subject(subject: str) -> str:
     return pgettext("email subject", "[GPAI evaluation portal] %(subject)s") % {
         "subject": subject.strip()
     }
-
-
-def _dispatch(email_id: int) -> None:
-    from portal.tasks import task_send_email
-
-    try:
-        task_send_email.delay(email_id=email_id)
-    except Exception:  # noqa: BLE001 - any broker failure: the outbox flush retries later
-        logger.warning("Broker unavailable; email %s stays in the outbox", email_id, exc_info=True)
-
-
-def email_send(*, email_id: int) -> None:
-    """Send one stored email, once. Safe to call twice (a retried task)."""
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.sent_at is not None:
-            return
-        message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=email.to)
-        if email.html:
-            message.attach_alternative(email.html, "text/html")
-        email.attempts += 1
-        try:
-            message.send()
-        except Exception as exc:
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.save(update_fields=["attempts", "last_error"])
-            raise
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "sent_at", "last_error"])
-
-
-def email_flush_outbox(*, older_than_seconds: int = 120, max_attempts: int = 10) -> int:
-    """Queue emails whose first dispatch was lost (broker down, worker crash)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        OutgoingEmail.objects.filter(
-            sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=max_attempts
-        ).values_list("pk", flat=True)[:500]
-    )
-    for email_id in ids:
-        _dispatch(email_id)
-    return len(ids)

@@ -6,24 +6,15 @@ from .applications import (
     ReviewerTie,
 )
 from .assignments import Assignment, ConflictRecord, ReminderLog, ReviewerRating
-from .matching import AssignmentRun, Bid, ProposedPair
-from .reports import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
 from .reviewing import CriterionScore, Review, ReviewVersion, WorkshopInvitation
 
 __all__ = [
     "MAX_REVIEWS_LIMIT",
     "STATEMENT_MAX_LENGTH",
     "Assignment",
-    "AssignmentRun",
-    "Bid",
     "ConflictRecord",
-    "CriterionNote",
     "CriterionScore",
-    "FeedbackRemark",
-    "ProposedPair",
-    "QuoteSelection",
     "ReminderLog",
-    "ReportJob",
     "Review",
     "ReviewVersion",
     "ReviewerApplication",
@@ -31,5 +22,4 @@ __all__ = [
     "ReviewerRating",
     "ReviewerTie",
     "WorkshopInvitation",
-    "WorkshopSummary",
 ]

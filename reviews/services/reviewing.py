@@ -30,17 +30,6 @@ from reviews.models import Assignment, CriterionScore, Review, ReviewVersion
 
 SNAPSHOT_SCHEMA = 1
 NOT_APPLICABLE = "na"
-# The parts of one criterion's answer, as stored on CriterionScore and named in forms.
-SCORE_PARTS = (
-    "level",
-    "na_reason",
-    "justification",
-    "evidence",
-    "tag",
-    "feedback_clear",
-    "feedback_applicable",
-    "feedback_suggestion",
-)
 OVERALL_FIELDS = ("summary", "strengths", "main_gaps", "confidence", "recommendation")
 
 

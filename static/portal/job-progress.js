@@ -1,5 +1,5 @@
 /*
- * Live progress of background jobs: assignment runs (templates/reviews/matching/runs.html,
+ * Live progress of background jobs: assignment runs (templates/assignment/runs.html,
  * run.html) and report jobs (templates/reports/staff/index.html).
  *
  * Loaded with <script src>: the Content-Security-Policy allows no inline script. Without

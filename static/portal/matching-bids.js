@@ -1,5 +1,5 @@
 /*
- * Saves a bid as soon as the reviewer changes it (templates/reviews/matching/bids.html).
+ * Saves a bid as soon as the reviewer changes it (templates/assignment/bids.html).
  *
  * Loaded with <script src>: the Content-Security-Policy allows no inline script. Without
  * JavaScript the page's Save button posts every bid of the page; with it, each change posts

@@ -31,21 +31,12 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from assignment.models import AssignmentRun, Bid, ProposedPair
 from criteria.models import CriteriaSet
 from portal.models import Membership
 from portal.services import organisations as organisation_services
-from reviews.models import (
-    Assignment,
-    AssignmentRun,
-    Bid,
-    CriterionScore,
-    FeedbackRemark,
-    ProposedPair,
-    QuoteSelection,
-    ReportJob,
-    ReviewerApplication,
-    WorkshopInvitation,
-)
+from reports.models import FeedbackRemark, QuoteSelection, ReportJob
+from reviews.models import Assignment, CriterionScore, ReviewerApplication, WorkshopInvitation
 from reviews.workshop_invitations import services as workshop_invitation_services
 from submissions import services as submission_services
 from submissions.models import Submission

@@ -22,9 +22,8 @@ from django.conf import settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
+from tests.assignment.helpers import Instance, done_run
 from tests.factories import ReviewerApplicationFactory, WorkshopFactory
-from tests.reviews.matching.conftest import Instance
-from tests.reviews.matching_ui.conftest import done_run
 
 pytestmark = pytest.mark.django_db
 
@@ -126,10 +125,10 @@ LIST_VIEWS = [
             "page": WHOLE,
         },
     ),
-    ListView("reviews:bid_list", _workshop, "reviewer", {"risk_area": CHOICE, "page": WHOLE}),
-    ListView("reviews:matching_run", _run, "staff", {"tab": CHOICE, "q": SEARCH, "page": WHOLE}),
+    ListView("assignment:bid_list", _workshop, "reviewer", {"risk_area": CHOICE, "page": WHOLE}),
+    ListView("assignment:run", _run, "staff", {"tab": CHOICE, "q": SEARCH, "page": WHOLE}),
     ListView(
-        "reviews:matching_export",
+        "assignment:export",
         lambda scene: [scene.workshop.code, "scores"],
         "staff",
         {"reviewer_key": CHOICE, "run": CODE},
@@ -145,8 +144,8 @@ LIST_VIEWS = [
     ListView("reviews:invite_submitters", _workshop, "staff", {"sort": CHOICE, "page": WHOLE}),
     ListView("reviews:attendee_list", _workshop, "staff", ATTENDEES),
     ListView("reviews:attendee_export", _workshop, "staff", ATTENDEES, export=True),
-    ListView("reviews:report_quotes", _workshop, "staff", {"criterion": CHOICE, "page": WHOLE}),
-    ListView("reviews:report_remarks", _workshop, "staff", {"q": SEARCH, "page": WHOLE}),
+    ListView("reports:quotes", _workshop, "staff", {"criterion": CHOICE, "page": WHOLE}),
+    ListView("reports:remarks", _workshop, "staff", {"q": SEARCH, "page": WHOLE}),
 ]
 
 # Views that read the query string but list nothing, with the reason they need no row.
@@ -223,7 +222,7 @@ def test_export_with_good_filters_streams_the_whole_file(client, staff, scene):
 # --- the table is complete ----------------------------------------------------------------
 
 _READS_QUERY = re.compile(r"request\.GET\b|\bfilters_from\(")
-_APPS = ("portal", "submissions", "reviews", "criteria")
+_APPS = ("portal", "submissions", "reviews", "criteria", "assignment", "reports")
 
 
 def _url_views(patterns=None, namespace=""):

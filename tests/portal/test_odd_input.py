@@ -8,7 +8,7 @@ both.
 import pytest
 from django.urls import reverse
 
-from reviews.models import Bid
+from assignment.models import Bid
 from tests.factories import CompleteSubmissionFactory, ReviewerApplicationFactory, WorkshopFactory
 from tests.submissions.test_lifecycle import _form_data
 
@@ -38,7 +38,7 @@ def test_bid_with_a_nul_byte_in_its_code_is_refused_as_unknown(client, reviewer)
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("reviews:bid_list", args=[workshop.code]),
+        reverse("assignment:bid_list", args=[workshop.code]),
         {"bid-a\x00b": "eager"},
         headers={"accept": "application/json"},
     )

@@ -18,10 +18,10 @@ __all__ = ["app"]
 
 @worker_process_init.connect
 def _install_crash(**_kwargs):
-    from reviews.models import ReportJob
-    from reviews.reports import services
+    from reports.jobs import worker
+    from reports.models import ReportJob
 
-    original = services.report_job_progress
+    original = worker.report_job_progress
 
     def crashing(*, job_id, attempt, progress):
         original(job_id=job_id, attempt=attempt, progress=progress)
@@ -29,4 +29,4 @@ def _install_crash(**_kwargs):
         if "[crash-always]" in title or ("[crash-once]" in title and attempt == 1):
             os._exit(1)
 
-    services.report_job_progress = crashing
+    worker.report_job_progress = crashing

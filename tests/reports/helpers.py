@@ -5,8 +5,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from reviews.models import ReportJob
-from reviews.reports.services import report_job_request
+from reports.models import ReportJob
+from reports.services import report_job_request
 
 
 def build(capture, *, workshop, kind, params=None, user=None, organisation=None) -> ReportJob:

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import ReportJob
+from reports.models import ReportJob
 from tests.browser_support import assert_accessible, login_as, screenshot
 from tests.factories import WorkshopFactory
 
@@ -27,7 +27,7 @@ def test_progress_bar_updates_and_offers_the_download(page, staff, settings, tmp
         created_by=staff,
     )
     login_as(page, staff)
-    page.goto(reverse("reviews:report_index", args=[workshop.code]))
+    page.goto(reverse("reports:index", args=[workshop.code]))
     bar = page.locator(f'tr[data-report-job="{job.code}"] [role="progressbar"]')
     assert bar.get_attribute("aria-valuenow") == "10"
 
@@ -47,7 +47,7 @@ def test_progress_bar_updates_and_offers_the_download(page, staff, settings, tmp
     link = page.locator(f'tr[data-report-job="{job.code}"] a[data-role="download"]')
     link.wait_for()
 
-    assert link.get_attribute("href") == reverse("reviews:report_download", args=[job.code])
+    assert link.get_attribute("href") == reverse("reports:download", args=[job.code])
     assert bar.is_hidden()
     page.locator("#report-live", has_text="ready to download").wait_for(state="attached")
     assert "3 evaluations" in page.locator(f'tr[data-report-job="{job.code}"]').inner_text()

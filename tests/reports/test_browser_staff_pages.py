@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import FeedbackRemark, ReportJob
-from reviews.reports.services import quote_select
+from reports.models import FeedbackRemark, ReportJob
+from reports.services import quote_select
 from tests.browser_support import assert_accessible, login_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,7 @@ def test_staff_report_pages_are_accessible(page, staff, scored_workshop, setting
     job.save()
     login_as(page, staff)
 
-    page.goto(reverse("reviews:report_remarks", args=[workshop.code]))
+    page.goto(reverse("reports:remarks", args=[workshop.code]))
     screenshot(page, "reports-remarks")
     assert_accessible(page)
 
@@ -53,10 +53,10 @@ def test_staff_report_pages_are_accessible(page, staff, scored_workshop, setting
         "Thank you: **clear scenario**."
     )
 
-    page.goto(reverse("reviews:report_quote_edit", args=[workshop.code, selection.code]))
+    page.goto(reverse("reports:quote_edit", args=[workshop.code, selection.code]))
     screenshot(page, "reports-quote-edit")
     assert_accessible(page)
 
-    page.goto(reverse("reviews:report_delete", args=[workshop.code, job.code]))
+    page.goto(reverse("reports:delete", args=[workshop.code, job.code]))
     screenshot(page, "reports-delete")
     assert_accessible(page)

@@ -8,9 +8,9 @@ import re
 import pytest
 from matplotlib import pyplot as plt
 
-from reviews.reports.data import report_data
-from reviews.reports.editions import charts
-from reviews.reports.editions.summary import summary_context
+from reports.data import report_data
+from reports.editions import charts
+from reports.editions.summary import summary_context
 
 SCALE = {
     "low": 0,

@@ -10,8 +10,9 @@ from unittest import mock
 import pytest
 from openpyxl import load_workbook
 
-from reviews.models import ReportJob, ReviewerApplication
-from reviews.reports.services import feedback_remark_save
+from reports.models import ReportJob
+from reports.services import feedback_remark_save
+from reviews.models import ReviewerApplication
 from tests.reports.conftest import REVIEWER_NAMES, justification
 from tests.reports.helpers import build, keep_copy, pdf_reader, pdf_text
 
@@ -55,8 +56,8 @@ def test_internal_edition_has_an_annex_per_evaluation(make):
 def test_large_internal_edition_is_merged_in_parts_with_page_numbers_running_on(make):
     single = make(Kind.INTERNAL_EDITION, include_ai_office_only=True)
     with (
-        mock.patch("reviews.reports.editions.internal.SINGLE_PASS_MAX", 1),
-        mock.patch("reviews.reports.editions.internal.CHUNK", 2),
+        mock.patch("reports.editions.internal.SINGLE_PASS_MAX", 1),
+        mock.patch("reports.editions.internal.CHUNK", 2),
     ):
         merged = make(Kind.INTERNAL_EDITION, "internal-merged.pdf", include_ai_office_only=True)
 
@@ -107,7 +108,7 @@ def test_feedback_report_shows_the_organisation_its_scores_against_the_cohort(
 def test_feedback_is_generated_for_every_organisation_with_reviews(
     scored_workshop, staff, django_capture_on_commit_callbacks
 ):
-    from reviews.reports.services import report_jobs_request_feedback
+    from reports.services import report_jobs_request_feedback
 
     with django_capture_on_commit_callbacks(execute=True):
         jobs = report_jobs_request_feedback(

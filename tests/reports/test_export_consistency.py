@@ -15,8 +15,9 @@ import pytest
 from openpyxl import load_workbook
 
 from portal.models import Organisation
-from reviews.models import ReportJob, ReviewerApplication
-from reviews.reports.editions.common import fewer_than, number, percent
+from reports.editions.common import fewer_than, number, percent
+from reports.models import ReportJob
+from reviews.models import ReviewerApplication
 from submissions.models import RiskArea
 from tests.reports.helpers import build, keep_copy, pdf_text
 

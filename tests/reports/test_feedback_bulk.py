@@ -10,9 +10,12 @@ import pytest
 from django.utils import timezone
 
 from portal.models import Organisation
-from reviews.models import ReportJob, Review
-from reviews.reports import services
-from reviews.reports.data import annex, feedback_data
+from reports import services
+from reports.data import annex, feedback_data
+from reports.jobs import worker
+from reports.jobs.types import BuildResult
+from reports.models import ReportJob
+from reviews.models import Review
 from submissions.models import Submission
 from tests.factories import (
     CriteriaSetFactory,
@@ -50,7 +53,7 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
     workshop = _reviewed_workshop(organisations=organisations)
 
     with (
-        mock.patch("reviews.reports.services._enqueue") as enqueue,
+        mock.patch("reports.services._enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
         # Organisations, savepoint, workshop lock, active jobs, one insert, release.
         django_assert_num_queries(6),
@@ -64,7 +67,7 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
 
 def test_feedback_for_all_twice_queues_nothing_new(staff, django_capture_on_commit_callbacks):
     workshop = _reviewed_workshop(organisations=3)
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
         with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +82,7 @@ def test_feedback_for_all_sends_again_a_job_lost_in_the_queue(
     staff, django_capture_on_commit_callbacks
 ):
     workshop = _reviewed_workshop(organisations=2)
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             lost, waiting = services.report_jobs_request_feedback(
                 workshop=workshop, params={}, user=staff
@@ -100,7 +103,7 @@ def test_feedback_for_all_keeps_a_job_an_organisation_already_has(
 ):
     workshop = _reviewed_workshop(organisations=2)
     organisation = Organisation.objects.get(name="Lab 01")
-    with mock.patch("reviews.reports.services._enqueue"):
+    with mock.patch("reports.services._enqueue"):
         single = services.report_job_request(
             workshop=workshop, kind=Kind.FEEDBACK, params={}, user=staff, organisation=organisation
         )
@@ -201,14 +204,14 @@ def test_attempt_that_lost_its_claim_leaves_no_file(db, settings, tmp_path):
     job = services.report_job_request(
         workshop=WorkshopFactory(), kind=Kind.PUBLIC_SUMMARY, params={}, user=None
     )
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
-    services.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
-    result = services.BuildResult(
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
+    result = BuildResult(
         content=b"%PDF-1.7", file_name="x.pdf", content_type="application/pdf", snapshot={}
     )
 
-    assert services.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
-    assert services.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
+    assert worker.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
+    assert worker.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
     job.refresh_from_db()
     assert [path.name for path in (tmp_path / "reports").iterdir()] == [
         job.file.name.rsplit("/", 1)[-1]
@@ -219,7 +222,7 @@ def test_claim_reads_workshop_and_organisation_with_the_job(
     scored_workshop, django_assert_num_queries
 ):
     organisation = scored_workshop["submissions"]["S1"].organisation
-    with mock.patch("reviews.reports.services._enqueue"):
+    with mock.patch("reports.services._enqueue"):
         job = services.report_job_request(
             workshop=scored_workshop["workshop"],
             kind=Kind.FEEDBACK,
@@ -230,7 +233,7 @@ def test_claim_reads_workshop_and_organisation_with_the_job(
 
     # Savepoint, the locked read, the update, release.
     with django_assert_num_queries(4):
-        claimed = services.report_job_claim(job_id=job.pk, delivery="task-1")
+        claimed = worker.report_job_claim(job_id=job.pk, delivery="task-1")
         names = (claimed.workshop.title, claimed.organisation.name)
 
     assert names == (scored_workshop["workshop"].title, "Open Lab")

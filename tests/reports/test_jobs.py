@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import ReportJob
-from reviews.reports import services
-from reviews.reports.params import report_params_hash
+from reports import services
+from reports.jobs import worker
+from reports.jobs.types import BuildResult, JobSuperseded
+from reports.models import ReportJob
+from reports.params import report_params_hash
 from tests.factories import WorkshopFactory
 
 Kind = ReportJob.Kind
@@ -31,7 +33,7 @@ def _request(workshop, user=None, **params):
 def test_request_twice_returns_the_same_queued_job(
     workshop, staff, django_capture_on_commit_callbacks
 ):
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = _request(workshop, staff)
         with django_capture_on_commit_callbacks(execute=True):
@@ -62,9 +64,9 @@ def test_two_clicks_on_generate_queue_one_job(
     client, staff, workshop, django_capture_on_commit_callbacks
 ):
     client.force_login(staff)
-    url = reverse("reviews:report_generate", args=[workshop.code])
+    url = reverse("reports:generate", args=[workshop.code])
     data = {"kind": Kind.PUBLIC_SUMMARY, "language": "en"}
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url, data)
         with django_capture_on_commit_callbacks(execute=True):
@@ -90,7 +92,7 @@ def test_database_refuses_a_second_active_job_with_the_same_params(workshop):
 def test_claim_takes_a_queued_job_and_counts_the_attempt(workshop):
     job = _request(workshop)
 
-    claimed = services.report_job_claim(job_id=job.pk, delivery="task-1")
+    claimed = worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
     assert (claimed.state, claimed.attempts, claimed.claimed_by) == (State.RUNNING, 1, "task-1")
 
@@ -99,66 +101,66 @@ def test_claim_leaves_a_done_job_alone(workshop):
     job = _request(workshop)
     ReportJob.objects.filter(pk=job.pk).update(state=State.DONE, attempts=1)
 
-    assert services.report_job_claim(job_id=job.pk, delivery="task-1") is None
+    assert worker.report_job_claim(job_id=job.pk, delivery="task-1") is None
     job.refresh_from_db()
     assert (job.state, job.attempts) == (State.DONE, 1)
 
 
 def test_claim_leaves_a_job_another_delivery_is_working_on(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
-    assert services.report_job_claim(job_id=job.pk, delivery="task-2") is None
+    assert worker.report_job_claim(job_id=job.pk, delivery="task-2") is None
     job.refresh_from_db()
     assert (job.attempts, job.claimed_by) == (1, "task-1")
 
 
 def test_claim_by_a_redelivery_of_the_same_message_takes_the_job_over(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
-    claimed = services.report_job_claim(job_id=job.pk, delivery="task-1")
+    claimed = worker.report_job_claim(job_id=job.pk, delivery="task-1")
 
     assert claimed.attempts == 2
 
 
 def test_claim_takes_over_a_job_with_a_stale_heartbeat(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
     ReportJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now() - services.STALE_AFTER - timedelta(seconds=1)
+        heartbeat_at=timezone.now() - worker.STALE_AFTER - timedelta(seconds=1)
     )
 
-    claimed = services.report_job_claim(job_id=job.pk, delivery="task-2")
+    claimed = worker.report_job_claim(job_id=job.pk, delivery="task-2")
 
     assert (claimed.attempts, claimed.claimed_by) == (2, "task-2")
 
 
 def test_poison_job_fails_after_the_last_attempt(workshop):
     job = _request(workshop)
-    for _attempt in range(services.MAX_ATTEMPTS):
-        assert services.report_job_claim(job_id=job.pk, delivery="task-1") is not None
+    for _attempt in range(worker.MAX_ATTEMPTS):
+        assert worker.report_job_claim(job_id=job.pk, delivery="task-1") is not None
 
-    assert services.report_job_claim(job_id=job.pk, delivery="task-1") is None
+    assert worker.report_job_claim(job_id=job.pk, delivery="task-1") is None
     job.refresh_from_db()
     assert job.state == State.FAILED
-    assert job.attempts == services.MAX_ATTEMPTS
+    assert job.attempts == worker.MAX_ATTEMPTS
     assert job.error.startswith("Gave up after 3 attempts")
 
 
 def test_attempt_that_lost_its_claim_cannot_finish(workshop):
     job = _request(workshop)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
-    services.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
-    result = services.BuildResult(
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")  # the message came back
+    result = BuildResult(
         content=b"%PDF-1.7", file_name="x.pdf", content_type="application/pdf", snapshot={}
     )
 
-    assert services.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
-    with pytest.raises(services.JobSuperseded):
-        services.report_job_progress(job_id=job.pk, attempt=1, progress=50)
-    assert services.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
-    assert services.report_job_finish(job_id=job.pk, attempt=2, result=result) is False
+    assert worker.report_job_finish(job_id=job.pk, attempt=1, result=result) is False
+    with pytest.raises(JobSuperseded):
+        worker.report_job_progress(job_id=job.pk, attempt=1, progress=50)
+    assert worker.report_job_finish(job_id=job.pk, attempt=2, result=result) is True
+    assert worker.report_job_finish(job_id=job.pk, attempt=2, result=result) is False
     job.refresh_from_db()
     assert (job.state, job.progress, job.file_size) == (State.DONE, 100, 8)
 
@@ -167,9 +169,7 @@ def test_builder_error_fails_the_job_with_its_reason(
     workshop, staff, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch(
-            "reviews.reports.builders.build_report", side_effect=ValueError("template broke")
-        ),
+        mock.patch("reports.builders.build_report", side_effect=ValueError("template broke")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = _request(workshop, staff)
@@ -182,7 +182,7 @@ def test_transient_error_is_retried_up_to_the_attempt_limit(
     workshop, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("reviews.reports.builders.build_report", side_effect=OSError("disk full")),
+        mock.patch("reports.builders.build_report", side_effect=OSError("disk full")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = _request(workshop)
@@ -224,14 +224,14 @@ def test_staff_retry_of_a_failed_job_builds_it(
 ):
     workshop = scored_workshop["workshop"]
     with (
-        mock.patch("reviews.reports.builders.build_report", side_effect=ValueError("boom")),
+        mock.patch("reports.builders.build_report", side_effect=ValueError("boom")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = _request(workshop, staff)
     client.force_login(staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reviews:report_retry", args=[workshop.code, job.code]))
+        response = client.post(reverse("reports:retry", args=[workshop.code, job.code]))
 
     assert response.status_code == 302
     job.refresh_from_db()
@@ -251,7 +251,7 @@ def test_status_endpoint_reports_progress(client, staff, workshop):
     ReportJob.objects.filter(pk=job.pk).update(state=State.RUNNING, progress=40)
     client.force_login(staff)
 
-    response = client.get(reverse("reviews:report_status", args=[workshop.code, job.code]))
+    response = client.get(reverse("reports:status", args=[workshop.code, job.code]))
 
     data = response.json()
     assert (data["state"], data["progress"], data["download_url"]) == ("running", 40, "")
@@ -262,7 +262,7 @@ def test_index_page_shows_an_accessible_progress_bar(client, staff, workshop):
     ReportJob.objects.filter(pk=job.pk).update(state=State.RUNNING, progress=40)
     client.force_login(staff)
 
-    response = client.get(reverse("reviews:report_index", args=[workshop.code]))
+    response = client.get(reverse("reports:index", args=[workshop.code]))
 
     html = response.content.decode()
     assert 'role="progressbar"' in html
@@ -274,7 +274,7 @@ def test_index_page_shows_an_accessible_progress_bar(client, staff, workshop):
 
 
 def test_request_again_resends_a_job_queued_long_ago(workshop, django_capture_on_commit_callbacks):
-    with mock.patch("reviews.reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             job = _request(workshop)
         ReportJob.objects.filter(pk=job.pk).update(
@@ -289,9 +289,9 @@ def test_request_again_resends_a_job_queued_long_ago(workshop, django_capture_on
 
 def test_staff_may_retry_a_job_whose_worker_was_lost(workshop, staff):
     job = _request(workshop, staff)
-    services.report_job_claim(job_id=job.pk, delivery="task-1")
+    worker.report_job_claim(job_id=job.pk, delivery="task-1")
     ReportJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now() - services.STALE_AFTER - timedelta(seconds=1)
+        heartbeat_at=timezone.now() - worker.STALE_AFTER - timedelta(seconds=1)
     )
     job.refresh_from_db()
 

@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from reviews.models import ReportJob
-from reviews.reports.editions import common
-from reviews.reports.editions.pdfmerge import merge_tagged_pdfs
+from reports.editions import common
+from reports.editions.pdfmerge import merge_tagged_pdfs
+from reports.models import ReportJob
 from tests.reports.conftest import SUBMISSIONS
 from tests.reports.helpers import build, keep_copy
 
@@ -31,9 +31,9 @@ def merged(scored_workshop, staff, django_capture_on_commit_callbacks):
         return common.merge_pdfs(rendered)
 
     with (
-        mock.patch("reviews.reports.editions.internal.SINGLE_PASS_MAX", 1),
-        mock.patch("reviews.reports.editions.internal.CHUNK", 2),
-        mock.patch("reviews.reports.editions.internal.merge_pdfs", recording_merge),
+        mock.patch("reports.editions.internal.SINGLE_PASS_MAX", 1),
+        mock.patch("reports.editions.internal.CHUNK", 2),
+        mock.patch("reports.editions.internal.merge_pdfs", recording_merge),
     ):
         job = build(
             django_capture_on_commit_callbacks,

@@ -12,19 +12,17 @@ def workshop(db):
 
 
 def _reports_tab(workshop, *, current: bool) -> str:
-    index = reverse("reviews:report_index", args=[workshop.code])
+    index = reverse("reports:index", args=[workshop.code])
     if current:
         return f'<a class="nav-link active" aria-current="page" href="{index}">Reports</a>'
     return f'<a class="nav-link" href="{index}">Reports</a>'
 
 
-@pytest.mark.parametrize(
-    "name", ["report_index", "report_summary_edit", "report_quotes", "report_remarks"]
-)
+@pytest.mark.parametrize("name", ["index", "summary_edit", "quotes", "remarks"])
 def test_reports_pages_show_the_nav_with_reports_current(client, staff, workshop, name):
     client.force_login(staff)
 
-    body = client.get(reverse(f"reviews:{name}", args=[workshop.code])).content.decode()
+    body = client.get(reverse(f"reports:{name}", args=[workshop.code])).content.decode()
 
     assert _reports_tab(workshop, current=True) in body
     assert body.count('aria-current="page"') == 1

@@ -6,8 +6,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import ReportJob
-from reviews.reports.services import report_job_release
+from reports.models import ReportJob
+from reports.services import report_job_release
 from tests.factories import MembershipFactory, UserFactory
 
 Kind = ReportJob.Kind
@@ -53,7 +53,7 @@ def other_member(scored_workshop):
 def _download(client, user, job):
     if user is not None:
         client.force_login(user)
-    response = client.get(reverse("reviews:report_download", args=[job.code]))
+    response = client.get(reverse("reports:download", args=[job.code]))
     if response.streaming:
         response.body = b"".join(response.streaming_content)
         response.close()
@@ -127,11 +127,9 @@ def test_member_sees_released_feedback_in_their_list(client, jobs, staff, member
     ReportJob.objects.filter(pk=jobs["feedback"].pk).update(released_at=timezone.now())
     client.force_login(member_of)
 
-    response = client.get(reverse("reviews:report_feedback_list"))
+    response = client.get(reverse("reports:feedback_list"))
 
-    assert reverse("reviews:report_download", args=[jobs["feedback"].code]) in (
-        response.content.decode()
-    )
+    assert reverse("reports:download", args=[jobs["feedback"].code]) in (response.content.decode())
 
 
 @pytest.mark.parametrize("persona", ["member_of", "outsider", "reviewer"])
@@ -140,15 +138,15 @@ def test_staff_pages_refuse_others(client, request, scored_workshop, jobs, perso
     code = scored_workshop["workshop"].code
 
     for url in (
-        reverse("reviews:report_index", args=[code]),
-        reverse("reviews:report_status", args=[code, jobs["public"].code]),
-        reverse("reviews:report_summary_edit", args=[code]),
-        reverse("reviews:report_quotes", args=[code]),
+        reverse("reports:index", args=[code]),
+        reverse("reports:status", args=[code, jobs["public"].code]),
+        reverse("reports:summary_edit", args=[code]),
+        reverse("reports:quotes", args=[code]),
     ):
         assert client.get(url).status_code == 403, url
     assert (
         client.post(
-            reverse("reviews:report_generate", args=[code]), {"kind": "public_summary"}
+            reverse("reports:generate", args=[code]), {"kind": "public_summary"}
         ).status_code
         == 403
     )
@@ -159,8 +157,8 @@ def test_staff_pages_render_for_staff(client, staff, scored_workshop, jobs):
     code = scored_workshop["workshop"].code
 
     for url in (
-        reverse("reviews:report_index", args=[code]),
-        reverse("reviews:report_summary_edit", args=[code]),
-        reverse("reviews:report_quotes", args=[code]),
+        reverse("reports:index", args=[code]),
+        reverse("reports:summary_edit", args=[code]),
+        reverse("reports:quotes", args=[code]),
     ):
         assert client.get(url).status_code == 200, url

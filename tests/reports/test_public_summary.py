@@ -6,10 +6,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from reviews.models import ReportJob
-from reviews.reports import data as report_data
-from reviews.reports.editions.common import number
-from reviews.reports.services import quote_select, workshop_summary_save
+from reports import data as report_data
+from reports.editions.common import number
+from reports.models import ReportJob
+from reports.services import quote_select, workshop_summary_save
 from reviews.selectors.aggregates import workshop_aggregates
 from tests.reports.conftest import REVIEWER_NAMES, justification
 from tests.reports.helpers import build, keep_copy, pdf_reader, pdf_text

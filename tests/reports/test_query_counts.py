@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from reviews.models import ReportJob
-from reviews.reports import data as report_data
+from reports import data as report_data
+from reports.models import ReportJob
 from tests.factories import OrganisationFactory, WorkshopFactory
 
 
@@ -23,7 +23,7 @@ def test_report_index_queries_do_not_grow_with_jobs(
             snapshot={"evaluations": 3, "reviewers": 3, "reviews": 9},
         )
     client.force_login(staff)
-    url = reverse("reviews:report_index", args=[workshop.code])
+    url = reverse("reports:index", args=[workshop.code])
 
     with django_assert_num_queries(6):
         response = client.get(url)

@@ -4,9 +4,9 @@ reviewer's justification stays as written."""
 import pytest
 from django.urls import reverse
 
-from reviews.models import QuoteSelection, ReportJob
-from reviews.reports import data as report_data
-from reviews.reports.services import StaleEditError, quote_edit, quote_revert, quote_select
+from reports import data as report_data
+from reports.models import QuoteSelection, ReportJob
+from reports.services import StaleEditError, quote_edit, quote_revert, quote_select
 from tests.factories import WorkshopFactory
 from tests.reports.conftest import justification
 from tests.reports.helpers import build, pdf_text
@@ -26,7 +26,7 @@ def selection(scored_workshop, workshop, staff) -> QuoteSelection:
 
 
 def _url(workshop, selection):
-    return reverse("reviews:report_quote_edit", args=[workshop.code, selection.code])
+    return reverse("reports:quote_edit", args=[workshop.code, selection.code])
 
 
 def _printed_quotes(workshop) -> list[tuple[str, bool]]:
@@ -138,7 +138,7 @@ def test_quote_list_shows_the_edit_and_links_to_it(client, staff, workshop, sele
     quote_edit(selection=selection, text=SHORTENED, revision=1, user=staff)
     client.force_login(staff)
 
-    response = client.get(reverse("reviews:report_quotes", args=[workshop.code]))
+    response = client.get(reverse("reports:quotes", args=[workshop.code]))
 
     body = response.content.decode()
     assert f"<strong>Printed as:</strong> {SHORTENED}" in body
@@ -180,7 +180,7 @@ def test_quote_list_queries_do_not_grow_with_edited_quotes(
         )
         quote_edit(selection=selection, text=SHORTENED, revision=1, user=staff)
     client.force_login(staff)
-    url = reverse("reviews:report_quotes", args=[workshop.code]) + "?criterion=REL-1"
+    url = reverse("reports:quotes", args=[workshop.code]) + "?criterion=REL-1"
 
     # session, user, staff group, MFA, workshop, criteria set, criteria, count, page,
     # selected count
@@ -227,9 +227,9 @@ def test_quote_toggle_goes_back_to_page_one_when_the_page_number_is_mangled(
     client.force_login(staff)
 
     response = client.post(
-        reverse("reviews:report_quote_toggle", args=[workshop.code]),
+        reverse("reports:quote_toggle", args=[workshop.code]),
         {"score": score.pk, "page": "2&criterion=VAL-1"},
     )
 
-    quotes = reverse("reviews:report_quotes", args=[workshop.code])
+    quotes = reverse("reports:quotes", args=[workshop.code])
     assert response["Location"] == f"{quotes}?criterion=REL-1&page=1"

@@ -5,18 +5,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import FeedbackRemark, ReportJob
-from reviews.reports.services import StaleEditError, feedback_remark_save
+from reports.models import FeedbackRemark, ReportJob
+from reports.services import StaleEditError, feedback_remark_save
 from tests.factories import WorkshopFactory
 
 
 def _list_url(workshop, **query):
-    url = reverse("reviews:report_remarks", args=[workshop.code])
+    url = reverse("reports:remarks", args=[workshop.code])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def _edit_url(workshop, organisation):
-    return reverse("reviews:report_remark_edit", args=[workshop.code, organisation.code])
+    return reverse("reports:remark_edit", args=[workshop.code, organisation.code])
 
 
 @pytest.fixture
@@ -69,9 +69,7 @@ def test_list_shows_organisations_with_reviews_and_their_report_state(
     body = response.content.decode()
     assert _edit_url(workshop, open_lab) in body
     assert (
-        'aria-current="page" href="{}"'.format(
-            reverse("reviews:report_index", args=[workshop.code])
-        )
+        'aria-current="page" href="{}"'.format(reverse("reports:index", args=[workshop.code]))
         in body
     )
 
@@ -93,7 +91,7 @@ def test_list_search_without_match_says_so(client, staff, workshop):
 
 
 def test_list_is_paginated(client, staff, workshop, monkeypatch):
-    monkeypatch.setattr("reviews.reports.views.ORGANISATIONS_PER_PAGE", 3)
+    monkeypatch.setattr("reports.views.ORGANISATIONS_PER_PAGE", 3)
     client.force_login(staff)
 
     first = client.get(_list_url(workshop))

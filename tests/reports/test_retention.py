@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.celery import app as celery_app
-from reviews.models import ReportJob
-from reviews.reports.services import report_jobs_purge
-from reviews.reports.tasks import task_purge_old_reports
+from reports.jobs.retention import report_jobs_purge
+from reports.models import ReportJob
+from reports.tasks import task_purge_old_reports
 from tests.factories import OrganisationFactory, WorkshopFactory
 
 Kind = ReportJob.Kind
@@ -107,7 +107,7 @@ def test_deleting_a_workshop_deletes_its_report_files(workshop, django_capture_o
 
 
 def _delete_url(job):
-    return reverse("reviews:report_delete", args=[job.workshop.code, job.code])
+    return reverse("reports:delete", args=[job.workshop.code, job.code])
 
 
 def test_staff_confirm_then_delete_a_report(
@@ -125,7 +125,7 @@ def test_staff_confirm_then_delete_a_report(
     assert "Delete this report" in confirm.content.decode()
     assert ReportJob.objects.filter(pk=job.pk).exists() is False
     assert not path.exists()
-    assert response["Location"] == reverse("reviews:report_index", args=[workshop.code])
+    assert response["Location"] == reverse("reports:index", args=[workshop.code])
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_index_offers_delete_only_for_deletable_reports(client, staff, workshop)
     running = _job(workshop, state=State.RUNNING, params_hash="other")
     client.force_login(staff)
 
-    body = client.get(reverse("reviews:report_index", args=[workshop.code])).content.decode()
+    body = client.get(reverse("reports:index", args=[workshop.code])).content.decode()
 
     assert _delete_url(done) in body
     assert _delete_url(running) not in body
@@ -174,7 +174,7 @@ def test_index_offers_delete_only_for_deletable_reports(client, staff, workshop)
 def test_delete_of_another_workshops_report_is_404(client, staff, workshop):
     job = _job(workshop)
     client.force_login(staff)
-    url = reverse("reviews:report_delete", args=[WorkshopFactory().code, job.code])
+    url = reverse("reports:delete", args=[WorkshopFactory().code, job.code])
 
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404

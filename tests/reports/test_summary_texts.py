@@ -4,8 +4,8 @@ criterion as one, and refuses an edit that races another instead of overwriting 
 import pytest
 from django.urls import reverse
 
-from reviews.models import CriterionNote, WorkshopSummary
-from reviews.reports import services
+from reports import services
+from reports.models import CriterionNote, WorkshopSummary
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def workshop(scored_workshop):
 
 
 def _url(workshop):
-    return reverse("reviews:report_summary_edit", args=[workshop.code])
+    return reverse("reports:summary_edit", args=[workshop.code])
 
 
 def _post_data(page, **texts):

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reviews.models import ReportJob
-from reviews.reports.services import MAX_ATTEMPTS, report_job_request
+from reports.jobs.worker import MAX_ATTEMPTS
+from reports.models import ReportJob
+from reports.services import report_job_request
 from tests.factories import WorkshopFactory
 from tests.worker import (
     _celery_executable,
@@ -90,8 +91,8 @@ def crash_worker(django_db_setup, tmp_path_factory):
 def routed(crash_worker, settings, monkeypatch):
     """Jobs requested in the test go to the crash worker's queue. Explicitly per message:
     Celery caches its router, so changing task_routes after the first send does nothing."""
-    from reviews.reports import services
-    from reviews.reports.tasks import task_build_report
+    from reports import services
+    from reports.tasks import task_build_report
 
     settings.MEDIA_ROOT = crash_worker["media"]
     monkeypatch.setattr(
@@ -164,7 +165,7 @@ def test_a_worker_loads_the_report_libraries_when_it_starts():
 
     script = (
         "import sys, django; django.setup()\n"
-        "import reviews.reports.tasks\n"
+        "import reports.tasks\n"
         "from celery.signals import worker_init\n"
         "before = {m for m in ('matplotlib', 'weasyprint') if m in sys.modules}\n"
         "worker_init.send(sender=None)\n"

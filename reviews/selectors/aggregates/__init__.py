@@ -36,10 +36,6 @@ from reviews.selectors.aggregates.scores import (
     score_stats,
 )
 
-# reviews/reports/exports.py imports it from here; once it imports it from
-# reviews.workshop_invitations.selectors, drop this re-export.
-from reviews.workshop_invitations.selectors import invitations_for_staff
-
 __all__ = [
     "CriterionAggregate",
     "DISAGREEMENT_SPREAD",
@@ -52,7 +48,6 @@ __all__ = [
     "SubmissionVersionAggregate",
     "TAGS",
     "VersionAggregate",
-    "invitations_for_staff",
     "ordinal_alpha",
     "reviewers_for_rating",
     "score_stats",

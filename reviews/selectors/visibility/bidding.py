@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -9,7 +10,6 @@ from django.http import Http404
 
 from portal.models import Membership, User, Workshop
 from reviews.models import (
-    Bid,
     ConflictRecord,
     ReviewerApplication,
     ReviewerTie,
@@ -41,7 +41,7 @@ def _conflicted_for_bidding(user: User) -> Q:
 
     The same rules as reviews.selectors.conflicts (membership of the submitting
     organisation, an active tie to it or to the model's provider, unless staff dismissed
-    the computed conflict; a conflict staff recorded), and as reviews.matching.bids, which
+    the computed conflict; a conflict staff recorded), and as assignment.services.bids, which
     refuses bids on exactly these pairs. A conflict the reviewer declared by bidding does
     not hide the submission: they may still change that bid.
     """
@@ -88,12 +88,15 @@ class BiddingRow:
     model: str
     organisation: str
     authors: list[str]
-    bid: str  # a Bid.Value, or "" for no bid
+    bid: str  # a Bid.Value (assignment.models), or "" for no bid
 
 
-def bidding_rows(*, user: User, workshop: Workshop, ids: list[int]) -> list[BiddingRow]:
+def bidding_rows(
+    *, workshop: Workshop, ids: list[int], bids: Mapping[int, str]
+) -> list[BiddingRow]:
     """The rows of one page of `submissions_for_bidding` (ids already checked by it), with
-    the reviewer's current bids, in a constant number of queries."""
+    the reviewer's current bids ({submission id: value}, read by the assignment app, which
+    owns bids), in a constant number of queries."""
     anonymous = workshop.anonymous_review
     qs = (
         Submission.objects.filter(pk__in=ids)
@@ -102,11 +105,6 @@ def bidding_rows(*, user: User, workshop: Workshop, ids: list[int]) -> list[Bidd
     )
     if not anonymous:
         qs = qs.select_related("organisation").prefetch_related("authors")
-    bids = dict(
-        Bid.objects.filter(reviewer=user, submission_id__in=ids).values_list(
-            "submission_id", "value"
-        )
-    )
     by_id = {submission.pk: submission for submission in qs}
     rows = []
     for pk in ids:

@@ -1,0 +1,306 @@
+"""openreview-matcher files, so staff can cross-check a run with the tool they know.
+
+Export (headerless CSV, as the matcher reads them):
+- scores: `paper,reviewer,score` for every candidate pair of the instance (the matcher
+  treats a missing pair as score 0, which it does not assign by default);
+- constraints: `paper,reviewer,-1` for every pair that may never be assigned (conflict of
+  interest, declined, "AI Office only" for a reviewer not cleared, a colleague of a
+  reviewer who stays), `paper,reviewer,1` for every existing assignment the settings keep;
+- max loads: `reviewer,max`.
+
+`paper` is the submission code; `reviewer` is the reviewer's email address or, with
+reviewer_key="code", their application code (stable and opaque, for files that leave the
+AI Office).
+
+Import: the matcher's `assignments.json`, {"<paper>": [{"user": "<reviewer>",
+"aggregate_score": x}, ...]}, becomes a finished run whose pairs staff can preview, edit
+and publish like any other. Unknown ids, duplicates, conflicts and every other pair that
+may not be assigned are refused, all reasons listed, and nothing is stored.
+
+Run it as: python -m matcher --scores scores.csv --constraints constraints.csv
+--max_papers max_loads.csv --num_reviewers <k> --min_papers_default <min_load>
+--max_papers_default <largest max> --solver MinMax
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assignment.matching.options import RunSettings
+from assignment.models import AssignmentRun, ProposedPair
+from portal.models import User, Workshop
+
+REVIEWER_KEYS = ("email", "code")
+# Refusal reasons listed at most; the count says how many there were.
+MAX_REASONS = 50
+
+
+def _reviewer_names(data, reviewer_key: str) -> list[str]:
+    if reviewer_key not in REVIEWER_KEYS:
+        raise ValueError(f"reviewer_key must be one of {REVIEWER_KEYS}")
+    return data.rev_emails if reviewer_key == "email" else data.rev_codes
+
+
+@dataclass
+class ExportCounts:
+    scores: int
+    constraints: int
+    reviewers: int
+
+
+def instance_export(
+    *,
+    workshop: Workshop,
+    settings: RunSettings,
+    scores: IO[str],
+    constraints: IO[str],
+    max_loads: IO[str],
+    reviewer_key: str = "email",
+) -> ExportCounts:
+    """Write the instance a run with `settings` would solve, in the matcher's formats."""
+    from assignment.matching.affinity import AffinityModel, PairSet
+    from assignment.matching.data import load_matching_data
+    from assignment.matching.engine import candidates_for, prepare
+
+    data = load_matching_data(workshop=workshop)
+    names = _reviewer_names(data, reviewer_key)
+    papers = data.sub_codes
+    prepared = prepare(data=data, settings=settings)
+    model = AffinityModel(data, settings.weights)
+    candidates = candidates_for(prepared=prepared, model=model, settings=settings)
+    n_rev = max(data.n_rev, 1)
+    fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
+    # A kept pair is not a solver variable, so it may not be a candidate; the matcher
+    # still needs its score.
+    unscored = ~PairSet.of(candidates.sub, candidates.rev, n_rev).contains(fixed_sub, fixed_rev)
+    score_sub = np.concatenate([candidates.sub, fixed_sub[unscored]])
+    score_rev = np.concatenate([candidates.rev, fixed_rev[unscored]])
+    score_val = np.concatenate(
+        [candidates.score, model.scores(fixed_sub[unscored], fixed_rev[unscored])]
+    )
+    writer = csv.writer(scores, lineterminator="\n")
+    for s, r, score in zip(score_sub.tolist(), score_rev.tolist(), score_val.tolist(), strict=True):
+        writer.writerow((papers[s], names[r], f"{score:.3f}"))
+
+    keys = prepared.forbidden.keys
+    blocked_sub = np.flatnonzero(data.sub_confidential)
+    blocked_rev = np.flatnonzero(~data.rev_cleared)
+    if len(blocked_sub) and len(blocked_rev):
+        extra = np.repeat(blocked_sub, len(blocked_rev)) * n_rev + np.tile(
+            blocked_rev, len(blocked_sub)
+        )
+        keys = np.union1d(keys, extra)
+    writer = csv.writer(constraints, lineterminator="\n")
+    for s, r in zip((keys // n_rev).tolist(), (keys % n_rev).tolist(), strict=True):
+        writer.writerow((papers[s], names[r], -1))
+    for s, r in zip(fixed_sub.tolist(), fixed_rev.tolist(), strict=True):
+        writer.writerow((papers[s], names[r], 1))
+
+    writer = csv.writer(max_loads, lineterminator="\n")
+    for r, load in enumerate(prepared.max_load.tolist()):
+        writer.writerow((names[r], load))
+    return ExportCounts(
+        scores=len(score_sub), constraints=len(keys) + len(fixed_sub), reviewers=data.n_rev
+    )
+
+
+def run_assignments_json(*, run: AssignmentRun, reviewer_key: str = "email") -> dict[str, Any]:
+    """A run's pairs in the matcher's assignments.json shape (for comparisons and tests)."""
+    if reviewer_key not in REVIEWER_KEYS:
+        raise ValueError(f"reviewer_key must be one of {REVIEWER_KEYS}")
+    field = "reviewer__email"
+    if reviewer_key == "code":
+        from reviews.models import ReviewerApplication
+
+        codes = dict(
+            ReviewerApplication.objects.filter(workshop_id=run.workshop_id).values_list(
+                "user_id", "code"
+            )
+        )
+    out: dict[str, list[dict[str, Any]]] = {}
+    rows = run.pairs.order_by("submission__code", "-score", "reviewer_id").values_list(
+        "submission__code", "reviewer_id", field, "score"
+    )
+    for paper, reviewer_id, email, score in rows:
+        user = email if reviewer_key == "email" else codes[reviewer_id]
+        out.setdefault(paper, []).append({"user": user, "aggregate_score": score})
+    return out
+
+
+def _parse(assignments: dict | str | bytes) -> tuple[list[tuple[str, str, Any]], list[str]]:
+    errors: list[str] = []
+    if isinstance(assignments, str | bytes):
+        try:
+            assignments = json.loads(assignments)
+        except ValueError:
+            return [], [_("The file is not valid JSON.")]
+    if not isinstance(assignments, dict):
+        return [], [_("Expected an object mapping each paper to a list of reviewers.")]
+    rows = []
+    for paper, entries in assignments.items():
+        if not isinstance(entries, list):
+            errors.append(_("Paper “%(paper)s”: expected a list of reviewers.") % {"paper": paper})
+            continue
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("user"), str):
+                errors.append(
+                    _("Paper “%(paper)s”: every entry needs a “user”.") % {"paper": paper}
+                )
+                continue
+            rows.append((str(paper), entry["user"].strip(), entry.get("aggregate_score")))
+    return rows, errors
+
+
+def assignment_run_import(
+    *,
+    workshop: Workshop,
+    user: User | None,
+    assignments: dict | str | bytes,
+    settings: RunSettings | None = None,
+    reviewer_key: str = "email",
+) -> AssignmentRun:
+    """A finished run holding the pairs of a matcher `assignments.json`, after the same
+    checks a run's proposal gets. Raises ValidationError with every reason (at most
+    MAX_REASONS listed) and stores nothing when any pair is refused."""
+    from assignment.matching.affinity import AffinityModel, PairSet
+    from assignment.matching.data import load_matching_data
+    from assignment.matching.engine import assignment_stats, prepare
+    from assignment.matching.store import write_pairs
+
+    settings = settings or RunSettings()
+    rows, errors = _parse(assignments)
+    data = load_matching_data(workshop=workshop)
+    names = _reviewer_names(data, reviewer_key)
+    sub_of = {code: i for i, code in enumerate(data.sub_codes)}
+    rev_of = {name.lower(): i for i, name in enumerate(names)}
+    prepared = prepare(data=data, settings=settings)
+    seen: set[tuple[int, int]] = set()
+    subs, revs, matcher_scores = [], [], []
+    for paper, reviewer, aggregate in rows:
+        s = sub_of.get(paper)
+        r = rev_of.get(reviewer.lower())
+        if s is None:
+            errors.append(
+                _("Unknown paper “%(paper)s”: not an eligible submission of this call.")
+                % {"paper": paper}
+            )
+            continue
+        if r is None:
+            errors.append(
+                _("Unknown reviewer “%(reviewer)s”: not an approved reviewer of this call.")
+                % {"reviewer": reviewer}
+            )
+            continue
+        if (s, r) in seen:
+            errors.append(
+                _("“%(reviewer)s” is listed twice for paper “%(paper)s”.")
+                % {"reviewer": reviewer, "paper": paper}
+            )
+            continue
+        seen.add((s, r))
+        subs.append(s)
+        revs.append(r)
+        matcher_scores.append(aggregate)
+
+    sub = np.array(subs, dtype=np.int64)
+    rev = np.array(revs, dtype=np.int64)
+    if len(sub):
+        refused = prepared.forbidden.contains(sub, rev) | (
+            data.sub_confidential[sub] & ~data.rev_cleared[rev]
+        )
+        for i in np.flatnonzero(refused).tolist():
+            errors.append(
+                _(
+                    "%(reviewer)s may not review “%(paper)s”: conflict of interest, a declined "
+                    "assignment, or an “AI Office only” submission they are not cleared for."
+                )
+                % {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
+            )
+        errors.extend(_same_org_problems(data, sub, rev, names))
+        # Existing assignments the settings keep must be in the file: the matcher had them
+        # as constraint 1.
+        imported = PairSet.of(sub, rev, data.n_rev)
+        fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
+        missing = ~imported.contains(fixed_sub, fixed_rev)
+        for s, r in zip(fixed_sub[missing].tolist(), fixed_rev[missing].tolist(), strict=True):
+            errors.append(
+                _("The kept assignment of %(reviewer)s to “%(paper)s” is missing.")
+                % {"reviewer": names[r], "paper": data.sub_codes[s]}
+            )
+    if errors:
+        shown = errors[:MAX_REASONS]
+        if len(errors) > MAX_REASONS:
+            shown.append(_("… and %(count)s more problems.") % {"count": len(errors) - MAX_REASONS})
+        raise ValidationError(shown)
+
+    model = AffinityModel(data, settings.weights)
+    scores = model.scores(sub, rev)
+    why = model.why(sub, rev)
+    for entry, matcher_score in zip(why, matcher_scores, strict=True):
+        entry["matcher_score"] = matcher_score
+    existing = PairSet.of(prepared.ex_sub, prepared.ex_rev, data.n_rev)
+    kept = existing.contains(sub, rev)
+    summary = assignment_stats(
+        data=data,
+        k=settings.k,
+        sub=sub,
+        rev=rev,
+        score=scores,
+        kept=kept,
+        max_load=prepared.max_load,
+        coverage_requested=settings.coverage,
+    )
+    summary.update({"solver": "openreview-matcher import", "lp_bound": None, "explanations": []})
+    now = timezone.now()
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(
+            workshop=workshop,
+            created_by=user,
+            state=AssignmentRun.State.DONE,
+            progress=100,
+            settings={**settings.to_json(), "imported": True},
+            summary=summary,
+            started_at=now,
+            finished_at=now,
+        )
+        write_pairs(
+            run_id=run.pk,
+            submission_ids=data.sub_ids[sub],
+            reviewer_ids=data.rev_ids[rev],
+            scores=scores,
+            kept=kept,
+            why=why,
+            origin=ProposedPair.Origin.IMPORTED,
+        )
+    return run
+
+
+def _same_org_problems(data, sub: np.ndarray, rev: np.ndarray, names: list[str]) -> list[str]:
+    orgs_of: dict[int, set[int]] = {}
+    for r, o in zip(data.member_rev.tolist(), data.member_org.tolist(), strict=True):
+        orgs_of.setdefault(r, set()).add(o)
+    problems = []
+    by_sub: dict[int, list[int]] = {}
+    for s, r in zip(sub.tolist(), rev.tolist(), strict=True):
+        by_sub.setdefault(s, []).append(r)
+    for s, reviewers in by_sub.items():
+        seen: dict[int, int] = {}
+        for r in reviewers:
+            for o in orgs_of.get(r, ()):
+                if o in seen:
+                    problems.append(
+                        _("%(a)s and %(b)s, of the same organisation, both review “%(paper)s”.")
+                        % {"a": names[seen[o]], "b": names[r], "paper": data.sub_codes[s]}
+                    )
+                else:
+                    seen[o] = r
+    return problems

@@ -1,0 +1,301 @@
+"""Everything an assignment run needs, loaded in a dozen set-based queries.
+
+Submissions and reviewers are numbered by position (0..P-1, 0..R-1, in primary-key order);
+every per-pair fact (bids, conflicts, assignments) is a pair of position arrays, never a
+Python object per pair. The vocabularies are small (about ten risk areas and ten methods),
+so expertise and scope are dense boolean or level matrices of P x A and R x A.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Exists, OuterRef
+
+from assignment.models import Bid
+from portal.models import Membership, Workshop
+from reviews.models import Assignment, Review, ReviewerApplication, ReviewerExpertise
+from reviews.selectors.applications import reviewers_of_workshop
+from reviews.selectors.conflicts import conflicted_pairs
+from submissions.models import Method, RiskArea, Submission
+
+# Bids as small integers in arrays; NO_BID is the value of every pair without a bid.
+NO_BID = 0
+BID_CODES = {
+    Bid.Value.EAGER: 1,
+    Bid.Value.WILLING: 2,
+    Bid.Value.NOT_WILLING: 3,
+    Bid.Value.CONFLICT: 4,
+}
+BID_NAMES = {code: value for value, code in BID_CODES.items()}
+
+
+@dataclass
+class MatchingData:
+    workshop_id: int
+    # Submissions, by position.
+    sub_ids: np.ndarray  # int64, ascending
+    sub_codes: list[str]
+    sub_titles: list[str]
+    sub_texts: list[str]  # title and abstract, for text similarity
+    sub_org: np.ndarray  # int64 organisation id
+    sub_confidential: np.ndarray  # bool: "AI Office only"
+    sub_area: np.ndarray  # bool P x A
+    sub_method: np.ndarray  # bool P x M
+    # Reviewers (approved, active), by position.
+    rev_ids: np.ndarray  # int64 user ids, ascending
+    rev_codes: list[str]  # application codes: stable, opaque reviewer ids for exports
+    rev_emails: list[str]
+    rev_max: np.ndarray  # int32, from the application
+    rev_cleared: np.ndarray  # bool: cleared for "AI Office only"
+    rev_statements: list[str]
+    rev_area_level: np.ndarray  # int8 R x A, 0 = none, else 1..3
+    rev_method_level: np.ndarray  # int8 R x M
+    # Organisation memberships of reviewers (same-organisation rule): parallel arrays.
+    member_rev: np.ndarray
+    member_org: np.ndarray
+    # Vocabularies, by column.
+    area_ids: np.ndarray
+    area_codes: list[str]
+    area_specified: np.ndarray  # bool: a specified systemic risk (coverage applies)
+    method_ids: np.ndarray
+    method_codes: list[str]
+    # Pairs, as parallel position arrays.
+    bid_sub: np.ndarray
+    bid_rev: np.ndarray
+    bid_value: np.ndarray  # int8, BID_CODES
+    conflict_sub: np.ndarray
+    conflict_rev: np.ndarray
+    assign_ids: np.ndarray  # Assignment primary keys
+    assign_sub: np.ndarray
+    assign_rev: np.ndarray
+    assign_declined: np.ndarray  # bool
+    assign_started: np.ndarray  # bool: a review row exists (opened or written)
+
+    @property
+    def n_sub(self) -> int:
+        return len(self.sub_ids)
+
+    @property
+    def n_rev(self) -> int:
+        return len(self.rev_ids)
+
+    def sub_positions(self, ids: np.ndarray) -> np.ndarray:
+        """Positions of submission ids; -1 for ids outside the instance."""
+        return _positions(self.sub_ids, ids)
+
+    def rev_positions(self, ids: np.ndarray) -> np.ndarray:
+        return _positions(self.rev_ids, ids)
+
+
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(sorted_ids) == 0:
+        return np.full(len(ids), -1, dtype=np.int64)
+    pos = np.searchsorted(sorted_ids, ids)
+    pos = np.minimum(pos, len(sorted_ids) - 1)
+    return np.where(sorted_ids[pos] == ids, pos, -1)
+
+
+def _pair_arrays(
+    data_sub: np.ndarray, data_rev: np.ndarray, sub_pos, rev_pos
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of (submission id, reviewer id) pairs, keeping only pairs in the instance."""
+    s = sub_pos(data_sub)
+    r = rev_pos(data_rev)
+    keep = (s >= 0) & (r >= 0)
+    return s[keep], r[keep], keep
+
+
+def _renamed(only: dict, key: str) -> dict:
+    """The narrowing filter `only` (one key or none) under another lookup name."""
+    return {key: value for value in only.values()}  # noqa: B035 - at most one value
+
+
+def _column_of(ids: np.ndarray, values) -> np.ndarray:
+    return np.searchsorted(ids, np.asarray(values, dtype=np.int64))
+
+
+def load_matching_data(
+    *,
+    workshop: Workshop,
+    submission_ids: Iterable[int] | None = None,
+    reviewer_ids: Iterable[int] | None = None,
+) -> MatchingData:
+    """The instance of the assignment problem for `workshop`, as it is in the database now.
+
+    `submission_ids` and `reviewer_ids` narrow it (to score a few pairs by hand, say).
+    """
+    # Each query filters on plain columns of the workshop; rows of reviewers who are not
+    # approved (or submissions not eligible) are dropped by position afterwards, which is
+    # far cheaper than nested subqueries in every query.
+    only_subs = {} if submission_ids is None else {"submission_id__in": list(submission_ids)}
+    only_revs = {} if reviewer_ids is None else {"reviewer_id__in": list(reviewer_ids)}
+    eligible = Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
+    if submission_ids is not None:
+        eligible = eligible.filter(pk__in=only_subs["submission_id__in"])
+    through_filter = {
+        "submission__workshop": workshop,
+        "submission__state": Submission.State.ELIGIBLE,
+        **only_subs,
+    }
+    areas = list(RiskArea.objects.order_by("pk").values_list("pk", "code", "kind"))
+    methods = list(Method.objects.order_by("pk").values_list("pk", "code"))
+    area_ids = np.array([a[0] for a in areas], dtype=np.int64)
+    method_ids = np.array([m[0] for m in methods], dtype=np.int64)
+
+    subs = list(
+        eligible.order_by("pk").values_list(
+            "pk", "code", "title", "abstract", "organisation_id", "confidentiality"
+        )
+    )
+    sub_ids = np.array([s[0] for s in subs], dtype=np.int64)
+    n_sub = len(subs)
+
+    def sub_pos(ids):
+        return _positions(sub_ids, ids)
+
+    sub_area = np.zeros((n_sub, len(areas)), dtype=bool)
+    rows = np.array(
+        Submission.risk_areas.through.objects.filter(**through_filter).values_list(
+            "submission_id", "riskarea_id"
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    sub_area[sub_pos(rows[:, 0]), _column_of(area_ids, rows[:, 1])] = True
+    sub_method = np.zeros((n_sub, len(methods)), dtype=bool)
+    rows = np.array(
+        Submission.methods.through.objects.filter(**through_filter).values_list(
+            "submission_id", "method_id"
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    sub_method[sub_pos(rows[:, 0]), _column_of(method_ids, rows[:, 1])] = True
+
+    approved = ReviewerApplication.objects.filter(
+        workshop=workshop,
+        state=ReviewerApplication.State.APPROVED,
+        user__in=reviewers_of_workshop(workshop=workshop).values("pk"),
+    )
+    if reviewer_ids is not None:
+        approved = approved.filter(user_id__in=only_revs["reviewer_id__in"])
+    apps = list(
+        approved.order_by("user_id").values_list(
+            "user_id", "code", "user__email", "max_reviews", "cleared_for_confidential", "statement"
+        )
+    )
+    rev_ids = np.array([a[0] for a in apps], dtype=np.int64)
+    n_rev = len(apps)
+
+    def rev_pos(ids):
+        return _positions(rev_ids, ids)
+
+    rev_area_level = np.zeros((n_rev, len(areas)), dtype=np.int8)
+    rev_method_level = np.zeros((n_rev, len(methods)), dtype=np.int8)
+    rows = np.array(
+        [
+            (user_id, area or 0, method or 0, level)
+            for user_id, area, method, level in ReviewerExpertise.objects.filter(
+                application__workshop=workshop,
+                application__state=ReviewerApplication.State.APPROVED,
+                **_renamed(only_revs, "application__user_id__in"),
+            ).values_list("application__user_id", "risk_area_id", "method_id", "level")
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    rpos = rev_pos(rows[:, 0])
+    is_area = (rows[:, 1] > 0) & (rpos >= 0)
+    rev_area_level[rpos[is_area], _column_of(area_ids, rows[is_area, 1])] = rows[is_area, 3]
+    is_method = (rows[:, 2] > 0) & (rpos >= 0)
+    rev_method_level[rpos[is_method], _column_of(method_ids, rows[is_method, 2])] = rows[
+        is_method, 3
+    ]
+
+    rows = np.array(
+        Membership.objects.filter(
+            user__reviewer_applications__workshop=workshop,
+            user__reviewer_applications__state=ReviewerApplication.State.APPROVED,
+            **_renamed(only_revs, "user_id__in"),
+        ).values_list("user_id", "organisation_id"),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    member_rev = rev_pos(rows[:, 0])
+    member_org = rows[:, 1][member_rev >= 0]
+    member_rev = member_rev[member_rev >= 0]
+
+    rows = list(
+        Bid.objects.filter(workshop=workshop, **only_subs, **only_revs).values_list(
+            "submission_id", "reviewer_id", "value"
+        )
+    )
+    bid_sub, bid_rev, keep = _pair_arrays(
+        np.array([b[0] for b in rows], dtype=np.int64),
+        np.array([b[1] for b in rows], dtype=np.int64),
+        sub_pos,
+        rev_pos,
+    )
+    bid_value = np.array([BID_CODES[b[2]] for b in rows], dtype=np.int8)[keep]
+
+    # The one conflict definition (reviews.selectors.conflicts), as a set of id pairs;
+    # flattened straight into an array, without an intermediate list of tuples.
+    pairs = conflicted_pairs(workshop=workshop, reviewer_ids=set(rev_ids.tolist()))
+    flat = np.fromiter(
+        itertools.chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs)
+    ).reshape(-1, 2)
+    del pairs
+    conflict_sub, conflict_rev, _keep = _pair_arrays(flat[:, 0], flat[:, 1], sub_pos, rev_pos)
+    del flat
+
+    rows = np.array(
+        Assignment.objects.filter(workshop=workshop, **only_subs, **only_revs)
+        .annotate(started=Exists(Review.objects.filter(assignment=OuterRef("pk"))))
+        .values_list("pk", "submission_id", "reviewer_id", "state", "started")
+        .order_by("pk"),
+        dtype=object,
+    ).reshape(-1, 5)
+    assign_sub, assign_rev, keep = _pair_arrays(
+        rows[:, 1].astype(np.int64), rows[:, 2].astype(np.int64), sub_pos, rev_pos
+    )
+    rows = rows[keep]
+
+    return MatchingData(
+        workshop_id=workshop.pk,
+        sub_ids=sub_ids,
+        sub_codes=[s[1] for s in subs],
+        sub_titles=[s[2] for s in subs],
+        sub_texts=[f"{s[2]}\n{s[3]}" for s in subs],
+        sub_org=np.array([s[4] for s in subs], dtype=np.int64),
+        sub_confidential=np.array(
+            [s[5] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
+        ),
+        sub_area=sub_area,
+        sub_method=sub_method,
+        rev_ids=rev_ids,
+        rev_codes=[a[1] for a in apps],
+        rev_emails=[a[2] for a in apps],
+        rev_max=np.array([a[3] for a in apps], dtype=np.int32),
+        rev_cleared=np.array([a[4] for a in apps], dtype=bool),
+        rev_statements=[a[5] for a in apps],
+        rev_area_level=rev_area_level,
+        rev_method_level=rev_method_level,
+        member_rev=member_rev,
+        member_org=member_org,
+        area_ids=area_ids,
+        area_codes=[a[1] for a in areas],
+        area_specified=np.array([a[2] == RiskArea.Kind.SPECIFIED for a in areas], dtype=bool),
+        method_ids=method_ids,
+        method_codes=[m[1] for m in methods],
+        bid_sub=bid_sub,
+        bid_rev=bid_rev,
+        bid_value=bid_value,
+        conflict_sub=conflict_sub,
+        conflict_rev=conflict_rev,
+        assign_ids=rows[:, 0].astype(np.int64),
+        assign_sub=assign_sub,
+        assign_rev=assign_rev,
+        assign_declined=(rows[:, 3] == Assignment.State.DECLINED).astype(bool),
+        assign_started=rows[:, 4].astype(bool),
+    )

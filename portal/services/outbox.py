@@ -1,0 +1,48 @@
+"""The sending side of the mail outbox: what the Celery tasks (portal.tasks) call. The
+services that write mail use portal.services.mail."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import OutgoingEmail
+
+
+def email_send(*, email_id: int) -> None:
+    """Send one stored email, once. Safe to call twice (a retried task)."""
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.sent_at is not None:
+            return
+        message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=email.to)
+        if email.html:
+            message.attach_alternative(email.html, "text/html")
+        email.attempts += 1
+        try:
+            message.send()
+        except Exception as exc:
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+            raise
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "sent_at", "last_error"])
+
+
+def email_flush_outbox(
+    *, dispatch: Callable[[int], None], older_than_seconds: int = 120, max_attempts: int = 10
+) -> int:
+    """Queue again, through `dispatch` (portal.tasks.email_dispatch), the emails whose first
+    dispatch was lost (broker down, worker crash)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        OutgoingEmail.objects.filter(
+            sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=max_attempts
+        ).values_list("pk", flat=True)[:500]
+    )
+    for email_id in ids:
+        dispatch(email_id)
+    return len(ids)

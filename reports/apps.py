@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self):
+        from portal.permissions import register
+        from reports.rules import PERMISSIONS
+
+        register(PERMISSIONS)

@@ -1,0 +1,181 @@
+"""When no complete assignment exists: the best partial one, and the reasons in words."""
+
+from tests.assignment.helpers import named_pairs, solve_instance
+from tests.factories import MembershipFactory
+
+
+def texts(proposal):
+    return [item["text"] for item in proposal.summary["explanations"]]
+
+
+def test_total_capacity_short(instance):
+    # 9 slots, 6 reviews of capacity; S1 and S2 score highest, so S3 is the one left out.
+    instance.submission("S1", areas=["cbrn"])
+    instance.submission("S2", areas=["cbrn"])
+    instance.submission("S3", areas=["society"])
+    for name in ("A", "B", "C"):
+        instance.reviewer(name, expertise={"cbrn": 3}, max_reviews=2)
+
+    proposal, data = solve_instance(instance, k=3)
+
+    assert texts(proposal) == [
+        "1 submission cannot get 3 reviewers: total reviewer capacity is 6 for 9 slots; raise "
+        "reviewers' maximum loads or approve more reviewers."
+    ]
+    assert proposal.summary["unfilled"] == [{"submission": instance.subs["S3"].code, "missing": 3}]
+    assert len(proposal.sub) == 6
+
+
+def test_capacity_numbers_are_grouped(instance):
+    from assignment.matching.explain import _text
+
+    text = _text("capacity_short", {"count": 12, "k": 3, "capacity": 2400, "slots": 2436})
+
+    assert text == (
+        "12 submissions cannot get 3 reviewers: total reviewer capacity is 2,400 for 2,436 "
+        "slots; raise reviewers' maximum loads or approve more reviewers."
+    )
+
+
+def test_too_few_non_conflicted_candidates(instance):
+    sub = instance.submission("S1", areas=["cbrn"], org="Acme")
+    instance.reviewer("A", expertise={"cbrn": 3}, orgs=["Acme"])
+    instance.reviewer("B", expertise={"cbrn": 3}, orgs=["Acme"])
+    instance.reviewer("C", expertise={"cbrn": 2})
+    instance.reviewer("D", expertise={"cbrn": 1})
+
+    proposal, data = solve_instance(instance, k=3)
+
+    assert texts(proposal) == [
+        f"Submission {sub.code} can get only 2 of 3 reviewers: too few non-conflicted "
+        "candidates (2 of 4 approved reviewers are free of conflicts with it); dismiss "
+        "conflicts that do not apply or approve more reviewers."
+    ]
+    assert named_pairs(instance, data, proposal) == {("S1", "C"), ("S1", "D")}
+    assert proposal.summary["unfilled"] == [{"submission": sub.code, "missing": 1}]
+
+
+def test_coverage_impossible_for_lack_of_expert_capacity(instance):
+    """10 CBRN submissions, 2 CBRN experts with 3 reviews each: 4 stay uncovered."""
+    for i in range(10):
+        instance.submission(f"S{i}", areas=["cbrn"])
+    instance.reviewer("A", expertise={"cbrn": 3}, max_reviews=3)
+    instance.reviewer("B", expertise={"cbrn": 2}, max_reviews=3)
+    for name in ("C", "D", "E", "F", "G"):
+        instance.reviewer(name, expertise={"benchmark": 3}, max_reviews=5)
+
+    proposal, _data = solve_instance(instance, k=2, coverage=True)
+
+    assert texts(proposal) == [
+        "CBRN coverage impossible for 4 submissions: only 2 approved reviewers declare CBRN "
+        "expertise and their combined capacity is 6; raise capacity or approve more reviewers."
+    ]
+    assert proposal.summary["coverage"]["met"] == 6
+    assert proposal.summary["unfilled"] == []
+
+
+def test_coverage_impossible_without_any_expert(instance):
+    instance.submission("S1", areas=["harmful_manipulation"])
+    instance.reviewer("A", expertise={"cbrn": 3})
+
+    proposal, _data = solve_instance(instance, k=1, coverage=True)
+
+    assert texts(proposal) == [
+        "Harmful manipulation coverage impossible for 1 submission: no approved reviewer "
+        "declares Harmful manipulation expertise; approve reviewers with that expertise."
+    ]
+
+
+def test_coverage_impossible_when_every_expert_is_conflicted(instance):
+    instance.submission("S1", areas=["cbrn"], org="Acme")
+    instance.reviewer("A", expertise={"cbrn": 3}, orgs=["Acme"])
+    instance.reviewer("B", expertise={"benchmark": 1})
+
+    proposal, _data = solve_instance(instance, k=1, coverage=True)
+
+    assert texts(proposal) == [
+        "CBRN coverage impossible for 1 submission: every approved reviewer who declares "
+        "CBRN expertise has a conflict with it; dismiss conflicts that do not apply or "
+        "approve more reviewers."
+    ]
+
+
+def test_minimum_load_impossible(hand_instance):
+    # Minimums add up to 7 (A can take only 1) for 6 slots.
+    proposal, _data = solve_instance(hand_instance, k=2, min_load=2)
+
+    assert texts(proposal) == [
+        "1 reviewer stays below the minimum load of 2: the 6 open slots are fewer than the 7 "
+        "needed to give every reviewer the minimum; lower the minimum load."
+    ]
+    assert proposal.summary["unfilled"] == []
+
+
+def test_existing_assignment_now_conflicted_is_dropped(hand_instance):
+    from tests.factories import AssignmentFactory
+
+    s1, b = hand_instance.subs["S1"], hand_instance.revs["B"]
+    AssignmentFactory(submission=s1, workshop=s1.workshop, reviewer=b)
+    MembershipFactory(user=b, organisation=s1.organisation)
+
+    proposal, data = solve_instance(hand_instance, k=2)
+
+    assert texts(proposal) == [
+        f"1 existing assignment is now conflicted and is dropped from the proposal: "
+        f"b@example.org → {s1.code}."
+    ]
+    assert ("S1", "B") not in named_pairs(hand_instance, data, proposal)
+
+
+def test_coverage_dropped_when_the_integer_program_finds_nothing(instance, monkeypatch):
+    def no_solution(problem, *, time_limit=None):
+        raise RuntimeError("HiGHS found no solution: time limit reached")
+
+    monkeypatch.setattr("assignment.matching.solve.solve_milp", no_solution)
+    instance.submission("S1", areas=["cbrn", "cyber_offence"])
+    instance.reviewer("A", expertise={"cbrn": 3})
+    instance.reviewer("B", expertise={"cbrn": 3})
+    instance.reviewer("C", expertise={"cyber_offence": 1})
+
+    proposal, data = solve_instance(instance, k=2, coverage=True, time_limit_s=30)
+
+    assert proposal.summary["solver"] == "min_cost_flow"
+    assert proposal.summary["status"] == "coverage_dropped"
+    assert named_pairs(instance, data, proposal) == {("S1", "A"), ("S1", "B")}
+    assert texts(proposal)[-1] == (
+        "The integer program found no assignment within its time limit of 30 s, so coverage "
+        "was left out: the assignment is optimal without it; raise the time limit to try "
+        "again with coverage."
+    )
+
+
+def test_coverage_impossible_with_a_single_expert(instance):
+    for i in range(3):
+        instance.submission(f"S{i}", areas=["loss_of_control"])
+    instance.reviewer("A", expertise={"loss_of_control": 3}, max_reviews=1)
+    instance.reviewer("B", expertise={"benchmark": 3}, max_reviews=5)
+
+    proposal, _data = solve_instance(instance, k=1, coverage=True)
+
+    assert texts(proposal) == [
+        "Loss of control coverage impossible for 2 submissions: only 1 approved reviewer "
+        "declares Loss of control expertise and their capacity is 1; raise capacity or "
+        "approve more reviewers."
+    ]
+
+
+def test_coverage_left_out_when_the_integer_program_would_be_too_large(instance, monkeypatch):
+    monkeypatch.setattr("assignment.matching.solve.MILP_MAX_PAIRS", 2)
+    instance.submission("S1", areas=["cbrn", "cyber_offence"])
+    instance.reviewer("A", expertise={"cbrn": 3})
+    instance.reviewer("B", expertise={"cbrn": 3})
+    instance.reviewer("C", expertise={"cyber_offence": 1})
+
+    proposal, _data = solve_instance(instance, k=2, coverage=True)
+
+    assert proposal.summary["status"] == "coverage_too_large"
+    assert texts(proposal) == [
+        "Coverage was left out: an integer program over 3 candidate pairs is too large to "
+        "solve in reasonable time, so the assignment is the optimal one without coverage; "
+        "lower the candidates per submission or run coverage on a smaller call."
+    ]

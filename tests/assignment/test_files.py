@@ -1,0 +1,208 @@
+"""openreview-matcher files through the staff pages: exports (formula-safe) and the import
+of an assignments.json as a new run."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assignment.interchange import run_assignments_json
+from assignment.models import AssignmentRun
+from reviews.models import Assignment
+from tests.assignment.helpers import OPTIMUM, done_run, names, run_url
+from tests.factories import ReviewerTieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def export_url(workshop, kind, **params):
+    url = reverse("assignment:export", args=[workshop.code, kind])
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params)
+    return url
+
+
+def rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_export_of_a_run_uses_its_settings(staff_client, staff, hand):
+    s1 = hand.subs["S1"]
+    ReviewerTieFactory(user=hand.revs["B"], organisation=s1.organisation)
+    run = done_run(hand, staff, max_load=7)
+
+    scores = staff_client.get(export_url(hand.workshop, "scores", run=run.code))
+    constraints = staff_client.get(export_url(hand.workshop, "constraints", run=run.code))
+    loads = staff_client.get(export_url(hand.workshop, "max_loads", run=run.code))
+
+    assert scores["Content-Type"] == "text/csv; charset=utf-8"
+    assert scores["Content-Disposition"] == (
+        f'attachment; filename="{hand.workshop.code}-scores.csv"'
+    )
+    assert [s1.code, "a@example.org", "1.000"] in rows(scores)
+    assert rows(constraints) == [[s1.code, "b@example.org", "-1"]]
+    assert rows(loads) == [[f"{n}@example.org", "7"] for n in "abcd"]
+
+
+def test_export_with_defaults_and_application_codes(staff_client, hand):
+    response = staff_client.get(export_url(hand.workshop, "max_loads", reviewer_key="code"))
+
+    codes = set(hand.workshop.reviewer_applications.values_list("code", flat=True))
+    assert {row[0] for row in rows(response)} == codes
+    assert sorted(row[1] for row in rows(response)) == ["1", "2", "2", "2"]
+
+
+def test_export_cells_are_formula_safe_but_numbers_stay_numbers(staff_client, hand):
+    from assignment.services.bids import bid_set
+
+    hand.reviewer("=cmd|calc", expertise={"cbrn": 1})
+    bid_set(reviewer=hand.revs["=cmd|calc"], submission=hand.subs["S2"], value="not_willing")
+
+    scores = rows(staff_client.get(export_url(hand.workshop, "scores")))
+    loads = rows(staff_client.get(export_url(hand.workshop, "max_loads")))
+
+    assert ["'=cmd|calc@example.org", "5"] in loads
+    mine = [row for row in scores if row[1] == "'=cmd|calc@example.org"]
+    assert [hand.subs["S2"].code, "'=cmd|calc@example.org", "-2.000"] in mine
+    assert not any(row[1].startswith("=") for row in scores)
+
+
+def test_export_all_three_as_zip(staff_client, hand):
+    response = staff_client.get(export_url(hand.workshop, "all"))
+
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["constraints.csv", "max_loads.csv", "scores.csv"]
+    assert response["Content-Type"] == "application/zip"
+
+
+def test_unknown_export_kind_or_run_is_404(staff_client, hand):
+    assert staff_client.get(export_url(hand.workshop, "secrets")).status_code == 404
+    assert staff_client.get(export_url(hand.workshop, "scores", run="nope")).status_code == 404
+
+
+def upload(data, name="assignments.json"):
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return SimpleUploadedFile(name, raw, content_type="application/json")
+
+
+def import_url(workshop):
+    return reverse("assignment:import", args=[workshop.code])
+
+
+def test_import_round_trip_becomes_a_run_to_preview(staff_client, staff, hand):
+    solved = done_run(hand, staff)
+    matcher_output = run_assignments_json(run=solved)
+
+    page = staff_client.get(run_url(solved))
+    response = staff_client.post(
+        import_url(hand.workshop),
+        {
+            "file": upload(matcher_output),
+            "reviewer_key": "email",
+            "k": page.context["import_form"]["k"].value(),
+            "existing": page.context["import_form"]["existing"].value(),
+            "run": solved.code,
+        },
+    )
+
+    imported = AssignmentRun.objects.exclude(pk=solved.pk).get()
+    assert response.url == run_url(imported)
+    assert imported.state == "done"
+    assert names(hand, imported.pairs.all()) == OPTIMUM
+    assert set(imported.pairs.values_list("origin", flat=True)) == {"imported"}
+    preview = staff_client.get(run_url(imported))
+    assert preview.context["summary"].imported is True
+    # Scored with the exported run's weights: the same objective as the run.
+    assert preview.context["summary"].objective == 4.0
+    assert imported.settings["weights"] == solved.settings["weights"]
+    assert preview.context["diff"].counts == {"added": 6, "removed": 0, "kept": 0}
+    assert Assignment.objects.count() == 0
+
+
+def test_import_with_guarded_ids_from_our_csv(staff_client, staff, hand):
+    odd = hand.reviewer("-odd", expertise={"cbrn": 3})
+    data = {hand.subs["S1"].code: [{"user": "'-odd@example.org", "aggregate_score": 1}]}
+
+    staff_client.post(
+        import_url(hand.workshop),
+        {"file": upload(data), "reviewer_key": "email", "k": 2, "existing": "keep"},
+    )
+
+    run = AssignmentRun.objects.get()
+    assert [(p.submission, p.reviewer) for p in run.pairs.all()] == [(hand.subs["S1"], odd)]
+
+
+def test_import_errors_are_listed_and_nothing_is_stored(staff_client, hand):
+    s1 = hand.subs["S1"]
+    ReviewerTieFactory(user=hand.revs["B"], organisation=s1.organisation)
+    data = {
+        s1.code: [{"user": "b@example.org"}, {"user": "ghost@example.org"}],
+        "nopaper": [{"user": "a@example.org"}],
+    }
+
+    response = staff_client.post(
+        import_url(hand.workshop),
+        {"file": upload(data), "reviewer_key": "email", "k": 2, "existing": "keep"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["import_errors"] == [
+        "Unknown reviewer “ghost@example.org”: not an approved reviewer of this call.",
+        "Unknown paper “nopaper”: not an eligible submission of this call.",
+        f"b@example.org may not review “{s1.code}”: conflict of interest, a declined "
+        "assignment, or an “AI Office only” submission they are not cleared for.",
+    ]
+    assert "Nothing was imported:" in response.content.decode()
+    assert AssignmentRun.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"{not json", "The file is not valid JSON."),
+        (b"[1, 2]", "Expected an object mapping each paper to a list of reviewers."),
+    ],
+)
+def test_import_of_a_broken_file(staff_client, hand, raw, message):
+    response = staff_client.post(
+        import_url(hand.workshop),
+        {"file": upload(raw), "reviewer_key": "email", "k": 2, "existing": "keep"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["import_errors"] == [message]
+    assert AssignmentRun.objects.count() == 0
+
+
+def test_import_of_a_non_utf8_file(staff_client, hand):
+    response = staff_client.post(
+        import_url(hand.workshop),
+        {"file": upload(b"\xff\xfe\x00"), "reviewer_key": "email", "k": 2, "existing": "keep"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["import_form"].errors["file"] == ["The file is not UTF-8 text."]
+
+
+def test_import_without_a_run_scores_with_the_default_weights(staff_client, staff, hand):
+    matcher_output = run_assignments_json(run=done_run(hand, staff))
+
+    staff_client.post(
+        import_url(hand.workshop),
+        {"file": upload(matcher_output), "reviewer_key": "email", "k": 2, "existing": "keep"},
+    )
+
+    imported = AssignmentRun.objects.get(settings__imported=True)
+    assert imported.settings["weights"]["level_1"] == 0.4
