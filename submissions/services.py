@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from portal.concurrency import check_revision
 from portal.models import Membership, Organisation, User, Workshop
 from portal.services.mail import email_queue_from_templates
 
@@ -82,10 +83,6 @@ def provider_get_or_create(*, name: str) -> Provider:
     return existing or Provider.objects.create(name=name)
 
 
-class StaleEditError(Exception):
-    """Someone saved the submission after this copy was loaded."""
-
-
 @dataclass
 class Change:
     field: str
@@ -144,14 +141,14 @@ def submission_update(
     authors: list[dict] | None = None,
     now: datetime | None = None,
 ) -> Submission:
-    """Save the working copy; refuse if someone else saved since `revision` was loaded."""
+    """Save the working copy; refuse (portal.concurrency.StaleEditError) if someone else
+    saved since `revision` was loaded."""
     locked = Submission.objects.select_for_update().select_related("workshop").get(pk=submission.pk)
     if not locked.is_editable_state:
         raise ValidationError(_("This submission can no longer be edited."))
     if locked.state == Submission.State.SUBMITTED and not _before_deadline(locked, now):
         raise ValidationError(_deadline_message(locked))
-    if locked.revision != revision:
-        raise StaleEditError
+    check_revision(expected=revision, current=locked.revision)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.revision += 1

@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import lookups as portal_lookups
 from portal.csv import Echo, csv_safe
+from portal.forms import add_service_errors
 from portal.models import Organisation, Workshop
-from portal.views.decorators import staff_required
-from submissions import selectors, services
+from portal.permissions import permission_required
+from submissions import lookups, selectors, services
 from submissions.forms import ExtensionForm, ScreeningForm
-from submissions.models import Method, RiskArea, Submission
+from submissions.models import Method, RiskArea, Submission, SubmissionVersion
 
 SORTS = {
     "updated": "-updated_at",
@@ -37,9 +39,8 @@ def _filters(request) -> dict:
     }
 
 
-@staff_required
-def submission_list(request, workshop_code: str):
-    workshop = get_object_or_404(Workshop, code=workshop_code)
+@permission_required("submissions.view_all_submissions", lookup=portal_lookups.workshop)
+def submission_list(request, workshop: Workshop):
     filters = _filters(request)
     submissions = selectors.submissions_for_staff_list(workshop=workshop, **filters)
     page = Paginator(submissions, 50).get_page(request.GET.get("page"))
@@ -85,9 +86,8 @@ CSV_COLUMNS = [
 ]
 
 
-@staff_required
-def submission_export_csv(request, workshop_code: str):
-    workshop = get_object_or_404(Workshop, code=workshop_code)
+@permission_required("submissions.view_all_submissions", lookup=portal_lookups.workshop)
+def submission_export_csv(request, workshop: Workshop):
     submissions = selectors.submissions_for_staff_list(workshop=workshop, **_filters(request))
     writer = csv.writer(Echo())
 
@@ -105,15 +105,8 @@ def submission_export_csv(request, workshop_code: str):
     return response
 
 
-def _get_submission(code: str) -> Submission:
-    return get_object_or_404(
-        Submission.objects.select_related("workshop", "organisation"), code=code
-    )
-
-
-@staff_required
-def submission_screen(request, code: str):
-    submission = _get_submission(code)
+@permission_required("submissions.screen_submission", lookup=lookups.submission)
+def submission_screen(request, submission: Submission):
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,9 +127,8 @@ def submission_screen(request, code: str):
     )
 
 
-@staff_required
-def submission_extend(request, code: str):
-    submission = _get_submission(code)
+@permission_required("submissions.extend_deadline", lookup=lookups.submission)
+def submission_extend(request, submission: Submission):
     form = ExtensionForm(request.POST or None, workshop=submission.workshop)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,9 +139,7 @@ def submission_extend(request, code: str):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Extension granted."))
             return redirect("submissions:detail", code=submission.code)
@@ -158,10 +148,9 @@ def submission_extend(request, code: str):
     )
 
 
-@staff_required
+@permission_required("submissions.restore_submission", lookup=lookups.submission)
 @require_POST
-def submission_restore(request, code: str):
-    submission = _get_submission(code)
+def submission_restore(request, submission: Submission):
     try:
         services.submission_restore(submission=submission, user=request.user)
     except ValidationError as error:
@@ -171,12 +160,10 @@ def submission_restore(request, code: str):
     return redirect("submissions:detail", code=submission.code)
 
 
-@staff_required
-def version_diff(request, code: str, number: int):
-    submission, version = selectors.submission_version_get_for_user(
-        submission_code=code, number=number, user=request.user
-    )
-    previous = submission.versions.filter(number__lt=number).order_by("-number").first()
+@permission_required("submissions.view_version_diff", lookup=lookups.submission_version)
+def version_diff(request, version: SubmissionVersion):
+    submission = version.submission
+    previous = submission.versions.filter(number__lt=version.number).order_by("-number").first()
     return render(
         request,
         "submissions/staff/version_diff.html",
