@@ -52,7 +52,8 @@ PERMISSIONS = {
     # Pages for every signed-in person: dashboard, profile, their own lists.
     "portal.use_portal": rules.is_authenticated,
     "portal.create_organisation": rules.is_authenticated,
-    "portal.view_organisation": is_org_member | is_ai_office_staff,
+    # "see", not "view": portal.view_organisation is the admin's model permission.
+    "portal.see_organisation": is_org_member | is_ai_office_staff,
     "portal.manage_organisation": is_org_admin | is_ai_office_staff,
     # Staff see every organisation and every workshop, drafts included (selectors).
     "portal.view_all_organisations": is_ai_office_staff,

@@ -32,7 +32,8 @@ PERMISSIONS = {
     # Anyone signed in may start one; the service checks membership of the organisation
     # chosen and that the call is open, with messages the person can act on.
     "submissions.create_submission": rules.is_authenticated,
-    "submissions.view_submission": is_member_of_submitting_org | is_ai_office_staff,
+    # "see", not "view": submissions.view_submission is Django's model permission.
+    "submissions.see_submission": is_member_of_submitting_org | is_ai_office_staff,
     "submissions.download_file": is_member_of_owning_org | is_ai_office_staff,
     "submissions.edit_submission": is_member_of_submitting_org & is_editable,
     "submissions.withdraw_submission": (is_contact | is_admin_of_submitting_org) & is_editable,

@@ -34,7 +34,7 @@ def organisation_create(request):
     return render(request, "portal/organisation_form.html", {"form": form})
 
 
-@permission_required("portal.view_organisation", lookup=lookups.organisation)
+@permission_required("portal.see_organisation", lookup=lookups.organisation)
 def organisation_detail(request, organisation: Organisation):
     can_manage = has_perm(request.user, "portal.manage_organisation", organisation)
     return render(

@@ -215,7 +215,7 @@ def _submit(request, submission):
     return redirect("submissions:detail", code=submission.code)
 
 
-@permission_required("submissions.view_submission", lookup=lookups.submission)
+@permission_required("submissions.see_submission", lookup=lookups.submission)
 def submission_detail(request, submission: Submission):
     return render(
         request,

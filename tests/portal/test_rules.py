@@ -18,7 +18,7 @@ EXPECTED = {
         "anonymous": False,
         "superuser": True,
     },
-    "portal.view_organisation": {"evaluator": True, "org_admin": True, **STAFF_ONLY},
+    "portal.see_organisation": {"evaluator": True, "org_admin": True, **STAFF_ONLY},
     "portal.manage_organisation": {"org_admin": True, **STAFF_ONLY},
     "portal.view_all_organisations": STAFF_ONLY,
     "portal.view_all_workshops": STAFF_ONLY,

@@ -20,7 +20,7 @@ EXPECTED = {
         "anonymous": False,
         "staff": True,
     },
-    "submissions.view_submission": {**MEMBERS, **STAFF_ONLY},
+    "submissions.see_submission": {**MEMBERS, **STAFF_ONLY},
     "submissions.download_file": {**MEMBERS, **STAFF_ONLY},
     "submissions.edit_submission": MEMBERS,
     "submissions.withdraw_submission": MEMBERS,
