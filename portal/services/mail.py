@@ -53,6 +53,8 @@ def email_subject(subject: str) -> str:
 
 
 def _dispatch(email_id: int) -> None:
+    # Imported here: the task module calls back into this one (a task queued by a
+    # service, a service run by the task), so one side of the pair must import late.
     from portal.tasks import task_send_email
 
     try:
