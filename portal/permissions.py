@@ -65,10 +65,6 @@ def _model_permissions() -> set[str]:
     return names
 
 
-def is_registered(perm: str) -> bool:
-    return rules.perm_exists(perm)
-
-
 def has_perm(user, perm: str, obj: Any = None) -> bool:
     """Whether `user` may `perm` (on `obj`). The only permission check in the portal."""
     if not rules.perm_exists(perm):
