@@ -184,4 +184,13 @@ ROWS = [
     Row("socialaccount_signup", get=expect(LOGIN), post=expect(LOGIN)),
     Row("openid_connect_login", kwargs=_provider, get=expect(404), post=expect(404)),
     Row("openid_connect_callback", kwargs=_provider, get=expect(404)),
+    # allauth's old addresses, kept as permanent redirects to the pages above.
+    *(
+        Row(
+            f"<unnamed social/{old}/>",
+            path=lambda w, old=old: f"/accounts/social/{old}/",
+            get=expect(REDIRECT),
+        )
+        for old in ("connections", "login/cancelled", "login/error", "signup")
+    ),
 ]
