@@ -215,3 +215,20 @@ def test_staff_actions_are_offered_to_who_may_take_them(
         reverse("submissions:version_diff", args=[submitted.code, 1]),
     ]
     assert [link in html for link in links] == [offered] * 3
+
+
+def test_staff_pages_of_a_submission_someone_may_not_see_answer_404(
+    client, other_evaluator, submitted
+):
+    """Not 403: a 403 tells a guesser the code exists."""
+    client.force_login(other_evaluator)
+    code = submitted.code
+
+    statuses = [
+        client.get(reverse("submissions:screen", args=[code])).status_code,
+        client.get(reverse("submissions:extend", args=[code])).status_code,
+        client.post(reverse("submissions:restore", args=[code])).status_code,
+        _status(client, reverse("submissions:version_diff", args=[code, 1])),
+    ]
+
+    assert statuses == [404, 404, 404, 404]
