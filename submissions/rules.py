@@ -2,7 +2,7 @@
 
 import rules
 
-from portal.rules import is_ai_office_staff, member_of
+from portal.rules import is_ai_office_staff, is_org_member, member_of
 
 is_member_of_submitting_org = member_of(
     lambda submission: submission.organisation_id, name="is_member_of_submitting_org"
@@ -32,6 +32,8 @@ PERMISSIONS = {
     # Anyone signed in may start one; the service checks membership of the organisation
     # chosen and that the call is open, with messages the person can act on.
     "submissions.create_submission": rules.is_authenticated,
+    # On behalf of an organisation: its members only, never staff for someone else.
+    "submissions.submit_for_organisation": is_org_member,
     # "see", not "view": submissions.view_submission is Django's model permission.
     "submissions.see_submission": is_member_of_submitting_org | is_ai_office_staff,
     "submissions.download_file": is_member_of_owning_org | is_ai_office_staff,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from portal.concurrency import check_revision
 from portal.models import Membership, Organisation, User, Workshop
+from portal.permissions import require_perm
 from portal.services.mail import email_queue_from_templates
 
 from .files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS, file_validate
@@ -111,8 +112,7 @@ def _before_deadline(submission: Submission, now: datetime | None = None) -> boo
 def submission_create(
     *, workshop: Workshop, organisation: Organisation, user: User, title: str
 ) -> Submission:
-    if not Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise PermissionDenied
+    require_perm(user, "submissions.submit_for_organisation", organisation)
     if not workshop.is_open_for_submissions():
         raise ValidationError(_("This call is not open for submissions."))
     submission = Submission(

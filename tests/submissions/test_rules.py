@@ -1,8 +1,10 @@
 """Each submissions permission, per persona and submission state."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from portal.permissions import has_perm
+from submissions import services
 from submissions.models import Submission
 from submissions.rules import PERMISSIONS
 from tests.factories import MembershipFactory, SubmissionFactory
@@ -20,6 +22,7 @@ EXPECTED = {
         "anonymous": False,
         "staff": True,
     },
+    "submissions.submit_for_organisation": MEMBERS,
     "submissions.see_submission": {**MEMBERS, **STAFF_ONLY},
     "submissions.download_file": {**MEMBERS, **STAFF_ONLY},
     "submissions.edit_submission": MEMBERS,
@@ -38,6 +41,8 @@ def _object(perm, submission):
         return submission.files.get()
     if perm == "submissions.view_version_diff":
         return None
+    if perm == "submissions.submit_for_organisation":
+        return submission.organisation
     return submission
 
 
@@ -81,3 +86,18 @@ def test_members_may_not_change_a_submission_past_its_editable_states(
     complete_draft.state = state
 
     assert has_perm(evaluator, perm, complete_draft) is False
+
+
+@pytest.mark.parametrize("persona", ["other_evaluator", "staff", "superuser"])
+def test_nobody_creates_a_submission_for_an_organisation_they_do_not_belong_to(
+    request, workshop, organisation, persona
+):
+    with pytest.raises(PermissionDenied):
+        services.submission_create(
+            workshop=workshop,
+            organisation=organisation,
+            user=request.getfixturevalue(persona),
+            title="On someone else's behalf",
+        )
+
+    assert not Submission.objects.filter(title="On someone else's behalf").exists()
