@@ -68,3 +68,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "to"]
     readonly_fields = ["to", "subject", "body", "html", "created_at", "sent_at", "attempts"]
+
+    def has_add_permission(self, request) -> bool:
+        # The outbox is written by portal.services.mail alone; with every field read-only,
+        # the add form would save an empty row (and fail on its constraints).
+        return False

@@ -25,6 +25,7 @@ from functools import wraps
 from typing import Any
 
 import rules
+from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
@@ -38,13 +39,30 @@ VIEW_PERMISSION_ATTRIBUTE = "portal_permission"
 
 def register(permissions: Mapping[str, rules.Predicate]) -> None:
     """Register an app's permissions; called from its AppConfig.ready()."""
+    shadowed = sorted(set(permissions) & _model_permissions())
+    if shadowed:
+        # User.has_perm answers a registered name by its rule, so a rule called
+        # "portal.view_organisation" would also answer the admin's model permission of
+        # that name: granted to whoever the rule lets in, refused to whoever was granted it.
+        raise ImproperlyConfigured(
+            f"{', '.join(shadowed)}: named like a Django model permission; choose a name "
+            "the admin does not use (e.g. see_<model> instead of view_<model>)."
+        )
     for name, predicate in permissions.items():
         # set_perm rather than add_perm: ready() may run twice (tests, autoreload).
         rules.set_perm(name, predicate)
 
 
-def is_registered(perm: str) -> bool:
-    return rules.perm_exists(perm)
+def _model_permissions() -> set[str]:
+    """ "app_label.codename" of every model permission Django creates or a model declares."""
+    names = set()
+    for model in apps.get_models():
+        opts = model._meta
+        names.update(
+            f"{opts.app_label}.{action}_{opts.model_name}" for action in opts.default_permissions
+        )
+        names.update(f"{opts.app_label}.{codename}" for codename, _ in opts.permissions)
+    return names
 
 
 def has_perm(user, perm: str, obj: Any = None) -> bool:

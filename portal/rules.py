@@ -46,8 +46,18 @@ is_org_member = member_of(lambda organisation: organisation.pk, name="is_org_mem
 is_org_admin = member_of(lambda organisation: organisation.pk, admin=True, name="is_org_admin")
 
 PERMISSIONS = {
-    "portal.view_organisation": is_org_member | is_ai_office_staff,
+    # Pages for everyone, signed in or not: what a page shows is still decided by the
+    # selectors (a workshop still in draft answers 404), a token link by its token.
+    "portal.view_public_pages": rules.always_allow,
+    # Pages for every signed-in person: dashboard, profile, their own lists.
+    "portal.use_portal": rules.is_authenticated,
+    "portal.create_organisation": rules.is_authenticated,
+    # "see", not "view": portal.view_organisation is the admin's model permission.
+    "portal.see_organisation": is_org_member | is_ai_office_staff,
     "portal.manage_organisation": is_org_admin | is_ai_office_staff,
+    # Staff see every organisation and every workshop, drafts included (selectors).
+    "portal.view_all_organisations": is_ai_office_staff,
+    "portal.view_all_workshops": is_ai_office_staff,
     "portal.manage_workshops": is_ai_office_staff,
     "portal.view_staff_pages": is_ai_office_staff,
 }

@@ -5,11 +5,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.models import Invitation, Membership, Organisation, User, Workshop
+from portal.permissions import has_perm
 
 
 def organisations_visible_to(*, user: User) -> QuerySet[Organisation]:
     qs = Organisation.objects.annotate(member_count=Count("memberships", distinct=True))
-    if user.is_ai_office_staff:
+    if has_perm(user, "portal.view_all_organisations"):
         return qs
     return qs.filter(Exists(Membership.objects.filter(organisation=OuterRef("pk"), user=user)))
 
@@ -40,7 +41,7 @@ def organisation_open_invitations(*, organisation: Organisation) -> QuerySet[Inv
 
 
 def workshops_visible_to(*, user: User) -> QuerySet[Workshop]:
-    if user.is_authenticated and user.is_ai_office_staff:
+    if has_perm(user, "portal.view_all_workshops"):
         return Workshop.objects.all()
     # Everyone else sees a workshop once it has opened, unless staff hold it back as draft.
     now = timezone.now()

@@ -15,7 +15,7 @@ portal_patterns = [
     path("i18n/setlang/", pages.set_language, name="set_language"),
     path("privacy/", pages.privacy, name="privacy"),
     path("accessibility/", pages.accessibility, name="accessibility"),
-    path("workshops/<str:code>/", pages.workshop_detail, name="workshop_detail"),
+    path("workshops/<str:workshop_code>/", pages.workshop_detail, name="workshop_detail"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path(
@@ -45,10 +45,12 @@ portal_patterns = [
     ),
     path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
     path("staff/workshops/", staff.workshop_list, name="staff_workshop_list"),
-    path("staff/workshops/new/", staff.workshop_edit, name="staff_workshop_create"),
-    path("staff/workshops/<str:code>/edit/", staff.workshop_edit, name="staff_workshop_edit"),
+    path("staff/workshops/new/", staff.workshop_create, name="staff_workshop_create"),
     path(
-        "staff/workshops/<str:code>/release-reviews/",
+        "staff/workshops/<str:workshop_code>/edit/", staff.workshop_edit, name="staff_workshop_edit"
+    ),
+    path(
+        "staff/workshops/<str:workshop_code>/release-reviews/",
         staff.workshop_release_reviews,
         name="staff_workshop_release_reviews",
     ),

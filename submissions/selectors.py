@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from portal.models import Membership, User, Workshop
+from portal.permissions import has_perm
 
 from .models import Author, Submission, SubmissionFile, SubmissionVersion
 
@@ -17,9 +18,10 @@ def submissions_visible_to(*, user: User, workshop: Workshop | None = None) -> Q
         qs = qs.filter(workshop=workshop)
     if not user.is_authenticated:
         return qs.none()
-    if user.is_ai_office_staff:
+    if has_perm(user, "submissions.view_all_submissions"):
         return qs
-    # Members of the submitting organisation. Reviewers are added with the review issue.
+    # Members of the submitting organisation. Reviewers see what they review through the
+    # reviews app's own selectors and downloads (anonymised), never through these.
     return qs.filter(
         Exists(Membership.objects.filter(organisation=OuterRef("organisation"), user=user))
     )
@@ -51,23 +53,25 @@ def submission_versions(*, submission: Submission) -> QuerySet:
 
 def submission_file_get_for_user(
     *, submission_code: str, file_code: str, user: User
-) -> tuple[Submission, SubmissionFile]:
+) -> SubmissionFile:
     """A file of a submission the user may see; a file code from elsewhere answers 404."""
     submission = submission_get_for_user(code=submission_code, user=user)
     file = SubmissionFile.objects.filter(submission=submission, code=file_code).first()
     if file is None:
         raise Http404
-    return submission, file
+    file.submission = submission
+    return file
 
 
 def submission_version_get_for_user(
     *, submission_code: str, number: int, user: User
-) -> tuple[Submission, SubmissionVersion]:
+) -> SubmissionVersion:
     submission = submission_get_for_user(code=submission_code, user=user)
     version = submission.versions.filter(number=number).prefetch_related("files").first()
     if version is None:
         raise Http404
-    return submission, version
+    version.submission = submission
+    return version
 
 
 def submissions_for_staff_list(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from portal.concurrency import check_revision
 from portal.models import Membership, Organisation, User, Workshop
+from portal.permissions import require_perm
 from portal.services.mail import email_queue_from_templates
 
 from .files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS, file_validate
@@ -82,10 +84,6 @@ def provider_get_or_create(*, name: str) -> Provider:
     return existing or Provider.objects.create(name=name)
 
 
-class StaleEditError(Exception):
-    """Someone saved the submission after this copy was loaded."""
-
-
 @dataclass
 class Change:
     field: str
@@ -114,8 +112,7 @@ def _before_deadline(submission: Submission, now: datetime | None = None) -> boo
 def submission_create(
     *, workshop: Workshop, organisation: Organisation, user: User, title: str
 ) -> Submission:
-    if not Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise PermissionDenied
+    require_perm(user, "submissions.submit_for_organisation", organisation)
     if not workshop.is_open_for_submissions():
         raise ValidationError(_("This call is not open for submissions."))
     submission = Submission(
@@ -144,14 +141,14 @@ def submission_update(
     authors: list[dict] | None = None,
     now: datetime | None = None,
 ) -> Submission:
-    """Save the working copy; refuse if someone else saved since `revision` was loaded."""
+    """Save the working copy; refuse (portal.concurrency.StaleEditError) if someone else
+    saved since `revision` was loaded."""
     locked = Submission.objects.select_for_update().select_related("workshop").get(pk=submission.pk)
     if not locked.is_editable_state:
         raise ValidationError(_("This submission can no longer be edited."))
     if locked.state == Submission.State.SUBMITTED and not _before_deadline(locked, now):
         raise ValidationError(_deadline_message(locked))
-    if locked.revision != revision:
-        raise StaleEditError
+    check_revision(expected=revision, current=locked.revision)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.revision += 1

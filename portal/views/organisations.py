@@ -1,27 +1,26 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import selectors
+from portal import lookups, selectors
 from portal.filters import filters_from
-from portal.forms import InvitationForm, OrganisationFilterForm, OrganisationForm
+from portal.forms import (
+    InvitationForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    add_service_errors,
+)
+from portal.models import Organisation
+from portal.permissions import has_perm, permission_required
 from portal.services import organisations as services
 from portal.services.organisations import InvitationError
 
 
-def _get_organisation_for_user(request, code: str, *, manage: bool = False):
-    organisation = selectors.organisation_get_for_user(code=code, user=request.user)
-    if manage and not request.user.has_perm("portal.manage_organisation", organisation):
-        raise PermissionDenied
-    return organisation
-
-
-@login_required
+@permission_required("portal.use_portal")
 def organisation_list(request):
     form = filters_from(request, OrganisationFilterForm)
     query = form.filters()["q"].strip()
@@ -37,7 +36,7 @@ def organisation_list(request):
     )
 
 
-@login_required
+@permission_required("portal.create_organisation")
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -47,10 +46,9 @@ def organisation_create(request):
     return render(request, "portal/organisation_form.html", {"form": form})
 
 
-@login_required
-def organisation_detail(request, code: str):
-    organisation = _get_organisation_for_user(request, code)
-    can_manage = request.user.has_perm("portal.manage_organisation", organisation)
+@permission_required("portal.see_organisation", lookup=lookups.organisation)
+def organisation_detail(request, organisation: Organisation):
+    can_manage = has_perm(request.user, "portal.manage_organisation", organisation)
     return render(
         request,
         "portal/organisation_detail.html",
@@ -68,9 +66,8 @@ def organisation_detail(request, code: str):
     )
 
 
-@login_required
-def organisation_edit(request, code: str):
-    organisation = _get_organisation_for_user(request, code, manage=True)
+@permission_required("portal.manage_organisation", lookup=lookups.organisation)
+def organisation_edit(request, organisation: Organisation):
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_update(organisation=organisation, **form.cleaned_data)
@@ -81,9 +78,8 @@ def organisation_edit(request, code: str):
     )
 
 
-@login_required
-def organisation_invite(request, code: str):
-    organisation = _get_organisation_for_user(request, code, manage=True)
+@permission_required("portal.manage_organisation", lookup=lookups.organisation)
+def organisation_invite(request, organisation: Organisation):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,9 +90,7 @@ def organisation_invite(request, code: str):
                 invited_by=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -113,20 +107,18 @@ def organisation_invite(request, code: str):
     )
 
 
-@login_required
+@permission_required("portal.manage_organisation", lookup=lookups.organisation)
 @require_POST
-def invitation_revoke(request, code: str, invitation_code: str):
-    organisation = _get_organisation_for_user(request, code, manage=True)
+def invitation_revoke(request, organisation: Organisation, invitation_code: str):
     invitation = get_object_or_404(organisation.invitations, code=invitation_code)
     services.invitation_revoke(invitation=invitation)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("portal:organisation_detail", code=organisation.code)
 
 
-@login_required
+@permission_required("portal.manage_organisation", lookup=lookups.organisation)
 @require_POST
-def membership_remove(request, code: str, membership_code: str):
-    organisation = _get_organisation_for_user(request, code, manage=True)
+def membership_remove(request, organisation: Organisation, membership_code: str):
     membership = get_object_or_404(
         organisation.memberships.select_related("user"), code=membership_code
     )
@@ -149,6 +141,7 @@ _INVITATION_STATUS = {
 }
 
 
+@permission_required("portal.view_public_pages", login_required=False)
 def invitation_accept(request, token: str):
     """The link in an invitation email. Every bad case gets its own page; nothing changes."""
     try:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import check_for_language
@@ -7,12 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from portal import selectors
+from portal import lookups, selectors
 from portal.forms import ProfileForm
-from portal.models import Organisation, User
+from portal.models import Organisation, User, Workshop
+from portal.permissions import has_perm, permission_required
 from portal.services.accounts import user_set_language, user_update_profile
 
 
+@permission_required("portal.view_public_pages", login_required=False)
 def home(request):
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
@@ -24,7 +25,7 @@ def home(request):
     return render(request, "portal/home.html", {"open_workshops": open_workshops})
 
 
-@login_required
+@permission_required("portal.use_portal")
 def dashboard(request):
     user = request.user
     workshops = list(selectors.workshops_visible_to(user=user)[:50])
@@ -33,7 +34,7 @@ def dashboard(request):
         "open_workshops": [w for w in workshops if w.is_open_for_submissions()],
         "now": timezone.now(),
     }
-    if user.is_ai_office_staff:
+    if has_perm(user, "portal.view_staff_pages"):
         context.update(
             staff_workshops=workshops,
             organisation_count=Organisation.objects.count(),
@@ -42,7 +43,7 @@ def dashboard(request):
     return render(request, "portal/dashboard.html", context)
 
 
-@login_required
+@permission_required("portal.use_portal")
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -57,6 +58,7 @@ def profile(request):
     return render(request, "portal/profile.html", {"form": form})
 
 
+@permission_required("portal.view_public_pages", login_required=False)
 @require_POST
 def set_language(request):
     """Django's set_language, also remembered on the profile of a logged-in user."""
@@ -67,14 +69,16 @@ def set_language(request):
     return django_set_language(request)
 
 
+@permission_required("portal.view_public_pages", login_required=False)
 def privacy(request):
     return render(request, "portal/privacy.html")
 
 
+@permission_required("portal.view_public_pages", login_required=False)
 def accessibility(request):
     return render(request, "portal/accessibility.html")
 
 
-def workshop_detail(request, code: str):
-    workshop = selectors.workshop_get_for_user(code=code, user=request.user)
+@permission_required("portal.view_public_pages", lookup=lookups.workshop, login_required=False)
+def workshop_detail(request, workshop: Workshop):
     return render(request, "portal/workshop_detail.html", {"workshop": workshop})

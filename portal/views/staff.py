@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import lookups
 from portal.filters import ListFilterForm, filters_from
 from portal.forms import WorkshopForm
 from portal.models import Workshop
+from portal.permissions import permission_required
 from portal.services.workshops import workshop_release_reviews as workshop_release_reviews_service
 from portal.services.workshops import workshop_save
-from portal.views.decorators import staff_required
 
 
-@staff_required
+@permission_required("portal.manage_workshops")
 def workshop_list(request):
     form = filters_from(request, ListFilterForm)
     page = Paginator(Workshop.objects.order_by("-submission_opens_at"), 25).get_page(
@@ -23,21 +24,28 @@ def workshop_list(request):
     )
 
 
-@staff_required
-def workshop_edit(request, code: str | None = None):
-    workshop = get_object_or_404(Workshop, code=code) if code else Workshop()
+@permission_required("portal.manage_workshops")
+def workshop_create(request):
+    return _workshop_form(request, Workshop())
+
+
+@permission_required("portal.manage_workshops", lookup=lookups.workshop)
+def workshop_edit(request, workshop: Workshop):
+    return _workshop_form(request, workshop)
+
+
+def _workshop_form(request, workshop: Workshop):
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         workshop = workshop_save(workshop=form.save(commit=False))
         messages.success(request, _("Workshop “%(title)s” saved.") % {"title": workshop.title})
-        return redirect("portal:workshop_detail", code=workshop.code)
+        return redirect("portal:workshop_detail", workshop.code)
     return render(request, "portal/staff/workshop_form.html", {"form": form, "workshop": workshop})
 
 
-@staff_required
+@permission_required("portal.manage_workshops", lookup=lookups.workshop)
 @require_POST
-def workshop_release_reviews(request, code: str):
-    workshop = get_object_or_404(Workshop, code=code)
+def workshop_release_reviews(request, workshop: Workshop):
     release = request.POST.get("release") == "yes"
     workshop_release_reviews_service(workshop=workshop, release=release)
     if release:
@@ -46,4 +54,4 @@ def workshop_release_reviews(request, code: str):
         )
     else:
         messages.success(request, _("Reviews are hidden from the submitters again."))
-    return redirect("portal:workshop_detail", code=workshop.code)
+    return redirect("portal:workshop_detail", workshop.code)

@@ -1,15 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import lookups as portal_lookups
 from portal import selectors as portal_selectors
+from portal.concurrency import StaleEditError
 from portal.filters import ListFilterForm, filters_from
 from portal.ids import may_name_a_row
-from submissions import selectors, services
+from portal.models import Workshop
+from portal.permissions import has_perm, permission_required
+from submissions import lookups, selectors, services
 from submissions.forms import (
     AuthorFormSet,
     FileUploadForm,
@@ -19,14 +22,7 @@ from submissions.forms import (
 from submissions.models import Submission
 
 
-def _get_submission_for_user(request, code: str, *, perm: str | None = None) -> Submission:
-    submission = selectors.submission_get_for_user(code=code, user=request.user)
-    if perm and not request.user.has_perm(perm, submission):
-        raise PermissionDenied
-    return submission
-
-
-@login_required
+@permission_required("portal.use_portal")
 def submission_list(request):
     form = filters_from(request, ListFilterForm)
     submissions = selectors.submissions_visible_to(user=request.user).order_by("-updated_at")
@@ -39,9 +35,8 @@ def submission_list(request):
     )
 
 
-@login_required
-def submission_create(request, workshop_code: str):
-    workshop = portal_selectors.workshop_get_for_user(code=workshop_code, user=request.user)
+@permission_required("submissions.create_submission", lookup=portal_lookups.workshop)
+def submission_create(request, workshop: Workshop):
     organisations = portal_selectors.organisations_of_user(user=request.user)
     if not organisations.exists():
         messages.info(request, _("Create or join an organisation before submitting an evaluation."))
@@ -80,9 +75,8 @@ def _edit_context(submission, form, authors, upload_form=None, missing=None):
     }
 
 
-@login_required
-def submission_edit(request, code: str):
-    submission = _get_submission_for_user(request, code, perm="submissions.edit_submission")
+@permission_required("submissions.edit_submission", lookup=lookups.submission)
+def submission_edit(request, submission: Submission):
     if request.method != "POST":
         form = SubmissionForm(instance=submission, initial={"revision": submission.revision})
         authors = AuthorFormSet(initial=_author_initial(submission), prefix="authors")
@@ -123,7 +117,7 @@ def submission_edit(request, code: str):
             methods=list(data["methods"]),
             authors=author_rows,
         )
-    except services.StaleEditError:
+    except StaleEditError:
         messages.error(
             request,
             _(
@@ -229,9 +223,8 @@ def _submit(request, submission):
     return redirect("submissions:detail", code=submission.code)
 
 
-@login_required
-def submission_detail(request, code: str):
-    submission = _get_submission_for_user(request, code)
+@permission_required("submissions.see_submission", lookup=lookups.submission)
+def submission_detail(request, submission: Submission):
     return render(
         request,
         "submissions/submission_detail.html",
@@ -239,15 +232,14 @@ def submission_detail(request, code: str):
             "submission": submission,
             "files": selectors.submission_current_files(submission=submission),
             "versions": selectors.submission_versions(submission=submission),
-            "can_edit": request.user.has_perm("submissions.edit_submission", submission),
-            "can_withdraw": request.user.has_perm("submissions.withdraw_submission", submission),
+            "can_edit": has_perm(request.user, "submissions.edit_submission", submission),
+            "can_withdraw": has_perm(request.user, "submissions.withdraw_submission", submission),
         },
     )
 
 
-@login_required
-def submission_withdraw(request, code: str):
-    submission = _get_submission_for_user(request, code, perm="submissions.withdraw_submission")
+@permission_required("submissions.withdraw_submission", lookup=lookups.submission)
+def submission_withdraw(request, submission: Submission):
     if request.method == "POST":
         services.submission_withdraw(submission=submission, user=request.user)
         messages.success(request, _("The submission was withdrawn."))
@@ -255,8 +247,7 @@ def submission_withdraw(request, code: str):
     return render(request, "submissions/submission_withdraw.html", {"submission": submission})
 
 
-@login_required
+@permission_required("submissions.edit_submission", lookup=lookups.submission)
 @require_POST
-def submission_submit(request, code: str):
-    submission = _get_submission_for_user(request, code, perm="submissions.edit_submission")
+def submission_submit(request, submission: Submission):
     return _submit(request, submission)

@@ -4,18 +4,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import lookups as portal_lookups
 from portal.csv import Echo, csv_safe
 from portal.filters import filters_from, refused_export
+from portal.forms import add_service_errors
 from portal.models import Workshop
-from portal.views.decorators import staff_required
-from submissions import selectors, services
+from portal.permissions import permission_required
+from submissions import lookups, selectors, services
 from submissions.forms import ExtensionForm, ScreeningForm, StaffSubmissionFilterForm
-from submissions.models import Method, RiskArea, Submission
+from submissions.models import Method, RiskArea, Submission, SubmissionVersion
 
 
 def _filter_form(request) -> StaffSubmissionFilterForm:
@@ -27,9 +29,8 @@ def _filter_form(request) -> StaffSubmissionFilterForm:
     )
 
 
-@staff_required
-def submission_list(request, workshop_code: str):
-    workshop = get_object_or_404(Workshop, code=workshop_code)
+@permission_required("submissions.view_all_submissions", lookup=portal_lookups.workshop)
+def submission_list(request, workshop: Workshop):
     form = _filter_form(request)
     filters = form.filters()
     submissions = selectors.submissions_for_staff_list(workshop=workshop, **filters)
@@ -64,9 +65,8 @@ CSV_COLUMNS = [
 ]
 
 
-@staff_required
-def submission_export_csv(request, workshop_code: str):
-    workshop = get_object_or_404(Workshop, code=workshop_code)
+@permission_required("submissions.view_all_submissions", lookup=portal_lookups.workshop)
+def submission_export_csv(request, workshop: Workshop):
     form = _filter_form(request)
     if form.errors:
         return refused_export(form)
@@ -87,15 +87,8 @@ def submission_export_csv(request, workshop_code: str):
     return response
 
 
-def _get_submission(code: str) -> Submission:
-    return get_object_or_404(
-        Submission.objects.select_related("workshop", "organisation"), code=code
-    )
-
-
-@staff_required
-def submission_screen(request, code: str):
-    submission = _get_submission(code)
+@permission_required("submissions.screen_submission", lookup=lookups.submission)
+def submission_screen(request, submission: Submission):
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,9 +109,8 @@ def submission_screen(request, code: str):
     )
 
 
-@staff_required
-def submission_extend(request, code: str):
-    submission = _get_submission(code)
+@permission_required("submissions.extend_deadline", lookup=lookups.submission)
+def submission_extend(request, submission: Submission):
     form = ExtensionForm(request.POST or None, workshop=submission.workshop)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,9 +121,7 @@ def submission_extend(request, code: str):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Extension granted."))
             return redirect("submissions:detail", code=submission.code)
@@ -140,10 +130,9 @@ def submission_extend(request, code: str):
     )
 
 
-@staff_required
+@permission_required("submissions.restore_submission", lookup=lookups.submission)
 @require_POST
-def submission_restore(request, code: str):
-    submission = _get_submission(code)
+def submission_restore(request, submission: Submission):
     try:
         services.submission_restore(submission=submission, user=request.user)
     except ValidationError as error:
@@ -153,12 +142,10 @@ def submission_restore(request, code: str):
     return redirect("submissions:detail", code=submission.code)
 
 
-@staff_required
-def version_diff(request, code: str, number: int):
-    submission, version = selectors.submission_version_get_for_user(
-        submission_code=code, number=number, user=request.user
-    )
-    previous = submission.versions.filter(number__lt=number).order_by("-number").first()
+@permission_required("submissions.view_version_diff", lookup=lookups.submission_version)
+def version_diff(request, version: SubmissionVersion):
+    submission = version.submission
+    previous = submission.versions.filter(number__lt=version.number).order_by("-number").first()
     return render(
         request,
         "submissions/staff/version_diff.html",

@@ -107,6 +107,22 @@ def test_non_staff_get_403_everywhere(client, request, workshop, criteria_set, p
     assert snapshot(criteria_set) == before
 
 
+def test_non_staff_get_404_everywhere_under_a_draft_workshop(
+    client, evaluator, workshop, criteria_set
+):
+    """A workshop still in draft is seen by staff alone: a 403 would confirm it exists."""
+    workshop.phase_override = "draft"
+    workshop.save(update_fields=["phase_override"])
+    client.force_login(evaluator)
+
+    statuses = {
+        url: getattr(client, method)(url, {"direction": "up"}).status_code
+        for method, url in _all_urls(workshop, criteria_set)
+    }
+
+    assert set(statuses.values()) == {404}
+
+
 def test_anonymous_redirected_to_login_everywhere(client, workshop, criteria_set):
     for method, url in _all_urls(workshop, criteria_set):
         response = getattr(client, method)(url)

@@ -91,6 +91,8 @@ class Row:
     query: str = ""
     # Uploads and other bodies that are not form fields.
     files: Callable[[SimpleNamespace], dict[str, Any]] = field(default=no_kwargs)
+    # The path itself, for a pattern without a name to reverse (the admin's catch-all).
+    path: Callable[[SimpleNamespace], str] | None = None
 
     @property
     def id(self) -> str:

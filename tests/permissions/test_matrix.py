@@ -121,7 +121,7 @@ def _request(client, method, url, body=None, csrf=True):
 
 
 def _url(row, world) -> str:
-    url = reverse(row.name, kwargs=row.kwargs(world))
+    url = row.path(world) if row.path else reverse(row.name, kwargs=row.kwargs(world))
     return f"{url}?{row.query}" if row.query else url
 
 

@@ -100,6 +100,8 @@ def _reviewer(workshop, email: str, name: str, **application):
 def build_world() -> SimpleNamespace:
     w = SimpleNamespace()
     w.workshop = WorkshopFactory(title="Matrix workshop")
+    # A call staff hold back as a draft: nobody else may see it, or anything under it (404).
+    w.draft_workshop = WorkshopFactory(title="Draft workshop", phase_override="draft")
     w.organisation = OrganisationFactory(name="Owning Lab")
     w.other_organisation = OrganisationFactory(name="Other Lab")
 

@@ -42,7 +42,7 @@ def test_organisation_detail_queries_constant(
     for _ in range(size):
         MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER)
     client.force_login(org_admin)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("portal:organisation_detail", args=[organisation.code]))
     assert len(response.context["memberships"]) == size + 1
 

@@ -2,9 +2,11 @@
 view decorator's order (sign in, then 404 through the lookup, then 403)."""
 
 import pytest
+import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
+from django.urls import reverse
 
 from portal import permissions
 
@@ -48,3 +50,22 @@ def test_decorator_answers_404_before_403_and_passes_the_object(evaluator, staff
     request.user = staff
     assert view(request, code="visible", extra=5) == ("called", "the object", 5)
     assert permissions.view_permission(view) == "portal.view_staff_pages"
+
+
+def test_admin_model_permissions_are_not_answered_by_portal_rules(client, staff):
+    """A rule named like a Django model permission ("portal.view_organisation") answered
+    the admin's question too: AI Office staff with admin access browsed organisations in
+    the admin without ever being granted the model permission."""
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:portal_organisation_changelist"))
+
+    assert staff.has_perm("portal.view_organisation") is False
+    assert response.status_code == 403
+
+
+def test_a_rule_may_not_take_the_name_of_a_model_permission():
+    with pytest.raises(ImproperlyConfigured, match="portal.view_organisation"):
+        permissions.register({"portal.view_organisation": rules.always_allow})

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.concurrency import StaleEditError
 from submissions import services
 from submissions.models import Submission
 from tests.factories import CompleteSubmissionFactory, MembershipFactory, WorkshopFactory
@@ -110,6 +111,22 @@ def test_stale_edit_is_refused_and_the_refused_text_is_shown(client, evaluator, 
     body = response.content.decode()
     assert "Someone else saved this submission after you opened it" in body
     assert "Mine, typed in the stale tab" in body
+    draft.refresh_from_db()
+    assert draft.abstract == "Theirs"
+
+
+def test_stale_update_raises_the_shared_stale_edit_error(evaluator, org_admin, draft):
+    loaded_revision = draft.revision
+    services.submission_update(
+        submission=draft, user=org_admin, revision=loaded_revision, fields={"abstract": "Theirs"}
+    )
+
+    with pytest.raises(StaleEditError) as raised:
+        services.submission_update(
+            submission=draft, user=evaluator, revision=loaded_revision, fields={"abstract": "Mine"}
+        )
+
+    assert raised.value.current == loaded_revision + 1
     draft.refresh_from_db()
     assert draft.abstract == "Theirs"
 

@@ -199,3 +199,36 @@ def test_user_has_perm_takes_the_rules_path_without_superuser_shortcut(superuser
 
 def test_the_submitting_organisations_member_may_edit(evaluator, complete_draft):
     assert permissions.has_perm(evaluator, "submissions.edit_submission", complete_draft)
+
+
+@pytest.mark.parametrize(("persona", "offered"), [("staff", True), ("evaluator", False)])
+def test_staff_actions_are_offered_to_who_may_take_them(
+    client, request, submitted, persona, offered
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    html = client.get(reverse("submissions:detail", args=[submitted.code])).content.decode()
+
+    links = [
+        reverse("submissions:screen", args=[submitted.code]),
+        reverse("submissions:extend", args=[submitted.code]),
+        reverse("submissions:version_diff", args=[submitted.code, 1]),
+    ]
+    assert [link in html for link in links] == [offered] * 3
+
+
+def test_staff_pages_of_a_submission_someone_may_not_see_answer_404(
+    client, other_evaluator, submitted
+):
+    """Not 403: a 403 tells a guesser the code exists."""
+    client.force_login(other_evaluator)
+    code = submitted.code
+
+    statuses = [
+        client.get(reverse("submissions:screen", args=[code])).status_code,
+        client.get(reverse("submissions:extend", args=[code])).status_code,
+        client.post(reverse("submissions:restore", args=[code])).status_code,
+        _status(client, reverse("submissions:version_diff", args=[code, 1])),
+    ]
+
+    assert statuses == [404, 404, 404, 404]

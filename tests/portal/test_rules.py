@@ -1,0 +1,39 @@
+"""Each portal permission, per persona. A superuser is AI Office staff, never a member."""
+
+import pytest
+
+from portal.permissions import has_perm
+from portal.rules import PERMISSIONS
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "outsider", "evaluator", "org_admin", "other_evaluator", "staff")
+STAFF_ONLY = {"staff": True, "superuser": True}
+
+EXPECTED = {
+    "portal.view_public_pages": dict.fromkeys((*PERSONAS, "superuser"), True),
+    "portal.use_portal": {**dict.fromkeys(PERSONAS, True), "anonymous": False, "superuser": True},
+    "portal.create_organisation": {
+        **dict.fromkeys(PERSONAS, True),
+        "anonymous": False,
+        "superuser": True,
+    },
+    "portal.see_organisation": {"evaluator": True, "org_admin": True, **STAFF_ONLY},
+    "portal.manage_organisation": {"org_admin": True, **STAFF_ONLY},
+    "portal.view_all_organisations": STAFF_ONLY,
+    "portal.view_all_workshops": STAFF_ONLY,
+    "portal.manage_workshops": STAFF_ONLY,
+    "portal.view_staff_pages": STAFF_ONLY,
+}
+
+
+def test_every_portal_permission_is_tested_here():
+    assert sorted(EXPECTED) == sorted(PERMISSIONS)
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "superuser"])
+@pytest.mark.parametrize("perm", sorted(EXPECTED))
+def test_portal_permission_by_persona(request, organisation, perm, persona):
+    user = request.getfixturevalue(persona)
+
+    assert has_perm(user, perm, organisation) is EXPECTED[perm].get(persona, False)
