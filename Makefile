@@ -46,6 +46,7 @@ test: $(STAMP) var
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: lint test
 

@@ -10,6 +10,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.services.mail import email_subject
+
 
 @cache
 def _fernet() -> Fernet:
@@ -31,8 +33,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject) -> str:
         # The same translatable prefix as the portal's own messages (allauth's setting
         # is one fixed string for every language).
-        from portal.services.mail import email_subject
-
         return email_subject(str(subject))
 
 

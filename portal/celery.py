@@ -19,6 +19,7 @@ def _close_old_connections(task=None, **_kwargs) -> None:
     # a task run eagerly, inside the caller's transaction (as Celery's own fixup).
     if task is not None and getattr(task.request, "is_eager", False):
         return
-    from django.db import close_old_connections
+    # Imported here: portal/__init__.py loads this module while the settings load.
+    from django.db import close_old_connections  # noqa: PLC0415 -- see above
 
     close_old_connections()

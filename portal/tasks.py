@@ -8,6 +8,8 @@ import logging
 
 from celery import shared_task
 
+from portal.services.outbox import email_flush_outbox, email_send
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,15 +30,11 @@ def email_dispatch(email_id: int) -> None:
     acks_late=True,
 )
 def task_send_email(*, email_id: int) -> None:
-    from portal.services.outbox import email_send
-
     email_send(email_id=email_id)
 
 
 @shared_task
 def task_flush_outbox() -> int:
-    from portal.services.outbox import email_flush_outbox
-
     return email_flush_outbox(dispatch=email_dispatch)
 
 

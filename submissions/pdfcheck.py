@@ -77,7 +77,7 @@ def check_pdf(path: str) -> dict[str, Any]:
         return _result(error="truncated", detail="no %%EOF in the last 1024 bytes")
 
     # Imported only now, under the limits: a hostile file cannot reach code that ran first.
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415 -- loaded in the child, under its limits
 
     try:
         reader = PdfReader(path, strict=False)
@@ -109,7 +109,7 @@ def check_pdf(path: str) -> dict[str, Any]:
 
 
 def _missing(value: Any) -> bool:
-    from pypdf.generic import NullObject
+    from pypdf.generic import NullObject  # noqa: PLC0415 -- loaded in the child, under limits
 
     return value is None or isinstance(value, NullObject)
 

@@ -5,6 +5,8 @@ import tempfile
 from typing import IO
 
 from django.conf import settings
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 # Document-level and page-level entries that carry authorship, software and editing
 # history rather than content.
@@ -22,9 +24,6 @@ def pdf_strip_metadata(*, source: IO[bytes]) -> IO[bytes]:
     Subject, Keywords, dates) and XMP streams of the document and of its pages; the
     pages, outline and links are kept.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
     reader = PdfReader(source, strict=False)
     if reader.is_encrypted:
         raise ValueError("pdf_strip_metadata needs an unencrypted PDF; validate it first")
