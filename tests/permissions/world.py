@@ -46,7 +46,7 @@ from reviews.models import (
     ReviewerApplication,
     WorkshopInvitation,
 )
-from reviews.services import invitations as workshop_invitation_services
+from reviews.workshop_invitations import services as workshop_invitation_services
 from submissions import services as submission_services
 from submissions.models import Submission
 from tests.factories import (
