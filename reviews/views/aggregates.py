@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Workshop
 from portal.views.decorators import staff_required
-from reviews.forms_aggregates import RatingForm
+from reviews.forms.aggregates import RatingForm
 from reviews.models import ReviewerApplication
 from reviews.selectors import aggregates as selectors
 from reviews.selectors.visibility import reviewer_labels

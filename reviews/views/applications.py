@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 from portal.selectors import workshop_get_for_user
 from portal.views.decorators import staff_required
 from reviews import selectors, services
-from reviews.forms import ApplicationForm, AvailabilityForm, DecisionForm, StaffFilterForm, TieForm
+from reviews.forms.applications import (
+    ApplicationForm,
+    AvailabilityForm,
+    DecisionForm,
+    StaffFilterForm,
+    TieForm,
+)
 from reviews.models import ReviewerApplication
 
 State = ReviewerApplication.State

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.pagination import AnnotatedPaginator
 from portal.selectors import workshop_get_for_user
 from portal.views.decorators import staff_required
-from reviews.forms_staff import ProgressFilterForm
+from reviews.forms.staff import ProgressFilterForm
 from reviews.selectors.progress import (
     reviewers_progress,
     reviewers_progress_rows,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from criteria.selectors import criteria_set_with_criteria
-from reviews.forms_reviewing import DeclineForm, ReviewForm
+from reviews.forms.reviewing import DeclineForm, ReviewForm
 from reviews.models import Assignment, CriterionScore, Review
 from reviews.selectors import visibility as selectors
 from reviews.services import reviewing as services

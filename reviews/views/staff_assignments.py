@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.views.decorators import staff_required
-from reviews.forms_staff import (
+from reviews.forms.staff import (
     AssignForm,
     AssignmentExtendForm,
     ConflictDecisionForm,
