@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal import lookups
+from portal.models import Workshop
 from portal.pagination import AnnotatedPaginator
-from portal.selectors import workshop_get_for_user
-from portal.views.decorators import staff_required
+from portal.permissions import permission_required
 from reviews.forms.staff import ProgressFilterForm
 from reviews.selectors.progress import (
     reviewers_progress,
@@ -45,9 +46,8 @@ def _cached_totals(*, workshop, now) -> dict:
     return totals
 
 
-@staff_required
-def progress(request, workshop_code: str):
-    workshop = workshop_get_for_user(code=workshop_code, user=request.user)
+@permission_required("reviews.view_progress", lookup=lookups.workshop)
+def progress(request, workshop: Workshop):
     now = timezone.now()
     tab = TAB_REVIEWERS if request.GET.get("tab") == TAB_REVIEWERS else TAB_SUBMISSIONS
     context = {
@@ -74,10 +74,9 @@ def progress(request, workshop_code: str):
     return render(request, "reviews/staff/progress.html", context)
 
 
-@staff_required
+@permission_required("reviews.send_reminders", lookup=lookups.workshop)
 @require_POST
-def remind_late(request, workshop_code: str):
-    workshop = workshop_get_for_user(code=workshop_code, user=request.user)
+def remind_late(request, workshop: Workshop):
     sent = reminders_send_late(workshop=workshop, user=request.user)
     if sent:
         messages.success(

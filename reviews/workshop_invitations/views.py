@@ -4,21 +4,23 @@ staff read and export the attendee list."""
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.csv import csv_safe
+from portal import lookups as portal_lookups
+from portal.csv import Echo, csv_safe
+from portal.forms import add_service_errors
 from portal.models import Workshop
-from portal.views.decorators import staff_required
+from portal.permissions import permission_required
+from reviews import lookups
 from reviews.models import ReviewerApplication, WorkshopInvitation
 from reviews.workshop_invitations import selectors, services
 from reviews.workshop_invitations.forms import AttendeeFilterForm, RSVPForm, SelectionForm
@@ -28,10 +30,6 @@ from submissions.models import Submission
 PER_PAGE = 50
 
 Kind = WorkshopInvitation.Kind
-
-
-def _get_workshop(code: str) -> Workshop:
-    return get_object_or_404(Workshop, code=code)
 
 
 def _sent_message(request, count: int) -> None:
@@ -48,11 +46,10 @@ def _sent_message(request, count: int) -> None:
     )
 
 
-@staff_required
-def invite_submitters(request, workshop_code: str):
+@permission_required("reviews.invite_to_workshop", lookup=portal_lookups.workshop)
+def invite_submitters(request, workshop: Workshop):
     """Eligible submissions with their mean level and the reviewers' recommendations;
     ticking some and sending invites each one's contact person."""
-    workshop = _get_workshop(workshop_code)
     if request.method == "POST":
         form = SelectionForm(
             request.POST,
@@ -92,10 +89,9 @@ def invite_submitters(request, workshop_code: str):
     )
 
 
-@staff_required
+@permission_required("reviews.invite_to_workshop", lookup=portal_lookups.workshop)
 @require_POST
-def invite_reviewers(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def invite_reviewers(request, workshop: Workshop):
     form = SelectionForm(
         request.POST,
         queryset=ReviewerApplication.objects.filter(
@@ -126,9 +122,8 @@ def _attendee_filters(request) -> dict:
     return {"state": "", "kind": ""}
 
 
-@staff_required
-def attendee_list(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reviews.view_attendees", lookup=portal_lookups.workshop)
+def attendee_list(request, workshop: Workshop):
     filters = _attendee_filters(request)
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
     page = Paginator(invitations, PER_PAGE).get_page(request.GET.get("page"))
@@ -153,11 +148,6 @@ def attendee_list(request, workshop_code: str):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _organisation(invitation: WorkshopInvitation) -> str:
     if invitation.submission_id:
         return invitation.submission.organisation.name
@@ -180,12 +170,11 @@ CSV_COLUMNS = [
 ]
 
 
-@staff_required
-def attendee_export_csv(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reviews.view_attendees", lookup=portal_lookups.workshop)
+def attendee_export_csv(request, workshop: Workshop):
     filters = _attendee_filters(request)
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def rows():
         yield writer.writerow([name for name, _get in CSV_COLUMNS])
@@ -203,16 +192,6 @@ def attendee_export_csv(request, workshop_code: str):
 _RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 404}
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _rsvp_problem(request, error: RSVPError):
     return render(
         request,
@@ -223,6 +202,7 @@ def _rsvp_problem(request, error: RSVPError):
 
 
 # These pages concern one person's answer: no shared cache may keep them.
+@permission_required("reviews.open_invitation_link", login_required=False)
 @never_cache
 def invitation_rsvp(request, token: str):
     """The link in an invitation email. Without login it shows only the workshop and a way
@@ -243,12 +223,11 @@ def invitation_rsvp(request, token: str):
     return redirect("reviews:invitation_answer", code=invitation.code)
 
 
+@permission_required("reviews.answer_invitation", lookup=lookups.invitation)
 @never_cache
-@login_required
-def invitation_answer(request, code: str):
+def invitation_answer(request, invitation: WorkshopInvitation):
     """The invitee's answer and needs, shown and changed only to the invitee; reached from
     the emailed link or the dashboard."""
-    invitation = selectors.invitation_get_for_invitee(code=code, user=request.user)
     if not selectors.invitation_is_open(invitation=invitation):
         return _rsvp_problem(request, RSVPError("expired", invitation))
     initial = {
@@ -269,7 +248,7 @@ def invitation_answer(request, code: str):
         except RSVPError as error:
             return _rsvp_problem(request, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if form.cleaned_data["answer"] == "accept":
                 messages.success(request, _("Thank you. We look forward to seeing you."))

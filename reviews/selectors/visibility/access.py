@@ -11,7 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Membership, User, Workshop
+from portal.models import User, Workshop
+from portal.permissions import has_perm
 from reviews.models import (
     Assignment,
     ConflictRecord,
@@ -138,10 +139,9 @@ def reviews_released(*, workshop: Workshop, now: datetime | None = None) -> bool
 
 def reviews_released_to_submitter(*, user: User, submission: Submission) -> QuerySet:
     """Submitters see submitted reviews only after staff release them, never who wrote them."""
-    is_member = Membership.objects.filter(
-        user=user, organisation_id=submission.organisation_id
-    ).exists()
-    if not is_member or not reviews_released(workshop=submission.workshop):
+    if not has_perm(user, "reviews.read_reviews_of_submission", submission) or not (
+        reviews_released(workshop=submission.workshop)
+    ):
         return Review.objects.none()
     return (
         Review.objects.filter(assignment__submission=submission, state=Review.State.SUBMITTED)

@@ -1,7 +1,8 @@
 """Who gets which reviewing page, for every persona, submission state and confidentiality.
 
-404 for what one may not see (a conflicted reviewer too, even with the URL in hand), the
-login page for anonymous visitors. The expected status is computed by one small function
+404 for what one may not see (a conflicted reviewer too, even with the URL in hand), 403
+for what one may see but not open (staff on the submitters' page), the login page for
+anonymous visitors. The expected status is computed by one small function
 below, so that the rule is readable and every cell of the matrix is its own test.
 """
 
@@ -36,7 +37,8 @@ def expected(persona: str, page: str, state: str, confidentiality: str):
     if persona == "anonymous":
         return LOGIN
     if page == "submitter_reviews":
-        return 200 if persona == "evaluator" else 404
+        # Staff see the submission, but this page is its submitters'.
+        return {"evaluator": 200, "staff": 403}.get(persona, 404)
     if persona != "reviewer":
         return 404
     reviewable = state == "eligible" and confidentiality != "ai_office_only_not_cleared"
