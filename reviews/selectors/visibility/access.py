@@ -25,30 +25,34 @@ from submissions.models import Submission
 REVIEWABLE_STATES = (Submission.State.ELIGIBLE,)
 
 
-def _cleared_for_confidential(user: User) -> Q:
+def _approved_reviewer(user: User, **extra) -> Q:
+    """The user is an approved reviewer of the assignment's workshop (`extra`: and more)."""
     return Q(
         Exists(
             ReviewerApplication.objects.filter(
                 workshop=OuterRef("workshop"),
                 user=user,
                 state=ReviewerApplication.State.APPROVED,
-                cleared_for_confidential=True,
+                **extra,
             )
         )
     )
 
 
 def assignments_for_reviewer(*, user: User, workshop: Workshop | None = None) -> QuerySet:
-    """A reviewer's live assignments: eligible submissions, not declined, confidentiality
-    respected. Conflicts are excluded by `assignment_get_for_reviewer` and by the
-    dashboard, which checks the few pairs it shows."""
+    """A reviewer's live assignments: approved to review for the workshop (a withdrawn or
+    declined application ends access to the submissions), eligible submissions, not
+    declined, confidentiality respected. Conflicts are excluded by
+    `assignment_get_for_reviewer` and by the dashboard, which checks the few pairs it
+    shows."""
     qs = Assignment.objects.filter(reviewer=user).exclude(state=Assignment.State.DECLINED)
     if workshop is not None:
         qs = qs.filter(workshop=workshop)
     qs = qs.filter(submission__state__in=REVIEWABLE_STATES)
+    qs = qs.filter(_approved_reviewer(user))
     qs = qs.filter(
         ~Q(submission__confidentiality=Submission.Confidentiality.AI_OFFICE_ONLY)
-        | _cleared_for_confidential(user)
+        | _approved_reviewer(user, cleared_for_confidential=True)
     )
     # Staff-recorded conflicts are cheap to exclude here; computed ones are re-checked per
     # pair where a single assignment is opened.

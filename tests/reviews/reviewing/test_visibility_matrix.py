@@ -15,6 +15,7 @@ from django.utils import timezone
 from reviews.models import ReviewerApplication
 from reviews.selectors import reviewer_labels
 from submissions.models import Submission
+from tests.helpers import close_response
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,35 @@ def test_autosave_of_someone_elses_review_gets_404(client, assignment, second_re
     assert response.status_code == 404
     review.refresh_from_db()
     assert review.summary == ""
+
+
+@pytest.mark.parametrize("state", ["withdrawn", "declined", "pending"])
+@pytest.mark.parametrize("page", ["review_page", "file_download"])
+def test_a_reviewer_no_longer_approved_loses_the_submission(client, assignment, state, page):
+    """Permission bug fixed: withdrawing one's application (or staff declining it after
+    approving it) left the assignments in place, and with them the review page and the
+    files of an unpublished evaluation."""
+    ReviewerApplication.objects.filter(
+        workshop=assignment.workshop, user=assignment.reviewer
+    ).update(state=state)
+    client.force_login(assignment.reviewer)
+
+    response = client.get(_url(page, assignment))
+    close_response(response)
+
+    assert response.status_code == 404
+
+
+def test_a_former_reviewer_cannot_autosave(client, assignment):
+    from reviews.services import reviewing as services
+
+    review = services.review_get_or_create(assignment=assignment, user=assignment.reviewer)
+    ReviewerApplication.objects.filter(user=assignment.reviewer).update(state="withdrawn")
+    client.force_login(assignment.reviewer)
+
+    response = client.post(
+        reverse("reviews:review_autosave", args=[assignment.code]),
+        {"revision": review.revision, "summary": "Still here?"},
+    )
+
+    assert response.status_code == 404
