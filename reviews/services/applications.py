@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.languages import EU_LANGUAGES
 from portal.models import Organisation, User, Workshop
+from portal.permissions import has_perm
 from portal.services.mail import email_queue_from_templates
 from reviews.models import (
     STATEMENT_MAX_LENGTH,
@@ -19,7 +20,6 @@ from reviews.models import (
     ReviewerExpertise,
     ReviewerTie,
 )
-from reviews.rules import workshop_accepts_applications
 from submissions.models import Method, Provider, RiskArea
 
 State = ReviewerApplication.State
@@ -210,7 +210,7 @@ def application_apply(
 ) -> ReviewerApplication:
     """Apply to review for a workshop. Applying again after withdrawing reopens the same row,
     keeping its uploaded CV unless `remove_cv_file` or a new upload replaces it."""
-    if not workshop_accepts_applications(user, workshop):
+    if not has_perm(user, "reviews.apply", workshop):
         raise ValidationError(_("This call does not accept reviewer applications at the moment."))
     application = (
         ReviewerApplication.objects.select_for_update().filter(workshop=workshop, user=user).first()
