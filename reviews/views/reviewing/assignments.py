@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.forms import add_service_errors
 from portal.permissions import permission_required
 from reviews import lookups
 from reviews.forms.reviewing import DeclineForm
@@ -43,7 +44,7 @@ def assignment_decline(request, assignment: Assignment):
                 assignment=assignment, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error(None, error)  # a dict error lands on its field
+            add_service_errors(form, error)
         else:
             messages.success(request, _("You declined the review. The AI Office was told why."))
             return redirect("reviews:review_list")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.concurrency import StaleEditError
+from portal.forms import add_service_errors
 from portal.permissions import permission_required
 from reviews import lookups
 from reviews.forms.reviewing import ReviewForm
@@ -132,9 +133,8 @@ def _submit_refused(request, assignment, review, loaded, revision, posted, error
         loaded = load_review(saved)
     form = _rebound(request, loaded, assignment, saved.revision)
     problems = error.message_dict if hasattr(error, "error_dict") else {}
-    for key, messages_ in problems.items():
-        for message in messages_:
-            form.add_error(key if key in form.fields else None, message)
+    if problems:
+        add_service_errors(form, error)
     summary = _error_summary(form, problems) if problems else [("", m) for m in error.messages]
     context = _review_context(request, assignment, saved, loaded)
     context.update(form=form, error_summary=summary, not_submitted=True)
