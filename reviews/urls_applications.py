@@ -4,7 +4,7 @@ from reviews.views import applications as views
 
 urlpatterns = [
     path(
-        "workshops/<str:code>/review-application/",
+        "workshops/<str:workshop_code>/review-application/",
         views.application_apply,
         name="application_apply",
     ),
@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     path("review-applications/<str:code>/cv/", views.application_cv, name="application_cv"),
     path(
-        "staff/workshops/<str:code>/reviewer-applications/",
+        "staff/workshops/<str:workshop_code>/reviewer-applications/",
         views.staff_application_list,
         name="staff_application_list",
     ),

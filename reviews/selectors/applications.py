@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from portal.models import Organisation, User, Workshop
+from portal.permissions import has_perm
 from reviews.models import ReviewerApplication, ReviewerExpertise, ReviewerTie
 from submissions.models import Method, Provider, RiskArea
 
@@ -20,24 +21,12 @@ def _expertise_prefetch() -> Prefetch:
     )
 
 
-def applications_visible_to(*, user: User, workshop: Workshop) -> QuerySet[ReviewerApplication]:
-    """Staff see every application to the workshop; anyone else only their own."""
-    qs = ReviewerApplication.objects.filter(workshop=workshop).select_related(
-        "workshop", "user", "decided_by"
-    )
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_ai_office_staff:
-        return qs
-    return qs.filter(user=user)
-
-
 def application_get_for_user(*, code: str, user: User) -> ReviewerApplication:
     """The application, or 404 for anyone but its applicant and staff (also guessed codes)."""
     if not user.is_authenticated:
         raise Http404
     qs = ReviewerApplication.objects.select_related("workshop", "user", "decided_by")
-    if not user.is_ai_office_staff:
+    if not has_perm(user, "reviews.view_all_applications"):
         qs = qs.filter(user=user)
     try:
         return qs.prefetch_related(_expertise_prefetch()).get(code=code)

@@ -1,9 +1,10 @@
 """Conflicts of interest: the one definition, per pair and set-based for whole workshops.
 
 A reviewer is conflicted with a submission when they are a member of the submitting
-organisation, have an active declared tie to that organisation or to the provider of the
-evaluated model, or staff recorded a conflict. Staff may dismiss a computed conflict with a
-reason (ConflictRecord DISMISSED); a recorded conflict cannot be dismissed, only revoked.
+organisation (per pair through the one membership predicate), have an active declared tie
+to that organisation or to the provider of the evaluated model, or staff recorded a
+conflict. Staff may dismiss a computed conflict with a reason (ConflictRecord DISMISSED); a
+recorded conflict cannot be dismissed, only revoked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.models import Membership, User, Workshop
 from reviews.models import ConflictRecord, ReviewerTie
 from submissions.models import Submission
+from submissions.rules import is_member_of_submitting_org
 
 
 def _active_records(**filters) -> QuerySet[ConflictRecord]:
@@ -22,9 +24,7 @@ def _active_records(**filters) -> QuerySet[ConflictRecord]:
 
 def computed_conflict_reasons(*, reviewer: User, submission: Submission) -> list[str]:
     reasons = []
-    if Membership.objects.filter(
-        user=reviewer, organisation_id=submission.organisation_id
-    ).exists():
+    if is_member_of_submitting_org(reviewer, submission):
         reasons.append(
             _("Member of the submitting organisation (%(org)s).")
             % {"org": submission.organisation.name}

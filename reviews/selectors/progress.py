@@ -69,11 +69,12 @@ def assignments_awaiting_review() -> QuerySet[Assignment]:
 
     Annotated with `effective_deadline`: the reviewer's extension, else the workshop's.
     """
-    cleared = ReviewerApplication.objects.filter(
+    # As reviews.selectors.visibility.assignments_for_reviewer: an approved reviewer of
+    # the workshop, cleared for what is "AI Office only".
+    approved = ReviewerApplication.objects.filter(
         workshop=OuterRef("workshop"),
         user=OuterRef("reviewer"),
         state=ReviewerApplication.State.APPROVED,
-        cleared_for_confidential=True,
     )
     return (
         Assignment.objects.filter(
@@ -82,9 +83,10 @@ def assignments_awaiting_review() -> QuerySet[Assignment]:
             reviewer__is_active=True,
         )
         .exclude(review__state=Review.State.SUBMITTED)
+        .filter(Exists(approved))
         .filter(
             ~Q(submission__confidentiality=Submission.Confidentiality.AI_OFFICE_ONLY)
-            | Exists(cleared)
+            | Exists(approved.filter(cleared_for_confidential=True))
         )
         .annotate(effective_deadline=Coalesce("deadline_override", "workshop__review_deadline"))
     )

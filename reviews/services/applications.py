@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.languages import EU_LANGUAGES
 from portal.models import Organisation, User, Workshop
+from portal.permissions import has_perm
 from portal.services.mail import email_queue_from_templates
 from reviews.models import (
     STATEMENT_MAX_LENGTH,
@@ -19,7 +20,6 @@ from reviews.models import (
     ReviewerExpertise,
     ReviewerTie,
 )
-from reviews.rules import workshop_accepts_applications
 from submissions.models import Method, Provider, RiskArea
 
 State = ReviewerApplication.State
@@ -90,20 +90,21 @@ def _delete_file_after_commit(name: str) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _write(
+def _validated(
     *,
     application: ReviewerApplication,
     statement: str,
     affiliation: str,
     cv_link: str,
     cv_upload: UploadedFile | None,
-    remove_cv_file: bool,
+    keeps_file: bool,
     languages: Iterable[str],
     max_reviews: int,
     area_levels: Mapping[RiskArea, int],
     method_levels: Mapping[Method, int],
-) -> ReviewerApplication:
-    """Validate everything first, then save: a refused CV leaves no half-saved change."""
+) -> dict:
+    """Every check at once, so that the form shows every problem; sets the plain fields on
+    `application` (not saved) and returns the cleaned levels and CV, or raises."""
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
     for key, check in (
@@ -118,8 +119,6 @@ def _write(
             for field, messages in error.update_error_dict({}).items():
                 errors.setdefault(field, []).extend(messages)
 
-    old_file = application.cv_file.name if application.cv_file else ""
-    keeps_file = bool(old_file) and not remove_cv_file
     if not cv_link and not keeps_file and cleaned.get("cv") is None and "cv_upload" not in errors:
         errors.setdefault("cv_link", []).append(
             _("Give a link to your CV, upload it as a PDF, or both.")
@@ -137,7 +136,24 @@ def _write(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    return cleaned
 
+
+def _write(
+    *,
+    application: ReviewerApplication,
+    cv_upload: UploadedFile | None,
+    remove_cv_file: bool,
+    **fields,
+) -> ReviewerApplication:
+    """Validate everything first, then save: a refused CV leaves no half-saved change."""
+    old_file = application.cv_file.name if application.cv_file else ""
+    cleaned = _validated(
+        application=application,
+        cv_upload=cv_upload,
+        keeps_file=bool(old_file) and not remove_cv_file,
+        **fields,
+    )
     validated = cleaned["cv"]
     if validated is not None or remove_cv_file:
         _delete_file_after_commit(old_file)
@@ -194,7 +210,7 @@ def application_apply(
 ) -> ReviewerApplication:
     """Apply to review for a workshop. Applying again after withdrawing reopens the same row,
     keeping its uploaded CV unless `remove_cv_file` or a new upload replaces it."""
-    if not workshop_accepts_applications(user, workshop):
+    if not has_perm(user, "reviews.apply", workshop):
         raise ValidationError(_("This call does not accept reviewer applications at the moment."))
     application = (
         ReviewerApplication.objects.select_for_update().filter(workshop=workshop, user=user).first()

@@ -4,9 +4,9 @@ portal must not import reviews (imports point downwards only); its templates loa
 tags instead, so the dependency stays in the template layer.
 """
 
-import rules
 from django import template
 
+from portal.permissions import has_perm
 from reviews import selectors
 
 register = template.Library()
@@ -28,8 +28,8 @@ def reviewer_application_box(context, workshop):
     return {
         "workshop": workshop,
         "application": application,
-        "can_apply": rules.has_perm("reviews.apply", user, workshop),
-        "is_staff": rules.has_perm("reviews.list_applications", user),
+        "can_apply": has_perm(user, "reviews.apply", workshop),
+        "can_list_applications": has_perm(user, "reviews.view_all_applications"),
         "user": user,
     }
 

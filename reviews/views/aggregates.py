@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import lookups as portal_lookups
 from portal.filters import filters_from
 from portal.models import Workshop
-from portal.views.decorators import staff_required
-from reviews.forms_aggregates import AggregateFilterForm, RatingForm, RatingListForm
+from portal.permissions import permission_required
+from reviews import lookups
+from reviews.forms.aggregates import AggregateFilterForm, RatingForm, RatingListForm
 from reviews.models import ReviewerApplication
 from reviews.selectors import aggregates as selectors
 from reviews.selectors.visibility import reviewer_labels
@@ -22,11 +24,7 @@ from submissions.models import Submission
 PER_PAGE = 50
 
 
-def _get_workshop(code: str) -> Workshop:
-    return get_object_or_404(Workshop, code=code)
-
-
-def _pick_version(versions: list, requested: str):
+def _pick_version(versions: list, requested: str | None):
     """The version asked for in ?version=, else the newest scored one."""
     for version in versions:
         if str(version.criteria_set.version) == requested:
@@ -34,9 +32,8 @@ def _pick_version(versions: list, requested: str):
     return versions[0] if versions else None
 
 
-@staff_required
-def aggregate_overview(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reviews.view_aggregates", lookup=portal_lookups.workshop)
+def aggregate_overview(request, workshop: Workshop):
     versions = selectors.workshop_aggregates(workshop=workshop)
     form = filters_from(
         request, AggregateFilterForm, versions=[v.criteria_set.version for v in versions]
@@ -69,12 +66,9 @@ def aggregate_overview(request, workshop_code: str):
     )
 
 
-@staff_required
-def aggregate_submission(request, workshop_code: str, submission_code: str):
-    workshop = _get_workshop(workshop_code)
-    submission = get_object_or_404(
-        Submission.objects.select_related("organisation"), workshop=workshop, code=submission_code
-    )
+@permission_required("reviews.view_aggregates", lookup=lookups.workshop_submission)
+def aggregate_submission(request, submission: Submission):
+    workshop = submission.workshop
     labels = reviewer_labels(submission=submission)
     versions = selectors.submission_aggregates(submission=submission, reviewer_order=list(labels))
     reviews = selectors.submitted_reviews_of_submission(submission=submission)
@@ -117,9 +111,8 @@ def _ratings_url(workshop: Workshop, sort: str) -> str:
     return f"{url}?{urlencode({'sort': sort})}" if sort != "name" else url
 
 
-@staff_required
-def reviewer_ratings(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reviews.rate_reviewers", lookup=portal_lookups.workshop)
+def reviewer_ratings(request, workshop: Workshop):
     form = filters_from(request, RatingListForm)
     sort = form.filters()["sort"] or "name"
     reviewers = list(selectors.reviewers_for_rating(workshop=workshop, sort=sort))
@@ -138,16 +131,10 @@ def reviewer_ratings(request, workshop_code: str):
     )
 
 
-@staff_required
+@permission_required("reviews.rate_reviewers", lookup=lookups.approved_application)
 @require_POST
-def reviewer_rate(request, workshop_code: str, application_code: str):
-    workshop = _get_workshop(workshop_code)
-    application = get_object_or_404(
-        ReviewerApplication.objects.select_related("user"),
-        workshop=workshop,
-        code=application_code,
-        state=ReviewerApplication.State.APPROVED,
-    )
+def reviewer_rate(request, application: ReviewerApplication):
+    workshop = application.workshop
     sort = request.POST.get("sort", "name")
     form = RatingForm(request.POST)
     if form.is_valid():

@@ -1,46 +1,27 @@
-import rules
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import lookups as portal_lookups
 from portal.filters import filters_from
-from portal.selectors import workshop_get_for_user
-from portal.views.decorators import staff_required
-from reviews import selectors, services
-from reviews.forms import ApplicationForm, AvailabilityForm, DecisionForm, StaffFilterForm, TieForm
-from reviews.models import ReviewerApplication
+from portal.forms import add_service_errors
+from portal.models import Workshop
+from portal.permissions import has_perm, permission_required
+from reviews import lookups, selectors, services
+from reviews.forms.applications import (
+    ApplicationForm,
+    AvailabilityForm,
+    DecisionForm,
+    StaffFilterForm,
+    TieForm,
+)
+from reviews.models import ReviewerApplication, ReviewerTie
 
 State = ReviewerApplication.State
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _can(user, perm: str, obj=None) -> bool:
-    # rules' own check, not user.has_perm(): Django's ModelBackend grants a superuser every
-    # permission, and nobody may edit an application or a tie in another person's name.
-    return rules.has_perm(perm, user, obj)
-
-
-def _get_application_for_user(request, code: str, *, perm: str | None = None):
-    """The application or 404; with `perm`, 403 for someone who may see it but not do that."""
-    application = selectors.application_get_for_user(code=code, user=request.user)
-    if perm and not _can(request.user, perm, application):
-        raise PermissionDenied
-    return application
 
 
 def _application_form(request, *, application: ReviewerApplication | None) -> ApplicationForm:
@@ -70,14 +51,11 @@ def _render_application_form(request, form, *, workshop, application=None):
     )
 
 
-@login_required
-def application_apply(request, code: str):
-    workshop = workshop_get_for_user(code=code, user=request.user)
+@permission_required("reviews.apply", lookup=portal_lookups.workshop)
+def application_apply(request, workshop: Workshop):
     existing = selectors.application_of_user_for_workshop(user=request.user, workshop=workshop)
     if existing is not None and existing.state != State.WITHDRAWN:
         return redirect("reviews:application_detail", code=existing.code)
-    if not _can(request.user, "reviews.apply", workshop):
-        raise PermissionDenied
     form = _application_form(request, application=existing)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,7 +66,7 @@ def application_apply(request, code: str):
                 **form.service_kwargs(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -101,34 +79,33 @@ def application_apply(request, code: str):
 
 def _detail_context(request, application, *, decision_form=None) -> dict:
     user = request.user
-    can_decide = _can(user, "reviews.decide_application", application)
+    can_decide = has_perm(user, "reviews.decide_application", application)
     return {
         "application": application,
         "workshop": application.workshop,
         "is_own": application.user_id == user.pk,
-        "can_edit": _can(user, "reviews.edit_application", application),
-        "can_update_availability": _can(user, "reviews.update_availability", application),
-        "can_withdraw": _can(user, "reviews.withdraw_application", application),
+        "can_edit": has_perm(user, "reviews.edit_application", application),
+        "can_update_availability": has_perm(user, "reviews.update_availability", application),
+        "can_withdraw": has_perm(user, "reviews.withdraw_application", application),
         "can_decide": can_decide,
+        "can_list_applications": has_perm(user, "reviews.view_all_applications"),
         "can_apply_again": (
             application.user_id == user.pk
             and application.state == State.WITHDRAWN
-            and _can(user, "reviews.apply", application.workshop)
+            and has_perm(user, "reviews.apply", application.workshop)
         ),
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "ties": list(selectors.ties_of_user(user=application.user, active_only=False)),
     }
 
 
-@login_required
-def application_detail(request, code: str):
-    application = _get_application_for_user(request, code)
+@permission_required("reviews.see_application", lookup=lookups.application)
+def application_detail(request, application: ReviewerApplication):
     return render(request, "reviews/application_detail.html", _detail_context(request, application))
 
 
-@login_required
-def application_edit(request, code: str):
-    application = _get_application_for_user(request, code, perm="reviews.edit_application")
+@permission_required("reviews.edit_application", lookup=lookups.application)
+def application_edit(request, application: ReviewerApplication):
     form = _application_form(request, application=application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +115,7 @@ def application_edit(request, code: str):
                 **form.service_kwargs(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your application was saved."))
             return redirect("reviews:application_detail", code=application.code)
@@ -147,9 +124,8 @@ def application_edit(request, code: str):
     )
 
 
-@login_required
-def application_availability(request, code: str):
-    application = _get_application_for_user(request, code, perm="reviews.update_availability")
+@permission_required("reviews.update_availability", lookup=lookups.application)
+def application_availability(request, application: ReviewerApplication):
     form = AvailabilityForm(
         request.POST or None,
         initial={"languages": application.languages, "max_reviews": application.max_reviews},
@@ -162,7 +138,7 @@ def application_availability(request, code: str):
                 languages=form.cleaned_data["languages"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your availability was saved."))
             return redirect("reviews:application_detail", code=application.code)
@@ -173,10 +149,9 @@ def application_availability(request, code: str):
     )
 
 
-@login_required
+@permission_required("reviews.withdraw_application", lookup=lookups.application)
 @require_POST
-def application_withdraw(request, code: str):
-    application = _get_application_for_user(request, code, perm="reviews.withdraw_application")
+def application_withdraw(request, application: ReviewerApplication):
     try:
         services.application_withdraw(application=application)
     except ValidationError as error:
@@ -186,11 +161,10 @@ def application_withdraw(request, code: str):
     return redirect("reviews:application_detail", code=application.code)
 
 
-@login_required
-def application_cv(request, code: str):
+@permission_required("reviews.download_cv", lookup=lookups.application)
+def application_cv(request, application: ReviewerApplication):
     """The uploaded CV, to its applicant and to staff only; everyone else gets 404."""
-    application = selectors.application_get_for_user(code=code, user=request.user)
-    if not application.cv_file or not _can(request.user, "reviews.download_cv", application):
+    if not application.cv_file:
         raise Http404
     try:
         handle = application.cv_file.open("rb")
@@ -208,9 +182,8 @@ def application_cv(request, code: str):
     return response
 
 
-@staff_required
-def staff_application_list(request, code: str):
-    workshop = workshop_get_for_user(code=code, user=request.user)
+@permission_required("reviews.view_all_applications", lookup=portal_lookups.workshop)
+def staff_application_list(request, workshop: Workshop):
     risk_areas = list(selectors.risk_areas())
     form = filters_from(request, StaffFilterForm, risk_areas=risk_areas)
     applications = selectors.applications_for_staff_list(workshop=workshop, **form.filters())
@@ -230,10 +203,9 @@ def staff_application_list(request, code: str):
     )
 
 
-@staff_required
+@permission_required("reviews.decide_application", lookup=lookups.application)
 @require_POST
-def staff_application_decide(request, code: str):
-    application = _get_application_for_user(request, code, perm="reviews.decide_application")
+def staff_application_decide(request, application: ReviewerApplication):
     form = DecisionForm(request.POST)
     if form.is_valid():
         decide = (
@@ -248,14 +220,16 @@ def staff_application_decide(request, code: str):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
                 _("%(user)s: %(state)s. The applicant was informed by email.")
                 % {"user": application.user, "state": application.get_state_display()},
             )
-            return redirect("reviews:staff_application_list", code=application.workshop.code)
+            return redirect(
+                "reviews:staff_application_list", workshop_code=application.workshop.code
+            )
     return render(
         request,
         "reviews/application_detail.html",
@@ -272,7 +246,7 @@ def _tie_form(request) -> TieForm:
     )
 
 
-@login_required
+@permission_required("reviews.declare_ties")
 def tie_list(request):
     form = _tie_form(request)
     if request.method == "POST" and form.is_valid():
@@ -285,7 +259,7 @@ def tie_list(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Tie declared."))
             return redirect("reviews:tie_list")
@@ -301,12 +275,9 @@ def tie_list(request):
     )
 
 
-@login_required
+@permission_required("reviews.end_tie", lookup=lookups.tie)
 @require_POST
-def tie_end(request, code: str):
-    tie = selectors.tie_get_for_user(code=code, user=request.user)
-    if not _can(request.user, "reviews.end_tie", tie):
-        raise PermissionDenied
+def tie_end(request, tie: ReviewerTie):
     try:
         services.tie_end(tie=tie)
     except ValidationError as error:

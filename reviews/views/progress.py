@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from portal import lookups
 from portal.filters import filters_from
+from portal.models import Workshop
 from portal.pagination import AnnotatedPaginator
-from portal.selectors import workshop_get_for_user
-from portal.views.decorators import staff_required
-from reviews.forms_staff import ProgressFilterForm
+from portal.permissions import permission_required
+from reviews.forms.staff import ProgressFilterForm
 from reviews.selectors.progress import (
     reviewers_progress,
     reviewers_progress_rows,
@@ -46,9 +47,8 @@ def _cached_totals(*, workshop, now) -> dict:
     return totals
 
 
-@staff_required
-def progress(request, workshop_code: str):
-    workshop = workshop_get_for_user(code=workshop_code, user=request.user)
+@permission_required("reviews.view_progress", lookup=lookups.workshop)
+def progress(request, workshop: Workshop):
     now = timezone.now()
     form = filters_from(request, ProgressFilterForm, risk_areas=risk_area_choices())
     tab = form.chosen_tab
@@ -71,10 +71,9 @@ def progress(request, workshop_code: str):
     return render(request, "reviews/staff/progress.html", context, status=form.status)
 
 
-@staff_required
+@permission_required("reviews.send_reminders", lookup=lookups.workshop)
 @require_POST
-def remind_late(request, workshop_code: str):
-    workshop = workshop_get_for_user(code=workshop_code, user=request.user)
+def remind_late(request, workshop: Workshop):
     sent = reminders_send_late(workshop=workshop, user=request.user)
     if sent:
         messages.success(

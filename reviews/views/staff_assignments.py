@@ -7,13 +7,15 @@ form with errors re-renders the page with status 400.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.views.decorators import staff_required
-from reviews.forms_staff import (
+from portal.forms import add_service_errors
+from portal.permissions import permission_required
+from reviews import lookups
+from reviews.forms.staff import (
     AssignForm,
     AssignmentExtendForm,
     ConflictDecisionForm,
@@ -45,33 +47,6 @@ STATUS_LABELS = {
     STATUS_DISMISSED: gettext_lazy("Conflict dismissed by staff"),
     STATUS_NONE: gettext_lazy("No known conflict"),
 }
-
-
-def _get_submission(code: str) -> Submission:
-    return get_object_or_404(
-        Submission.objects.select_related("workshop", "organisation", "provider"), code=code
-    )
-
-
-def _get_assignment(submission: Submission, assignment_code: str) -> Assignment:
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("reviewer", "workshop"),
-        submission=submission,
-        code=assignment_code,
-    )
-    assignment.submission = submission
-    return assignment
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _page_data(submission: Submission) -> dict:
@@ -164,15 +139,14 @@ def _render_page(request, submission, *, data=None, assign_form=None, conflict_f
     )
 
 
-@staff_required
-def submission_reviewers(request, code: str):
-    return _render_page(request, _get_submission(code))
+@permission_required("reviews.assign_reviewers", lookup=lookups.submission)
+def submission_reviewers(request, submission: Submission):
+    return _render_page(request, submission)
 
 
-@staff_required
+@permission_required("reviews.assign_reviewers", lookup=lookups.submission)
 @require_POST
-def assignment_add(request, code: str):
-    submission = _get_submission(code)
+def assignment_add(request, submission: Submission):
     data = _page_data(submission)
     form = AssignForm(request.POST, choices=_assign_choices(data, submission))
     if form.is_valid():
@@ -182,7 +156,7 @@ def assignment_add(request, code: str):
         try:
             assignment_create(submission=submission, reviewer=reviewer, user=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -192,11 +166,10 @@ def assignment_add(request, code: str):
     return _render_page(request, submission, data=data, assign_form=form)
 
 
-@staff_required
+@permission_required("reviews.assign_reviewers", lookup=lookups.submission_assignment)
 @require_POST
-def assignment_remove_view(request, code: str, assignment_code: str):
-    submission = _get_submission(code)
-    assignment = _get_assignment(submission, assignment_code)
+def assignment_remove_view(request, assignment: Assignment):
+    submission = assignment.submission
     try:
         assignment_remove(assignment=assignment, user=request.user)
     except ValidationError as error:
@@ -209,10 +182,9 @@ def assignment_remove_view(request, code: str, assignment_code: str):
     return redirect("reviews:staff_submission_reviewers", code=submission.code)
 
 
-@staff_required
-def assignment_extend_view(request, code: str, assignment_code: str):
-    submission = _get_submission(code)
-    assignment = _get_assignment(submission, assignment_code)
+@permission_required("reviews.extend_review_deadline", lookup=lookups.submission_assignment)
+def assignment_extend_view(request, assignment: Assignment):
+    submission = assignment.submission
     workshop = submission.workshop
     form = AssignmentExtendForm(request.POST or None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +193,7 @@ def assignment_extend_view(request, code: str, assignment_code: str):
                 assignment=assignment, deadline=form.cleaned_data["deadline"], user=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -242,10 +214,9 @@ def assignment_extend_view(request, code: str, assignment_code: str):
     )
 
 
-@staff_required
+@permission_required("reviews.decide_conflicts", lookup=lookups.submission)
 @require_POST
-def conflict_decide(request, code: str):
-    submission = _get_submission(code)
+def conflict_decide(request, submission: Submission):
     data = _page_data(submission)
     form = ConflictDecisionForm(request.POST, choices=_conflict_choices(data, submission))
     if form.is_valid():
@@ -261,17 +232,16 @@ def conflict_decide(request, code: str):
                 user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The decision was saved in the audit trail."))
             return redirect("reviews:staff_submission_reviewers", code=submission.code)
     return _render_page(request, submission, data=data, conflict_form=form)
 
 
-@staff_required
+@permission_required("reviews.decide_conflicts", lookup=lookups.submission)
 @require_POST
-def conflict_revoke_view(request, code: str):
-    submission = _get_submission(code)
+def conflict_revoke_view(request, submission: Submission):
     form = ConflictRevokeForm(request.POST)
     if not form.is_valid():
         raise Http404

@@ -4,22 +4,24 @@ staff read and export the attendee list."""
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.csv import csv_safe
+from portal import lookups as portal_lookups
+from portal.csv import Echo, csv_safe
 from portal.filters import filters_from, refused_export
+from portal.forms import add_service_errors
 from portal.models import Workshop
-from portal.views.decorators import staff_required
+from portal.permissions import permission_required
+from reviews import lookups
 from reviews.models import ReviewerApplication, WorkshopInvitation
 from reviews.workshop_invitations import selectors, services
 from reviews.workshop_invitations.forms import (
@@ -36,10 +38,6 @@ PER_PAGE = 50
 Kind = WorkshopInvitation.Kind
 
 
-def _get_workshop(code: str) -> Workshop:
-    return get_object_or_404(Workshop, code=code)
-
-
 def _sent_message(request, count: int) -> None:
     messages.success(
         request,
@@ -54,11 +52,10 @@ def _sent_message(request, count: int) -> None:
     )
 
 
-@staff_required
-def invite_submitters(request, workshop_code: str):
+@permission_required("reviews.invite_to_workshop", lookup=portal_lookups.workshop)
+def invite_submitters(request, workshop: Workshop):
     """Eligible submissions with their mean level and the reviewers' recommendations;
     ticking some and sending invites each one's contact person."""
-    workshop = _get_workshop(workshop_code)
     if request.method == "POST":
         form = SelectionForm(
             request.POST,
@@ -104,10 +101,9 @@ def invite_submitters(request, workshop_code: str):
     )
 
 
-@staff_required
+@permission_required("reviews.invite_to_workshop", lookup=portal_lookups.workshop)
 @require_POST
-def invite_reviewers(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def invite_reviewers(request, workshop: Workshop):
     form = SelectionForm(
         request.POST,
         queryset=ReviewerApplication.objects.filter(
@@ -131,9 +127,8 @@ def invite_reviewers(request, workshop_code: str):
     return redirect("reviews:reviewer_ratings", workshop_code=workshop.code)
 
 
-@staff_required
-def attendee_list(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reviews.view_attendees", lookup=portal_lookups.workshop)
+def attendee_list(request, workshop: Workshop):
     form = filters_from(request, AttendeeFilterForm)
     filters = form.filters()
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
@@ -155,11 +150,6 @@ def attendee_list(request, workshop_code: str):
         },
         status=form.status,
     )
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _organisation(invitation: WorkshopInvitation) -> str:
@@ -184,15 +174,14 @@ CSV_COLUMNS = [
 ]
 
 
-@staff_required
-def attendee_export_csv(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reviews.view_attendees", lookup=portal_lookups.workshop)
+def attendee_export_csv(request, workshop: Workshop):
     form = filters_from(request, AttendeeFilterForm)
     if form.errors:
         return refused_export(form)
     filters = form.filters()
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def rows():
         yield writer.writerow([name for name, _get in CSV_COLUMNS])
@@ -210,16 +199,6 @@ def attendee_export_csv(request, workshop_code: str):
 _RSVP_STATUS = {"invalid": 404, "expired": 410, "wrong_user": 404}
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _rsvp_problem(request, error: RSVPError):
     return render(
         request,
@@ -230,6 +209,7 @@ def _rsvp_problem(request, error: RSVPError):
 
 
 # These pages concern one person's answer: no shared cache may keep them.
+@permission_required("reviews.open_invitation_link", login_required=False)
 @never_cache
 def invitation_rsvp(request, token: str):
     """The link in an invitation email. Without login it shows only the workshop and a way
@@ -250,12 +230,11 @@ def invitation_rsvp(request, token: str):
     return redirect("reviews:invitation_answer", code=invitation.code)
 
 
+@permission_required("reviews.answer_invitation", lookup=lookups.invitation)
 @never_cache
-@login_required
-def invitation_answer(request, code: str):
+def invitation_answer(request, invitation: WorkshopInvitation):
     """The invitee's answer and needs, shown and changed only to the invitee; reached from
     the emailed link or the dashboard."""
-    invitation = selectors.invitation_get_for_invitee(code=code, user=request.user)
     if not selectors.invitation_is_open(invitation=invitation):
         return _rsvp_problem(request, RSVPError("expired", invitation))
     initial = {
@@ -276,7 +255,7 @@ def invitation_answer(request, code: str):
         except RSVPError as error:
             return _rsvp_problem(request, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if form.cleaned_data["answer"] == "accept":
                 messages.success(request, _("Thank you. We look forward to seeing you."))

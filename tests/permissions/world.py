@@ -22,6 +22,7 @@ Personas (the issue's list):
   superuser            Django superuser with TOTP active, member of nothing
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -36,7 +37,16 @@ from criteria.models import CriteriaSet
 from portal.models import Membership
 from portal.services import organisations as organisation_services
 from reports.models import FeedbackRemark, QuoteSelection, ReportJob
-from reviews.models import Assignment, CriterionScore, ReviewerApplication, WorkshopInvitation
+from reviews.models import (
+    Assignment,
+    ConflictRecord,
+    CriterionScore,
+    Review,
+    ReviewerApplication,
+    ReviewVersion,
+    WorkshopInvitation,
+)
+from reviews.services.reviewing import ReviewInput, review_snapshot
 from reviews.workshop_invitations import services as workshop_invitation_services
 from submissions import services as submission_services
 from submissions.models import Submission
@@ -234,7 +244,105 @@ def build_world() -> SimpleNamespace:
         invited_by=w.staff,
     )
     w.rsvp_token = workshop_invitation_services.invitation_token(invitation=w.workshop_invitation)
+
+    _build_review_states(w)
     return w
+
+
+# --- reviews: states the reviews rows need (added for them; nothing above changes) ---------
+
+
+def _build_review_states(w) -> None:
+    now = timezone.now()
+    # Applications in the other states: no_org's pending one with an uploaded CV, and
+    # other_evaluator's withdrawn one.
+    w.pending_application = ReviewerApplicationFactory(workshop=w.workshop, user=w.no_org)
+    w.pending_application.cv_file.save("cv.pdf", ContentFile(PDF), save=False)
+    w.pending_application.cv_original_name = "cv.pdf"
+    w.pending_application.save()
+    w.withdrawn_application = ReviewerApplicationFactory(
+        workshop=w.workshop,
+        user=w.other_evaluator,
+        state=ReviewerApplication.State.WITHDRAWN,
+        withdrawn_at=now,
+    )
+    w.conflicted_application = ReviewerApplication.objects.get(
+        workshop=w.workshop, user=w.reviewer_conflicted
+    )
+    w.ended_tie = ReviewerTieFactory(
+        user=w.reviewer_conflicted, organisation=w.other_organisation, ended_at=now
+    )
+    # A conflict staff recorded (the tie already conflicts this pair): staff may revoke it.
+    w.conflict_record = ConflictRecord.objects.create(
+        reviewer=w.reviewer_conflicted,
+        submission=w.submission,
+        action=ConflictRecord.Action.RECORDED,
+        reason="Co-author of the study",
+        created_by=w.staff,
+    )
+
+    # The reviewer's assignment not answered yet, on another organisation's submission.
+    w.unanswered_submission = CompleteSubmissionFactory(
+        workshop=w.workshop,
+        organisation=w.other_organisation,
+        contact=w.other_evaluator,
+        title="Unanswered study",
+        state=Submission.State.ELIGIBLE,
+    )
+    w.unanswered_assignment = AssignmentFactory(
+        submission=w.unanswered_submission,
+        workshop=w.workshop,
+        reviewer=w.reviewer,
+        state=Assignment.State.ASSIGNED,
+    )
+
+    # A past call: the review deadline and the event day passed, reviews released. The
+    # reviewer submitted their review of the owning organisation's study; the evaluator's
+    # invitation to its workshop can no longer be answered.
+    w.released_workshop = WorkshopFactory(
+        title="Released workshop",
+        submission_opens_at=now - timedelta(days=90),
+        submission_closes_at=now - timedelta(days=60),
+        review_deadline=now - timedelta(days=2),
+        reviews_released_at=now - timedelta(days=1),
+        event_date=(now - timedelta(days=1)).date(),
+    )
+    ReviewerApplicationFactory(
+        workshop=w.released_workshop, user=w.reviewer, state=ReviewerApplication.State.APPROVED
+    )
+    w.released_submission = CompleteSubmissionFactory(
+        workshop=w.released_workshop,
+        organisation=w.organisation,
+        contact=w.evaluator,
+        title="Reviewed study",
+        state=Submission.State.ELIGIBLE,
+    )
+    w.submitted_assignment = AssignmentFactory(
+        submission=w.released_submission, workshop=w.released_workshop, reviewer=w.reviewer
+    )
+    w.submitted_review = ReviewFactory(
+        assignment=w.submitted_assignment, state=Review.State.SUBMITTED, submitted_at=now
+    )
+    criteria_set = w.submitted_review.criteria_set
+    ReviewVersion.objects.create(
+        review=w.submitted_review,
+        number=1,
+        data=review_snapshot(
+            review=w.submitted_review,
+            criteria_set=criteria_set,
+            criteria=list(criteria_set.criteria.select_related("group")),
+            data=ReviewInput(summary="Released summary", confidence=4, recommendation="yes"),
+            number=1,
+            submitted_at=now,
+        ),
+    )
+    w.expired_invitation = WorkshopInvitation.objects.create(
+        workshop=w.released_workshop,
+        user=w.evaluator,
+        kind=WorkshopInvitation.Kind.SUBMITTER,
+        submission=w.released_submission,
+        invited_by=w.staff,
+    )
 
 
 def _report_job(w, kind, *, organisation=None) -> ReportJob:

@@ -45,7 +45,7 @@ MATRIX = {
     ("application_withdraw", "post"): [LOGIN, 404, 302, 404, 403],
     ("application_cv", "get"): [LOGIN, 404, 200, 404, 200],
     ("staff_application_list", "get"): [LOGIN, 403, 403, 403, 200],
-    ("staff_application_decide", "post"): [LOGIN, 403, 403, 403, 302],
+    ("staff_application_decide", "post"): [LOGIN, 404, 403, 404, 302],
     ("tie_list", "get"): [LOGIN, 200, 200, 200, 200],
 }
 

@@ -7,11 +7,10 @@ from reviews.selectors import (
     application_get_for_user,
     application_state_counts,
     applications_for_staff_list,
-    applications_visible_to,
     reviewers_of_workshop,
 )
 from submissions.models import Method, RiskArea
-from tests.factories import UserFactory, WorkshopFactory
+from tests.factories import UserFactory
 from tests.factories.reviews import ReviewerApplicationFactory, ReviewerExpertiseFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,19 +33,6 @@ def test_reviewers_of_workshop_skips_deactivated_accounts(workshop):
     application.user.is_active = False
     application.user.save()
     assert list(reviewers_of_workshop(workshop=workshop)) == []
-
-
-def test_applications_visible_to(workshop, application, other_application, staff, outsider):
-    assert set(applications_visible_to(user=staff, workshop=workshop)) == {
-        application,
-        other_application,
-    }
-    assert list(applications_visible_to(user=application.user, workshop=workshop)) == [application]
-    assert list(applications_visible_to(user=outsider, workshop=workshop)) == []
-
-
-def test_applications_visible_to_is_per_workshop(application, staff):
-    assert list(applications_visible_to(user=staff, workshop=WorkshopFactory())) == []
 
 
 def test_application_get_for_user(application, staff, other_applicant, anonymous):

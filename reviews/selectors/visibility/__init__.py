@@ -49,7 +49,6 @@ from reviews.selectors.visibility.shared_reviews import (
     other_reviews_shared_with_reviewer,
     review_for_display,
     reviews_shared_with_submitter,
-    submission_get_for_submitter,
 )
 
 __all__ = [
@@ -80,7 +79,6 @@ __all__ = [
     "reviews_shared_with_submitter",
     "submission_file_for_reviewer",
     "submission_for_reviewer",
-    "submission_get_for_submitter",
     "submission_latest_version",
     "submissions_for_bidding",
 ]

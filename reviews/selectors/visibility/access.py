@@ -11,7 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Membership, User, Workshop
+from portal.models import User, Workshop
+from portal.permissions import has_perm
 from reviews.models import (
     Assignment,
     ConflictRecord,
@@ -24,30 +25,34 @@ from submissions.models import Submission
 REVIEWABLE_STATES = (Submission.State.ELIGIBLE,)
 
 
-def _cleared_for_confidential(user: User) -> Q:
+def _approved_reviewer(user: User, **extra) -> Q:
+    """The user is an approved reviewer of the assignment's workshop (`extra`: and more)."""
     return Q(
         Exists(
             ReviewerApplication.objects.filter(
                 workshop=OuterRef("workshop"),
                 user=user,
                 state=ReviewerApplication.State.APPROVED,
-                cleared_for_confidential=True,
+                **extra,
             )
         )
     )
 
 
 def assignments_for_reviewer(*, user: User, workshop: Workshop | None = None) -> QuerySet:
-    """A reviewer's live assignments: eligible submissions, not declined, confidentiality
-    respected. Conflicts are excluded by `assignment_get_for_reviewer` and by the
-    dashboard, which checks the few pairs it shows."""
+    """A reviewer's live assignments: approved to review for the workshop (a withdrawn or
+    declined application ends access to the submissions), eligible submissions, not
+    declined, confidentiality respected. Conflicts are excluded by
+    `assignment_get_for_reviewer` and by the dashboard, which checks the few pairs it
+    shows."""
     qs = Assignment.objects.filter(reviewer=user).exclude(state=Assignment.State.DECLINED)
     if workshop is not None:
         qs = qs.filter(workshop=workshop)
     qs = qs.filter(submission__state__in=REVIEWABLE_STATES)
+    qs = qs.filter(_approved_reviewer(user))
     qs = qs.filter(
         ~Q(submission__confidentiality=Submission.Confidentiality.AI_OFFICE_ONLY)
-        | _cleared_for_confidential(user)
+        | _approved_reviewer(user, cleared_for_confidential=True)
     )
     # Staff-recorded conflicts are cheap to exclude here; computed ones are re-checked per
     # pair where a single assignment is opened.
@@ -138,10 +143,9 @@ def reviews_released(*, workshop: Workshop, now: datetime | None = None) -> bool
 
 def reviews_released_to_submitter(*, user: User, submission: Submission) -> QuerySet:
     """Submitters see submitted reviews only after staff release them, never who wrote them."""
-    is_member = Membership.objects.filter(
-        user=user, organisation_id=submission.organisation_id
-    ).exists()
-    if not is_member or not reviews_released(workshop=submission.workshop):
+    if not has_perm(user, "reviews.read_reviews_of_submission", submission) or not (
+        reviews_released(workshop=submission.workshop)
+    ):
         return Review.objects.none()
     return (
         Review.objects.filter(assignment__submission=submission, state=Review.State.SUBMITTED)

@@ -84,13 +84,8 @@ def reviewer_file_name(*, file: SubmissionFile, anonymous: bool) -> str:
     return f"{stem}.{extension}" if extension else stem
 
 
-def submission_for_reviewer(*, assignment: Assignment) -> ReviewerSubmission:
-    """The submission of an assignment the reviewer may see (assignment_get_for_reviewer),
-    from its latest submitted version; identity only when the workshop is not anonymous."""
-    submission = assignment.submission
-    anonymous = assignment.workshop.anonymous_review
-    version = submission_latest_version(submission=submission)
-    meta = version.metadata if version is not None else {}
+def _details(meta: dict) -> list[tuple[str, str]]:
+    """What was evaluated and how, from a version's metadata; nothing names the submitters."""
     access_flags = ("access_logits", "access_chain_of_thought", "access_fine_tuning")
     access = [_label(name) for name in (*access_flags, "access_activations") if meta.get(name)]
     access_level = ", ".join(
@@ -121,6 +116,53 @@ def submission_for_reviewer(*, assignment: Assignment) -> ReviewerSubmission:
     ]
     if meta.get("info_hazard"):
         details.append((_label("info_hazard"), _("Yes")))
+    return details
+
+
+def _identity(submission: Submission, meta: dict) -> list[tuple[str, str]]:
+    """Who submitted: organisation, authors, contact person, ties and conflicts."""
+    tie_labels = dict(Submission.ProviderTie.choices)
+    ties = [str(tie_labels.get(tie, tie)) for tie in meta.get("provider_ties", [])]
+    contact = submission.contact
+    return [
+        (_("Organisation"), submission.organisation.name),
+        (
+            _("Authors"),
+            "; ".join(
+                f"{a['name']} ({a['affiliation']})" if a.get("affiliation") else a["name"]
+                for a in meta.get("authors", [])
+            ),
+        ),
+        (
+            _("Contact person"),
+            f"{contact.full_name} ({contact.email})" if contact.full_name else contact.email,
+        ),
+        (_label("provider_ties"), ", ".join(ties)),
+        (_label("conflict_statement"), meta.get("conflict_statement", "")),
+    ]
+
+
+def _files(version: SubmissionVersion | None, *, anonymous: bool) -> list[ReviewerFile]:
+    if version is None:
+        return []
+    return [
+        ReviewerFile(
+            code=file.code,
+            name=reviewer_file_name(file=file, anonymous=anonymous),
+            kind_label=str(file.get_kind_display()),
+            size=file.size,
+        )
+        for file in sorted(version.files.all(), key=lambda f: (f.kind != "main", f.uploaded_at))
+    ]
+
+
+def submission_for_reviewer(*, assignment: Assignment) -> ReviewerSubmission:
+    """The submission of an assignment the reviewer may see (assignment_get_for_reviewer),
+    from its latest submitted version; identity only when the workshop is not anonymous."""
+    submission = assignment.submission
+    anonymous = assignment.workshop.anonymous_review
+    version = submission_latest_version(submission=submission)
+    meta = version.metadata if version is not None else {}
     texts = [
         (_label(name), meta.get(name, ""))
         for name in (
@@ -131,48 +173,16 @@ def submission_for_reviewer(*, assignment: Assignment) -> ReviewerSubmission:
             "relevance_statement",
         )
     ]
-    identity: list[tuple[str, str]] = []
-    if not anonymous:
-        tie_labels = dict(Submission.ProviderTie.choices)
-        ties = [str(tie_labels.get(tie, tie)) for tie in meta.get("provider_ties", [])]
-        identity = [
-            (_("Organisation"), submission.organisation.name),
-            (
-                _("Authors"),
-                "; ".join(
-                    f"{a['name']} ({a['affiliation']})" if a.get("affiliation") else a["name"]
-                    for a in meta.get("authors", [])
-                ),
-            ),
-            (
-                _("Contact person"),
-                f"{submission.contact.full_name} ({submission.contact.email})"
-                if submission.contact.full_name
-                else submission.contact.email,
-            ),
-            (_label("provider_ties"), ", ".join(ties)),
-            (_label("conflict_statement"), meta.get("conflict_statement", "")),
-        ]
-    files = []
-    if version is not None:
-        for file in sorted(version.files.all(), key=lambda f: (f.kind != "main", f.uploaded_at)):
-            files.append(
-                ReviewerFile(
-                    code=file.code,
-                    name=reviewer_file_name(file=file, anonymous=anonymous),
-                    kind_label=str(file.get_kind_display()),
-                    size=file.size,
-                )
-            )
+    identity = [] if anonymous else _identity(submission, meta)
     return ReviewerSubmission(
         title=meta.get("title", submission.title),
         anonymous=anonymous,
         version_number=version.number if version is not None else None,
         submitted_at=version.created_at if version is not None else None,
-        details=[(label, value) for label, value in details if value],
+        details=[(label, value) for label, value in _details(meta) if value],
         texts=[(label, value) for label, value in texts if value],
         identity=[(label, value) for label, value in identity if value],
-        files=files,
+        files=_files(version, anonymous=anonymous),
     )
 
 

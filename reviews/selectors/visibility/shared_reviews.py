@@ -7,10 +7,9 @@ import enum
 from dataclasses import dataclass, field
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from portal.models import Membership, User
+from portal.models import User
 from reviews.models import (
     Assignment,
     CriterionScore,
@@ -181,24 +180,6 @@ def other_reviews_shared_with_reviewer(
             review_for_display(data=review.submitted_data, audience=Audience.REVIEWER, label=label)
         )
     return shared
-
-
-def submission_get_for_submitter(*, code: str, user: User) -> Submission:
-    """A submission of one of the user's organisations, or 404 for everyone else (staff
-    included: this is the submitters' view)."""
-    if not user.is_authenticated:
-        raise Http404
-    submission = (
-        Submission.objects.filter(
-            code=code,
-            organisation__in=Membership.objects.filter(user=user).values("organisation"),
-        )
-        .select_related("workshop", "organisation")
-        .first()
-    )
-    if submission is None:
-        raise Http404
-    return submission
 
 
 def reviews_shared_with_submitter(*, user: User, submission: Submission) -> list[DisplayReview]:

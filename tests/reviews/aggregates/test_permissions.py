@@ -1,4 +1,5 @@
-"""Staff pages: login for anonymous visitors, 403 for everyone but AI Office staff."""
+"""Staff pages: login for anonymous visitors, 403 for everyone but AI Office staff; a
+submission or a reviewer's application the user may not see answers 404."""
 
 import pytest
 from django.urls import reverse
@@ -10,13 +11,14 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"
 PERSONAS = ["anonymous", "outsider", "evaluator", "reviewer", "staff"]
 STAFF_ONLY = [LOGIN, 403, 403, 403, 200]
-STAFF_ONLY_POST = [LOGIN, 403, 403, 403, 302]
 
 MATRIX = {
     ("aggregate_overview", "get"): STAFF_ONLY,
-    ("aggregate_submission", "get"): STAFF_ONLY,
+    # Nobody here is a member of the submitting organisation: they may not see it.
+    ("aggregate_submission", "get"): [LOGIN, 404, 404, 404, 200],
     ("reviewer_ratings", "get"): STAFF_ONLY,
-    ("reviewer_rate", "post"): STAFF_ONLY_POST,
+    # Another reviewer's application: only its applicant and staff may see it.
+    ("reviewer_rate", "post"): [LOGIN, 404, 404, 404, 302],
 }
 
 CASES = [

@@ -22,9 +22,16 @@ from tests.factories import (
     ReviewerTieFactory,
 )
 
-from .conftest import add_submitted_version, submit_review
+from .conftest import add_submitted_version, approve, submit_review
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(reviewer, workshop):
+    """The reviewer, approved to review for `workshop` (their assignments need it)."""
+    approve(reviewer, workshop)
+    return reviewer
 
 
 def _assignment(reviewer, workshop, **kwargs):
@@ -36,7 +43,7 @@ def _assignment(reviewer, workshop, **kwargs):
 
 
 @pytest.fixture
-def mixed(reviewer, workshop, criteria_set):
+def mixed(approved, reviewer, workshop, criteria_set):
     """One assignment in each state the list distinguishes."""
     todo = _assignment(reviewer, workshop, submission={"title": "To-do study"})
     services.review_get_or_create(assignment=todo, user=reviewer)  # opened, never saved
@@ -96,7 +103,7 @@ def test_deadline_is_shown_in_the_reviewers_time_zone(client, reviewer, assignme
     assert "(America/New_York)" in html
 
 
-def test_conflicted_pairs_are_left_out(reviewer, workshop, criteria_set):
+def test_conflicted_pairs_are_left_out(approved, reviewer, workshop, criteria_set):
     tied_org = OrganisationFactory(name="Tied Lab")
     ReviewerTieFactory(user=reviewer, organisation=tied_org)
     tied = _assignment(reviewer, workshop, submission={"organisation": tied_org})

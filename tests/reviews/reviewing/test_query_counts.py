@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("size", [2, 15])
 def test_my_reviews_queries_constant(client, reviewer, workshop, django_assert_num_queries, size):
     criteria_set_of_size(workshop, 3)
+    approve(reviewer, workshop)
     for index in range(size):
         submission = CompleteSubmissionFactory(workshop=workshop, state="eligible")
         add_submitted_version(submission)

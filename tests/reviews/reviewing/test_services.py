@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from criteria.models import CriteriaSet
+from portal.concurrency import StaleEditError
 from reviews.models import Assignment, CriterionScore, Review
 from reviews.services import reviewing as services
 
@@ -86,12 +87,12 @@ def test_stale_revision_is_refused_with_the_current_one(review):
     user = review.assignment.reviewer
     services.review_save_draft(review=review, user=user, revision=1, data=services.ReviewInput())
 
-    with pytest.raises(services.StaleReviewError) as stale:
+    with pytest.raises(StaleEditError) as stale:
         services.review_save_draft(
             review=review, user=user, revision=1, data=services.ReviewInput()
         )
 
-    assert stale.value.current_revision == 2
+    assert stale.value.current == 2
 
 
 @pytest.mark.parametrize(

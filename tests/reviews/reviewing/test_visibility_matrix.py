@@ -1,7 +1,8 @@
 """Who gets which reviewing page, for every persona, submission state and confidentiality.
 
-404 for what one may not see (a conflicted reviewer too, even with the URL in hand), the
-login page for anonymous visitors. The expected status is computed by one small function
+404 for what one may not see (a conflicted reviewer too, even with the URL in hand), 403
+for what one may see but not open (staff on the submitters' page), the login page for
+anonymous visitors. The expected status is computed by one small function
 below, so that the rule is readable and every cell of the matrix is its own test.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from reviews.models import ReviewerApplication
 from reviews.selectors import reviewer_labels
 from submissions.models import Submission
+from tests.helpers import close_response
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,8 @@ def expected(persona: str, page: str, state: str, confidentiality: str):
     if persona == "anonymous":
         return LOGIN
     if page == "submitter_reviews":
-        return 200 if persona == "evaluator" else 404
+        # Staff see the submission, but this page is its submitters'.
+        return {"evaluator": 200, "staff": 403}.get(persona, 404)
     if persona != "reviewer":
         return 404
     reviewable = state == "eligible" and confidentiality != "ai_office_only_not_cleared"
@@ -175,3 +178,35 @@ def test_autosave_of_someone_elses_review_gets_404(client, assignment, second_re
     assert response.status_code == 404
     review.refresh_from_db()
     assert review.summary == ""
+
+
+@pytest.mark.parametrize("state", ["withdrawn", "declined", "pending"])
+@pytest.mark.parametrize("page", ["review_page", "file_download"])
+def test_a_reviewer_no_longer_approved_loses_the_submission(client, assignment, state, page):
+    """Permission bug fixed: withdrawing one's application (or staff declining it after
+    approving it) left the assignments in place, and with them the review page and the
+    files of an unpublished evaluation."""
+    ReviewerApplication.objects.filter(
+        workshop=assignment.workshop, user=assignment.reviewer
+    ).update(state=state)
+    client.force_login(assignment.reviewer)
+
+    response = client.get(_url(page, assignment))
+    close_response(response)
+
+    assert response.status_code == 404
+
+
+def test_a_former_reviewer_cannot_autosave(client, assignment):
+    from reviews.services import reviewing as services
+
+    review = services.review_get_or_create(assignment=assignment, user=assignment.reviewer)
+    ReviewerApplication.objects.filter(user=assignment.reviewer).update(state="withdrawn")
+    client.force_login(assignment.reviewer)
+
+    response = client.post(
+        reverse("reviews:review_autosave", args=[assignment.code]),
+        {"revision": review.revision, "summary": "Still here?"},
+    )
+
+    assert response.status_code == 404

@@ -1,9 +1,11 @@
-"""Staff pages: staff only (403 for everyone else signed in), MFA enforced by middleware."""
+"""Staff pages: staff only, MFA enforced by middleware. Everyone else signed in gets 403 on
+a workshop's pages; on a submission's pages, 403 if they may see the submission (members
+of its organisation) and 404 if not."""
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import AssignmentFactory
+from tests.factories import AssignmentFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +43,27 @@ def test_staff_with_mfa_opens_the_pages(client, staff, urls):
     assert {client.get(url).status_code for url in urls["get"]} == {200}
 
 
+WORKSHOP_PAGES = 2  # the first two GET and the first POST name the workshop, not a submission
+
+
+def statuses_by_page(client, urls) -> tuple[set[int], set[int]]:
+    gets = [client.get(url).status_code for url in urls["get"]]
+    posts = [client.post(url).status_code for url in urls["post"]]
+    workshop = set(gets[:WORKSHOP_PAGES]) | set(posts[:1])
+    return workshop, set(gets[WORKSHOP_PAGES:]) | set(posts[1:])
+
+
 @pytest.mark.parametrize("persona", ["reviewer", "evaluator", "outsider", "conflicted_reviewer"])
-def test_signed_in_non_staff_get_403(client, urls, persona, request):
+def test_signed_in_non_staff_get_403_or_404(client, urls, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert statuses(client, urls) == {403}
+    assert statuses_by_page(client, urls) == ({403}, {404})
+
+
+def test_members_of_the_submitting_organisation_get_403(client, urls, baltic_lab):
+    member = UserFactory(email="member@baltic.example.org")
+    MembershipFactory(organisation=baltic_lab, user=member)
+    client.force_login(member)
+    assert statuses_by_page(client, urls) == ({403}, {403})
 
 
 def test_anonymous_is_sent_to_login(client, urls):

@@ -294,3 +294,13 @@ def test_two_concurrent_clicks_send_each_reminder_once(staff, late_setup, monkey
     assert sum(results) == 2
     assert ReminderLog.objects.filter(kind="late").count() == 2
     assert OutgoingEmail.objects.count() == 2
+
+
+def test_no_reminder_to_a_reviewer_who_withdrew(submission, rui, send_due):
+    """The review page answers 404 to a reviewer no longer approved: no reminder sends
+    them there."""
+    assignment = AssignmentFactory(submission=submission, reviewer=rui)
+    rui.reviewer_applications.filter(workshop=submission.workshop).update(state="withdrawn")
+
+    assert send_due(assignment.deadline - timedelta(days=1.5)) == 0
+    assert ReminderLog.objects.count() == 0

@@ -5,15 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from portal.languages import EU_LANGUAGES
 from portal.models import Organisation
-from submissions.models import Method, Provider, RiskArea
-
-from .models import (
+from reviews.models import (
     MAX_REVIEWS_LIMIT,
     STATEMENT_MAX_LENGTH,
     ReviewerApplication,
     ReviewerExpertise,
     ReviewerTie,
 )
+from submissions.models import Method, Provider, RiskArea
 
 Level = ReviewerExpertise.Level
 

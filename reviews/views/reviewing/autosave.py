@@ -1,0 +1,91 @@
+"""The autosave endpoint of static/portal/review-autosave.js: a draft save, answered as
+JSON ({"revision", "saved_at", "message"}, or {"error", ...} with 400, 401, 403 or 409)."""
+
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.concurrency import StaleEditError
+from portal.permissions import permission_required
+from reviews import lookups
+from reviews.models import Assignment
+from reviews.services import reviewing as services
+from reviews.services.reviewing import ReviewClosedError
+from reviews.views.reviewing.loading import editable, load_review, review_form
+
+
+def _json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _signed_in_or_401(view):
+    """A signed-out autosave answers 401 with a message, where permission_required would
+    redirect to the login page: the script would read that as a page, not as a refusal."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _json_error(
+                _(
+                    "you are logged out. Log in again in another tab; a copy is kept in "
+                    "this browser."
+                ),
+                401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_signed_in_or_401
+@permission_required("reviews.see_assignment", lookup=lookups.assignment)
+@require_POST
+def review_autosave(request, assignment: Assignment):
+    review = getattr(assignment, "review", None)
+    if not editable(request.user, assignment, review):
+        # 403 with the reason, as JSON the script shows ("Not saved: ...").
+        message = (
+            services.deadline_message(assignment=assignment)
+            if review is not None and assignment.state == Assignment.State.ACCEPTED
+            else _("this review cannot be changed.")
+        )
+        return _json_error(message, 403)
+    form = review_form(load_review(review), assignment, data=request.POST)
+    if not form.is_valid():
+        return _json_error(
+            _("some answers are not valid. Save the page to see which."),
+            400,
+            errors={key: list(errors) for key, errors in form.errors.items()},
+        )
+    try:
+        saved = services.review_save_draft(
+            review=review,
+            user=request.user,
+            revision=form.cleaned_data["revision"],
+            data=form.review_input(),
+        )
+    except StaleEditError as stale:
+        return _json_error(
+            _(
+                "this review was saved in another tab or window after you opened this page. "
+                "Your text is kept in this browser: reload the page and restore it."
+            ),
+            409,
+            current_revision=stale.current,
+        )
+    except ReviewClosedError as closed:
+        return _json_error(closed.message, 403)
+    except ValidationError as error:
+        return _json_error(" ".join(error.messages), 400)
+    when = formats.time_format(timezone.localtime(saved.updated_at), "H:i")
+    return JsonResponse(
+        {
+            "revision": saved.revision,
+            "saved_at": saved.updated_at.isoformat(),
+            "message": _("Saved at %(time)s") % {"time": when},
+        }
+    )

@@ -1,0 +1,34 @@
+"""A submission's files as its reviewers download them."""
+
+from django.http import FileResponse
+from django.views.decorators.http import require_GET
+
+from portal.permissions import permission_required
+from reviews import lookups
+from reviews.models import Assignment
+from reviews.selectors import visibility as selectors
+
+
+@permission_required("reviews.see_assignment", lookup=lookups.assignment)
+@require_GET
+def review_file(request, assignment: Assignment, file_code: str):
+    """A file of the latest submitted version; in an anonymous workshop, PDFs lose their
+    document metadata (author, title, software) and every file gets a neutral name."""
+    file = selectors.submission_file_for_reviewer(assignment=assignment, file_code=file_code)
+    anonymous = assignment.workshop.anonymous_review
+    stream = file.file.open("rb")
+    if anonymous and file.content_type == "application/pdf":
+        from submissions.files import pdf_strip_metadata  # imports pypdf: only when needed
+
+        with stream:
+            stream = pdf_strip_metadata(source=stream)
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=selectors.reviewer_file_name(file=file, anonymous=anonymous),
+        content_type=file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
