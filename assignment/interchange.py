@@ -35,9 +35,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assignment.matching.affinity import AffinityModel
+from assignment.matching.data import load_matching_data
 from assignment.matching.options import RunSettings
+from assignment.matching.pairs import PairSet
+from assignment.matching.prepare import candidates_for, prepare
+from assignment.matching.store import write_pairs
+from assignment.matching.summary import assignment_stats
 from assignment.models import AssignmentRun, ProposedPair
 from portal.models import User, Workshop
+from reviews.models import ReviewerApplication
 
 REVIEWER_KEYS = ("email", "code")
 # Refusal reasons listed at most; the count says how many there were.
@@ -67,10 +74,6 @@ def instance_export(
     reviewer_key: str = "email",
 ) -> ExportCounts:
     """Write the instance a run with `settings` would solve, in the matcher's formats."""
-    from assignment.matching.affinity import AffinityModel, PairSet
-    from assignment.matching.data import load_matching_data
-    from assignment.matching.engine import candidates_for, prepare
-
     data = load_matching_data(workshop=workshop)
     names = _reviewer_names(data, reviewer_key)
     papers = data.sub_codes
@@ -119,8 +122,6 @@ def run_assignments_json(*, run: AssignmentRun, reviewer_key: str = "email") -> 
         raise ValueError(f"reviewer_key must be one of {REVIEWER_KEYS}")
     field = "reviewer__email"
     if reviewer_key == "code":
-        from reviews.models import ReviewerApplication
-
         codes = dict(
             ReviewerApplication.objects.filter(workshop_id=run.workshop_id).values_list(
                 "user_id", "code"
@@ -171,11 +172,6 @@ def assignment_run_import(
     """A finished run holding the pairs of a matcher `assignments.json`, after the same
     checks a run's proposal gets. Raises ValidationError with every reason (at most
     MAX_REASONS listed) and stores nothing when any pair is refused."""
-    from assignment.matching.affinity import AffinityModel, PairSet
-    from assignment.matching.data import load_matching_data
-    from assignment.matching.engine import assignment_stats, prepare
-    from assignment.matching.store import write_pairs
-
     settings = settings or RunSettings()
     rows, errors = _parse(assignments)
     data = load_matching_data(workshop=workshop)

@@ -4,8 +4,8 @@ helpers the engine, service and page tests share. Fixtures are in conftest.py.""
 
 from django.urls import reverse
 
-from assignment.matching.affinity import AffinityWeights
 from assignment.matching.options import RunSettings
+from assignment.matching.weights import AffinityWeights
 from assignment.services.runs import assignment_run_create, assignment_run_execute
 from reviews.models import ReviewerExpertise
 from submissions.models import Method, RiskArea, Submission

@@ -11,7 +11,7 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assignment.matching.affinity import AffinityWeights
+from assignment.matching.weights import AffinityWeights
 from tests.permissions.matrix import REDIRECT, REVIEWERS, Row, each, signed_in, staff_only
 
 
