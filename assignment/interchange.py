@@ -176,9 +176,31 @@ def assignment_run_import(
     rows, errors = _parse(assignments)
     data = load_matching_data(workshop=workshop)
     names = _reviewer_names(data, reviewer_key)
+    prepared = prepare(data=data, settings=settings)
+    pairs = _resolve(rows, data, names, errors)
+    if len(pairs.sub):
+        errors.extend(_refusals(data, prepared, pairs, names))
+    if errors:
+        shown = errors[:MAX_REASONS]
+        if len(errors) > MAX_REASONS:
+            shown.append(_("… and %(count)s more problems.") % {"count": len(errors) - MAX_REASONS})
+        raise ValidationError(shown)
+    return _imported_run(workshop, user, settings, data, prepared, pairs)
+
+
+@dataclass
+class _ImportedPairs:
+    sub: np.ndarray  # positions
+    rev: np.ndarray
+    matcher_scores: list[Any]  # the file's aggregate_score, as given
+
+
+def _resolve(
+    rows: list[tuple[str, str, Any]], data, names: list[str], errors: list[str]
+) -> _ImportedPairs:
+    """The file's pairs by position; unknown ids and duplicates are added to `errors`."""
     sub_of = {code: i for i, code in enumerate(data.sub_codes)}
     rev_of = {name.lower(): i for i, name in enumerate(names)}
-    prepared = prepare(data=data, settings=settings)
     seen: set[tuple[int, int]] = set()
     subs, revs, matcher_scores = [], [], []
     for paper, reviewer, aggregate in rows:
@@ -189,62 +211,73 @@ def assignment_run_import(
                 _("Unknown paper “%(paper)s”: not an eligible submission of this call.")
                 % {"paper": paper}
             )
-            continue
-        if r is None:
+        elif r is None:
             errors.append(
                 _("Unknown reviewer “%(reviewer)s”: not an approved reviewer of this call.")
                 % {"reviewer": reviewer}
             )
-            continue
-        if (s, r) in seen:
+        elif (s, r) in seen:
             errors.append(
                 _("“%(reviewer)s” is listed twice for paper “%(paper)s”.")
                 % {"reviewer": reviewer, "paper": paper}
             )
-            continue
-        seen.add((s, r))
-        subs.append(s)
-        revs.append(r)
-        matcher_scores.append(aggregate)
+        else:
+            seen.add((s, r))
+            subs.append(s)
+            revs.append(r)
+            matcher_scores.append(aggregate)
+    return _ImportedPairs(
+        sub=np.array(subs, dtype=np.int64),
+        rev=np.array(revs, dtype=np.int64),
+        matcher_scores=matcher_scores,
+    )
 
-    sub = np.array(subs, dtype=np.int64)
-    rev = np.array(revs, dtype=np.int64)
-    if len(sub):
-        refused = prepared.forbidden.contains(sub, rev) | (
-            data.sub_confidential[sub] & ~data.rev_cleared[rev]
+
+def _refusals(data, prepared, pairs: _ImportedPairs, names: list[str]) -> list[str]:
+    """Every pair a run could not have proposed, and every kept assignment left out."""
+    sub, rev = pairs.sub, pairs.rev
+    errors = []
+    refused = prepared.forbidden.contains(sub, rev) | (
+        data.sub_confidential[sub] & ~data.rev_cleared[rev]
+    )
+    for i in np.flatnonzero(refused).tolist():
+        errors.append(
+            _(
+                "%(reviewer)s may not review “%(paper)s”: conflict of interest, a declined "
+                "assignment, or an “AI Office only” submission they are not cleared for."
+            )
+            % {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
         )
-        for i in np.flatnonzero(refused).tolist():
-            errors.append(
-                _(
-                    "%(reviewer)s may not review “%(paper)s”: conflict of interest, a declined "
-                    "assignment, or an “AI Office only” submission they are not cleared for."
-                )
-                % {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
-            )
-        errors.extend(_same_org_problems(data, sub, rev, names))
-        # Existing assignments the settings keep must be in the file: the matcher had them
-        # as constraint 1.
-        imported = PairSet.of(sub, rev, data.n_rev)
-        fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
-        missing = ~imported.contains(fixed_sub, fixed_rev)
-        for s, r in zip(fixed_sub[missing].tolist(), fixed_rev[missing].tolist(), strict=True):
-            errors.append(
-                _("The kept assignment of %(reviewer)s to “%(paper)s” is missing.")
-                % {"reviewer": names[r], "paper": data.sub_codes[s]}
-            )
-    if errors:
-        shown = errors[:MAX_REASONS]
-        if len(errors) > MAX_REASONS:
-            shown.append(_("… and %(count)s more problems.") % {"count": len(errors) - MAX_REASONS})
-        raise ValidationError(shown)
+    errors.extend(_same_org_problems(data, sub, rev, names))
+    # Existing assignments the settings keep must be in the file: the matcher had them as
+    # constraint 1.
+    imported = PairSet.of(sub, rev, data.n_rev)
+    fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
+    missing = ~imported.contains(fixed_sub, fixed_rev)
+    for s, r in zip(fixed_sub[missing].tolist(), fixed_rev[missing].tolist(), strict=True):
+        errors.append(
+            _("The kept assignment of %(reviewer)s to “%(paper)s” is missing.")
+            % {"reviewer": names[r], "paper": data.sub_codes[s]}
+        )
+    return errors
 
+
+def _imported_run(
+    workshop: Workshop,
+    user: User | None,
+    settings: RunSettings,
+    data,
+    prepared,
+    pairs: _ImportedPairs,
+) -> AssignmentRun:
+    """The finished run holding the pairs, scored as a run with `settings` scores them."""
+    sub, rev = pairs.sub, pairs.rev
     model = AffinityModel(data, settings.weights)
     scores = model.scores(sub, rev)
     why = model.why(sub, rev)
-    for entry, matcher_score in zip(why, matcher_scores, strict=True):
+    for entry, matcher_score in zip(why, pairs.matcher_scores, strict=True):
         entry["matcher_score"] = matcher_score
-    existing = PairSet.of(prepared.ex_sub, prepared.ex_rev, data.n_rev)
-    kept = existing.contains(sub, rev)
+    kept = PairSet.of(prepared.ex_sub, prepared.ex_rev, data.n_rev).contains(sub, rev)
     summary = assignment_stats(
         data=data,
         k=settings.k,
