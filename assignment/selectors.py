@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from assignment.matching.explain import explanation_text
 from assignment.matching.options import RunSettings
 from assignment.models import AssignmentRun, Bid
-from assignment.services.runs import assignment_run_diff
+from assignment.services.publish import assignment_run_diff
 from portal.models import User, Workshop
 from reviews.selectors import visibility
 from reviews.selectors.visibility import BiddingRow

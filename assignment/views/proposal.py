@@ -12,7 +12,7 @@ from assignment import lookups, selectors
 from assignment.forms import PairForm, PublishForm
 from assignment.models import AssignmentRun
 from assignment.services import ui as ui_services
-from assignment.services.runs import proposed_pair_add, proposed_pair_remove
+from assignment.services.proposal import proposed_pair_add, proposed_pair_remove
 from assignment.views.runs import run_url
 from portal.models import User
 from portal.permissions import permission_required

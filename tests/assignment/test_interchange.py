@@ -14,11 +14,8 @@ from assignment.interchange import (
 )
 from assignment.matching.options import RunSettings
 from assignment.models import ProposedPair
-from assignment.services.runs import (
-    assignment_run_create,
-    assignment_run_diff,
-    assignment_run_execute,
-)
+from assignment.services.publish import assignment_run_diff
+from assignment.services.runs import assignment_run_create, assignment_run_execute
 from tests.assignment.helpers import HAND_WEIGHTS
 from tests.factories import AssignmentFactory, MembershipFactory, ReviewerTieFactory
 

@@ -180,7 +180,7 @@ def test_a_failure_is_shown_with_run_again(
     def broken(**kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr("assignment.matching.engine.propose", broken)
+    monkeypatch.setattr("assignment.services.runs.propose", broken)
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(runs_url(hand.workshop), hand_form())
     failed = AssignmentRun.objects.get()
