@@ -44,7 +44,6 @@ from assignment.matching.store import write_pairs
 from assignment.matching.summary import assignment_stats
 from assignment.models import AssignmentRun, ProposedPair
 from portal.models import User, Workshop
-from reviews.models import ReviewerApplication
 
 REVIEWER_KEYS = ("email", "code")
 # Refusal reasons listed at most; the count says how many there were.
@@ -57,13 +56,6 @@ def _reviewer_names(data, reviewer_key: str) -> list[str]:
     return data.rev_emails if reviewer_key == "email" else data.rev_codes
 
 
-@dataclass
-class ExportCounts:
-    scores: int
-    constraints: int
-    reviewers: int
-
-
 def instance_export(
     *,
     workshop: Workshop,
@@ -72,7 +64,7 @@ def instance_export(
     constraints: IO[str],
     max_loads: IO[str],
     reviewer_key: str = "email",
-) -> ExportCounts:
+) -> None:
     """Write the instance a run with `settings` would solve, in the matcher's formats."""
     data = load_matching_data(workshop=workshop)
     names = _reviewer_names(data, reviewer_key)
@@ -111,30 +103,6 @@ def instance_export(
     writer = csv.writer(max_loads, lineterminator="\n")
     for r, load in enumerate(prepared.max_load.tolist()):
         writer.writerow((names[r], load))
-    return ExportCounts(
-        scores=len(score_sub), constraints=len(keys) + len(fixed_sub), reviewers=data.n_rev
-    )
-
-
-def run_assignments_json(*, run: AssignmentRun, reviewer_key: str = "email") -> dict[str, Any]:
-    """A run's pairs in the matcher's assignments.json shape (for comparisons and tests)."""
-    if reviewer_key not in REVIEWER_KEYS:
-        raise ValueError(f"reviewer_key must be one of {REVIEWER_KEYS}")
-    field = "reviewer__email"
-    if reviewer_key == "code":
-        codes = dict(
-            ReviewerApplication.objects.filter(workshop_id=run.workshop_id).values_list(
-                "user_id", "code"
-            )
-        )
-    out: dict[str, list[dict[str, Any]]] = {}
-    rows = run.pairs.order_by("submission__code", "-score", "reviewer_id").values_list(
-        "submission__code", "reviewer_id", field, "score"
-    )
-    for paper, reviewer_id, email, score in rows:
-        user = email if reviewer_key == "email" else codes[reviewer_id]
-        out.setdefault(paper, []).append({"user": user, "aggregate_score": score})
-    return out
 
 
 def _parse(assignments: dict | str | bytes) -> tuple[list[tuple[str, str, Any]], list[str]]:

@@ -39,9 +39,7 @@ class MatchingData:
     # Submissions, by position.
     sub_ids: np.ndarray  # int64, ascending
     sub_codes: list[str]
-    sub_titles: list[str]
     sub_texts: list[str]  # title and abstract, for text similarity
-    sub_org: np.ndarray  # int64 organisation id
     sub_confidential: np.ndarray  # bool: "AI Office only"
     sub_area: np.ndarray  # bool P x A
     sub_method: np.ndarray  # bool P x M
@@ -69,7 +67,6 @@ class MatchingData:
     bid_value: np.ndarray  # int8, BID_CODES
     conflict_sub: np.ndarray
     conflict_rev: np.ndarray
-    assign_ids: np.ndarray  # Assignment primary keys
     assign_sub: np.ndarray
     assign_rev: np.ndarray
     assign_declined: np.ndarray  # bool
@@ -186,9 +183,7 @@ def _submissions(scope: _Scope, vocabularies: dict) -> dict:
     if scope.only_subs:
         eligible = eligible.filter(pk__in=scope.only_subs["submission_id__in"])
     subs = list(
-        eligible.order_by("pk").values_list(
-            "pk", "code", "title", "abstract", "organisation_id", "confidentiality"
-        )
+        eligible.order_by("pk").values_list("pk", "code", "title", "abstract", "confidentiality")
     )
     sub_ids = np.array([s[0] for s in subs], dtype=np.int64)
     through_filter = {
@@ -208,11 +203,9 @@ def _submissions(scope: _Scope, vocabularies: dict) -> dict:
     return {
         "sub_ids": sub_ids,
         "sub_codes": [s[1] for s in subs],
-        "sub_titles": [s[2] for s in subs],
         "sub_texts": [f"{s[2]}\n{s[3]}" for s in subs],
-        "sub_org": np.array([s[4] for s in subs], dtype=np.int64),
         "sub_confidential": np.array(
-            [s[5] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
+            [s[4] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
         ),
         **scopes,
     }
@@ -329,7 +322,6 @@ def _assignments(scope: _Scope, sub_ids: np.ndarray, rev_ids: np.ndarray) -> dic
     )
     rows = rows[keep]
     return {
-        "assign_ids": rows[:, 0].astype(np.int64),
         "assign_sub": assign_sub,
         "assign_rev": assign_rev,
         "assign_declined": (rows[:, 3] == Assignment.State.DECLINED).astype(bool),

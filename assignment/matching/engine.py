@@ -43,8 +43,6 @@ class Proposal:
     kept: np.ndarray  # bool: an existing assignment
     why: list[dict[str, Any]]
     summary: dict[str, Any]
-    problem: Problem
-    solution: Solution
 
 
 def _noop(percent: int, message: str) -> None:
@@ -124,8 +122,6 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
         kept=kept,
         why=why,
         summary=summary,
-        problem=problem,
-        solution=solution,
     )
 
 

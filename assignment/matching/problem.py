@@ -42,9 +42,8 @@ class Problem:
     group_cand: np.ndarray
     n_groups: int
     # Coverage requirements: (requirement, candidate) incidence; per requirement its
-    # submission and risk-area column.
+    # submission.
     req_sub: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    req_area: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     req_id: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     req_cand: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     # Pairs that stay whatever the solver does (existing assignments), with their scores.
@@ -195,6 +194,5 @@ def _add_coverage(problem: Problem, data: MatchingData) -> None:
     keys = problem.cand_sub[cand_idx] * len(specified) + col
     uniq, req_id = np.unique(keys, return_inverse=True)
     problem.req_sub = uniq // len(specified)
-    problem.req_area = specified[uniq % len(specified)]
     problem.req_id = req_id
     problem.req_cand = cand_idx

@@ -43,7 +43,6 @@ def _without_coverage(problem: Problem, status: str) -> Solution:
     relaxed = replace(
         problem,
         req_sub=np.empty(0, dtype=np.int64),
-        req_area=np.empty(0, dtype=np.int64),
         req_id=np.empty(0, dtype=np.int64),
         req_cand=np.empty(0, dtype=np.int64),
     )
