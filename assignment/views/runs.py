@@ -88,7 +88,9 @@ def run_detail(request, run: AssignmentRun):
         "status_url": reverse("assignment:run_status", args=[run.workshop.code, run.code]),
         "settings_lines": selectors.settings_lines(run),
         "pair_form": PairForm(),
+        # Each action is offered by the permission its view checks.
         "editable": has_perm(request.user, "assignment.edit_proposal", run),
+        "publishable": has_perm(request.user, "assignment.publish_run", run),
         "stale": _stale(run),
         "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
         "import_form": ImportForm(

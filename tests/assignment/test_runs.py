@@ -390,7 +390,9 @@ def test_a_published_run_cannot_be_edited(staff_client, staff, hand):
     # Staff see the run but may no longer change it.
     assert statuses == {403}
     assert set(run.pairs.values_list("pk", flat=True)) == pairs
-    assert staff_client.get(run_url(run)).context["editable"] is False
+    page = staff_client.get(run_url(run))
+    assert (page.context["editable"], page.context["publishable"]) == (False, False)
+    assert run_url(run, "run_publish") not in page.content.decode()
 
 
 # --- publishing ------------------------------------------------------------------------------
