@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assignment.interchange import REVIEWER_KEYS
-from assignment.matching.affinity import AffinityWeights
 from assignment.matching.options import MAX_K, RunSettings
+from assignment.matching.weights import AffinityWeights
 from assignment.models import Bid
 from assignment.selectors import TAB_ADDED, TAB_KEPT, TAB_REMOVED
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm

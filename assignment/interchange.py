@@ -35,7 +35,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assignment.matching.affinity import AffinityModel
+from assignment.matching.data import load_matching_data
 from assignment.matching.options import RunSettings
+from assignment.matching.pairs import PairSet
+from assignment.matching.prepare import candidates_for, prepare
+from assignment.matching.store import write_pairs
+from assignment.matching.summary import assignment_stats
 from assignment.models import AssignmentRun, ProposedPair
 from portal.models import User, Workshop
 
@@ -50,13 +56,6 @@ def _reviewer_names(data, reviewer_key: str) -> list[str]:
     return data.rev_emails if reviewer_key == "email" else data.rev_codes
 
 
-@dataclass
-class ExportCounts:
-    scores: int
-    constraints: int
-    reviewers: int
-
-
 def instance_export(
     *,
     workshop: Workshop,
@@ -65,12 +64,8 @@ def instance_export(
     constraints: IO[str],
     max_loads: IO[str],
     reviewer_key: str = "email",
-) -> ExportCounts:
+) -> None:
     """Write the instance a run with `settings` would solve, in the matcher's formats."""
-    from assignment.matching.affinity import AffinityModel, PairSet
-    from assignment.matching.data import load_matching_data
-    from assignment.matching.engine import candidates_for, prepare
-
     data = load_matching_data(workshop=workshop)
     names = _reviewer_names(data, reviewer_key)
     papers = data.sub_codes
@@ -108,32 +103,6 @@ def instance_export(
     writer = csv.writer(max_loads, lineterminator="\n")
     for r, load in enumerate(prepared.max_load.tolist()):
         writer.writerow((names[r], load))
-    return ExportCounts(
-        scores=len(score_sub), constraints=len(keys) + len(fixed_sub), reviewers=data.n_rev
-    )
-
-
-def run_assignments_json(*, run: AssignmentRun, reviewer_key: str = "email") -> dict[str, Any]:
-    """A run's pairs in the matcher's assignments.json shape (for comparisons and tests)."""
-    if reviewer_key not in REVIEWER_KEYS:
-        raise ValueError(f"reviewer_key must be one of {REVIEWER_KEYS}")
-    field = "reviewer__email"
-    if reviewer_key == "code":
-        from reviews.models import ReviewerApplication
-
-        codes = dict(
-            ReviewerApplication.objects.filter(workshop_id=run.workshop_id).values_list(
-                "user_id", "code"
-            )
-        )
-    out: dict[str, list[dict[str, Any]]] = {}
-    rows = run.pairs.order_by("submission__code", "-score", "reviewer_id").values_list(
-        "submission__code", "reviewer_id", field, "score"
-    )
-    for paper, reviewer_id, email, score in rows:
-        user = email if reviewer_key == "email" else codes[reviewer_id]
-        out.setdefault(paper, []).append({"user": user, "aggregate_score": score})
-    return out
 
 
 def _parse(assignments: dict | str | bytes) -> tuple[list[tuple[str, str, Any]], list[str]]:
@@ -171,18 +140,35 @@ def assignment_run_import(
     """A finished run holding the pairs of a matcher `assignments.json`, after the same
     checks a run's proposal gets. Raises ValidationError with every reason (at most
     MAX_REASONS listed) and stores nothing when any pair is refused."""
-    from assignment.matching.affinity import AffinityModel, PairSet
-    from assignment.matching.data import load_matching_data
-    from assignment.matching.engine import assignment_stats, prepare
-    from assignment.matching.store import write_pairs
-
     settings = settings or RunSettings()
     rows, errors = _parse(assignments)
     data = load_matching_data(workshop=workshop)
     names = _reviewer_names(data, reviewer_key)
+    prepared = prepare(data=data, settings=settings)
+    pairs = _resolve(rows, data, names, errors)
+    if len(pairs.sub):
+        errors.extend(_refusals(data, prepared, pairs, names))
+    if errors:
+        shown = errors[:MAX_REASONS]
+        if len(errors) > MAX_REASONS:
+            shown.append(_("… and %(count)s more problems.") % {"count": len(errors) - MAX_REASONS})
+        raise ValidationError(shown)
+    return _imported_run(workshop, user, settings, data, prepared, pairs)
+
+
+@dataclass
+class _ImportedPairs:
+    sub: np.ndarray  # positions
+    rev: np.ndarray
+    matcher_scores: list[Any]  # the file's aggregate_score, as given
+
+
+def _resolve(
+    rows: list[tuple[str, str, Any]], data, names: list[str], errors: list[str]
+) -> _ImportedPairs:
+    """The file's pairs by position; unknown ids and duplicates are added to `errors`."""
     sub_of = {code: i for i, code in enumerate(data.sub_codes)}
     rev_of = {name.lower(): i for i, name in enumerate(names)}
-    prepared = prepare(data=data, settings=settings)
     seen: set[tuple[int, int]] = set()
     subs, revs, matcher_scores = [], [], []
     for paper, reviewer, aggregate in rows:
@@ -193,62 +179,73 @@ def assignment_run_import(
                 _("Unknown paper “%(paper)s”: not an eligible submission of this call.")
                 % {"paper": paper}
             )
-            continue
-        if r is None:
+        elif r is None:
             errors.append(
                 _("Unknown reviewer “%(reviewer)s”: not an approved reviewer of this call.")
                 % {"reviewer": reviewer}
             )
-            continue
-        if (s, r) in seen:
+        elif (s, r) in seen:
             errors.append(
                 _("“%(reviewer)s” is listed twice for paper “%(paper)s”.")
                 % {"reviewer": reviewer, "paper": paper}
             )
-            continue
-        seen.add((s, r))
-        subs.append(s)
-        revs.append(r)
-        matcher_scores.append(aggregate)
+        else:
+            seen.add((s, r))
+            subs.append(s)
+            revs.append(r)
+            matcher_scores.append(aggregate)
+    return _ImportedPairs(
+        sub=np.array(subs, dtype=np.int64),
+        rev=np.array(revs, dtype=np.int64),
+        matcher_scores=matcher_scores,
+    )
 
-    sub = np.array(subs, dtype=np.int64)
-    rev = np.array(revs, dtype=np.int64)
-    if len(sub):
-        refused = prepared.forbidden.contains(sub, rev) | (
-            data.sub_confidential[sub] & ~data.rev_cleared[rev]
+
+def _refusals(data, prepared, pairs: _ImportedPairs, names: list[str]) -> list[str]:
+    """Every pair a run could not have proposed, and every kept assignment left out."""
+    sub, rev = pairs.sub, pairs.rev
+    errors = []
+    refused = prepared.forbidden.contains(sub, rev) | (
+        data.sub_confidential[sub] & ~data.rev_cleared[rev]
+    )
+    for i in np.flatnonzero(refused).tolist():
+        errors.append(
+            _(
+                "%(reviewer)s may not review “%(paper)s”: conflict of interest, a declined "
+                "assignment, or an “AI Office only” submission they are not cleared for."
+            )
+            % {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
         )
-        for i in np.flatnonzero(refused).tolist():
-            errors.append(
-                _(
-                    "%(reviewer)s may not review “%(paper)s”: conflict of interest, a declined "
-                    "assignment, or an “AI Office only” submission they are not cleared for."
-                )
-                % {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
-            )
-        errors.extend(_same_org_problems(data, sub, rev, names))
-        # Existing assignments the settings keep must be in the file: the matcher had them
-        # as constraint 1.
-        imported = PairSet.of(sub, rev, data.n_rev)
-        fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
-        missing = ~imported.contains(fixed_sub, fixed_rev)
-        for s, r in zip(fixed_sub[missing].tolist(), fixed_rev[missing].tolist(), strict=True):
-            errors.append(
-                _("The kept assignment of %(reviewer)s to “%(paper)s” is missing.")
-                % {"reviewer": names[r], "paper": data.sub_codes[s]}
-            )
-    if errors:
-        shown = errors[:MAX_REASONS]
-        if len(errors) > MAX_REASONS:
-            shown.append(_("… and %(count)s more problems.") % {"count": len(errors) - MAX_REASONS})
-        raise ValidationError(shown)
+    errors.extend(_same_org_problems(data, sub, rev, names))
+    # Existing assignments the settings keep must be in the file: the matcher had them as
+    # constraint 1.
+    imported = PairSet.of(sub, rev, data.n_rev)
+    fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
+    missing = ~imported.contains(fixed_sub, fixed_rev)
+    for s, r in zip(fixed_sub[missing].tolist(), fixed_rev[missing].tolist(), strict=True):
+        errors.append(
+            _("The kept assignment of %(reviewer)s to “%(paper)s” is missing.")
+            % {"reviewer": names[r], "paper": data.sub_codes[s]}
+        )
+    return errors
 
+
+def _imported_run(
+    workshop: Workshop,
+    user: User | None,
+    settings: RunSettings,
+    data,
+    prepared,
+    pairs: _ImportedPairs,
+) -> AssignmentRun:
+    """The finished run holding the pairs, scored as a run with `settings` scores them."""
+    sub, rev = pairs.sub, pairs.rev
     model = AffinityModel(data, settings.weights)
     scores = model.scores(sub, rev)
     why = model.why(sub, rev)
-    for entry, matcher_score in zip(why, matcher_scores, strict=True):
+    for entry, matcher_score in zip(why, pairs.matcher_scores, strict=True):
         entry["matcher_score"] = matcher_score
-    existing = PairSet.of(prepared.ex_sub, prepared.ex_rev, data.n_rev)
-    kept = existing.contains(sub, rev)
+    kept = PairSet.of(prepared.ex_sub, prepared.ex_rev, data.n_rev).contains(sub, rev)
     summary = assignment_stats(
         data=data,
         k=settings.k,

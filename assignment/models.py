@@ -116,10 +116,6 @@ class AssignmentRun(models.Model):
     def __str__(self) -> str:
         return f"Assignment run {self.code} ({self.get_state_display()})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
 
 class ProposedPair(models.Model):
     """One (submission, reviewer) pair of a run's proposal."""

@@ -8,7 +8,7 @@ whose pages go through reviews.selectors.visibility.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from assignment.matching.explain import explanation_text
 from assignment.matching.options import RunSettings
 from assignment.models import AssignmentRun, Bid
-from assignment.services.runs import assignment_run_diff
+from assignment.services.publish import assignment_run_diff
 from portal.models import User, Workshop
 from reviews.selectors import visibility
 from reviews.selectors.visibility import BiddingRow
@@ -117,9 +117,7 @@ class RunSummary:
     unfilled: list[dict[str, Any]]  # {"code", "title", "missing"}, the first UNFILLED_SHOWN
     explanations: list[str]
     edited: bool
-    imported: bool
     unfilled_submissions: int  # submissions with an open slot, all of them
-    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def coverage_complete(self) -> bool:
@@ -202,9 +200,7 @@ def run_summary(run: AssignmentRun) -> RunSummary:
         ],
         explanations=[explanation_text(item) for item in summary.get("explanations") or []],
         edited=bool(summary.get("edited")),
-        imported=bool((run.settings or {}).get("imported")),
         unfilled_submissions=len(unfilled),
-        timings=summary.get("timings") or {},
     )
 
 

@@ -7,6 +7,10 @@ import logging
 
 from celery import shared_task
 
+from assignment.models import AssignmentRun
+from assignment.services.notify import assignment_run_notify
+from assignment.services.runs import assignment_run_execute
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,9 +24,6 @@ logger = logging.getLogger(__name__)
 )
 def task_run_assignment(*, run_id: int) -> None:
     """Solve an assignment run; progress, result and any error are stored on the run."""
-    from assignment.models import AssignmentRun
-    from assignment.services.runs import assignment_run_execute
-
     if not AssignmentRun.objects.filter(pk=run_id).exists():
         logger.info("Assignment run %s is gone; nothing to solve", run_id)
         return
@@ -32,7 +33,5 @@ def task_run_assignment(*, run_id: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def task_notify_assignment_run(*, run_id: int) -> None:
     """Email the reviewers whose assignments a published run changed (once per run)."""
-    from assignment.services.notify import assignment_run_notify
-
     sent = assignment_run_notify(run_id=run_id)
     logger.info("Assignment run %s: %s reviewers emailed", run_id, sent)

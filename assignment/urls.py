@@ -4,7 +4,7 @@ this lived in the reviews app."""
 
 from django.urls import path
 
-from assignment import views
+from assignment.views import bids, files, proposal, runs
 
 app_name = "assignment"
 
@@ -12,14 +12,14 @@ _STAFF = "staff/workshops/<str:workshop_code>/assignment/"
 _RUN = f"{_STAFF}runs/<str:run_code>/"
 
 urlpatterns = [
-    path("reviews/bids/<str:workshop_code>/", views.bid_list, name="bid_list"),
-    path(_STAFF, views.run_list, name="runs"),
-    path(f"{_STAFF}import/", views.import_assignments, name="import"),
-    path(f"{_STAFF}export/<str:kind>/", views.export, name="export"),
-    path(_RUN, views.run_detail, name="run"),
-    path(f"{_RUN}status/", views.run_status, name="run_status"),
-    path(f"{_RUN}again/", views.run_again, name="run_again"),
-    path(f"{_RUN}pairs/add/", views.pair_add, name="pair_add"),
-    path(f"{_RUN}pairs/remove/", views.pair_remove, name="pair_remove"),
-    path(f"{_RUN}publish/", views.run_publish, name="run_publish"),
+    path("reviews/bids/<str:workshop_code>/", bids.bid_list, name="bid_list"),
+    path(_STAFF, runs.run_list, name="runs"),
+    path(f"{_STAFF}import/", files.import_assignments, name="import"),
+    path(f"{_STAFF}export/<str:kind>/", files.export, name="export"),
+    path(_RUN, runs.run_detail, name="run"),
+    path(f"{_RUN}status/", runs.run_status, name="run_status"),
+    path(f"{_RUN}again/", runs.run_again, name="run_again"),
+    path(f"{_RUN}pairs/add/", proposal.pair_add, name="pair_add"),
+    path(f"{_RUN}pairs/remove/", proposal.pair_remove, name="pair_remove"),
+    path(f"{_RUN}publish/", proposal.run_publish, name="run_publish"),
 ]

@@ -39,9 +39,7 @@ class MatchingData:
     # Submissions, by position.
     sub_ids: np.ndarray  # int64, ascending
     sub_codes: list[str]
-    sub_titles: list[str]
     sub_texts: list[str]  # title and abstract, for text similarity
-    sub_org: np.ndarray  # int64 organisation id
     sub_confidential: np.ndarray  # bool: "AI Office only"
     sub_area: np.ndarray  # bool P x A
     sub_method: np.ndarray  # bool P x M
@@ -69,7 +67,6 @@ class MatchingData:
     bid_value: np.ndarray  # int8, BID_CODES
     conflict_sub: np.ndarray
     conflict_rev: np.ndarray
-    assign_ids: np.ndarray  # Assignment primary keys
     assign_sub: np.ndarray
     assign_rev: np.ndarray
     assign_declined: np.ndarray  # bool
@@ -101,11 +98,11 @@ def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 
 def _pair_arrays(
-    data_sub: np.ndarray, data_rev: np.ndarray, sub_pos, rev_pos
+    data_sub: np.ndarray, data_rev: np.ndarray, sub_ids: np.ndarray, rev_ids: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions of (submission id, reviewer id) pairs, keeping only pairs in the instance."""
-    s = sub_pos(data_sub)
-    r = rev_pos(data_rev)
+    s = _positions(sub_ids, data_sub)
+    r = _positions(rev_ids, data_rev)
     keep = (s >= 0) & (r >= 0)
     return s[keep], r[keep], keep
 
@@ -117,6 +114,21 @@ def _renamed(only: dict, key: str) -> dict:
 
 def _column_of(ids: np.ndarray, values) -> np.ndarray:
     return np.searchsorted(ids, np.asarray(values, dtype=np.int64))
+
+
+def _id_pairs(queryset, *fields: str) -> np.ndarray:
+    """Rows of integer columns as an n x len(fields) int64 array (also when empty)."""
+    return np.array(queryset.values_list(*fields), dtype=np.int64).reshape(-1, len(fields))
+
+
+@dataclass
+class _Scope:
+    """Which part of the workshop is loaded: all of it, or some submissions and reviewers
+    (`only_subs`, `only_revs`: a narrowing filter of one key, or empty)."""
+
+    workshop: Workshop
+    only_subs: dict
+    only_revs: dict
 
 
 def load_matching_data(
@@ -132,170 +144,186 @@ def load_matching_data(
     # Each query filters on plain columns of the workshop; rows of reviewers who are not
     # approved (or submissions not eligible) are dropped by position afterwards, which is
     # far cheaper than nested subqueries in every query.
-    only_subs = {} if submission_ids is None else {"submission_id__in": list(submission_ids)}
-    only_revs = {} if reviewer_ids is None else {"reviewer_id__in": list(reviewer_ids)}
-    eligible = Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
-    if submission_ids is not None:
-        eligible = eligible.filter(pk__in=only_subs["submission_id__in"])
-    through_filter = {
-        "submission__workshop": workshop,
-        "submission__state": Submission.State.ELIGIBLE,
-        **only_subs,
-    }
+    scope = _Scope(
+        workshop=workshop,
+        only_subs={} if submission_ids is None else {"submission_id__in": list(submission_ids)},
+        only_revs={} if reviewer_ids is None else {"reviewer_id__in": list(reviewer_ids)},
+    )
+    vocabularies = _vocabularies()
+    submissions = _submissions(scope, vocabularies)
+    reviewers = _reviewers(scope, vocabularies)
+    sub_ids, rev_ids = submissions["sub_ids"], reviewers["rev_ids"]
+    return MatchingData(
+        workshop_id=workshop.pk,
+        **submissions,
+        **reviewers,
+        **_memberships(scope, rev_ids),
+        **vocabularies,
+        **_bids(scope, sub_ids, rev_ids),
+        **_conflicts(scope, sub_ids, rev_ids),
+        **_assignments(scope, sub_ids, rev_ids),
+    )
+
+
+def _vocabularies() -> dict:
     areas = list(RiskArea.objects.order_by("pk").values_list("pk", "code", "kind"))
     methods = list(Method.objects.order_by("pk").values_list("pk", "code"))
-    area_ids = np.array([a[0] for a in areas], dtype=np.int64)
-    method_ids = np.array([m[0] for m in methods], dtype=np.int64)
+    return {
+        "area_ids": np.array([a[0] for a in areas], dtype=np.int64),
+        "area_codes": [a[1] for a in areas],
+        "area_specified": np.array([a[2] == RiskArea.Kind.SPECIFIED for a in areas], dtype=bool),
+        "method_ids": np.array([m[0] for m in methods], dtype=np.int64),
+        "method_codes": [m[1] for m in methods],
+    }
 
+
+def _submissions(scope: _Scope, vocabularies: dict) -> dict:
+    """The eligible submissions, with their risk areas and methods as P x A and P x M."""
+    eligible = Submission.objects.filter(workshop=scope.workshop, state=Submission.State.ELIGIBLE)
+    if scope.only_subs:
+        eligible = eligible.filter(pk__in=scope.only_subs["submission_id__in"])
     subs = list(
-        eligible.order_by("pk").values_list(
-            "pk", "code", "title", "abstract", "organisation_id", "confidentiality"
-        )
+        eligible.order_by("pk").values_list("pk", "code", "title", "abstract", "confidentiality")
     )
     sub_ids = np.array([s[0] for s in subs], dtype=np.int64)
-    n_sub = len(subs)
-
-    def sub_pos(ids):
-        return _positions(sub_ids, ids)
-
-    sub_area = np.zeros((n_sub, len(areas)), dtype=bool)
-    rows = np.array(
-        Submission.risk_areas.through.objects.filter(**through_filter).values_list(
-            "submission_id", "riskarea_id"
+    through_filter = {
+        "submission__workshop": scope.workshop,
+        "submission__state": Submission.State.ELIGIBLE,
+        **scope.only_subs,
+    }
+    scopes = {}
+    for name, through, column, ids in (
+        ("sub_area", Submission.risk_areas.through, "riskarea_id", vocabularies["area_ids"]),
+        ("sub_method", Submission.methods.through, "method_id", vocabularies["method_ids"]),
+    ):
+        matrix = np.zeros((len(subs), len(ids)), dtype=bool)
+        rows = _id_pairs(through.objects.filter(**through_filter), "submission_id", column)
+        matrix[_positions(sub_ids, rows[:, 0]), _column_of(ids, rows[:, 1])] = True
+        scopes[name] = matrix
+    return {
+        "sub_ids": sub_ids,
+        "sub_codes": [s[1] for s in subs],
+        "sub_texts": [f"{s[2]}\n{s[3]}" for s in subs],
+        "sub_confidential": np.array(
+            [s[4] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
         ),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    sub_area[sub_pos(rows[:, 0]), _column_of(area_ids, rows[:, 1])] = True
-    sub_method = np.zeros((n_sub, len(methods)), dtype=bool)
-    rows = np.array(
-        Submission.methods.through.objects.filter(**through_filter).values_list(
-            "submission_id", "method_id"
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    sub_method[sub_pos(rows[:, 0]), _column_of(method_ids, rows[:, 1])] = True
+        **scopes,
+    }
 
+
+def _reviewers(scope: _Scope, vocabularies: dict) -> dict:
+    """The approved, active reviewers, with their expertise levels as R x A and R x M."""
+    workshop = scope.workshop
     approved = ReviewerApplication.objects.filter(
         workshop=workshop,
         state=ReviewerApplication.State.APPROVED,
         user__in=reviewers_of_workshop(workshop=workshop).values("pk"),
     )
-    if reviewer_ids is not None:
-        approved = approved.filter(user_id__in=only_revs["reviewer_id__in"])
+    if scope.only_revs:
+        approved = approved.filter(user_id__in=scope.only_revs["reviewer_id__in"])
     apps = list(
         approved.order_by("user_id").values_list(
             "user_id", "code", "user__email", "max_reviews", "cleared_for_confidential", "statement"
         )
     )
     rev_ids = np.array([a[0] for a in apps], dtype=np.int64)
-    n_rev = len(apps)
+    return {
+        "rev_ids": rev_ids,
+        "rev_codes": [a[1] for a in apps],
+        "rev_emails": [a[2] for a in apps],
+        "rev_max": np.array([a[3] for a in apps], dtype=np.int32),
+        "rev_cleared": np.array([a[4] for a in apps], dtype=bool),
+        "rev_statements": [a[5] for a in apps],
+        **_expertise(scope, rev_ids, vocabularies),
+    }
 
-    def rev_pos(ids):
-        return _positions(rev_ids, ids)
 
-    rev_area_level = np.zeros((n_rev, len(areas)), dtype=np.int8)
-    rev_method_level = np.zeros((n_rev, len(methods)), dtype=np.int8)
+def _expertise(scope: _Scope, rev_ids: np.ndarray, vocabularies: dict) -> dict:
+    area_ids, method_ids = vocabularies["area_ids"], vocabularies["method_ids"]
+    rev_area_level = np.zeros((len(rev_ids), len(area_ids)), dtype=np.int8)
+    rev_method_level = np.zeros((len(rev_ids), len(method_ids)), dtype=np.int8)
     rows = np.array(
         [
             (user_id, area or 0, method or 0, level)
             for user_id, area, method, level in ReviewerExpertise.objects.filter(
-                application__workshop=workshop,
+                application__workshop=scope.workshop,
                 application__state=ReviewerApplication.State.APPROVED,
-                **_renamed(only_revs, "application__user_id__in"),
+                **_renamed(scope.only_revs, "application__user_id__in"),
             ).values_list("application__user_id", "risk_area_id", "method_id", "level")
         ],
         dtype=np.int64,
     ).reshape(-1, 4)
-    rpos = rev_pos(rows[:, 0])
+    rpos = _positions(rev_ids, rows[:, 0])
     is_area = (rows[:, 1] > 0) & (rpos >= 0)
     rev_area_level[rpos[is_area], _column_of(area_ids, rows[is_area, 1])] = rows[is_area, 3]
     is_method = (rows[:, 2] > 0) & (rpos >= 0)
     rev_method_level[rpos[is_method], _column_of(method_ids, rows[is_method, 2])] = rows[
         is_method, 3
     ]
+    return {"rev_area_level": rev_area_level, "rev_method_level": rev_method_level}
 
-    rows = np.array(
+
+def _memberships(scope: _Scope, rev_ids: np.ndarray) -> dict:
+    """Organisation memberships of the reviewers (the same-organisation rule)."""
+    rows = _id_pairs(
         Membership.objects.filter(
-            user__reviewer_applications__workshop=workshop,
+            user__reviewer_applications__workshop=scope.workshop,
             user__reviewer_applications__state=ReviewerApplication.State.APPROVED,
-            **_renamed(only_revs, "user_id__in"),
-        ).values_list("user_id", "organisation_id"),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    member_rev = rev_pos(rows[:, 0])
-    member_org = rows[:, 1][member_rev >= 0]
-    member_rev = member_rev[member_rev >= 0]
+            **_renamed(scope.only_revs, "user_id__in"),
+        ),
+        "user_id",
+        "organisation_id",
+    )
+    member_rev = _positions(rev_ids, rows[:, 0])
+    return {
+        "member_rev": member_rev[member_rev >= 0],
+        "member_org": rows[:, 1][member_rev >= 0],
+    }
 
+
+def _bids(scope: _Scope, sub_ids: np.ndarray, rev_ids: np.ndarray) -> dict:
     rows = list(
-        Bid.objects.filter(workshop=workshop, **only_subs, **only_revs).values_list(
-            "submission_id", "reviewer_id", "value"
-        )
+        Bid.objects.filter(
+            workshop=scope.workshop, **scope.only_subs, **scope.only_revs
+        ).values_list("submission_id", "reviewer_id", "value")
     )
     bid_sub, bid_rev, keep = _pair_arrays(
         np.array([b[0] for b in rows], dtype=np.int64),
         np.array([b[1] for b in rows], dtype=np.int64),
-        sub_pos,
-        rev_pos,
+        sub_ids,
+        rev_ids,
     )
     bid_value = np.array([BID_CODES[b[2]] for b in rows], dtype=np.int8)[keep]
+    return {"bid_sub": bid_sub, "bid_rev": bid_rev, "bid_value": bid_value}
 
+
+def _conflicts(scope: _Scope, sub_ids: np.ndarray, rev_ids: np.ndarray) -> dict:
     # The one conflict definition (reviews.selectors.conflicts), as a set of id pairs;
     # flattened straight into an array, without an intermediate list of tuples.
-    pairs = conflicted_pairs(workshop=workshop, reviewer_ids=set(rev_ids.tolist()))
+    pairs = conflicted_pairs(workshop=scope.workshop, reviewer_ids=set(rev_ids.tolist()))
     flat = np.fromiter(
         itertools.chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs)
     ).reshape(-1, 2)
     del pairs
-    conflict_sub, conflict_rev, _keep = _pair_arrays(flat[:, 0], flat[:, 1], sub_pos, rev_pos)
-    del flat
+    conflict_sub, conflict_rev, _keep = _pair_arrays(flat[:, 0], flat[:, 1], sub_ids, rev_ids)
+    return {"conflict_sub": conflict_sub, "conflict_rev": conflict_rev}
 
+
+def _assignments(scope: _Scope, sub_ids: np.ndarray, rev_ids: np.ndarray) -> dict:
     rows = np.array(
-        Assignment.objects.filter(workshop=workshop, **only_subs, **only_revs)
+        Assignment.objects.filter(workshop=scope.workshop, **scope.only_subs, **scope.only_revs)
         .annotate(started=Exists(Review.objects.filter(assignment=OuterRef("pk"))))
         .values_list("pk", "submission_id", "reviewer_id", "state", "started")
         .order_by("pk"),
         dtype=object,
     ).reshape(-1, 5)
     assign_sub, assign_rev, keep = _pair_arrays(
-        rows[:, 1].astype(np.int64), rows[:, 2].astype(np.int64), sub_pos, rev_pos
+        rows[:, 1].astype(np.int64), rows[:, 2].astype(np.int64), sub_ids, rev_ids
     )
     rows = rows[keep]
-
-    return MatchingData(
-        workshop_id=workshop.pk,
-        sub_ids=sub_ids,
-        sub_codes=[s[1] for s in subs],
-        sub_titles=[s[2] for s in subs],
-        sub_texts=[f"{s[2]}\n{s[3]}" for s in subs],
-        sub_org=np.array([s[4] for s in subs], dtype=np.int64),
-        sub_confidential=np.array(
-            [s[5] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
-        ),
-        sub_area=sub_area,
-        sub_method=sub_method,
-        rev_ids=rev_ids,
-        rev_codes=[a[1] for a in apps],
-        rev_emails=[a[2] for a in apps],
-        rev_max=np.array([a[3] for a in apps], dtype=np.int32),
-        rev_cleared=np.array([a[4] for a in apps], dtype=bool),
-        rev_statements=[a[5] for a in apps],
-        rev_area_level=rev_area_level,
-        rev_method_level=rev_method_level,
-        member_rev=member_rev,
-        member_org=member_org,
-        area_ids=area_ids,
-        area_codes=[a[1] for a in areas],
-        area_specified=np.array([a[2] == RiskArea.Kind.SPECIFIED for a in areas], dtype=bool),
-        method_ids=method_ids,
-        method_codes=[m[1] for m in methods],
-        bid_sub=bid_sub,
-        bid_rev=bid_rev,
-        bid_value=bid_value,
-        conflict_sub=conflict_sub,
-        conflict_rev=conflict_rev,
-        assign_ids=rows[:, 0].astype(np.int64),
-        assign_sub=assign_sub,
-        assign_rev=assign_rev,
-        assign_declined=(rows[:, 3] == Assignment.State.DECLINED).astype(bool),
-        assign_started=rows[:, 4].astype(bool),
-    )
+    return {
+        "assign_sub": assign_sub,
+        "assign_rev": assign_rev,
+        "assign_declined": (rows[:, 3] == Assignment.State.DECLINED).astype(bool),
+        "assign_started": rows[:, 4].astype(bool),
+    }

@@ -2,7 +2,7 @@
 
 Each explanation is stored as {"code", "params", "text"}: the text is rendered when the run
 finishes (in the worker's language), and `explanation_text` renders it again from code and
-params in the reader's language.
+params in the reader's language (the sentences: texts.py).
 """
 
 from __future__ import annotations
@@ -11,189 +11,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from submissions.models.taxonomy import LABELS
-
-from .affinity import PairSet
 from .data import MatchingData
-from .solve import Problem, Solution
-
-# Short names of the specified systemic risks for sentences; other areas use their label.
-SHORT_NAMES = {
-    "cbrn": "CBRN",
-}
-
-
-def _n(value: int) -> str:
-    return number_format(int(value), force_grouping=True)
-
-
-def area_name(code: str) -> str:
-    if code in SHORT_NAMES:
-        return _(SHORT_NAMES[code])
-    return str(LABELS.get(code, code))
-
-
-def _text(code: str, p: dict[str, Any]) -> str:
-    if code == "capacity_short":
-        return ngettext(
-            "%(count)s submission cannot get %(k)s reviewers: total reviewer capacity is "
-            "%(capacity)s for %(slots)s slots; raise reviewers' maximum loads or approve "
-            "more reviewers.",
-            "%(count)s submissions cannot get %(k)s reviewers: total reviewer capacity is "
-            "%(capacity)s for %(slots)s slots; raise reviewers' maximum loads or approve "
-            "more reviewers.",
-            p["count"],
-        ) % {
-            "count": _n(p["count"]),
-            "k": p["k"],
-            "capacity": _n(p["capacity"]),
-            "slots": _n(p["slots"]),
-        }
-    if code == "too_few_candidates":
-        return _(
-            "Submission %(submission)s can get only %(assigned)s of %(k)s reviewers: too few "
-            "non-conflicted candidates (%(free)s of %(total)s approved reviewers are free of "
-            "conflicts with it); dismiss conflicts that do not apply or approve more "
-            "reviewers."
-        ) % {**p, "free": _n(p["free"]), "total": _n(p["total"])}
-    if code == "candidates_full":
-        return ngettext(
-            "%(count)s submission cannot get %(k)s reviewers although total capacity would "
-            "suffice: the reviewers free of conflicts with it are at their maximum load or "
-            "share an organisation with its other reviewers; raise those reviewers' maximum "
-            "loads.",
-            "%(count)s submissions cannot get %(k)s reviewers although total capacity would "
-            "suffice: the reviewers free of conflicts with them are at their maximum load or "
-            "share an organisation with their other reviewers; raise those reviewers' "
-            "maximum loads.",
-            p["count"],
-        ) % {"count": _n(p["count"]), "k": p["k"]}
-    if code == "coverage_capacity":
-        area = area_name(p["area"])
-        return ngettext(
-            "%(area)s coverage impossible for %(count)s submission: only %(experts)s approved "
-            "reviewers declare %(area)s expertise and their combined capacity is "
-            "%(capacity)s; raise capacity or approve more reviewers.",
-            "%(area)s coverage impossible for %(count)s submissions: only %(experts)s approved "
-            "reviewers declare %(area)s expertise and their combined capacity is "
-            "%(capacity)s; raise capacity or approve more reviewers.",
-            p["count"],
-        ) % {
-            "area": area,
-            "count": _n(p["count"]),
-            "experts": _n(p["experts"]),
-            "capacity": _n(p["capacity"]),
-        }
-    if code == "coverage_capacity_one":
-        area = area_name(p["area"])
-        return ngettext(
-            "%(area)s coverage impossible for %(count)s submission: only 1 approved reviewer "
-            "declares %(area)s expertise and their capacity is %(capacity)s; raise capacity "
-            "or approve more reviewers.",
-            "%(area)s coverage impossible for %(count)s submissions: only 1 approved reviewer "
-            "declares %(area)s expertise and their capacity is %(capacity)s; raise capacity "
-            "or approve more reviewers.",
-            p["count"],
-        ) % {"area": area, "count": _n(p["count"]), "capacity": _n(p["capacity"])}
-    if code == "coverage_no_experts":
-        area = area_name(p["area"])
-        return ngettext(
-            "%(area)s coverage impossible for %(count)s submission: no approved reviewer "
-            "declares %(area)s expertise; approve reviewers with that expertise.",
-            "%(area)s coverage impossible for %(count)s submissions: no approved reviewer "
-            "declares %(area)s expertise; approve reviewers with that expertise.",
-            p["count"],
-        ) % {"area": area, "count": _n(p["count"])}
-    if code == "coverage_conflicted":
-        area = area_name(p["area"])
-        return ngettext(
-            "%(area)s coverage impossible for %(count)s submission: every approved reviewer "
-            "who declares %(area)s expertise has a conflict with it; dismiss conflicts that "
-            "do not apply or approve more reviewers.",
-            "%(area)s coverage impossible for %(count)s submissions: every approved reviewer "
-            "who declares %(area)s expertise has a conflict with them; dismiss conflicts "
-            "that do not apply or approve more reviewers.",
-            p["count"],
-        ) % {"area": area, "count": _n(p["count"])}
-    if code == "min_load_slots":
-        return ngettext(
-            "%(count)s reviewer stays below the minimum load of %(min)s: the %(slots)s open "
-            "slots are fewer than the %(needed)s needed to give every reviewer the minimum; "
-            "lower the minimum load.",
-            "%(count)s reviewers stay below the minimum load of %(min)s: the %(slots)s open "
-            "slots are fewer than the %(needed)s needed to give every reviewer the minimum; "
-            "lower the minimum load.",
-            p["count"],
-        ) % {
-            "count": _n(p["count"]),
-            "min": p["min"],
-            "slots": _n(p["slots"]),
-            "needed": _n(p["needed"]),
-        }
-    if code == "min_load_candidates":
-        return ngettext(
-            "%(count)s reviewer stays below the minimum load of %(min)s: too few open "
-            "submissions are free of conflicts with them; lower the minimum load or dismiss "
-            "conflicts that do not apply.",
-            "%(count)s reviewers stay below the minimum load of %(min)s: too few open "
-            "submissions are free of conflicts with them; lower the minimum load or dismiss "
-            "conflicts that do not apply.",
-            p["count"],
-        ) % {"count": _n(p["count"]), "min": p["min"]}
-    if code == "existing_conflicted":
-        return ngettext(
-            "%(count)s existing assignment is now conflicted and is dropped from the "
-            "proposal: %(pairs)s.",
-            "%(count)s existing assignments are now conflicted and are dropped from the "
-            "proposal: %(pairs)s.",
-            p["count"],
-        ) % {"count": _n(p["count"]), "pairs": ", ".join(p["pairs"])}
-    if code == "existing_conflicted_started":
-        return ngettext(
-            "%(count)s existing assignment is conflicted but its review was started, so it "
-            "stays; remove it by hand if it must go: %(pairs)s.",
-            "%(count)s existing assignments are conflicted but their reviews were started, "
-            "so they stay; remove them by hand if they must go: %(pairs)s.",
-            p["count"],
-        ) % {"count": _n(p["count"]), "pairs": ", ".join(p["pairs"])}
-    if code == "coverage_too_large":
-        return _(
-            "Coverage was left out: an integer program over %(pairs)s candidate pairs is too "
-            "large to solve in reasonable time, so the assignment is the optimal one without "
-            "coverage; lower the candidates per submission or run coverage on a smaller call."
-        ) % {"pairs": _n(p["pairs"])}
-    if code == "coverage_dropped":
-        return (
-            _(
-                "The integer program found no assignment within its time limit of "
-                "%(seconds)s s, so coverage was left out: the assignment is optimal without "
-                "it; raise the time limit to try again with coverage."
-            )
-            % p
-        )
-    if code == "time_limit":
-        return (
-            _(
-                "The integer program stopped at its time limit of %(seconds)s s: the assignment "
-                "is the best found, not proven optimal; raise the time limit or turn coverage "
-                "off."
-            )
-            % p
-        )
-    return code
+from .pairs import PairSet
+from .problem import Problem, Solution
+from .texts import sentence
 
 
 def explanation_text(item: dict[str, Any]) -> str:
     """The sentence of a stored explanation, in the active language."""
-    return _text(item["code"], item["params"])
+    return sentence(item["code"], item["params"])
 
 
-def _item(code: str, **params) -> dict[str, Any]:
-    return {"code": code, "params": params, "text": _text(code, params)}
+def explanation_item(code: str, **params) -> dict[str, Any]:
+    """An explanation as a run stores it: code, params, and the sentence as first shown."""
+    return {"code": code, "params": params, "text": sentence(code, params)}
 
 
 @dataclass
@@ -235,7 +67,7 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
         too_few = short[free[short] < ctx.k]
         for s in too_few.tolist():
             items.append(
-                _item(
+                explanation_item(
                     "too_few_candidates",
                     submission=data.sub_codes[s],
                     assigned=int(assigned[s]),
@@ -248,7 +80,7 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
         if len(rest):
             if capacity < slots:
                 items.append(
-                    _item(
+                    explanation_item(
                         "capacity_short",
                         count=len(rest),
                         k=ctx.k,
@@ -257,7 +89,7 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
                     )
                 )
             else:
-                items.append(_item("candidates_full", count=len(rest), k=ctx.k))
+                items.append(explanation_item("candidates_full", count=len(rest), k=ctx.k))
 
     if ctx.coverage and solution.status not in ("coverage_dropped", "coverage_too_large"):
         items.extend(_coverage_items(problem, ctx))
@@ -266,9 +98,9 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
         items.extend(_min_load_items(problem, ctx))
 
     if solution.status in ("time_limit", "coverage_dropped"):
-        items.append(_item(solution.status, seconds=int(ctx.time_limit or 0)))
+        items.append(explanation_item(solution.status, seconds=int(ctx.time_limit or 0)))
     if solution.status == "coverage_too_large":
-        items.append(_item("coverage_too_large", pairs=len(problem.cand_sub)))
+        items.append(explanation_item("coverage_too_large", pairs=len(problem.cand_sub)))
     return items
 
 
@@ -284,7 +116,7 @@ def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:
         code = data.area_codes[a]
         experts = np.flatnonzero(data.rev_area_level[:, a] > 0)
         if len(experts) == 0:
-            items.append(_item("coverage_no_experts", area=code, count=len(subs)))
+            items.append(explanation_item("coverage_no_experts", area=code, count=len(subs)))
             continue
         # Submissions whose every expert is forbidden (conflict, declined, confidential).
         pair_sub = np.repeat(subs, len(experts))
@@ -292,11 +124,13 @@ def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:
         allowed = ctx.allowed(pair_sub, pair_rev).reshape(len(subs), len(experts))
         conflicted = ~allowed.any(axis=1)
         if conflicted.any():
-            items.append(_item("coverage_conflicted", area=code, count=int(conflicted.sum())))
+            items.append(
+                explanation_item("coverage_conflicted", area=code, count=int(conflicted.sum()))
+            )
         rest = int((~conflicted).sum())
         if rest:
             items.append(
-                _item(
+                explanation_item(
                     "coverage_capacity" if len(experts) > 1 else "coverage_capacity_one",
                     area=code,
                     count=rest,
@@ -326,7 +160,7 @@ def _min_load_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:
     open_slots = int(problem.demand.sum()) + len(problem.fixed_sub)
     if open_slots < needed:
         return [
-            _item(
+            explanation_item(
                 "min_load_slots",
                 count=len(below),
                 min=ctx.min_load,
@@ -334,4 +168,4 @@ def _min_load_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:
                 needed=needed,
             )
         ]
-    return [_item("min_load_candidates", count=len(below), min=ctx.min_load)]
+    return [explanation_item("min_load_candidates", count=len(below), min=ctx.min_load)]

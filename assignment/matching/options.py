@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import MAX_REVIEWS_LIMIT
 
-from .affinity import AffinityWeights
+from .weights import AffinityWeights
 
 MAX_K = 10
 MAX_CANDIDATES = 500

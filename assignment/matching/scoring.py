@@ -10,8 +10,9 @@ from portal.models import Workshop
 from reviews.models import ReviewerApplication
 from submissions.models import Submission
 
-from .affinity import AffinityModel, AffinityWeights
+from .affinity import AffinityModel
 from .data import load_matching_data
+from .weights import AffinityWeights
 
 
 def _idf_corpus(workshop: Workshop) -> list[str]:

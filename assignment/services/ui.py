@@ -18,11 +18,8 @@ from assignment.matching.options import RunSettings
 from assignment.models import AssignmentRun, Bid
 from assignment.services.bids import bid_set, bid_withdraw
 from assignment.services.notify import PUBLICATION_KEY
-from assignment.services.runs import (
-    PublishResult,
-    assignment_run_create,
-    assignment_run_publish,
-)
+from assignment.services.publish import PublishResult, assignment_run_publish
+from assignment.services.runs import assignment_run_create
 from assignment.tasks import task_notify_assignment_run, task_run_assignment
 from portal.models import User, Workshop
 from submissions.models import Submission

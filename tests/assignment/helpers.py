@@ -4,10 +4,10 @@ helpers the engine, service and page tests share. Fixtures are in conftest.py.""
 
 from django.urls import reverse
 
-from assignment.matching.affinity import AffinityWeights
 from assignment.matching.options import RunSettings
+from assignment.matching.weights import AffinityWeights
 from assignment.services.runs import assignment_run_create, assignment_run_execute
-from reviews.models import ReviewerExpertise
+from reviews.models import ReviewerApplication, ReviewerExpertise
 from submissions.models import Method, RiskArea, Submission
 from tests.factories import (
     MembershipFactory,
@@ -190,3 +190,21 @@ def names(instance, rows):
         (instance.name_of_sub(row.submission_id), instance.name_of_rev(row.reviewer_id))
         for row in rows
     }
+
+
+def run_assignments_json(run, reviewer_key="email"):
+    """A run's pairs as openreview-matcher's assignments.json names them, by email or by
+    application code: what the matcher would hand back for the same assignment."""
+    codes = dict(
+        ReviewerApplication.objects.filter(workshop_id=run.workshop_id).values_list(
+            "user_id", "code"
+        )
+    )
+    out = {}
+    rows = run.pairs.order_by("submission__code", "-score", "reviewer_id").values_list(
+        "submission__code", "reviewer_id", "reviewer__email", "score"
+    )
+    for paper, reviewer_id, email, score in rows:
+        user = email if reviewer_key == "email" else codes[reviewer_id]
+        out.setdefault(paper, []).append({"user": user, "aggregate_score": score})
+    return out

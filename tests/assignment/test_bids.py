@@ -189,6 +189,17 @@ def test_applicants_not_approved_get_404(client, workshop, state):
     assert client.get(url(workshop)).status_code == 404
 
 
+def test_a_workshop_put_back_to_draft_is_404_to_its_approved_reviewers(client, rui, workshop):
+    # Permission bug: the bidding page looked for the approved application alone, so a
+    # call staff hold back as a draft still listed its submissions to its reviewers.
+    workshop.phase_override = "draft"
+    workshop.save(update_fields=["phase_override"])
+    client.force_login(rui)
+
+    assert client.get(url(workshop)).status_code == 404
+    assert client.post(url(workshop), {}).status_code == 404
+
+
 def test_unknown_workshop_is_404(client, rui):
     client.force_login(rui)
 

@@ -10,10 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assignment.interchange import run_assignments_json
 from assignment.models import AssignmentRun
 from reviews.models import Assignment
-from tests.assignment.helpers import OPTIMUM, done_run, names, run_url
+from tests.assignment.helpers import OPTIMUM, done_run, names, run_assignments_json, run_url
 from tests.factories import ReviewerTieFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +122,7 @@ def test_import_round_trip_becomes_a_run_to_preview(staff_client, staff, hand):
     assert names(hand, imported.pairs.all()) == OPTIMUM
     assert set(imported.pairs.values_list("origin", flat=True)) == {"imported"}
     preview = staff_client.get(run_url(imported))
-    assert preview.context["summary"].imported is True
+    assert preview.context["summary"].solver == "Imported from openreview-matcher"
     # Scored with the exported run's weights: the same objective as the run.
     assert preview.context["summary"].objective == 4.0
     assert imported.settings["weights"] == solved.settings["weights"]

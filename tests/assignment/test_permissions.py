@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from assignment.models import AssignmentRun, ProposedPair
 from tests.assignment.helpers import done_run, run_url
+from tests.factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,6 @@ def test_refused_posts_change_nothing(client, reviewer, urls):
 
 
 def test_a_run_of_another_workshop_is_404(client, staff, hand):
-    from tests.factories import WorkshopFactory
-
     run = done_run(hand, staff)
     other = WorkshopFactory()
     client.force_login(staff)
@@ -94,3 +93,32 @@ def test_a_run_of_another_workshop_is_404(client, staff, hand):
     response = client.get(reverse("assignment:run", args=[other.code, run.code]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "evaluator", "outsider"])
+def test_staff_pages_of_a_draft_workshop_are_404_to_everyone_else(client, staff, persona, request):
+    # Permission bug: staff_required answered 403 before the workshop was looked up, which
+    # told anyone signed in that a call held back as a draft exists.
+    draft = WorkshopFactory(phase_override="draft")
+    run = AssignmentRun.objects.create(workshop=draft, created_by=staff)
+    client.force_login(request.getfixturevalue(persona))
+
+    responses = [
+        client.get(reverse("assignment:runs", args=[draft.code])),
+        client.get(reverse("assignment:export", args=[draft.code, "scores"])),
+        client.post(reverse("assignment:import", args=[draft.code])),
+        client.get(run_url(run)),
+        client.post(run_url(run, "run_again")),
+    ]
+
+    assert {response.status_code for response in responses} == {404}
+
+
+def test_a_run_code_is_not_confirmed_to_non_staff(client, reviewer, hand, staff):
+    run = done_run(hand, staff)
+    client.force_login(reviewer)
+
+    real = client.get(run_url(run)).status_code
+    made_up = client.get(reverse("assignment:run", args=[hand.workshop.code, "nosuchrun123"]))
+
+    assert (real, made_up.status_code) == (403, 403)

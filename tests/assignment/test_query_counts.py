@@ -36,9 +36,10 @@ def test_bidding_page_queries_constant(
     approve(reviewer, workshop)
     _fill_bidding(instance, size, reviewer)
     client.force_login(reviewer)
-    # application with its workshop, risk areas of the filter, count, page ids, bids, the
-    # page's submissions, their risk areas, methods (and authors unless anonymous)
-    expected = REQUEST + 8 + (0 if anonymous else 1)
+    # the workshop (the one workshop lookup), the application with its workshop, risk areas
+    # of the filter, count, page ids, bids, the page's submissions, their risk areas,
+    # methods (and authors unless anonymous)
+    expected = REQUEST + 9 + (0 if anonymous else 1)
 
     with django_assert_num_queries(expected):
         response = client.get(reverse("assignment:bid_list", args=[workshop.code]))
@@ -62,9 +63,9 @@ def test_bidding_post_queries_do_not_grow_with_the_page(
         }
     )
 
-    # Nothing changed: application, the posted submissions the reviewer may bid on, their
-    # current bids.
-    with django_assert_num_queries(REQUEST + 3):
+    # Nothing changed: workshop, application, the posted submissions the reviewer may bid
+    # on, their current bids.
+    with django_assert_num_queries(REQUEST + 4):
         response = client.post(reverse("assignment:bid_list", args=[workshop.code]), unchanged)
 
     assert response.status_code == 302

@@ -180,7 +180,7 @@ def test_a_failure_is_shown_with_run_again(
     def broken(**kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr("assignment.matching.engine.propose", broken)
+    monkeypatch.setattr("assignment.services.runs.propose", broken)
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(runs_url(hand.workshop), hand_form())
     failed = AssignmentRun.objects.get()
@@ -377,17 +377,22 @@ def test_unknown_codes_are_refused_clearly(staff_client, staff, hand):
 def test_a_published_run_cannot_be_edited(staff_client, staff, hand):
     run = done_run(hand, staff)
     staff_client.post(run_url(run, "run_publish"), {"confirm": "on"})
+    pairs = set(run.pairs.values_list("pk", flat=True))
+    pair = {"submission": hand.subs["S2"].code, "reviewer": "a@example.org"}
 
-    response = staff_client.post(
-        run_url(run, "pair_remove"),
-        {"submission": hand.subs["S2"].code, "reviewer": "a@example.org"},
-        follow=True,
-    )
+    statuses = {
+        staff_client.post(run_url(run, "pair_remove"), pair).status_code,
+        staff_client.post(run_url(run, "pair_add"), pair).status_code,
+        staff_client.get(run_url(run, "run_publish")).status_code,
+        staff_client.post(run_url(run, "run_publish"), {"confirm": "on"}).status_code,
+    }
 
-    assert [str(m) for m in response.context["messages"]][-1] == (
-        "Not removed: This run was published; start a new run to change it."
-    )
-    assert response.context["editable"] is False
+    # Staff see the run but may no longer change it.
+    assert statuses == {403}
+    assert set(run.pairs.values_list("pk", flat=True)) == pairs
+    page = staff_client.get(run_url(run))
+    assert (page.context["editable"], page.context["publishable"]) == (False, False)
+    assert run_url(run, "run_publish") not in page.content.decode()
 
 
 # --- publishing ------------------------------------------------------------------------------

@@ -246,6 +246,33 @@ def build_world() -> SimpleNamespace:
     w.rsvp_token = workshop_invitation_services.invitation_token(invitation=w.workshop_invitation)
 
     _build_review_states(w)
+
+    # --- automatic assignment: runs in other states, a call put back to draft -------------
+    now = timezone.now()
+    w.published_run = AssignmentRun.objects.create(
+        workshop=w.workshop,
+        created_by=w.staff,
+        state=AssignmentRun.State.DONE,
+        finished_at=now,
+        published_at=now,
+        published_by=w.staff,
+    )
+    # A run code of another workshop (and a run under a draft one).
+    w.draft_run = AssignmentRun.objects.create(
+        workshop=w.draft_workshop,
+        created_by=w.staff,
+        state=AssignmentRun.State.DONE,
+        finished_at=now,
+    )
+    # Staff held this call back as a draft after approving a reviewer for it.
+    w.redrafted_workshop = WorkshopFactory(title="Redrafted workshop")
+    ReviewerApplicationFactory(
+        workshop=w.redrafted_workshop,
+        user=w.reviewer_unassigned,
+        state=ReviewerApplication.State.APPROVED,
+    )
+    w.redrafted_workshop.phase_override = "draft"
+    w.redrafted_workshop.save(update_fields=["phase_override"])
     return w
 
 

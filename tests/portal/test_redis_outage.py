@@ -103,7 +103,12 @@ def test_redis_outage_keeps_sign_in_board_and_submitting_working(
         # The periodic flush sends what the broker did not take; a worker runs it.
         assert email_flush_outbox(dispatch=email_dispatch, older_than_seconds=0) == 1
         tasks = _receive_tasks()
-        assert tasks == [("portal.tasks.task_send_email", {"email_id": receipt.pk})]
+        # At least once: a publish on a connection from before the restart may be sent
+        # again by Celery's publish retry. Sending is idempotent, so one email goes out.
+        assert tasks
+        assert {(name, kwargs["email_id"]) for name, kwargs in tasks} == {
+            ("portal.tasks.task_send_email", receipt.pk)
+        }
         for name, kwargs in tasks:
             celery_app.tasks[name].apply(kwargs=kwargs)
 

@@ -1,5 +1,6 @@
 """When no complete assignment exists: the best partial one, and the reasons in words."""
 
+from assignment.matching.explain import explanation_text
 from tests.assignment.helpers import named_pairs, solve_instance
 from tests.factories import MembershipFactory
 
@@ -27,9 +28,9 @@ def test_total_capacity_short(instance):
 
 
 def test_capacity_numbers_are_grouped(instance):
-    from assignment.matching.explain import _text
+    params = {"count": 12, "k": 3, "capacity": 2400, "slots": 2436}
 
-    text = _text("capacity_short", {"count": 12, "k": 3, "capacity": 2400, "slots": 2436})
+    text = explanation_text({"code": "capacity_short", "params": params})
 
     assert text == (
         "12 submissions cannot get 3 reviewers: total reviewer capacity is 2,400 for 2,436 "

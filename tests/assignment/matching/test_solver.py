@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from assignment.matching.affinity import AffinityWeights
+from assignment.matching.weights import AffinityWeights
 from tests.assignment.helpers import brute_force, named_pairs, solve_instance
 from tests.factories import ReviewerTieFactory
 

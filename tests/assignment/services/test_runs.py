@@ -5,14 +5,9 @@ from django.core.exceptions import ValidationError
 
 from assignment.matching.options import RunSettings
 from assignment.models import AssignmentRun, ProposedPair
-from assignment.services.runs import (
-    assignment_run_create,
-    assignment_run_diff,
-    assignment_run_execute,
-    assignment_run_publish,
-    proposed_pair_add,
-    proposed_pair_remove,
-)
+from assignment.services.proposal import proposed_pair_add, proposed_pair_remove
+from assignment.services.publish import assignment_run_diff, assignment_run_publish
+from assignment.services.runs import assignment_run_create, assignment_run_execute
 from reviews.models import Assignment
 from tests.assignment.helpers import HAND_WEIGHTS
 from tests.factories import (
@@ -74,7 +69,7 @@ def test_execute_failure_is_stored_on_the_run(hand_instance, staff, monkeypatch)
     def broken(**kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr("assignment.matching.engine.propose", broken)
+    monkeypatch.setattr("assignment.services.runs.propose", broken)
     run = run_for(hand_instance, staff)
 
     assert run.state == AssignmentRun.State.FAILED

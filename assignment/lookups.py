@@ -1,0 +1,29 @@
+"""Lookups for `portal.permissions.permission_required`: the object an assignment URL names,
+fetched through the selectors, so that what the user may not see answers 404."""
+
+from assignment import selectors
+from assignment.models import AssignmentRun
+from portal import lookups as portal_lookups
+from portal.permissions import require_perm
+from reviews.models import ReviewerApplication
+from reviews.selectors.visibility import bidding_workshop_get
+
+
+def bidding_application(request, workshop_code: str) -> ReviewerApplication:
+    """The user's approved application to review the workshop, with its workshop: the
+    bidding page exists only for them (404 for everyone else, staff included, and for a
+    workshop staff hold back as a draft)."""
+    workshop = portal_lookups.workshop(request, workshop_code)
+    _workshop, application = bidding_workshop_get(code=workshop.code, user=request.user)
+    return application
+
+
+def run(request, workshop_code: str, run_code: str) -> AssignmentRun:
+    """A run of the workshop. Runs are the staff's: whoever sees the workshop but may not
+    manage its runs is refused (403) before the run code is read, so the answer never says
+    whether a run exists; staff get 404 for a code that is not a run of this workshop."""
+    workshop = portal_lookups.workshop(request, workshop_code)
+    require_perm(request.user, "assignment.manage_runs", workshop)
+    found = selectors.run_get_for_staff(workshop=workshop, code=run_code)
+    found.workshop = workshop
+    return found

@@ -1,0 +1,118 @@
+"""openreview-matcher files: the instance a run would solve, out (scores, constraints,
+maximum loads, or all three in a ZIP), and the matcher's assignments.json, in, as a new
+finished run to preview (assignment.interchange)."""
+
+import csv
+import io
+import zipfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assignment import selectors
+from assignment.forms import ExportForm, ImportForm
+from assignment.interchange import assignment_run_import, instance_export
+from assignment.matching.options import RunSettings
+from assignment.views.runs import run_url, runs_page
+from portal import lookups as portal_lookups
+from portal.csv import csv_safe
+from portal.filters import refused_export
+from portal.models import Workshop
+from portal.permissions import permission_required
+
+EXPORT_KINDS = {
+    "scores": "scores.csv",
+    "constraints": "constraints.csv",
+    "max_loads": "max_loads.csv",
+    "all": "openreview-matcher.zip",
+}
+# Columns holding ids (text) per file; the others are numbers, and a negative score or the
+# constraint -1 must stay a number for the matcher.
+_TEXT_COLUMNS = {"scores": 2, "constraints": 2, "max_loads": 1}
+
+
+def _safe_rows(text: str, kind: str) -> str:
+    """The CSV with every id cell made formula-safe (portal.csv.csv_safe); numbers as they
+    are. Ids are submission codes, emails or application codes: only an email can start
+    with a formula character, but a spreadsheet would still run it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    text_columns = _TEXT_COLUMNS[kind]
+    for row in csv.reader(io.StringIO(text)):
+        writer.writerow(
+            [csv_safe(cell) if i < text_columns else cell for i, cell in enumerate(row)]
+        )
+    return out.getvalue()
+
+
+def _settings_of(workshop: Workshop, run_code: str) -> RunSettings | None:
+    """The settings of the run a form names (404 for a code that is not a run of this
+    workshop), or None when it names none."""
+    if not run_code:
+        return None
+    run = selectors.run_get_for_staff(workshop=workshop, code=run_code)
+    return RunSettings.from_json(run.settings)
+
+
+@permission_required("assignment.manage_runs", lookup=portal_lookups.workshop)
+@require_GET
+def export(request, workshop: Workshop, kind: str):
+    """The instance a run would solve, in openreview-matcher's files: with the settings of
+    `?run=<code>` if given, otherwise the defaults."""
+    if kind not in EXPORT_KINDS:
+        raise Http404
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return refused_export(form)
+    files = {"scores": io.StringIO(), "constraints": io.StringIO(), "max_loads": io.StringIO()}
+    instance_export(
+        workshop=workshop,
+        settings=_settings_of(workshop, form.cleaned_data["run"]) or RunSettings(),
+        scores=files["scores"],
+        constraints=files["constraints"],
+        max_loads=files["max_loads"],
+        reviewer_key=form.cleaned_data["reviewer_key"],
+    )
+    contents = {name: _safe_rows(f.getvalue(), name) for name, f in files.items()}
+    if kind == "all":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in contents.items():
+                archive.writestr(EXPORT_KINDS[name], content)
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    else:
+        response = HttpResponse(contents[kind], content_type="text/csv; charset=utf-8")
+    filename = f"{workshop.code}-{EXPORT_KINDS[kind]}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("assignment.manage_runs", lookup=portal_lookups.workshop)
+@require_POST
+def import_assignments(request, workshop: Workshop):
+    """An openreview-matcher assignments.json as a new finished run to preview; nothing is
+    stored when any pair is refused."""
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return runs_page(request, workshop, import_form=form, status=400)
+    base = _settings_of(workshop, form.cleaned_data["run"])
+    try:
+        run = assignment_run_import(
+            workshop=workshop,
+            user=request.user,
+            assignments=form.cleaned_data["file"],
+            settings=form.settings(base),
+            reviewer_key=form.cleaned_data["reviewer_key"],
+        )
+    except ValidationError as error:
+        return runs_page(
+            request, workshop, import_form=form, import_errors=error.messages, status=400
+        )
+    messages.success(
+        request, _("Imported. Check the proposal below; nothing changes until you publish it.")
+    )
+    return redirect(run_url(run))
