@@ -12,6 +12,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assignment.matching.weights import AffinityWeights
+from reviews.models import Assignment
 from tests.permissions.matrix import REDIRECT, REVIEWERS, Row, each, signed_in, staff_only
 
 
@@ -55,17 +56,19 @@ def _matcher_file(assignments):
 
 
 def _assignments(w):
-    # The kept assignment (the reviewer's, review started) and one more reviewer.
-    return {
-        "file": _matcher_file(
-            {
-                w.submission.code: [
-                    {"user": w.reviewer.email, "aggregate_score": 0.9},
-                    {"user": w.reviewer_unassigned.email, "aggregate_score": 0.5},
-                ]
-            }
-        )
-    }
+    # Every assignment the import keeps (existing="keep" refuses a file that leaves one
+    # out; the uncleared reviewer's "AI Office only" pair is one it may not keep), and one
+    # more reviewer on the owned submission.
+    papers: dict[str, list[dict]] = {}
+    for submission_code, email in (
+        Assignment.objects.filter(workshop=w.workshop)
+        .exclude(state=Assignment.State.DECLINED)
+        .exclude(reviewer=w.reviewer_uncleared)
+        .values_list("submission__code", "reviewer__email")
+    ):
+        papers.setdefault(submission_code, []).append({"user": email, "aggregate_score": 0.9})
+    papers[w.submission.code].append({"user": w.reviewer_unassigned.email, "aggregate_score": 0.5})
+    return {"file": _matcher_file(papers)}
 
 
 def _unknown_paper(w):
