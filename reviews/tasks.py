@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from reviews.services.reminders import reminders_send_due
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,6 +17,4 @@ def task_send_due_reminders() -> int:
     looks at the deadlines as they are now, so an extension or a missed run needs nothing
     special.
     """
-    from reviews.services.reminders import reminders_send_due
-
     return reminders_send_due()

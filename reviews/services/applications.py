@@ -20,6 +20,7 @@ from reviews.models import (
     ReviewerExpertise,
     ReviewerTie,
 )
+from submissions.files import file_validate
 from submissions.models import Method, Provider, RiskArea
 
 State = ReviewerApplication.State
@@ -72,11 +73,6 @@ def _clean_statement(statement: str) -> str:
 def _validate_cv(cv_upload: UploadedFile | None):
     if cv_upload is None:
         return None
-    # Imported here, not at the top, while submissions/files.py is being written in
-    # parallel: a missing module must not take the whole URL configuration down with it.
-    # Move it to the top once submissions.files has landed.
-    from submissions.files import file_validate
-
     try:
         return file_validate(upload=cv_upload, allowed=CV_ALLOWED_KINDS)
     except ValidationError as error:

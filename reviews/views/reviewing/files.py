@@ -7,6 +7,7 @@ from portal.permissions import permission_required
 from reviews import lookups
 from reviews.models import Assignment
 from reviews.selectors import visibility as selectors
+from submissions.files import pdf_strip_metadata
 
 
 @permission_required("reviews.see_assignment", lookup=lookups.assignment)
@@ -18,8 +19,6 @@ def review_file(request, assignment: Assignment, file_code: str):
     anonymous = assignment.workshop.anonymous_review
     stream = file.file.open("rb")
     if anonymous and file.content_type == "application/pdf":
-        from submissions.files import pdf_strip_metadata  # imports pypdf: only when needed
-
         with stream:
             stream = pdf_strip_metadata(source=stream)
     response = FileResponse(
