@@ -5,7 +5,6 @@ quotes; members download released feedback."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
@@ -18,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import lookups as portal_lookups
 from portal.filters import filters_from
 from portal.models import Workshop
-from portal.views.decorators import staff_required
-from reports import selectors, services
+from portal.permissions import permission_required
+from reports import lookups, selectors, services
 from reports.data import quotable_scores
 from reports.editions.markup import render_markdown
 from reports.forms import (
@@ -39,10 +39,6 @@ from reviews.models import CriterionScore
 Kind = ReportJob.Kind
 QUOTES_PER_PAGE = 50
 ORGANISATIONS_PER_PAGE = 25
-
-
-def _get_workshop(code: str) -> Workshop:
-    return get_object_or_404(Workshop, code=code)
 
 
 def _download_url(job: ReportJob) -> str:
@@ -78,10 +74,9 @@ def _stale_message() -> str:
     )
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
 @require_GET
-def report_index(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def report_index(request, workshop: Workshop):
     jobs = list(selectors.report_jobs_for_workshop(workshop=workshop)[:200])
     rows = [
         {
@@ -101,10 +96,9 @@ def report_index(request, workshop_code: str):
     )
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
 @require_POST
-def report_generate(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def report_generate(request, workshop: Workshop):
     form = GenerateForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -140,35 +134,29 @@ def report_generate(request, workshop_code: str):
     return redirect(_index_url(workshop))
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=lookups.job)
 @require_GET
-def report_status(request, workshop_code: str, job_code: str):
-    workshop = _get_workshop(workshop_code)
-    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+def report_status(request, job: ReportJob):
     response = JsonResponse(selectors.job_status(job, download_url=_download_url(job)))
     response["Cache-Control"] = "no-store"
     return response
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=lookups.job)
 @require_POST
-def report_retry(request, workshop_code: str, job_code: str):
-    workshop = _get_workshop(workshop_code)
-    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+def report_retry(request, job: ReportJob):
     try:
         services.report_job_retry(job=job, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The report is queued again."))
-    return redirect(_index_url(workshop))
+    return redirect(_index_url(job.workshop))
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=lookups.job)
 @require_POST
-def report_release(request, workshop_code: str, job_code: str):
-    workshop = _get_workshop(workshop_code)
-    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+def report_release(request, job: ReportJob):
     release = request.POST.get("release") != "0"
     try:
         services.report_job_release(job=job, user=request.user, release=release)
@@ -181,13 +169,12 @@ def report_release(request, workshop_code: str, job_code: str):
             if release
             else _("Withdrawn from %(organisation)s.") % {"organisation": job.organisation},
         )
-    return redirect(_index_url(workshop))
+    return redirect(_index_url(job.workshop))
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
 @require_POST
-def report_release_all(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def report_release_all(request, workshop: Workshop):
     count = services.report_jobs_release_feedback(workshop=workshop, user=request.user)
     messages.success(
         request,
@@ -199,10 +186,9 @@ def report_release_all(request, workshop_code: str):
     return redirect(_index_url(workshop))
 
 
-@login_required
+@permission_required("reports.download_report", lookup=lookups.job_file)
 @require_GET
-def report_download(request, job_code: str):
-    job = selectors.report_job_get_for_download(code=job_code, user=request.user)
+def report_download(request, job: ReportJob):
     response = FileResponse(
         job.file.open("rb"),
         as_attachment=True,
@@ -215,7 +201,7 @@ def report_download(request, job_code: str):
     return response
 
 
-@login_required
+@permission_required("portal.use_portal")
 @require_GET
 def feedback_reports(request):
     """An organisation member's released feedback reports."""
@@ -229,9 +215,8 @@ def feedback_reports(request):
 # --- staff's texts ----------------------------------------------------------------------
 
 
-@staff_required
-def summary_edit(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
+def summary_edit(request, workshop: Workshop):
     _criteria_set, criteria = selectors.scored_criteria(workshop=workshop)
     notes = dict(
         CriterionNote.objects.filter(workshop=workshop).values_list("criterion_code", "notes_md")
@@ -300,9 +285,9 @@ def summary_edit(request, workshop_code: str):
     )
 
 
-@staff_required
-def quote_list(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
+@require_GET
+def quote_list(request, workshop: Workshop):
     criteria_set, criteria = selectors.scored_criteria(workshop=workshop)
     form = filters_from(request, QuoteFilterForm, criteria=criteria)
     code = form.filters()["criterion"] or (criteria[0].code if criteria else "")
@@ -328,10 +313,9 @@ def quote_list(request, workshop_code: str):
     )
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
 @require_POST
-def quote_toggle(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def quote_toggle(request, workshop: Workshop):
     score_id = request.POST.get("score", "")
     score = get_object_or_404(
         CriterionScore,
@@ -359,11 +343,10 @@ def _posted_revision(request) -> int:
     return int(value) if value.isdigit() else -1
 
 
-@staff_required
-def quote_edit(request, workshop_code: str, selection_code: str):
+@permission_required("reports.manage_reports", lookup=lookups.quote_selection)
+def quote_edit(request, selection: QuoteSelection):
     """Edit or revert the text the summary prints for a chosen quote."""
-    workshop = _get_workshop(workshop_code)
-    selection = selectors.quote_selection_get_for_staff(workshop=workshop, code=selection_code)
+    workshop = selection.workshop
     back = (
         reverse("reports:quotes", args=[workshop.code])
         + f"?criterion={selection.score.criterion.code}"
@@ -398,8 +381,8 @@ def quote_edit(request, workshop_code: str, selection_code: str):
                 data = request.POST.copy()
                 data["revision"] = str(error.current_revision)
                 form = QuoteEditForm(data)
-                selection = selectors.quote_selection_get_for_staff(
-                    workshop=workshop, code=selection_code
+                selection = selectors.quote_selection_get_for_user(
+                    workshop=workshop, code=selection.code, user=request.user
                 )
                 status = 409
             except ValidationError as error:
@@ -434,10 +417,9 @@ def quote_edit(request, workshop_code: str, selection_code: str):
 # --- staff's remarks to each organisation ----------------------------------------------
 
 
-@staff_required
+@permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
 @require_GET
-def remark_list(request, workshop_code: str):
-    workshop = _get_workshop(workshop_code)
+def remark_list(request, workshop: Workshop):
     form = filters_from(request, RemarkFilterForm)
     query = form.filters()["q"].strip()
     organisations = selectors.feedback_organisations_for_staff(workshop=workshop, search=query)
@@ -451,13 +433,9 @@ def remark_list(request, workshop_code: str):
     )
 
 
-@staff_required
-def remark_edit(request, workshop_code: str, organisation_code: str):
-    workshop = _get_workshop(workshop_code)
-    organisation = selectors.feedback_organisation_get_for_staff(
-        workshop=workshop, code=organisation_code
-    )
-    remark = FeedbackRemark.objects.filter(workshop=workshop, organisation=organisation).first()
+@permission_required("reports.manage_reports", lookup=lookups.feedback_remark)
+def remark_edit(request, remark: FeedbackRemark):
+    workshop, organisation = remark.workshop, remark.organisation
     status = 200
     stale = None
     preview = None
@@ -495,12 +473,7 @@ def remark_edit(request, workshop_code: str, organisation_code: str):
         else:
             status = 400
     else:
-        form = RemarkForm(
-            initial={
-                "remarks_md": remark.remarks_md if remark else "",
-                "revision": remark.revision if remark else 0,
-            }
-        )
+        form = RemarkForm(initial={"remarks_md": remark.remarks_md, "revision": remark.revision})
     return _render_staff(
         request,
         "reports/staff/remark_edit.html",
@@ -521,11 +494,10 @@ def remark_edit(request, workshop_code: str, organisation_code: str):
 # --- retention -------------------------------------------------------------------------
 
 
-@staff_required
-def report_delete(request, workshop_code: str, job_code: str):
+@permission_required("reports.manage_reports", lookup=lookups.job)
+def report_delete(request, job: ReportJob):
     """GET asks for confirmation; POST deletes the job and, once committed, its file."""
-    workshop = _get_workshop(workshop_code)
-    job = selectors.report_job_get_for_staff(workshop=workshop, code=job_code)
+    workshop = job.workshop
     if request.method == "POST":
         try:
             services.report_job_delete(job=job, user=request.user)

@@ -234,7 +234,53 @@ def build_world() -> SimpleNamespace:
         invited_by=w.staff,
     )
     w.rsvp_token = workshop_invitation_services.invitation_token(invitation=w.workshop_invitation)
+
+    _add_report_states(w)
     return w
+
+
+# --- reports: more job states, and a workshop with a submitted review ------------------
+
+
+def _add_report_states(w) -> None:
+    """Jobs of the main workshop besides the released feedback and the public summary: a
+    failed one (retry), a queued one (nothing to download yet) and a finished feedback
+    report not yet released. A workshop of its own holds an evaluation of w.organisation
+    with a submitted review, by a reviewer who is no persona: remarks are written only to
+    an organisation with a reviewed evaluation, and nothing of the main workshop changes."""
+    w.failed_job = ReportJob.objects.create(
+        workshop=w.workshop,
+        kind=ReportJob.Kind.INTERNAL_EDITION,
+        params_hash="internal-failed",
+        state=ReportJob.State.FAILED,
+        error="Template broke.",
+        finished_at=timezone.now(),
+        created_by=w.staff,
+    )
+    w.queued_job = ReportJob.objects.create(
+        workshop=w.workshop,
+        kind=ReportJob.Kind.SCORES_CSV,
+        params_hash="scores-queued",
+        created_by=w.staff,
+    )
+    w.unreleased_feedback_job = _report_job(w, ReportJob.Kind.FEEDBACK, organisation=w.organisation)
+    w.reports_workshop = WorkshopFactory(title="Reviewed workshop")
+    reviewed = CompleteSubmissionFactory(
+        workshop=w.reports_workshop,
+        organisation=w.organisation,
+        contact=w.evaluator,
+        state=Submission.State.ELIGIBLE,
+        title="Reviewed study",
+    )
+    ReviewFactory(
+        assignment=AssignmentFactory(
+            submission=reviewed,
+            workshop=w.reports_workshop,
+            reviewer=_user("report-reviewer@example.org", "Rita Reported"),
+        ),
+        state="submitted",
+        submitted_at=timezone.now(),
+    )
 
 
 def _report_job(w, kind, *, organisation=None) -> ReportJob:

@@ -233,12 +233,13 @@ def test_edit_of_an_organisation_without_reviews_here_is_404(client, staff, work
 
 @pytest.mark.parametrize("persona", ["evaluator", "reviewer", "outsider"])
 def test_remark_pages_refuse_others(client, request, persona, workshop, open_lab):
+    """The list is a page of a workshop they see (403); Open Lab they do not see (404)."""
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(_list_url(workshop)).status_code == 403
-    assert client.get(_edit_url(workshop, open_lab)).status_code == 403
+    assert client.get(_edit_url(workshop, open_lab)).status_code == 404
     response = client.post(_edit_url(workshop, open_lab), {"remarks_md": "x", "revision": "0"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not FeedbackRemark.objects.exists()
 
 
