@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.concurrency import StaleEditError, check_revision
 from portal.models import Organisation, User, Workshop
 from reports.jobs.worker import STALE_AFTER
 from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
@@ -96,14 +97,6 @@ def summary_texts_version(*, workshop: Workshop) -> str:
     return latest.isoformat() if latest else ""
 
 
-class SummaryTextsStale(Exception):
-    """Someone saved the summary texts after this edit was started."""
-
-    def __init__(self, *, current_version: str):
-        super().__init__("stale summary texts")
-        self.current_version = current_version
-
-
 @transaction.atomic
 def summary_texts_save(
     *,
@@ -116,12 +109,11 @@ def summary_texts_save(
 ) -> None:
     """Save the summary page as one: the executive summary, the insights and the notes
     per criterion (criterion code -> Markdown), all or nothing, and only if nobody saved
-    any of them since `version` (summary_texts_version when the page was loaded)."""
+    any of them since `version` (summary_texts_version when the page was loaded), else
+    StaleEditError (`current`: the version now)."""
     # Serialises saves of one workshop's texts (SQLite serialises writers anyway).
     Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
-    current = summary_texts_version(workshop=workshop)
-    if current != version:
-        raise SummaryTextsStale(current_version=current)
+    check_revision(expected=version, current=summary_texts_version(workshop=workshop))
     workshop_summary_save(
         workshop=workshop,
         executive_summary_md=executive_summary_md,
@@ -130,15 +122,6 @@ def summary_texts_save(
     )
     for code, notes_md in notes.items():
         criterion_note_save(workshop=workshop, criterion_code=code, notes_md=notes_md, user=user)
-
-
-class StaleEditError(Exception):
-    """Someone saved the text after this edit was started; saving would overwrite theirs."""
-
-    def __init__(self, *, current_revision: int, current_text: str):
-        super().__init__(f"stale edit; current revision {current_revision}")
-        self.current_revision = current_revision
-        self.current_text = current_text
 
 
 @transaction.atomic
@@ -152,17 +135,18 @@ def feedback_remark_save(
 ) -> FeedbackRemark:
     """Save staff's remarks to an organisation. With `revision` (the one the edit started
     from, 0 when there was no remark yet) an edit racing another is refused with
-    StaleEditError instead of overwriting it."""
+    StaleEditError (`current_value`: the remarks saved now) instead of overwriting it."""
     remarks_md = _markdown(remarks_md, field_name="remarks_md")
     remark = (
         FeedbackRemark.objects.select_for_update()
         .filter(workshop=workshop, organisation=organisation)
         .first()
     )
-    current = remark.revision if remark else 0
-    if revision is not None and revision != current:
-        raise StaleEditError(
-            current_revision=current, current_text=remark.remarks_md if remark else ""
+    if revision is not None:
+        check_revision(
+            expected=revision,
+            current=remark.revision if remark else 0,
+            current_value=remark.remarks_md if remark else "",
         )
     if remark is None:
         try:
@@ -179,7 +163,7 @@ def feedback_remark_save(
             winner = FeedbackRemark.objects.get(workshop=workshop, organisation=organisation)
             if revision is not None:
                 raise StaleEditError(
-                    current_revision=winner.revision, current_text=winner.remarks_md
+                    current=winner.revision, current_value=winner.remarks_md
                 ) from None
             remark = winner
     remark.remarks_md = remarks_md
@@ -231,11 +215,11 @@ def _locked_quote(*, selection: QuoteSelection, revision: int) -> QuoteSelection
     )
     if locked is None:
         raise ValidationError(_("This quote was removed from the summary meanwhile."), code="gone")
-    if locked.revision != revision:
-        raise StaleEditError(
-            current_revision=locked.revision,
-            current_text=locked.edited_text or locked.score.justification,
-        )
+    check_revision(
+        expected=revision,
+        current=locked.revision,
+        current_value=locked.edited_text or locked.score.justification,
+    )
     return locked
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import lookups as portal_lookups
+from portal.concurrency import StaleEditError
 from portal.filters import filters_from
 from portal.models import Workshop
 from portal.permissions import permission_required
@@ -242,10 +243,10 @@ def summary_edit(request, workshop: Workshop):
                     user=request.user,
                     version=form.cleaned_data["version"],
                 )
-            except services.SummaryTextsStale as error:
+            except StaleEditError as error:
                 # Nothing saved; the texts stay as typed, and saving again replaces theirs.
                 data = request.POST.copy()
-                data["version"] = error.current_version
+                data["version"] = error.current
                 form = SummaryForm(data)
                 form.is_valid()
                 form.add_error(None, _stale_summary_message())
@@ -376,10 +377,10 @@ def quote_edit(request, selection: QuoteSelection):
                     )
                     messages.success(request, _("The quote's printed text was saved."))
                 return redirect(back)
-            except services.StaleEditError as error:
+            except StaleEditError as error:
                 stale = error
                 data = request.POST.copy()
-                data["revision"] = str(error.current_revision)
+                data["revision"] = str(error.current)
                 form = QuoteEditForm(data)
                 selection = selectors.quote_selection_get_for_user(
                     workshop=workshop, code=selection.code, user=request.user
@@ -407,7 +408,7 @@ def quote_edit(request, selection: QuoteSelection):
             "form": form,
             "stale": stale,
             "stale_message": _stale_message() if stale else "",
-            "stale_html": linebreaksbr(stale.current_text, autoescape=True) if stale else "",
+            "stale_html": linebreaksbr(stale.current_value, autoescape=True) if stale else "",
             "back_url": back,
         },
         status=status,
@@ -455,10 +456,10 @@ def remark_edit(request, remark: FeedbackRemark):
                         user=request.user,
                         revision=form.cleaned_data["revision"],
                     )
-                except services.StaleEditError as error:
+                except StaleEditError as error:
                     stale = error
                     data = request.POST.copy()
-                    data["revision"] = str(error.current_revision)
+                    data["revision"] = str(error.current)
                     form = RemarkForm(data)
                     status = 409
                 except ValidationError as error:
@@ -485,7 +486,7 @@ def remark_edit(request, remark: FeedbackRemark):
             "preview": preview,
             "stale": stale,
             "stale_message": _stale_message() if stale else "",
-            "stale_html": render_markdown(stale.current_text) if stale else "",
+            "stale_html": render_markdown(stale.current_value) if stale else "",
         },
         status=status,
     )

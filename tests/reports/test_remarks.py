@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.concurrency import StaleEditError
 from reports.models import FeedbackRemark, ReportJob
-from reports.services import StaleEditError, feedback_remark_save
+from reports.services import feedback_remark_save
 from tests.factories import WorkshopFactory
 
 
@@ -209,7 +210,7 @@ def test_first_save_racing_another_first_save_is_refused(staff, workshop, open_l
             workshop=workshop, organisation=open_lab, remarks_md="Mine.", user=staff, revision=0
         )
 
-    assert (raised.value.current_revision, raised.value.current_text) == (1, "Theirs.")
+    assert (raised.value.current, raised.value.current_value) == (1, "Theirs.")
 
 
 def test_edit_of_too_long_remarks_says_so_and_keeps_the_text(client, staff, workshop, open_lab):
