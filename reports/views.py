@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import lookups as portal_lookups
 from portal.concurrency import StaleEditError
 from portal.filters import filters_from
+from portal.forms import add_service_errors
 from portal.models import Workshop
 from portal.permissions import permission_required
 from reports import lookups, selectors, services
@@ -252,7 +253,7 @@ def summary_edit(request, workshop: Workshop):
                 form.add_error(None, _stale_summary_message())
                 status = 409
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 messages.success(request, _("Summary texts saved."))
@@ -390,7 +391,7 @@ def quote_edit(request, selection: QuoteSelection):
                 if getattr(error, "code", None) == "gone":
                     messages.error(request, " ".join(error.messages))
                     return redirect(back)
-                form.add_error(None, error)
+                add_service_errors(form, error)
                 status = 400
     else:
         form = QuoteEditForm(
@@ -463,7 +464,7 @@ def remark_edit(request, remark: FeedbackRemark):
                     form = RemarkForm(data)
                     status = 409
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    add_service_errors(form, error)
                     status = 400
                 else:
                     messages.success(
