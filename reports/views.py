@@ -23,7 +23,7 @@ from portal.filters import filters_from
 from portal.forms import add_service_errors
 from portal.models import Workshop
 from portal.permissions import permission_required
-from reports import lookups, selectors, services
+from reports import lookups, selectors
 from reports.data import quotable_scores
 from reports.editions.markup import render_markdown
 from reports.forms import (
@@ -36,6 +36,7 @@ from reports.forms import (
     SummaryForm,
 )
 from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
+from reports.services import quotes, report_jobs, texts
 from reviews.models import CriterionScore
 
 Kind = ReportJob.Kind
@@ -85,7 +86,7 @@ def report_index(request, workshop: Workshop):
             "job": job,
             "snapshot": selectors.snapshot_text(job),
             "status_url": reverse("reports:status", args=[workshop.code, job.code]),
-            "retryable": job.state == ReportJob.State.FAILED or services.report_job_is_lost(job),
+            "retryable": job.state == ReportJob.State.FAILED or report_jobs.report_job_is_lost(job),
             "download_url": _download_url(job),
         }
         for job in jobs
@@ -110,7 +111,7 @@ def report_generate(request, workshop: Workshop):
     kind = form.cleaned_data["kind"]
     try:
         if kind == Kind.FEEDBACK:
-            jobs = services.report_jobs_request_feedback(
+            jobs = report_jobs.report_jobs_request_feedback(
                 workshop=workshop, params=form.params(), user=request.user
             )
             messages.success(
@@ -123,7 +124,7 @@ def report_generate(request, workshop: Workshop):
                 % {"count": len(jobs)},
             )
         else:
-            job = services.report_job_request(
+            job = report_jobs.report_job_request(
                 workshop=workshop, kind=kind, params=form.params(), user=request.user
             )
             messages.success(
@@ -148,7 +149,7 @@ def report_status(request, job: ReportJob):
 @require_POST
 def report_retry(request, job: ReportJob):
     try:
-        services.report_job_retry(job=job, user=request.user)
+        report_jobs.report_job_retry(job=job, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -161,7 +162,7 @@ def report_retry(request, job: ReportJob):
 def report_release(request, job: ReportJob):
     release = request.POST.get("release") != "0"
     try:
-        services.report_job_release(job=job, user=request.user, release=release)
+        report_jobs.report_job_release(job=job, user=request.user, release=release)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -177,7 +178,7 @@ def report_release(request, job: ReportJob):
 @permission_required("reports.manage_reports", lookup=portal_lookups.workshop)
 @require_POST
 def report_release_all(request, workshop: Workshop):
-    count = services.report_jobs_release_feedback(workshop=workshop, user=request.user)
+    count = report_jobs.report_jobs_release_feedback(workshop=workshop, user=request.user)
     messages.success(
         request,
         ngettext(
@@ -233,7 +234,7 @@ def summary_edit(request, workshop: Workshop):
         ]
         if form.is_valid() and all(note.is_valid() for note in note_forms):
             try:
-                services.summary_texts_save(
+                texts.summary_texts_save(
                     workshop=workshop,
                     executive_summary_md=form.cleaned_data["executive_summary_md"],
                     insights_md=form.cleaned_data["insights_md"],
@@ -265,7 +266,7 @@ def summary_edit(request, workshop: Workshop):
             initial={
                 "executive_summary_md": summary.executive_summary_md if summary else "",
                 "insights_md": summary.insights_md if summary else "",
-                "version": services.summary_texts_version(workshop=workshop),
+                "version": texts.summary_texts_version(workshop=workshop),
             }
         )
         note_forms = [
@@ -326,10 +327,10 @@ def quote_toggle(request, workshop: Workshop):
     )
     try:
         if request.POST.get("action") == "remove":
-            services.quote_remove(workshop=workshop, score=score)
+            quotes.quote_remove(workshop=workshop, score=score)
             messages.success(request, _("Quote removed from the summary."))
         else:
-            services.quote_select(workshop=workshop, score=score, user=request.user)
+            quotes.quote_select(workshop=workshop, score=score, user=request.user)
             messages.success(request, _("Quote added to the summary."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -363,14 +364,14 @@ def quote_edit(request, selection: QuoteSelection):
         else:
             try:
                 if revert:
-                    services.quote_revert(
+                    quotes.quote_revert(
                         selection=selection,
                         revision=_posted_revision(request),
                         user=request.user,
                     )
                     messages.success(request, _("The quote prints the reviewer's words again."))
                 else:
-                    services.quote_edit(
+                    quotes.quote_edit(
                         selection=selection,
                         text=form.cleaned_data["text"],
                         revision=_posted_revision(request),
@@ -450,7 +451,7 @@ def remark_edit(request, remark: FeedbackRemark):
                 preview = render_markdown(text)
             else:
                 try:
-                    services.feedback_remark_save(
+                    texts.feedback_remark_save(
                         workshop=workshop,
                         organisation=organisation,
                         remarks_md=text,
@@ -502,7 +503,7 @@ def report_delete(request, job: ReportJob):
     workshop = job.workshop
     if request.method == "POST":
         try:
-            services.report_job_delete(job=job, user=request.user)
+            report_jobs.report_job_delete(job=job, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -12,7 +12,8 @@ is delivered again when its worker is lost) or late. So:
 - after MAX_ATTEMPTS claims the job fails for good: a poison job (one that kills its
   worker every time) cannot loop forever.
 
-Requesting, retrying and releasing jobs are the staff's side, in reports.services.
+Requesting, retrying and releasing jobs are the staff's side, in
+reports.services.report_jobs.
 """
 
 from __future__ import annotations

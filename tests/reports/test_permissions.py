@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import FeedbackRemark, ReportJob
-from reports.services import report_job_release
+from reports.services.report_jobs import report_job_release
 from tests.factories import MembershipFactory, UserFactory
 
 Kind = ReportJob.Kind

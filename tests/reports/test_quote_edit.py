@@ -7,7 +7,7 @@ from django.urls import reverse
 from portal.concurrency import StaleEditError
 from reports import data as report_data
 from reports.models import QuoteSelection, ReportJob
-from reports.services import quote_edit, quote_revert, quote_select
+from reports.services.quotes import quote_edit, quote_revert, quote_select
 from tests.factories import WorkshopFactory
 from tests.reports.conftest import justification
 from tests.reports.helpers import build, pdf_text

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.concurrency import StaleEditError
 from reports.models import FeedbackRemark, ReportJob
-from reports.services import feedback_remark_save
+from reports.services.texts import feedback_remark_save
 from tests.factories import WorkshopFactory
 
 
