@@ -8,12 +8,19 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from criteria.models import Criterion
+from criteria.models import CriteriaSet, Criterion
 from portal.models import User, Workshop
 from portal.permissions import has_perm
 from portal.selectors import organisations_visible_to
-from reports.data import organisations_with_reviews, scored_criteria_set
-from reports.models import FeedbackRemark, QuoteSelection, ReportJob
+from reports.data import organisations_with_reviews, quotable_scores, scored_criteria_set
+from reports.models import (
+    CriterionNote,
+    FeedbackRemark,
+    QuoteSelection,
+    ReportJob,
+    WorkshopSummary,
+)
+from reviews.models import CriterionScore
 
 
 def scored_criteria(*, workshop: Workshop) -> tuple:
@@ -27,6 +34,15 @@ def scored_criteria(*, workshop: Workshop) -> tuple:
             "group__position", "position", "pk"
         )
     )
+
+
+def summary_texts(*, workshop: Workshop) -> tuple[WorkshopSummary | None, dict[str, str]]:
+    """The summary's texts as saved: its executive summary and insights (None before the
+    first save), and the notes per criterion code."""
+    notes = dict(
+        CriterionNote.objects.filter(workshop=workshop).values_list("criterion_code", "notes_md")
+    )
+    return WorkshopSummary.objects.filter(workshop=workshop).first(), notes
 
 
 def _released_to(user: User) -> Q:
@@ -137,6 +153,23 @@ def feedback_remark_get_for_user(
     # Both are at hand: no query when the view reads them.
     remark.workshop, remark.organisation = workshop, organisation
     return remark
+
+
+def quote_candidates(
+    *, workshop: Workshop, criteria_set: CriteriaSet | None, criterion_code: str
+) -> QuerySet[CriterionScore]:
+    """The justifications of one criterion staff may quote, chosen ones marked (their
+    QuoteSelection rides along), tagged gap first."""
+    return (
+        quotable_scores(workshop=workshop)
+        .filter(criterion__criteria_set=criteria_set, criterion__code=criterion_code)
+        .select_related("criterion", "quote_selection__edited_by")
+        .order_by("-tag", "pk")
+    )
+
+
+def quote_selections_count(*, workshop: Workshop) -> int:
+    return QuoteSelection.objects.filter(workshop=workshop).count()
 
 
 def quote_selection_get_for_user(*, workshop: Workshop, code: str, user: User) -> QuoteSelection:

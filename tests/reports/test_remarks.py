@@ -92,7 +92,7 @@ def test_list_search_without_match_says_so(client, staff, workshop):
 
 
 def test_list_is_paginated(client, staff, workshop, monkeypatch):
-    monkeypatch.setattr("reports.views.ORGANISATIONS_PER_PAGE", 3)
+    monkeypatch.setattr("reports.views.remarks.ORGANISATIONS_PER_PAGE", 3)
     client.force_login(staff)
 
     first = client.get(_list_url(workshop))
