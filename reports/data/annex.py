@@ -13,16 +13,15 @@ from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Organisation, Workshop
-from reports.data.summary import (
+from reports.data.rows import (
     AI_OFFICE_ONLY,
     Row,
     SubmissionInfo,
-    feedback_remarks,
     fetch_rows,
-    scored_criteria_set,
     stats_of,
     submission_infos,
 )
+from reports.data.scope import feedback_remarks, scored_criteria_set
 from reviews.models import CriterionScore, Review
 from reviews.selectors.aggregates import Stats, score_stats
 from submissions.models import Submission

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reports.data import CriterionSection, ReportData
-from reports.data.summary import gc_paused
+from reports.data.gc_pause import gc_paused
 from reports.editions import charts
 from reports.editions.common import (
     TAG_LABELS,
