@@ -14,7 +14,7 @@ def report_libraries_preload() -> None:
     first report after every worker (re)start."""
     import weasyprint  # noqa: F401
 
-    from reports.editions import charts  # noqa: F401
+    from reports.editions import charts, heatmaps  # noqa: F401
 
 
 @worker_init.connect
