@@ -237,7 +237,7 @@ def csv_zip(*, workshop: Workshop) -> bytes:
 
 
 def xlsx(*, workshop: Workshop) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 -- heavy: needed for XLSX exports only
 
     # write_only keeps memory flat however many score rows there are.
     book = Workbook(write_only=True)

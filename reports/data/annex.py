@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
@@ -223,8 +224,6 @@ def _scored_versions(*, workshop: Workshop) -> dict[int, tuple[int, int, datetim
     """Per criteria-set version with a submitted review: (set id, submitted reviews, latest
     change to one of them). One query gives both the version a report uses (the newest
     scored one, as `scored_criteria_set`) and the fingerprint of its reviews for the cache."""
-    from django.db.models import Count, Max
-
     return {
         version: (set_id, count, last)
         for set_id, version, count, last in Review.objects.filter(
@@ -248,8 +247,6 @@ def _cohort(
     count and latest change of the set's submitted reviews; with the latest change to a
     submission (its confidentiality decides whether it counts) and the criteria they make
     the cache key."""
-    from django.db.models import Max
-
     last_submission = Submission.objects.filter(workshop=workshop).aggregate(
         last=Max("updated_at")
     )["last"]

@@ -180,7 +180,9 @@ def report_job_run(
     `retry(countdown)` asks for another delivery after a transient failure; without it a
     failure is final.
     """
-    from reports.builders import build_report
+    # The services import this module in the web process; the builders load WeasyPrint and
+    # matplotlib, which only a report worker needs.
+    from reports.builders import build_report  # noqa: PLC0415 -- heavy: see above
 
     job = report_job_claim(job_id=job_id, delivery=delivery, stale_after=stale_after)
     if job is None:
