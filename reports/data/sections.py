@@ -57,10 +57,6 @@ class CriterionSection:
     def alpha_suppressed(self) -> bool:
         return self.alpha_units < self.min_group
 
-    @property
-    def level_counts(self) -> list[tuple[int, str, int]]:
-        return [(level, label, sum(tags.values())) for level, label, tags in self.distribution]
-
 
 def _feedback(rows: list[Row], *, min_group: int) -> Feedback:
     answered = [r for r in rows if r.feedback_clear or r.feedback_applicable or r.suggestion]

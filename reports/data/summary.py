@@ -243,7 +243,6 @@ def report_data(
     version: int | None = None,
     include_ai_office_only: bool = False,
     min_group: int | None = None,
-    organisation: Organisation | None = None,
 ) -> ReportData:
     """Everything a summary needs, in about ten queries whatever the workshop's size."""
     min_group = settings.REPORT_MIN_GROUP_SIZE if min_group is None else min_group

@@ -43,7 +43,7 @@ def report_index(request, workshop: Workshop):
         request,
         "reports/staff/index.html",
         workshop,
-        {"rows": rows, "form": GenerateForm(), "kinds": Kind},
+        {"rows": rows, "form": GenerateForm()},
     )
 
 
