@@ -375,7 +375,7 @@ def feedback_run() -> dict:
     from portal.celery import app
     from portal.models import Workshop
     from reports.models import ReportJob
-    from reports.services import report_jobs_request_feedback
+    from reports.services.report_jobs import report_jobs_request_feedback
 
     workshop = Workshop.objects.get(title=TITLE)
     ReportJob.objects.filter(workshop=workshop, kind=ReportJob.Kind.FEEDBACK).delete()

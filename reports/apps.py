@@ -7,7 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from portal.permissions import register
-        from reports.rules import PERMISSIONS
+        # Not at the top: this module is imported while the app registry is still filling,
+        # and both import models (the rules directly, portal.permissions through auth).
+        from portal.permissions import register  # noqa: PLC0415 -- see above
+        from reports.rules import PERMISSIONS  # noqa: PLC0415 -- see above
 
         register(PERMISSIONS)

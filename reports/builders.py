@@ -14,6 +14,11 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from reports import data as report_data
+from reports import exports
+from reports.editions import common
+from reports.editions.feedback import feedback_report
+from reports.editions.internal import internal_edition
+from reports.editions.summary import summary_html
 from reports.jobs.types import BuildResult
 from reports.models import ReportJob
 
@@ -26,9 +31,6 @@ def _file_stem(job: ReportJob, label: str) -> str:
 
 
 def build_public_summary(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reports.editions.common import html_to_pdf
-    from reports.editions.summary import summary_html
-
     params = job.params
     progress(5)
     data = report_data.report_data(
@@ -39,7 +41,7 @@ def build_public_summary(*, job: ReportJob, progress: Progress) -> BuildResult:
     progress(25)
     html = summary_html(data, internal=False, language=translation.get_language())
     progress(45)
-    content, pages = html_to_pdf(html)
+    content, pages = common.html_to_pdf(html)
     progress(95)
     return BuildResult(
         content=content,
@@ -51,14 +53,10 @@ def build_public_summary(*, job: ReportJob, progress: Progress) -> BuildResult:
 
 
 def build_internal_edition(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reports.editions.internal import internal_edition
-
     return internal_edition(job=job, progress=progress, file_stem=_file_stem(job, "internal"))
 
 
 def build_feedback(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reports.editions.feedback import feedback_report
-
     # Read with the job when it was claimed (report_job_claim).
     organisation = job.organisation
     return feedback_report(
@@ -70,8 +68,6 @@ def build_feedback(*, job: ReportJob, progress: Progress) -> BuildResult:
 
 
 def build_export(*, job: ReportJob, progress: Progress) -> BuildResult:
-    from reports import exports
-
     return exports.build_export(job=job, progress=progress, file_stem=_file_stem(job, "data"))
 
 

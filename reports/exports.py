@@ -97,7 +97,26 @@ def score_rows(*, workshop: Workshop) -> Iterator[list]:
         ]
 
 
-def tables(*, workshop: Workshop) -> list[Table]:
+def _scores(workshop: Workshop) -> Table:
+    return Table(
+        "scores",
+        [
+            "submission",
+            "reviewer",
+            "review",
+            "criterion",
+            "version",
+            "level",
+            "not_applicable",
+            "tag",
+            "confidence",
+            "confidentiality",
+        ],
+        score_rows(workshop=workshop),
+    )
+
+
+def _submissions(workshop: Workshop) -> Table:
     submissions = (
         Submission.objects.filter(workshop=workshop)
         .exclude(state=Submission.State.DRAFT)
@@ -105,109 +124,103 @@ def tables(*, workshop: Workshop) -> list[Table]:
         .prefetch_related("risk_areas")
         .order_by("title", "pk")
     )
-    return [
-        Table(
-            "scores",
+    return Table(
+        "submissions",
+        [
+            "submission",
+            "title",
+            "state",
+            "organisation",
+            "organisation_type",
+            "country",
+            "provider",
+            "model",
+            "confidentiality",
+            "summary_consent",
+            "risk_areas",
+            "submitted_at",
+        ],
+        (
             [
-                "submission",
-                "reviewer",
-                "review",
-                "criterion",
-                "version",
-                "level",
-                "not_applicable",
-                "tag",
-                "confidence",
-                "confidentiality",
-            ],
-            score_rows(workshop=workshop),
+                s.code,
+                s.title,
+                s.state,
+                s.organisation.name,
+                s.organisation.type,
+                str(s.organisation.country),
+                s.provider.name if s.provider_id else "",
+                s.model_name,
+                s.confidentiality,
+                s.summary_consent,
+                # Codes, as the heatmap of the PDFs groups by them.
+                ";".join(sorted(area.code for area in s.risk_areas.all())),
+                s.submitted_at.isoformat() if s.submitted_at else "",
+            ]
+            for s in submissions.iterator(chunk_size=500)
         ),
-        Table(
-            "submissions",
+    )
+
+
+def _reviewers(workshop: Workshop) -> Table:
+    return Table(
+        "reviewers",
+        [
+            "reviewer",
+            "name",
+            "email",
+            "affiliation",
+            "assignments",
+            "submitted_reviews",
+            "mean_confidence",
+            "rating",
+            "rating_note",
+            "invitation",
+        ],
+        (
             [
-                "submission",
-                "title",
-                "state",
-                "organisation",
-                "organisation_type",
-                "country",
-                "provider",
-                "model",
-                "confidentiality",
-                "summary_consent",
-                "risk_areas",
-                "submitted_at",
-            ],
-            (
-                [
-                    s.code,
-                    s.title,
-                    s.state,
-                    s.organisation.name,
-                    s.organisation.type,
-                    str(s.organisation.country),
-                    s.provider.name if s.provider_id else "",
-                    s.model_name,
-                    s.confidentiality,
-                    s.summary_consent,
-                    # Codes, as the heatmap of the PDFs groups by them.
-                    ";".join(sorted(area.code for area in s.risk_areas.all())),
-                    s.submitted_at.isoformat() if s.submitted_at else "",
-                ]
-                for s in submissions.iterator(chunk_size=500)
-            ),
+                r.application_code or "",
+                r.full_name,
+                r.email,
+                r.affiliation or "",
+                r.assignment_count,
+                r.submitted_count,
+                "" if r.mean_confidence is None else round(r.mean_confidence, 2),
+                "" if r.rating is None else r.rating,
+                r.rating_note or "",
+                r.invitation_state or "",
+            ]
+            for r in reviewers_for_rating(workshop=workshop)
         ),
-        Table(
-            "reviewers",
+    )
+
+
+def _attendees(workshop: Workshop) -> Table:
+    return Table(
+        "attendees",
+        ["name", "email", "kind", "state", "organisation", "submission", "invited_at"],
+        (
             [
-                "reviewer",
-                "name",
-                "email",
-                "affiliation",
-                "assignments",
-                "submitted_reviews",
-                "mean_confidence",
-                "rating",
-                "rating_note",
-                "invitation",
-            ],
-            (
-                [
-                    r.application_code or "",
-                    r.full_name,
-                    r.email,
-                    r.affiliation or "",
-                    r.assignment_count,
-                    r.submitted_count,
-                    "" if r.mean_confidence is None else round(r.mean_confidence, 2),
-                    "" if r.rating is None else r.rating,
-                    r.rating_note or "",
-                    r.invitation_state or "",
-                ]
-                for r in reviewers_for_rating(workshop=workshop)
-            ),
+                i.user.full_name,
+                i.user.email,
+                i.kind,
+                i.state,
+                (
+                    i.submission.organisation.name
+                    if i.submission_id
+                    else (getattr(i, "affiliation", "") or "")
+                ),
+                i.submission.code if i.submission_id else "",
+                i.created_at.isoformat(),
+            ]
+            for i in invitations_for_staff(workshop=workshop).iterator(chunk_size=500)
         ),
-        Table(
-            "attendees",
-            ["name", "email", "kind", "state", "organisation", "submission", "invited_at"],
-            (
-                [
-                    i.user.full_name,
-                    i.user.email,
-                    i.kind,
-                    i.state,
-                    (
-                        i.submission.organisation.name
-                        if i.submission_id
-                        else (getattr(i, "affiliation", "") or "")
-                    ),
-                    i.submission.code if i.submission_id else "",
-                    i.created_at.isoformat(),
-                ]
-                for i in invitations_for_staff(workshop=workshop).iterator(chunk_size=500)
-            ),
-        ),
-    ]
+    )
+
+
+def tables(*, workshop: Workshop) -> list[Table]:
+    """The four tables, in the order every format writes them; rows are read as they are
+    written."""
+    return [_scores(workshop), _submissions(workshop), _reviewers(workshop), _attendees(workshop)]
 
 
 def csv_zip(*, workshop: Workshop) -> bytes:
@@ -224,7 +237,7 @@ def csv_zip(*, workshop: Workshop) -> bytes:
 
 
 def xlsx(*, workshop: Workshop) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 -- heavy: needed for XLSX exports only
 
     # write_only keeps memory flat however many score rows there are.
     book = Workbook(write_only=True)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from reports.models import ReportJob
-from reports.services import MARKDOWN_MAX_LENGTH, QUOTE_MAX_LENGTH
+from reports.services.quotes import QUOTE_MAX_LENGTH
+from reports.services.texts import MARKDOWN_MAX_LENGTH
 
 Kind = ReportJob.Kind
 
@@ -50,7 +51,7 @@ class GenerateForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    # The texts as they were when the page was loaded (services.summary_texts_version).
+    # The texts as they were when the page was loaded (services.texts.summary_texts_version).
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     executive_summary_md = forms.CharField(
         label=_("Executive summary"),

@@ -5,6 +5,9 @@ import logging
 from celery import shared_task
 from celery.signals import worker_init
 
+from reports.jobs.retention import report_jobs_purge
+from reports.jobs.worker import report_job_run
+
 logger = logging.getLogger(__name__)
 
 
@@ -12,9 +15,9 @@ def report_libraries_preload() -> None:
     """Import what builds the PDFs (WeasyPrint, and matplotlib through the charts) ahead of
     the first report: about half a second that would otherwise land on a staff member's
     first report after every worker (re)start."""
-    import weasyprint  # noqa: F401
+    import weasyprint  # noqa: F401, PLC0415 -- the point: loaded on worker start, not on import
 
-    from reports.editions import charts  # noqa: F401
+    from reports.editions import charts, heatmaps  # noqa: F401, PLC0415 -- as above
 
 
 @worker_init.connect
@@ -38,8 +41,6 @@ def _preload_in_the_main_worker_process(**_kwargs) -> None:
 def task_build_report(self, *, job_id: int) -> None:
     # A job that is gone, done or failed is left alone by the claim (which logs it): no
     # separate look-up first, one query less per report in a bulk run.
-    from reports.jobs.worker import report_job_run
-
     def retry(countdown: int) -> None:
         # A new message with the same task id: it may take the job over at once.
         self.apply_async(kwargs={"job_id": job_id}, task_id=self.request.id, countdown=countdown)
@@ -51,6 +52,4 @@ def task_build_report(self, *, job_id: int) -> None:
 def task_purge_old_reports() -> None:
     """Daily (CELERY_BEAT_SCHEDULE): retention of report files. Takes no arguments, so a
     re-delivered or duplicated message simply purges again, finding less to do."""
-    from reports.jobs.retention import report_jobs_purge
-
     report_jobs_purge()

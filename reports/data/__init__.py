@@ -1,6 +1,7 @@
-"""What the reports are built from, read in a few set-based queries: `summary` for the
-public summary and the internal edition, `annex` for the per-evaluation annex and the
-feedback reports."""
+"""What the reports are built from, read in a few set-based queries: `summary` (with
+`sections`, one per criterion) for the public summary and the internal edition, `annex`
+for the per-evaluation annex and the feedback reports; both from the score rows of
+`rows`, over what `scope` says a report covers."""
 
 from reports.data.annex import (
     AnnexCriterionRow,
@@ -11,21 +12,20 @@ from reports.data.annex import (
     annex_entries,
     feedback_data,
 )
-from reports.data.summary import (
-    Cell,
-    CriterionSection,
-    Feedback,
-    HeatmapRow,
-    OrganisationTypeRow,
-    Quote,
-    ReportData,
-    Row,
-    SubmissionInfo,
+from reports.data.rows import Row, SubmissionInfo
+from reports.data.scope import (
     feedback_remarks,
     organisations_with_reviews,
     quotable_scores,
-    report_data,
     scored_criteria_set,
+)
+from reports.data.sections import CriterionSection, Feedback, Quote
+from reports.data.summary import (
+    Cell,
+    HeatmapRow,
+    OrganisationTypeRow,
+    ReportData,
+    report_data,
 )
 
 __all__ = [

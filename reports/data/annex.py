@@ -9,22 +9,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Organisation, Workshop
-from reports.data.summary import (
+from reports.data.rows import (
     AI_OFFICE_ONLY,
     Row,
     SubmissionInfo,
-    feedback_remarks,
     fetch_rows,
-    scored_criteria_set,
     stats_of,
     submission_infos,
 )
+from reports.data.scope import feedback_remarks, scored_criteria_set
 from reviews.models import CriterionScore, Review
 from reviews.selectors.aggregates import Stats, score_stats
+from reviews.selectors.visibility import reviewer_labels_by_submission
 from submissions.models import Submission
 
 # --- the annex of the internal edition and the feedback reports -----------------------
@@ -57,6 +58,70 @@ class AnnexEntry:
         return sum(1 for row in self.rows if row.stats.disagreement)
 
 
+def _justifications(rows: Iterable[Row]) -> dict[int, str]:
+    """Score id -> its justification, for the scores that have one."""
+    return dict(
+        CriterionScore.objects.filter(pk__in=[r.score_id for r in rows])
+        .exclude(justification="")
+        .values_list("pk", "justification")
+    )
+
+
+def _reviews_by_submission(
+    ids: list[int], criteria_set: CriteriaSet
+) -> dict[int, dict[int, Review]]:
+    """Submission id -> reviewer id -> their submitted review against `criteria_set`."""
+    reviews: dict[int, dict[int, Review]] = defaultdict(dict)
+    for review in (
+        Review.objects.filter(
+            assignment__submission_id__in=ids,
+            state=Review.State.SUBMITTED,
+            criteria_set=criteria_set,
+        )
+        .select_related("assignment__reviewer")
+        .order_by("pk")
+    ):
+        reviews[review.assignment.submission_id][review.assignment.reviewer_id] = review
+    return reviews
+
+
+def _columns(
+    rows: list[Row], labels: dict[int, str], reviews: dict[int, Review], *, with_names: bool
+) -> list[ReviewerColumn]:
+    """One column per reviewer of the evaluation, in label order (A, B, ...)."""
+    reviewer_ids = sorted(
+        {r.reviewer_id for r in rows},
+        key=lambda pk: (list(labels).index(pk) if pk in labels else len(labels), pk),
+    )
+    columns = []
+    for pk in reviewer_ids:
+        name = ""
+        if with_names and pk in reviews:
+            reviewer = reviews[pk].assignment.reviewer
+            name = reviewer.full_name or reviewer.email
+        columns.append(ReviewerColumn(reviewer_id=pk, label=labels.get(pk, "?"), name=name))
+    return columns
+
+
+def _criterion_row(
+    criterion: Criterion,
+    columns: list[ReviewerColumn],
+    by_cell: dict[tuple[int, int], Row],
+    justifications: dict[int, str],
+) -> AnnexCriterionRow:
+    cells = [by_cell.get((criterion.pk, column.reviewer_id)) for column in columns]
+    return AnnexCriterionRow(
+        criterion=criterion,
+        stats=stats_of([cell for cell in cells if cell is not None]),
+        cells=cells,
+        justifications=[
+            (column.label, cell, justifications[cell.score_id])
+            for column, cell in zip(columns, cells, strict=True)
+            if cell is not None and cell.score_id in justifications
+        ],
+    )
+
+
 def annex_entries(
     *,
     rows: list[Row],
@@ -69,34 +134,14 @@ def annex_entries(
     """Per evaluation: each reviewer's level, tag and justification per criterion, and the
     review-level texts. Reviewers are labelled as everywhere else in the portal
     (`reviewer_labels`); names only for the internal edition."""
-    from reviews.selectors.visibility import reviewer_labels_by_submission
-
     ids = list(submission_ids)
     wanted = set(ids)
     rows_by_submission: dict[int, list[Row]] = defaultdict(list)
     for r in rows:
         if r.submission_id in wanted:
             rows_by_submission[r.submission_id].append(r)
-    justifications = dict(
-        CriterionScore.objects.filter(
-            pk__in=[r.score_id for rows in rows_by_submission.values() for r in rows]
-        )
-        .exclude(justification="")
-        .values_list("pk", "justification")
-    )
-    reviews_by_submission: dict[int, dict[int, Review]] = defaultdict(dict)
-    for review in (
-        Review.objects.filter(
-            assignment__submission_id__in=ids,
-            state=Review.State.SUBMITTED,
-            criteria_set=criteria_set,
-        )
-        .select_related("assignment__reviewer")
-        .order_by("pk")
-    ):
-        reviews_by_submission[review.assignment.submission_id][review.assignment.reviewer_id] = (
-            review
-        )
+    justifications = _justifications(r for rows in rows_by_submission.values() for r in rows)
+    reviews_by_submission = _reviews_by_submission(ids, criteria_set)
     labels_by_submission = reviewer_labels_by_submission(
         submission_ids=[pk for pk in ids if pk in submissions]
     )
@@ -106,49 +151,22 @@ def annex_entries(
         if info is None:
             continue
         submission_rows = rows_by_submission.get(submission_id, [])
-        labels = labels_by_submission[submission_id]
-        reviewer_ids = sorted(
-            {r.reviewer_id for r in submission_rows},
-            key=lambda pk: (list(labels).index(pk) if pk in labels else len(labels), pk),
-        )
         reviews = reviews_by_submission.get(submission_id, {})
-        columns = [
-            ReviewerColumn(
-                reviewer_id=pk,
-                label=labels.get(pk, "?"),
-                name=(
-                    (
-                        reviews[pk].assignment.reviewer.full_name
-                        or reviews[pk].assignment.reviewer.email
-                    )
-                    if with_names and pk in reviews
-                    else ""
-                ),
-            )
-            for pk in reviewer_ids
-        ]
+        columns = _columns(
+            submission_rows,
+            labels_by_submission[submission_id],
+            reviews,
+            with_names=with_names,
+        )
         by_cell = {(r.criterion_id, r.reviewer_id): r for r in submission_rows}
-        entry_rows = []
-        for criterion in criteria:
-            cells = [by_cell.get((criterion.pk, column.reviewer_id)) for column in columns]
-            present = [cell for cell in cells if cell is not None]
-            entry_rows.append(
-                AnnexCriterionRow(
-                    criterion=criterion,
-                    stats=stats_of(present),
-                    cells=cells,
-                    justifications=[
-                        (column.label, cell, justifications[cell.score_id])
-                        for column, cell in zip(columns, cells, strict=True)
-                        if cell is not None and cell.score_id in justifications
-                    ],
-                )
-            )
         entries.append(
             AnnexEntry(
                 info=info,
                 columns=columns,
-                rows=entry_rows,
+                rows=[
+                    _criterion_row(criterion, columns, by_cell, justifications)
+                    for criterion in criteria
+                ],
                 reviews=[
                     (column.label, reviews[column.reviewer_id])
                     for column in columns
@@ -206,8 +224,6 @@ def _scored_versions(*, workshop: Workshop) -> dict[int, tuple[int, int, datetim
     """Per criteria-set version with a submitted review: (set id, submitted reviews, latest
     change to one of them). One query gives both the version a report uses (the newest
     scored one, as `scored_criteria_set`) and the fingerprint of its reviews for the cache."""
-    from django.db.models import Count, Max
-
     return {
         version: (set_id, count, last)
         for set_id, version, count, last in Review.objects.filter(
@@ -231,8 +247,6 @@ def _cohort(
     count and latest change of the set's submitted reviews; with the latest change to a
     submission (its confidentiality decides whether it counts) and the criteria they make
     the cache key."""
-    from django.db.models import Max
-
     last_submission = Submission.objects.filter(workshop=workshop).aggregate(
         last=Max("updated_at")
     )["last"]

@@ -8,6 +8,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from reports.data import Cell
+from reports.editions.pdfmerge import merge_tagged_pdfs
 from reviews.models import CriterionScore
 
 TAG_LABELS = {
@@ -49,8 +50,8 @@ def html_to_pdf(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
     also for the parts of a merged edition (`merge_pdfs` joins their structure trees).
     Fetches nothing from outside: only data: URLs (the embedded charts) are allowed, so
     text written by staff cannot make the worker request an address."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML  # noqa: PLC0415 -- heavy: loaded by report workers only
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 -- as above
 
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=5)
     document = HTML(string=html, url_fetcher=fetcher).render()
@@ -63,7 +64,4 @@ def html_to_pdf(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
 def merge_pdfs(parts: Sequence[tuple[bytes, int]]) -> tuple[bytes, int]:
     """Concatenate tagged PDFs into one tagged PDF (structure tree, links, bookmarks and
     metadata joined: see `pdfmerge`) and check that no page was lost on the way."""
-    # pypdf is imported only where PDFs are merged (a worker), as WeasyPrint is.
-    from reports.editions.pdfmerge import merge_tagged_pdfs
-
     return merge_tagged_pdfs(parts)

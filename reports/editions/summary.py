@@ -13,8 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reports.data import CriterionSection, ReportData
-from reports.data.summary import gc_paused
-from reports.editions import charts
+from reports.data.gc_pause import gc_paused
+from reports.editions import charts, heatmaps
 from reports.editions.common import (
     TAG_LABELS,
     cell_text,
@@ -144,14 +144,14 @@ def _heatmap_view(data: ReportData) -> dict | None:
         return None
     columns = [str(area.label) for area in data.risk_areas]
     codes = [row.criterion.code for row in data.heatmap]
-    labels = charts.column_labels(columns, rows=codes)
-    step = charts.HEATMAP_MAX_ROWS
+    labels = heatmaps.column_labels(columns, rows=codes)
+    step = heatmaps.HEATMAP_MAX_ROWS
     figures = []
     # Many criteria make several figures (one per page) rather than one too tall to print.
     for first in range(0, len(data.heatmap), step):
         part = data.heatmap[first : first + step]
         figures.append(
-            charts.heatmap(
+            heatmaps.heatmap(
                 rows=[row.criterion.code for row in part],
                 columns=labels.ticks,
                 values=[

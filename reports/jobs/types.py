@@ -5,7 +5,7 @@ instead of from each other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class JobSuperseded(Exception):
@@ -19,4 +19,3 @@ class BuildResult:
     content_type: str
     snapshot: dict
     page_count: int | None = None
-    extra: dict = field(default_factory=dict)

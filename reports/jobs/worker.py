@@ -12,7 +12,8 @@ is delivered again when its worker is lost) or late. So:
 - after MAX_ATTEMPTS claims the job fails for good: a poison job (one that kills its
   worker every time) cannot loop forever.
 
-Requesting, retrying and releasing jobs are the staff's side, in reports.services.
+Requesting, retrying and releasing jobs are the staff's side, in
+reports.services.report_jobs.
 """
 
 from __future__ import annotations
@@ -179,7 +180,9 @@ def report_job_run(
     `retry(countdown)` asks for another delivery after a transient failure; without it a
     failure is final.
     """
-    from reports.builders import build_report
+    # The services import this module in the web process; the builders load WeasyPrint and
+    # matplotlib, which only a report worker needs.
+    from reports.builders import build_report  # noqa: PLC0415 -- heavy: see above
 
     job = report_job_claim(job_id=job_id, delivery=delivery, stale_after=stale_after)
     if job is None:

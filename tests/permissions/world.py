@@ -273,6 +273,7 @@ def build_world() -> SimpleNamespace:
     )
     w.redrafted_workshop.phase_override = "draft"
     w.redrafted_workshop.save(update_fields=["phase_override"])
+    _add_report_states(w)
     return w
 
 
@@ -369,6 +370,50 @@ def _build_review_states(w) -> None:
         kind=WorkshopInvitation.Kind.SUBMITTER,
         submission=w.released_submission,
         invited_by=w.staff,
+    )
+
+
+# --- reports: more job states, and a workshop with a submitted review ------------------
+
+
+def _add_report_states(w) -> None:
+    """Jobs of the main workshop besides the released feedback and the public summary: a
+    failed one (retry), a queued one (nothing to download yet) and a finished feedback
+    report not yet released. A workshop of its own holds an evaluation of w.organisation
+    with a submitted review, by a reviewer who is no persona: remarks are written only to
+    an organisation with a reviewed evaluation, and nothing of the main workshop changes."""
+    w.failed_job = ReportJob.objects.create(
+        workshop=w.workshop,
+        kind=ReportJob.Kind.INTERNAL_EDITION,
+        params_hash="internal-failed",
+        state=ReportJob.State.FAILED,
+        error="Template broke.",
+        finished_at=timezone.now(),
+        created_by=w.staff,
+    )
+    w.queued_job = ReportJob.objects.create(
+        workshop=w.workshop,
+        kind=ReportJob.Kind.SCORES_CSV,
+        params_hash="scores-queued",
+        created_by=w.staff,
+    )
+    w.unreleased_feedback_job = _report_job(w, ReportJob.Kind.FEEDBACK, organisation=w.organisation)
+    w.reports_workshop = WorkshopFactory(title="Reviewed workshop")
+    reviewed = CompleteSubmissionFactory(
+        workshop=w.reports_workshop,
+        organisation=w.organisation,
+        contact=w.evaluator,
+        state=Submission.State.ELIGIBLE,
+        title="Reviewed study",
+    )
+    ReviewFactory(
+        assignment=AssignmentFactory(
+            submission=reviewed,
+            workshop=w.reports_workshop,
+            reviewer=_user("report-reviewer@example.org", "Rita Reported"),
+        ),
+        state="submitted",
+        submitted_at=timezone.now(),
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from reports.models import ReportJob
-from reports.services import report_job_request
+from reports.services.report_jobs import report_job_request
 
 
 def build(capture, *, workshop, kind, params=None, user=None, organisation=None) -> ReportJob:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import FeedbackRemark, ReportJob
-from reports.services import quote_select
+from reports.services.quotes import quote_select
 from tests.browser_support import assert_accessible, login_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

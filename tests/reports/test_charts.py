@@ -9,7 +9,7 @@ import pytest
 from matplotlib import pyplot as plt
 
 from reports.data import report_data
-from reports.editions import charts
+from reports.editions import charts, heatmaps
 from reports.editions.summary import summary_context
 
 SCALE = {
@@ -35,9 +35,9 @@ RISK_AREAS = [
 
 def _figure(*, rows: int, columns: list[str]):
     codes = [f"C{index:02d}" for index in range(rows)]
-    labels = charts.column_labels(columns, rows=codes)
+    labels = heatmaps.column_labels(columns, rows=codes)
     values = [[(r + c) % 5 for c in range(len(columns))] for r in range(rows)]
-    figure = charts.heatmap_figure(
+    figure = heatmaps.heatmap_figure(
         rows=codes,
         columns=labels.ticks,
         values=values,
@@ -58,7 +58,7 @@ def _overlapping(boxes) -> list:
 
 
 def test_risk_area_names_fit_their_columns_and_a_gloss_goes_to_the_legend():
-    labels = charts.column_labels(RISK_AREAS, rows=["C00", "C50"])
+    labels = heatmaps.column_labels(RISK_AREAS, rows=["C00", "C50"])
 
     assert labels.ticks == [
         "CBRN",
@@ -78,7 +78,7 @@ def test_risk_area_names_fit_their_columns_and_a_gloss_goes_to_the_legend():
 def test_names_that_do_not_fit_become_letters_with_a_legend():
     columns = [*RISK_AREAS, "Red-teaming and adversarial testing", "Automated evaluations"]
 
-    labels = charts.column_labels(columns, rows=["REL-1"])
+    labels = heatmaps.column_labels(columns, rows=["REL-1"])
 
     assert labels.ticks == list("ABCDEFGHIJK")
     assert labels.legend == list(zip("ABCDEFGHIJK", columns, strict=True))
@@ -126,7 +126,7 @@ def test_numbers_contrast_with_every_shade_of_the_scale():
     faces = [greys(0.08 + 0.72 * step / 100) for step in range(101)]
 
     ratios = [
-        charts.contrast_ratio(face, black if charts.text_colour(face) == "#000000" else white)
+        heatmaps.contrast_ratio(face, black if heatmaps.text_colour(face) == "#000000" else white)
         for face in faces
     ]
 
@@ -134,7 +134,7 @@ def test_numbers_contrast_with_every_shade_of_the_scale():
 
 
 def test_heatmap_prints_its_values_as_text():
-    svg = charts.heatmap(
+    svg = heatmaps.heatmap(
         rows=["REL-1", "VAL-1"],
         columns=["CBRN", "Cyber\noffence"],
         values=[[2.6667, None], [None, 1.5]],
@@ -148,7 +148,7 @@ def test_heatmap_prints_its_values_as_text():
 
 
 def test_many_criteria_make_several_heatmaps(scored_workshop, monkeypatch):
-    monkeypatch.setattr(charts, "HEATMAP_MAX_ROWS", 2)
+    monkeypatch.setattr(heatmaps, "HEATMAP_MAX_ROWS", 2)
     data = report_data(workshop=scored_workshop["workshop"])
 
     heatmap = summary_context(data, internal=False)["heatmap"]
@@ -229,13 +229,13 @@ def test_the_heatmap_is_cropped_as_savefig_tight_would(rows, columns):
     codes = [f"C{index:02d}" for index in range(rows)]
     arguments = {
         "rows": codes,
-        "columns": charts.column_labels(columns, rows=codes).ticks,
+        "columns": heatmaps.column_labels(columns, rows=codes).ticks,
         "values": [[(r + c) % 5 or None for c in range(len(columns))] for r in range(rows)],
         "suppressed": [[(r * c) % 5 == 1 for c in range(len(columns))] for r in range(rows)],
         **SCALE,
     }
 
-    cropped = _view_box(charts.heatmap(**arguments))
-    tight = _view_box(charts._svg(charts.heatmap_figure(**arguments), bbox="tight"))
+    cropped = _view_box(heatmaps.heatmap(**arguments))
+    tight = _view_box(charts.svg_url(heatmaps.heatmap_figure(**arguments), bbox="tight"))
 
     assert cropped == pytest.approx(tight, abs=0.01)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.models import ReportJob
-from reports.services import feedback_remark_save
+from reports.services.texts import feedback_remark_save
 from reviews.models import ReviewerApplication
 from tests.reports.conftest import REVIEWER_NAMES, justification
 from tests.reports.helpers import build, keep_copy, pdf_reader, pdf_text
@@ -108,7 +108,7 @@ def test_feedback_report_shows_the_organisation_its_scores_against_the_cohort(
 def test_feedback_is_generated_for_every_organisation_with_reviews(
     scored_workshop, staff, django_capture_on_commit_callbacks
 ):
-    from reports.services import report_jobs_request_feedback
+    from reports.services.report_jobs import report_jobs_request_feedback
 
     with django_capture_on_commit_callbacks(execute=True):
         jobs = report_jobs_request_feedback(

@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 
 from portal.models import Organisation
-from reports import services
 from reports.data import annex, feedback_data
 from reports.jobs import worker
 from reports.jobs.types import BuildResult
 from reports.models import ReportJob
+from reports.services import report_jobs
 from reviews.models import Review
 from submissions.models import Submission
 from tests.factories import (
@@ -53,12 +53,12 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
     workshop = _reviewed_workshop(organisations=organisations)
 
     with (
-        mock.patch("reports.services._enqueue") as enqueue,
+        mock.patch("reports.services.report_jobs._enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
         # Organisations, savepoint, workshop lock, active jobs, one insert, release.
         django_assert_num_queries(6),
     ):
-        jobs = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
+        jobs = report_jobs.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
 
     assert [job.organisation.name for job in jobs] == [f"Lab {n:02d}" for n in range(organisations)]
     assert sorted(call.args[0] for call in enqueue.call_args_list) == sorted(j.pk for j in jobs)
@@ -67,11 +67,15 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
 
 def test_feedback_for_all_twice_queues_nothing_new(staff, django_capture_on_commit_callbacks):
     workshop = _reviewed_workshop(organisations=3)
-    with mock.patch("reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services.report_jobs._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
-            first = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
+            first = report_jobs.report_jobs_request_feedback(
+                workshop=workshop, params={}, user=staff
+            )
         with django_capture_on_commit_callbacks(execute=True):
-            second = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
+            second = report_jobs.report_jobs_request_feedback(
+                workshop=workshop, params={}, user=staff
+            )
 
     assert [job.pk for job in second] == [job.pk for job in first]
     assert enqueue.call_count == 3
@@ -82,17 +86,19 @@ def test_feedback_for_all_sends_again_a_job_lost_in_the_queue(
     staff, django_capture_on_commit_callbacks
 ):
     workshop = _reviewed_workshop(organisations=2)
-    with mock.patch("reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services.report_jobs._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
-            lost, waiting = services.report_jobs_request_feedback(
+            lost, waiting = report_jobs.report_jobs_request_feedback(
                 workshop=workshop, params={}, user=staff
             )
         ReportJob.objects.filter(pk=lost.pk).update(
-            created_at=timezone.now() - services.REQUEUE_AFTER - timedelta(seconds=1)
+            created_at=timezone.now() - report_jobs.REQUEUE_AFTER - timedelta(seconds=1)
         )
         enqueue.reset_mock()
         with django_capture_on_commit_callbacks(execute=True):
-            again = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
+            again = report_jobs.report_jobs_request_feedback(
+                workshop=workshop, params={}, user=staff
+            )
 
     assert [job.pk for job in again] == [lost.pk, waiting.pk]
     assert [call.args[0] for call in enqueue.call_args_list] == [lost.pk]
@@ -103,12 +109,14 @@ def test_feedback_for_all_keeps_a_job_an_organisation_already_has(
 ):
     workshop = _reviewed_workshop(organisations=2)
     organisation = Organisation.objects.get(name="Lab 01")
-    with mock.patch("reports.services._enqueue"):
-        single = services.report_job_request(
+    with mock.patch("reports.services.report_jobs._enqueue"):
+        single = report_jobs.report_job_request(
             workshop=workshop, kind=Kind.FEEDBACK, params={}, user=staff, organisation=organisation
         )
         with django_capture_on_commit_callbacks(execute=True):
-            jobs = services.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
+            jobs = report_jobs.report_jobs_request_feedback(
+                workshop=workshop, params={}, user=staff
+            )
 
     assert jobs[1].pk == single.pk
     assert ReportJob.objects.filter(workshop=workshop, organisation=organisation).count() == 1
@@ -201,7 +209,7 @@ def test_feedback_data_for_a_version_without_reviews(scored_workshop):
 
 def test_attempt_that_lost_its_claim_leaves_no_file(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    job = services.report_job_request(
+    job = report_jobs.report_job_request(
         workshop=WorkshopFactory(), kind=Kind.PUBLIC_SUMMARY, params={}, user=None
     )
     worker.report_job_claim(job_id=job.pk, delivery="task-1")
@@ -222,8 +230,8 @@ def test_claim_reads_workshop_and_organisation_with_the_job(
     scored_workshop, django_assert_num_queries
 ):
     organisation = scored_workshop["submissions"]["S1"].organisation
-    with mock.patch("reports.services._enqueue"):
-        job = services.report_job_request(
+    with mock.patch("reports.services.report_jobs._enqueue"):
+        job = report_jobs.report_job_request(
             workshop=scored_workshop["workshop"],
             kind=Kind.FEEDBACK,
             params={},

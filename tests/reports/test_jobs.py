@@ -4,15 +4,16 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
 from reports.jobs import worker
 from reports.jobs.types import BuildResult, JobSuperseded
 from reports.models import ReportJob
 from reports.params import report_params_hash
+from reports.services import report_jobs
 from tests.factories import WorkshopFactory
 
 Kind = ReportJob.Kind
@@ -25,7 +26,7 @@ def workshop(db):
 
 
 def _request(workshop, user=None, **params):
-    return services.report_job_request(
+    return report_jobs.report_job_request(
         workshop=workshop, kind=Kind.PUBLIC_SUMMARY, params=params, user=user
     )
 
@@ -33,7 +34,7 @@ def _request(workshop, user=None, **params):
 def test_request_twice_returns_the_same_queued_job(
     workshop, staff, django_capture_on_commit_callbacks
 ):
-    with mock.patch("reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services.report_jobs._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             first = _request(workshop, staff)
         with django_capture_on_commit_callbacks(execute=True):
@@ -66,7 +67,7 @@ def test_two_clicks_on_generate_queue_one_job(
     client.force_login(staff)
     url = reverse("reports:generate", args=[workshop.code])
     data = {"kind": Kind.PUBLIC_SUMMARY, "language": "en"}
-    with mock.patch("reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services.report_jobs._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url, data)
         with django_capture_on_commit_callbacks(execute=True):
@@ -242,8 +243,8 @@ def test_staff_retry_of_a_failed_job_builds_it(
 def test_retry_of_a_job_that_is_not_failed_is_refused(workshop, staff):
     job = _request(workshop, staff)
 
-    with pytest.raises(services.ValidationError):
-        services.report_job_retry(job=job, user=staff)
+    with pytest.raises(ValidationError):
+        report_jobs.report_job_retry(job=job, user=staff)
 
 
 def test_status_endpoint_reports_progress(client, staff, workshop):
@@ -274,11 +275,11 @@ def test_index_page_shows_an_accessible_progress_bar(client, staff, workshop):
 
 
 def test_request_again_resends_a_job_queued_long_ago(workshop, django_capture_on_commit_callbacks):
-    with mock.patch("reports.services._enqueue") as enqueue:
+    with mock.patch("reports.services.report_jobs._enqueue") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             job = _request(workshop)
         ReportJob.objects.filter(pk=job.pk).update(
-            created_at=timezone.now() - services.REQUEUE_AFTER - timedelta(seconds=1)
+            created_at=timezone.now() - report_jobs.REQUEUE_AFTER - timedelta(seconds=1)
         )
         with django_capture_on_commit_callbacks(execute=True):
             again = _request(workshop)
@@ -295,6 +296,6 @@ def test_staff_may_retry_a_job_whose_worker_was_lost(workshop, staff):
     )
     job.refresh_from_db()
 
-    retried = services.report_job_retry(job=job, user=staff)
+    retried = report_jobs.report_job_retry(job=job, user=staff)
 
     assert (retried.state, retried.attempts, retried.claimed_by) == (State.QUEUED, 0, "")

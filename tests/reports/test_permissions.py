@@ -6,8 +6,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import ReportJob
-from reports.services import report_job_release
+from reports.models import FeedbackRemark, ReportJob
+from reports.services.report_jobs import report_job_release
 from tests.factories import MembershipFactory, UserFactory
 
 Kind = ReportJob.Kind
@@ -139,7 +139,6 @@ def test_staff_pages_refuse_others(client, request, scored_workshop, jobs, perso
 
     for url in (
         reverse("reports:index", args=[code]),
-        reverse("reports:status", args=[code, jobs["public"].code]),
         reverse("reports:summary_edit", args=[code]),
         reverse("reports:quotes", args=[code]),
     ):
@@ -162,3 +161,79 @@ def test_staff_pages_render_for_staff(client, staff, scored_workshop, jobs):
         reverse("reports:quotes", args=[code]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_pages_of_a_draft_workshop_answer_404_to_others(client, member_of, scored_workshop):
+    """A workshop still in draft is seen by staff alone (they answered 403 whatever the
+    workshop code before the permission moved to the top, after the workshop lookup)."""
+    workshop = scored_workshop["workshop"]
+    workshop.phase_override = "draft"
+    workshop.save(update_fields=["phase_override"])
+    client.force_login(member_of)
+    code = workshop.code
+
+    statuses = [
+        client.get(reverse("reports:index", args=[code])).status_code,
+        client.get(reverse("reports:summary_edit", args=[code])).status_code,
+        client.get(reverse("reports:quotes", args=[code])).status_code,
+        client.get(reverse("reports:remarks", args=[code])).status_code,
+        client.post(
+            reverse("reports:generate", args=[code]), {"kind": "public_summary"}
+        ).status_code,
+        client.post(reverse("reports:release_all", args=[code])).status_code,
+    ]
+
+    assert statuses == [404] * 6
+
+
+@pytest.mark.parametrize("persona", ["member_of", "outsider", "reviewer"])
+def test_pages_of_a_job_someone_may_not_see_answer_404(client, request, jobs, persona):
+    """Not 403: a report one may not see is not told apart from one that does not exist."""
+    client.force_login(request.getfixturevalue(persona))
+    job = jobs["public"]
+    args = [job.workshop.code, job.code]
+
+    statuses = [
+        client.get(reverse("reports:status", args=args)).status_code,
+        client.post(reverse("reports:retry", args=args)).status_code,
+        client.post(reverse("reports:release", args=args)).status_code,
+        client.get(reverse("reports:delete", args=args)).status_code,
+        client.post(reverse("reports:delete", args=args)).status_code,
+    ]
+
+    assert statuses == [404] * 5
+
+
+def test_pages_of_released_feedback_answer_its_members_403(client, jobs, staff, member_of):
+    """They may download it, never manage it."""
+    report_job_release(job=jobs["feedback"], user=staff)
+    client.force_login(member_of)
+    args = [jobs["feedback"].workshop.code, jobs["feedback"].code]
+
+    statuses = [
+        client.get(reverse("reports:status", args=args)).status_code,
+        client.post(reverse("reports:release", args=args), {"release": "0"}).status_code,
+        client.post(reverse("reports:delete", args=args)).status_code,
+    ]
+
+    assert statuses == [403] * 3
+    assert ReportJob.objects.get(pk=jobs["feedback"].pk).released_at is not None
+
+
+@pytest.mark.parametrize(("persona", "status"), [("member_of", 403), ("other_member", 404)])
+def test_remarks_to_an_organisation_answer_404_to_who_may_not_see_it(
+    client, request, scored_workshop, persona, status
+):
+    """Its members see their organisation (403); others do not (404)."""
+    workshop = scored_workshop["workshop"]
+    organisation = scored_workshop["submissions"]["S1"].organisation
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("reports:remark_edit", args=[workshop.code, organisation.code])
+
+    statuses = [
+        client.get(url).status_code,
+        client.post(url, {"remarks_md": "Mine.", "revision": "0"}).status_code,
+    ]
+
+    assert statuses == [status, status]
+    assert not FeedbackRemark.objects.exists()

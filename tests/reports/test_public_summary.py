@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from reports import data as report_data
 from reports.editions.common import number
 from reports.models import ReportJob
-from reports.services import quote_select, workshop_summary_save
+from reports.services.quotes import quote_select
+from reports.services.texts import workshop_summary_save
 from reviews.selectors.aggregates import workshop_aggregates
 from tests.reports.conftest import REVIEWER_NAMES, justification
 from tests.reports.helpers import build, keep_copy, pdf_reader, pdf_text

@@ -4,9 +4,10 @@ reviewer's justification stays as written."""
 import pytest
 from django.urls import reverse
 
+from portal.concurrency import StaleEditError
 from reports import data as report_data
 from reports.models import QuoteSelection, ReportJob
-from reports.services import StaleEditError, quote_edit, quote_revert, quote_select
+from reports.services.quotes import quote_edit, quote_revert, quote_select
 from tests.factories import WorkshopFactory
 from tests.reports.conftest import justification
 from tests.reports.helpers import build, pdf_text
@@ -153,11 +154,12 @@ def test_quote_of_another_workshop_is_404(client, staff, selection):
 
 @pytest.mark.parametrize("persona", ["evaluator", "reviewer", "outsider"])
 def test_quote_edit_refuses_others(client, request, persona, workshop, selection):
+    """404, not 403: staff's choice of quotes is theirs alone until the summary prints it."""
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.get(_url(workshop, selection)).status_code == 403
+    assert client.get(_url(workshop, selection)).status_code == 404
     response = client.post(_url(workshop, selection), {"text": "x", "revision": "1"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     selection.refresh_from_db()
     assert selection.edited_text == ""
 

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.concurrency import StaleEditError
 from reports.models import FeedbackRemark, ReportJob
-from reports.services import StaleEditError, feedback_remark_save
+from reports.services.texts import feedback_remark_save
 from tests.factories import WorkshopFactory
 
 
@@ -91,7 +92,7 @@ def test_list_search_without_match_says_so(client, staff, workshop):
 
 
 def test_list_is_paginated(client, staff, workshop, monkeypatch):
-    monkeypatch.setattr("reports.views.ORGANISATIONS_PER_PAGE", 3)
+    monkeypatch.setattr("reports.views.remarks.ORGANISATIONS_PER_PAGE", 3)
     client.force_login(staff)
 
     first = client.get(_list_url(workshop))
@@ -209,7 +210,7 @@ def test_first_save_racing_another_first_save_is_refused(staff, workshop, open_l
             workshop=workshop, organisation=open_lab, remarks_md="Mine.", user=staff, revision=0
         )
 
-    assert (raised.value.current_revision, raised.value.current_text) == (1, "Theirs.")
+    assert (raised.value.current, raised.value.current_value) == (1, "Theirs.")
 
 
 def test_edit_of_too_long_remarks_says_so_and_keeps_the_text(client, staff, workshop, open_lab):
@@ -233,12 +234,13 @@ def test_edit_of_an_organisation_without_reviews_here_is_404(client, staff, work
 
 @pytest.mark.parametrize("persona", ["evaluator", "reviewer", "outsider"])
 def test_remark_pages_refuse_others(client, request, persona, workshop, open_lab):
+    """The list is a page of a workshop they see (403); Open Lab they do not see (404)."""
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(_list_url(workshop)).status_code == 403
-    assert client.get(_edit_url(workshop, open_lab)).status_code == 403
+    assert client.get(_edit_url(workshop, open_lab)).status_code == 404
     response = client.post(_edit_url(workshop, open_lab), {"remarks_md": "x", "revision": "0"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not FeedbackRemark.objects.exists()
 
 

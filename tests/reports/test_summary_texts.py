@@ -4,8 +4,8 @@ criterion as one, and refuses an edit that races another instead of overwriting 
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.models import CriterionNote, WorkshopSummary
+from reports.services import texts
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_an_edit_started_before_another_save_is_refused_and_kept(client, staff, 
     client.force_login(staff)
     page = client.get(_url(workshop))
     # A colleague saves while this page is open.
-    services.workshop_summary_save(
+    texts.workshop_summary_save(
         workshop=workshop, executive_summary_md="Theirs.", insights_md="", user=staff
     )
 
@@ -68,7 +68,7 @@ def test_an_edit_started_before_another_save_is_refused_and_kept(client, staff, 
     assert "Someone else saved these texts" in response.content.decode()
     form = response.context["form"]
     assert form["executive_summary_md"].value() == "Mine."
-    assert form["version"].value() == services.summary_texts_version(workshop=workshop)
+    assert form["version"].value() == texts.summary_texts_version(workshop=workshop)
 
     # Saving again, knowingly, replaces theirs.
     again = client.post(

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from reports.jobs.worker import MAX_ATTEMPTS
 from reports.models import ReportJob
-from reports.services import report_job_request
+from reports.services.report_jobs import report_job_request
 from tests.factories import WorkshopFactory
 from tests.worker import (
     _celery_executable,
@@ -91,12 +91,12 @@ def crash_worker(django_db_setup, tmp_path_factory):
 def routed(crash_worker, settings, monkeypatch):
     """Jobs requested in the test go to the crash worker's queue. Explicitly per message:
     Celery caches its router, so changing task_routes after the first send does nothing."""
-    from reports import services
+    from reports.services import report_jobs
     from reports.tasks import task_build_report
 
     settings.MEDIA_ROOT = crash_worker["media"]
     monkeypatch.setattr(
-        services,
+        report_jobs,
         "_enqueue",
         lambda job_id: task_build_report.apply_async(kwargs={"job_id": job_id}, queue=QUEUE),
     )

@@ -1,11 +1,11 @@
-"""Writes for reports: staff's inputs, and requesting, retrying, releasing and deleting
-report jobs.
+"""Report jobs, the staff's side: requesting, retrying, releasing and deleting them.
 
 A job goes queued -> running -> done, or -> failed with the reason shown to staff. The
 row is the source of truth; Celery only carries "look at job N" messages, which may arrive
 twice or late. Requesting a report that is already queued or running returns that job (a
 lock on the workshop row, and a partial unique constraint as the backstop). What a
-delivery does with a job (claim, progress, finish, fail) is in reports.jobs.worker.
+delivery does with a job (claim, progress, finish, fail) is in reports.jobs.worker; the
+daily retention in reports.jobs.retention.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, User, Workshop
+from reports.data import organisations_with_reviews
 from reports.jobs.worker import STALE_AFTER
-from reports.models import CriterionNote, FeedbackRemark, QuoteSelection, ReportJob, WorkshopSummary
+from reports.models import ReportJob
 from reports.params import report_params_hash, report_params_normalise
 from reports.tasks import task_build_report
-from reviews.models import CriterionScore
 
 logger = logging.getLogger(__name__)
 
@@ -33,254 +32,6 @@ State = ReportJob.State
 # A queued job nobody has claimed after this long is sent to the broker again when it is
 # requested again.
 REQUEUE_AFTER = timedelta(minutes=2)
-MARKDOWN_MAX_LENGTH = 50_000
-
-
-# --- staff's inputs ------------------------------------------------------------------------
-
-
-def _markdown(value: str, *, field_name: str) -> str:
-    value = (value or "").strip()
-    if len(value) > MARKDOWN_MAX_LENGTH:
-        raise ValidationError(
-            {field_name: _("Keep this under %(max)d characters.") % {"max": MARKDOWN_MAX_LENGTH}}
-        )
-    return value
-
-
-@transaction.atomic
-def workshop_summary_save(
-    *, workshop: Workshop, executive_summary_md: str, insights_md: str, user: User
-) -> WorkshopSummary:
-    summary, _created = WorkshopSummary.objects.update_or_create(
-        workshop=workshop,
-        defaults={
-            "executive_summary_md": _markdown(
-                executive_summary_md, field_name="executive_summary_md"
-            ),
-            "insights_md": _markdown(insights_md, field_name="insights_md"),
-            "updated_by": user,
-        },
-    )
-    return summary
-
-
-@transaction.atomic
-def criterion_note_save(
-    *, workshop: Workshop, criterion_code: str, notes_md: str, user: User
-) -> CriterionNote:
-    from criteria.models import Criterion
-
-    if not Criterion.objects.filter(criteria_set__workshop=workshop, code=criterion_code).exists():
-        raise ValidationError(_("This workshop's criteria have no such code."))
-    note, _created = CriterionNote.objects.update_or_create(
-        workshop=workshop,
-        criterion_code=criterion_code,
-        defaults={"notes_md": _markdown(notes_md, field_name="notes_md"), "updated_by": user},
-    )
-    return note
-
-
-def summary_texts_version(*, workshop: Workshop) -> str:
-    """What the summary page's texts were when loaded: the time of the last save of the
-    executive summary, the insights or any criterion note ("" before the first)."""
-    stamps = [
-        WorkshopSummary.objects.filter(workshop=workshop)
-        .values_list("updated_at", flat=True)
-        .first(),
-        CriterionNote.objects.filter(workshop=workshop).aggregate(latest=Max("updated_at"))[
-            "latest"
-        ],
-    ]
-    latest = max((stamp for stamp in stamps if stamp), default=None)
-    return latest.isoformat() if latest else ""
-
-
-class SummaryTextsStale(Exception):
-    """Someone saved the summary texts after this edit was started."""
-
-    def __init__(self, *, current_version: str):
-        super().__init__("stale summary texts")
-        self.current_version = current_version
-
-
-@transaction.atomic
-def summary_texts_save(
-    *,
-    workshop: Workshop,
-    executive_summary_md: str,
-    insights_md: str,
-    notes: dict[str, str],
-    user: User,
-    version: str,
-) -> None:
-    """Save the summary page as one: the executive summary, the insights and the notes
-    per criterion (criterion code -> Markdown), all or nothing, and only if nobody saved
-    any of them since `version` (summary_texts_version when the page was loaded)."""
-    # Serialises saves of one workshop's texts (SQLite serialises writers anyway).
-    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
-    current = summary_texts_version(workshop=workshop)
-    if current != version:
-        raise SummaryTextsStale(current_version=current)
-    workshop_summary_save(
-        workshop=workshop,
-        executive_summary_md=executive_summary_md,
-        insights_md=insights_md,
-        user=user,
-    )
-    for code, notes_md in notes.items():
-        criterion_note_save(workshop=workshop, criterion_code=code, notes_md=notes_md, user=user)
-
-
-class StaleEditError(Exception):
-    """Someone saved the text after this edit was started; saving would overwrite theirs."""
-
-    def __init__(self, *, current_revision: int, current_text: str):
-        super().__init__(f"stale edit; current revision {current_revision}")
-        self.current_revision = current_revision
-        self.current_text = current_text
-
-
-@transaction.atomic
-def feedback_remark_save(
-    *,
-    workshop: Workshop,
-    organisation: Organisation,
-    remarks_md: str,
-    user: User,
-    revision: int | None = None,
-) -> FeedbackRemark:
-    """Save staff's remarks to an organisation. With `revision` (the one the edit started
-    from, 0 when there was no remark yet) an edit racing another is refused with
-    StaleEditError instead of overwriting it."""
-    remarks_md = _markdown(remarks_md, field_name="remarks_md")
-    remark = (
-        FeedbackRemark.objects.select_for_update()
-        .filter(workshop=workshop, organisation=organisation)
-        .first()
-    )
-    current = remark.revision if remark else 0
-    if revision is not None and revision != current:
-        raise StaleEditError(
-            current_revision=current, current_text=remark.remarks_md if remark else ""
-        )
-    if remark is None:
-        try:
-            # A savepoint: two first saves race past the lock (there is no row to lock
-            # yet), and the unique constraint refuses the second.
-            with transaction.atomic():
-                return FeedbackRemark.objects.create(
-                    workshop=workshop,
-                    organisation=organisation,
-                    remarks_md=remarks_md,
-                    updated_by=user,
-                )
-        except IntegrityError:
-            winner = FeedbackRemark.objects.get(workshop=workshop, organisation=organisation)
-            if revision is not None:
-                raise StaleEditError(
-                    current_revision=winner.revision, current_text=winner.remarks_md
-                ) from None
-            remark = winner
-    remark.remarks_md = remarks_md
-    remark.updated_by = user
-    remark.revision += 1
-    remark.save(update_fields=["remarks_md", "updated_by", "revision", "updated_at"])
-    return remark
-
-
-@transaction.atomic
-def quote_select(*, workshop: Workshop, score: CriterionScore, user: User) -> QuoteSelection:
-    """Quote a reviewer's justification (anonymised) in the summary. Only tagged gap or
-    aligned justifications of submitted reviews whose submitters allow citing qualify."""
-    from reports.data import quotable_scores
-
-    if not quotable_scores(workshop=workshop).filter(pk=score.pk).exists():
-        raise ValidationError(
-            _(
-                "Only a justification tagged “gap” or “aligned”, from a submitted review of "
-                "an evaluation whose submitters allow citing it, can be quoted."
-            )
-        )
-    last = QuoteSelection.objects.filter(workshop=workshop).order_by("-position").first()
-    selection, _created = QuoteSelection.objects.get_or_create(
-        score=score,
-        defaults={
-            "workshop": workshop,
-            "selected_by": user,
-            "position": (last.position + 1) if last else 0,
-        },
-    )
-    return selection
-
-
-@transaction.atomic
-def quote_remove(*, workshop: Workshop, score: CriterionScore) -> None:
-    QuoteSelection.objects.filter(workshop=workshop, score=score).delete()
-
-
-QUOTE_MAX_LENGTH = 5_000
-
-
-def _locked_quote(*, selection: QuoteSelection, revision: int) -> QuoteSelection:
-    locked = (
-        QuoteSelection.objects.select_for_update()
-        .select_related("score")
-        .filter(pk=selection.pk)
-        .first()
-    )
-    if locked is None:
-        raise ValidationError(_("This quote was removed from the summary meanwhile."), code="gone")
-    if locked.revision != revision:
-        raise StaleEditError(
-            current_revision=locked.revision,
-            current_text=locked.edited_text or locked.score.justification,
-        )
-    return locked
-
-
-@transaction.atomic
-def quote_edit(
-    *, selection: QuoteSelection, text: str, revision: int, user: User
-) -> QuoteSelection:
-    """Set the text the summary prints for a quote (to shorten it, or to remove an
-    identifying detail). The reviewer's justification stays as written; the edit is
-    recorded with who made it and when, and the summary marks the quote as edited."""
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(
-            {"text": _("Enter the text to print, or remove the quote from the summary.")}
-        )
-    if len(text) > QUOTE_MAX_LENGTH:
-        raise ValidationError(
-            {"text": _("Keep this under %(max)d characters.") % {"max": QUOTE_MAX_LENGTH}}
-        )
-    locked = _locked_quote(selection=selection, revision=revision)
-    if text == locked.score.justification.strip():
-        # Unchanged from the original: not an edit, and the summary must not say it is.
-        text = ""
-    locked.edited_text = text
-    locked.edited_by = user if text else None
-    locked.edited_at = timezone.now() if text else None
-    locked.revision += 1
-    locked.save(update_fields=["edited_text", "edited_by", "edited_at", "revision"])
-    return locked
-
-
-@transaction.atomic
-def quote_revert(*, selection: QuoteSelection, revision: int, user: User) -> QuoteSelection:
-    """Print the reviewer's justification as written again."""
-    locked = _locked_quote(selection=selection, revision=revision)
-    locked.edited_text = ""
-    locked.edited_by = None
-    locked.edited_at = None
-    locked.revision += 1
-    locked.save(update_fields=["edited_text", "edited_by", "edited_at", "revision"])
-    logger.info("Quote %s reverted to the original by user %s", locked.code, user.pk)
-    return locked
-
-
-# --- requesting jobs -----------------------------------------------------------------------
 
 
 def _enqueue(job_id: int) -> None:
@@ -356,8 +107,6 @@ def report_jobs_request_feedback(
     the queued or running one of an organisation is returned as it is (a second click
     queues nothing), the others are created. In one transaction, one lock and one insert
     whatever the number of organisations (a thousand single requests took 12 s)."""
-    from reports.data import organisations_with_reviews
-
     kind = ReportJob.Kind.FEEDBACK
     wanted: dict[str, ReportJob] = {}
     for organisation in organisations_with_reviews(workshop=workshop):
@@ -481,9 +230,6 @@ def report_jobs_release_feedback(*, workshop: Workshop, user: User) -> int:
     return ReportJob.objects.filter(pk__in=newest.values(), released_at__isnull=True).update(
         released_at=timezone.now(), released_by=user
     )
-
-
-# --- retention -----------------------------------------------------------------------------
 
 
 @transaction.atomic
