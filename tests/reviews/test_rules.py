@@ -2,11 +2,9 @@
 (the one path, with no superuser shortcut), one line per persona."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -231,17 +229,3 @@ def test_no_permission_is_named_like_a_django_model_permission():
         for action in model._meta.default_permissions
     }
     assert sorted(set(PERMISSIONS) & model_permissions) == []
-
-
-def test_every_permission_is_checked_somewhere():
-    """A permission nobody checks is a promise nobody keeps: each one is named by a view,
-    a selector, a service or a template."""
-    root = Path(settings.BASE_DIR)
-    sources = [
-        path.read_text()
-        for folder in ("reviews", "templates/reviews", "templates/portal")
-        for path in (root / folder).rglob("*")
-        if path.suffix in (".py", ".html") and path.name != "rules.py"
-    ]
-    unchecked = [perm for perm in PERMISSIONS if not any(f'"{perm}"' in s for s in sources)]
-    assert unchecked == []
