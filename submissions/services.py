@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -82,14 +81,6 @@ def provider_get_or_create(*, name: str) -> Provider:
     name = " ".join(name.split())
     existing = Provider.objects.filter(name__iexact=name).first()
     return existing or Provider.objects.create(name=name)
-
-
-@dataclass
-class Change:
-    field: str
-    label: str
-    old: object
-    new: object
 
 
 def _deadline_message(submission: Submission) -> str:
@@ -359,52 +350,3 @@ def submission_extend_deadline(
     submission.extension_reason = reason.strip()
     submission.save(update_fields=["extended_deadline", "extension_reason", "updated_at"])
     return submission
-
-
-def _snapshot_label(name: str) -> str:
-    try:
-        field = Submission._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
-    if field.auto_created and not field.concrete:
-        # A reverse relation (the authors) has no verbose name of its own: its model's
-        # plural names it.
-        return str(field.related_model._meta.verbose_name_plural)
-    return str(field.verbose_name)
-
-
-def _snapshot_display(value):
-    """A snapshot value as staff read it: authors as "Name (Affiliation)", lists joined."""
-    if not isinstance(value, list):
-        return value
-    if value and isinstance(value[0], dict):
-        return "; ".join(_author_display(author) for author in value)
-    return ", ".join(str(item) for item in value)
-
-
-def _author_display(author: dict) -> str:
-    name, affiliation = author.get("name", ""), author.get("affiliation", "")
-    return f"{name} ({affiliation})" if affiliation else name
-
-
-def version_diff(*, old: SubmissionVersion | None, new: SubmissionVersion) -> dict:
-    """Fields and files that changed from `old` to `new`, for staff."""
-    before = old.metadata if old else {}
-    changes = []
-    for name, value in new.metadata.items():
-        if before.get(name) != value:
-            changes.append(
-                Change(
-                    field=name,
-                    label=_snapshot_label(name),
-                    old=_snapshot_display(before.get(name)),
-                    new=_snapshot_display(value),
-                )
-            )
-    old_files = {f.sha256: f for f in old.files.all()} if old else {}
-    new_files = {f.sha256: f for f in new.files.all()}
-    return {
-        "changes": changes,
-        "files_added": [f for sha, f in new_files.items() if sha not in old_files],
-        "files_removed": [f for sha, f in old_files.items() if sha not in new_files],
-    }

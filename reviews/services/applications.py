@@ -1,4 +1,4 @@
-"""Writes for reviewer applications and ties. Views call these; nothing else saves them."""
+"""Writes for reviewer applications. Views call these; nothing else saves them."""
 
 from collections.abc import Iterable, Mapping
 
@@ -11,17 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.languages import EU_LANGUAGES
-from portal.models import Organisation, User, Workshop
+from portal.models import User, Workshop
 from portal.permissions import has_perm
 from portal.services.mail import email_queue_from_templates
 from reviews.models import (
     STATEMENT_MAX_LENGTH,
     ReviewerApplication,
     ReviewerExpertise,
-    ReviewerTie,
 )
 from submissions.files import file_validate
-from submissions.models import Method, Provider, RiskArea
+from submissions.models import Method, RiskArea
 
 State = ReviewerApplication.State
 
@@ -357,50 +356,3 @@ def application_decline(
     return _decide(
         application=application, decided_by=decided_by, state=State.DECLINED, reason=reason
     )
-
-
-@transaction.atomic
-def tie_add(
-    *,
-    user: User,
-    tie_type: str,
-    organisation: Organisation | None = None,
-    provider: Provider | None = None,
-    note: str = "",
-) -> ReviewerTie:
-    if (organisation is None) == (provider is None):
-        raise ValidationError(_("Choose either an organisation or a model provider, not both."))
-    tie = ReviewerTie(
-        user=user,
-        organisation=organisation,
-        provider=provider,
-        tie_type=tie_type,
-        note=note.strip(),
-    )
-    tie.full_clean(exclude=["user"], validate_constraints=False)
-    duplicate = ReviewerTie.objects.filter(
-        user=user,
-        organisation=organisation,
-        provider=provider,
-        tie_type=tie_type,
-        ended_at__isnull=True,
-    ).exists()
-    if duplicate:
-        raise ValidationError(_("You have already declared this tie."))
-    try:
-        with transaction.atomic():
-            tie.save()
-    except IntegrityError:
-        raise ValidationError(_("You have already declared this tie.")) from None
-    return tie
-
-
-@transaction.atomic
-def tie_end(*, tie: ReviewerTie) -> ReviewerTie:
-    """Mark a tie as ended. The row stays: past conflict decisions may depend on it."""
-    locked = ReviewerTie.objects.select_for_update().get(pk=tie.pk)
-    if locked.ended_at is not None:
-        raise ValidationError(_("This tie has already ended."))
-    tie.ended_at = timezone.now()
-    tie.save(update_fields=["ended_at"])
-    return tie

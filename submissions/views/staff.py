@@ -18,6 +18,7 @@ from portal.permissions import permission_required
 from submissions import lookups, selectors, services
 from submissions.forms import ExtensionForm, ScreeningForm, StaffSubmissionFilterForm
 from submissions.models import Method, RiskArea, Submission, SubmissionVersion
+from submissions.versions import version_diff as versions_compared
 
 
 def _filter_form(request) -> StaffSubmissionFilterForm:
@@ -153,6 +154,6 @@ def version_diff(request, version: SubmissionVersion):
             "submission": submission,
             "version": version,
             "previous": previous,
-            "diff": services.version_diff(old=previous, new=version),
+            "diff": versions_compared(old=previous, new=version),
         },
     )
