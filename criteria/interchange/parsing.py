@@ -215,6 +215,24 @@ def _check_criterion(checker: _Checker, raw, group: Mapping, seen: dict[str, int
         for message in validation.title_problems(title):
             problems.add(item.line_of("title"), message, criterion=label)
 
+    levels = _check_levels(checker, item, label)
+    weight = _check_weight(checker, item, label)
+
+    return {
+        "code": code,
+        "title": title,
+        "description": checker.text(item, "description", criterion=label),
+        "guidance": checker.text(item, "guidance", criterion=label),
+        "sources": checker.text(item, "sources", criterion=label),
+        "levels": levels,
+        "allow_na": checker.flag(item, "allow_na", False, label),
+        "weight": weight,
+        "justification_required": checker.flag(item, "justification_required", True, label),
+    }
+
+
+def _check_levels(checker: _Checker, item, label: str) -> list[dict]:
+    problems = checker.problems
     levels = []
     levels_ok = True
     if "levels" not in item:
@@ -249,7 +267,10 @@ def _check_criterion(checker: _Checker, raw, group: Mapping, seen: dict[str, int
     if levels_ok:
         for message in validation.level_problems(levels, descriptors=False):
             problems.add(item.line_of("levels"), message, criterion=label)
+    return levels
 
+
+def _check_weight(checker: _Checker, item, label: str) -> Decimal:
     weight = Decimal("1")
     if "weight" in item:
         if isinstance(item["weight"], str):
@@ -257,20 +278,9 @@ def _check_criterion(checker: _Checker, raw, group: Mapping, seen: dict[str, int
         else:
             parsed, messages = validation.parse_weight(item["weight"])
         for message in messages:
-            problems.add(item.line_of("weight"), message, criterion=label)
+            checker.problems.add(item.line_of("weight"), message, criterion=label)
         weight = parsed if parsed is not None else weight
-
-    return {
-        "code": code,
-        "title": title,
-        "description": checker.text(item, "description", criterion=label),
-        "guidance": checker.text(item, "guidance", criterion=label),
-        "sources": checker.text(item, "sources", criterion=label),
-        "levels": levels,
-        "allow_na": checker.flag(item, "allow_na", False, label),
-        "weight": weight,
-        "justification_required": checker.flag(item, "justification_required", True, label),
-    }
+    return weight
 
 
 def parse(text: str, *, format: str) -> dict:
