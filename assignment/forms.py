@@ -16,15 +16,13 @@ from assignment.matching.options import MAX_K, RunSettings
 from assignment.matching.weights import AffinityWeights
 from assignment.models import Bid
 from assignment.selectors import TAB_ADDED, TAB_KEPT, TAB_REMOVED
+from portal.csv import csv_safe
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from reviews.models import MAX_REVIEWS_LIMIT
 
 BID_FIELD_PREFIX = "bid-"
 # assignments.json files of 10,000 submissions x 3 reviewers are about 2 MB.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-# The cell prefix portal.csv.csv_safe adds before a formula character.
-_FORMULA_GUARD = "'"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _style(form: forms.Form) -> None:
@@ -342,6 +340,13 @@ class ImportForm(forms.Form):
         )
 
 
+def _unguard_cell(value):
+    """`value` as it was before portal.csv.csv_safe guarded it (itself when unguarded)."""
+    if isinstance(value, str) and value[:1] == "'" and csv_safe(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def _unguard(parsed):
     """Reviewer ids as exported: the CSV exports prefix ids that start with a formula
     character with an apostrophe (portal.csv.csv_safe), and the matcher copies ids as they
@@ -352,20 +357,6 @@ def _unguard(parsed):
         if not isinstance(entries, list):
             continue
         for entry in entries:
-            user = entry.get("user") if isinstance(entry, dict) else None
-            if (
-                isinstance(user, str)
-                and user.startswith(_FORMULA_GUARD)
-                and user[1:].startswith(_FORMULA_PREFIXES)
-            ):
-                entry["user"] = user[1:]
-    return {
-        (
-            key[1:]
-            if isinstance(key, str)
-            and key.startswith(_FORMULA_GUARD)
-            and key[1:].startswith(_FORMULA_PREFIXES)
-            else key
-        ): value
-        for key, value in parsed.items()
-    }
+            if isinstance(entry, dict) and "user" in entry:
+                entry["user"] = _unguard_cell(entry["user"])
+    return {_unguard_cell(key): value for key, value in parsed.items()}
