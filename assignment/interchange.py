@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -125,8 +126,19 @@ def _parse(assignments: dict | str | bytes) -> tuple[list[tuple[str, str, Any]],
                     _("Paper “%(paper)s”: every entry needs a “user”.") % {"paper": paper}
                 )
                 continue
-            rows.append((str(paper), entry["user"].strip(), entry.get("aggregate_score")))
+            score = entry.get("aggregate_score")
+            if score is not None and not _finite_number(score):
+                # Stored with the pair (a JSON column): NaN or Infinity would fail there.
+                errors.append(
+                    _("Paper “%(paper)s”: “aggregate_score” must be a number.") % {"paper": paper}
+                )
+                continue
+            rows.append((str(paper), entry["user"].strip(), score))
     return rows, errors
+
+
+def _finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def assignment_run_import(

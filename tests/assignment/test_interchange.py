@@ -137,3 +137,15 @@ def test_import_refuses_malformed_json(hand_instance, staff):
         assignment_run_import(workshop=hand_instance.workshop, user=staff, assignments="{oops")
 
     assert error.value.messages == ["The file is not valid JSON."]
+
+
+@pytest.mark.parametrize("score", ["NaN", "Infinity", '"high"', "[1]", "true"])
+def test_import_refuses_a_score_that_is_not_a_finite_number(hand_instance, staff, score):
+    s1 = hand_instance.subs["S1"]
+    text = f'{{"{s1.code}": [{{"user": "a@example.org", "aggregate_score": {score}}}]}}'
+
+    with pytest.raises(ValidationError) as error:
+        assignment_run_import(workshop=hand_instance.workshop, user=staff, assignments=text)
+
+    assert error.value.messages == [f"Paper “{s1.code}”: “aggregate_score” must be a number."]
+    assert hand_instance.workshop.assignment_runs.count() == 0
