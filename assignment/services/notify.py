@@ -12,14 +12,13 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings as django_settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from assignment.models import AssignmentRun
 from portal.models import User
-from portal.services.mail import email_queue_from_templates
+from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import Assignment
 from reviews.services.assignments import assignment_review_url
 from submissions.models import Submission
@@ -71,7 +70,7 @@ def assignment_run_notify(*, run_id: int) -> int:
         if submission is not None:
             changes[item["reviewer"]].removed.append(submission)
     reviewers = User.objects.in_bulk(list(changes))
-    review_list_url = _absolute(reverse("reviews:review_list"))
+    review_list_url = absolute_url(reverse("reviews:review_list"))
     sent = 0
     for reviewer_id, change in sorted(changes.items()):
         reviewer = reviewers.get(reviewer_id)
@@ -104,7 +103,3 @@ def assignment_run_notify(*, run_id: int) -> int:
     }
     run.save(update_fields=["summary"])
     return sent
-
-
-def _absolute(path: str) -> str:
-    return django_settings.SITE_URL.rstrip("/") + path

@@ -44,6 +44,11 @@ def email_queue_from_templates(
     return email_queue(to=to, subject=subject, body=body)
 
 
+def absolute_url(path: str) -> str:
+    """A portal path as the link an email carries (PORTAL_SITE_URL in front)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def email_subject(subject: str) -> str:
     """The subject line with the portal's prefix, in the active language (the caller
     renders in the recipient's language): translators may reorder or change the brackets."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Invitation, Membership, Organisation, User
-from portal.services.mail import email_queue_from_templates
+from portal.services.mail import absolute_url, email_queue_from_templates
 
 _INVITATION_SALT = "portal.invitation"
 
@@ -50,7 +50,7 @@ def invitation_token(*, invitation: Invitation) -> str:
 
 def invitation_url(*, invitation: Invitation) -> str:
     path = reverse("portal:invitation_accept", args=[invitation_token(invitation=invitation)])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from portal.languages import EU_LANGUAGES
 from portal.models import User, Workshop
 from portal.permissions import has_perm
-from portal.services.mail import email_queue_from_templates
+from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import (
     STATEMENT_MAX_LENGTH,
     ReviewerApplication,
@@ -299,7 +298,7 @@ def application_withdraw(*, application: ReviewerApplication) -> ReviewerApplica
 
 def application_url(*, application: ReviewerApplication) -> str:
     path = reverse("reviews:application_detail", args=[application.code])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _decide(

@@ -7,7 +7,6 @@ the automatic assignment can call it in a loop.
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import User
-from portal.services.mail import email_queue_from_templates
+from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import Assignment, Review, ReviewerApplication
 from reviews.selectors.conflicts import conflict_reasons
 from submissions.models import Submission
@@ -24,7 +23,7 @@ from submissions.models import Submission
 def assignment_review_url(*, assignment: Assignment) -> str:
     """Absolute link to the reviewer's page for this assignment."""
     path = reverse("reviews:review_detail", args=[assignment.code])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _refuse(reviewer: User, reason: str) -> ValidationError:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Membership, User, Workshop
-from portal.services.mail import email_queue_from_templates
+from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import WorkshopInvitation
 from reviews.selectors.applications import reviewers_of_workshop
 from reviews.workshop_invitations.selectors import invitation_is_open
@@ -56,7 +55,7 @@ def invitation_token(*, invitation: WorkshopInvitation) -> str:
 
 def invitation_url(*, invitation: WorkshopInvitation) -> str:
     path = reverse("reviews:invitation_rsvp", args=[invitation_token(invitation=invitation)])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def invitation_send(
