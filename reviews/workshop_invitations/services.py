@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Membership, User, Workshop
+from portal.permissions import has_perm
 from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import WorkshopInvitation
 from reviews.selectors.applications import reviewers_of_workshop
@@ -178,8 +179,8 @@ def invitation_from_token(*, token: str) -> WorkshopInvitation:
 
 def invitation_check(*, invitation: WorkshopInvitation, user: User | None) -> None:
     """Only the invitee, logged in, may see or change their answer (see the module's
-    docstring for why the link alone is not enough)."""
-    if user is None or not user.is_authenticated or user.pk != invitation.user_id:
+    docstring for why the link alone is not enough): the rule reviews.answer_invitation."""
+    if user is None or not has_perm(user, "reviews.answer_invitation", invitation):
         raise RSVPError("wrong_user", invitation)
 
 
