@@ -28,6 +28,7 @@ import rules
 from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 # Views without an object to check: the predicate gets None.
 Lookup = Callable[..., Any]
@@ -80,11 +81,17 @@ def require_perm(user, perm: str, obj: Any = None) -> None:
 
 
 def permission_required(
-    perm: str, *, lookup: Lookup | None = None, login_required: bool = True
+    perm: str,
+    *,
+    lookup: Lookup | None = None,
+    login_required: bool = True,
+    anonymous: Callable[[HttpRequest], HttpResponse] | None = None,
 ) -> Callable:
     """Decorate a view with the permission it needs.
 
-    - `login_required` (the default): an anonymous visitor is sent to sign in first.
+    - `login_required` (the default): an anonymous visitor is sent to sign in first, or
+      gets `anonymous(request)` instead where a redirect would not be understood (a
+      script's JSON endpoint answers 401).
     - `lookup(request, **url_kwargs)`: fetches the object the permission is about through
       a selector, raising Http404 when the user may not see it. It takes the URL keyword
       arguments its signature names; the view receives the object after `request`, and the
@@ -102,6 +109,8 @@ def permission_required(
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if login_required and not request.user.is_authenticated:
+                if anonymous is not None:
+                    return anonymous(request)
                 return redirect_to_login(request.get_full_path())
             if lookup is None:
                 require_perm(request.user, perm)

@@ -69,3 +69,12 @@ def test_admin_model_permissions_are_not_answered_by_portal_rules(client, staff)
 def test_a_rule_may_not_take_the_name_of_a_model_permission():
     with pytest.raises(ImproperlyConfigured, match="portal.view_organisation"):
         permissions.register({"portal.view_organisation": rules.always_allow})
+
+
+def test_decorator_answers_anonymous_visitors_as_the_view_says(anonymous):
+    view = permissions.permission_required(
+        "portal.view_staff_pages", anonymous=lambda request: "signed out"
+    )(lambda request: "x")
+    request = RequestFactory().post("/endpoint/")
+    request.user = anonymous
+    assert view(request) == "signed out"

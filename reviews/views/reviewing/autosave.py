@@ -1,8 +1,6 @@
 """The autosave endpoint of static/portal/review-autosave.js: a draft save, answered as
 JSON ({"revision", "saved_at", "message"}, or {"error", ...} with 400, 401, 403 or 409)."""
 
-from functools import wraps
-
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils import formats, timezone
@@ -22,27 +20,16 @@ def _json_error(message: str, status: int, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def _signed_in_or_401(view):
-    """A signed-out autosave answers 401 with a message, where permission_required would
-    redirect to the login page: the script would read that as a page, not as a refusal."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return _json_error(
-                _(
-                    "you are logged out. Log in again in another tab; a copy is kept in "
-                    "this browser."
-                ),
-                401,
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def _logged_out(request) -> JsonResponse:
+    # 401 with a message rather than the login redirect: the script would read a redirect
+    # as a page, not as a refusal.
+    return _json_error(
+        _("you are logged out. Log in again in another tab; a copy is kept in this browser."),
+        401,
+    )
 
 
-@_signed_in_or_401
-@permission_required("reviews.see_assignment", lookup=lookups.assignment)
+@permission_required("reviews.see_assignment", lookup=lookups.assignment, anonymous=_logged_out)
 @require_POST
 def review_autosave(request, assignment: Assignment):
     review = getattr(assignment, "review", None)
