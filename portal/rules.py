@@ -53,8 +53,9 @@ PERMISSIONS = {
     "portal.use_portal": rules.is_authenticated,
     "portal.create_organisation": rules.is_authenticated,
     # "see", not "view": portal.view_organisation is the admin's model permission.
-    "portal.see_organisation": is_org_member | is_ai_office_staff,
-    "portal.manage_organisation": is_org_admin | is_ai_office_staff,
+    # Staff first: no membership query for them (`|` stops at the first that answers yes).
+    "portal.see_organisation": is_ai_office_staff | is_org_member,
+    "portal.manage_organisation": is_ai_office_staff | is_org_admin,
     # Staff see every organisation and every workshop, drafts included (selectors).
     "portal.view_all_organisations": is_ai_office_staff,
     "portal.view_all_workshops": is_ai_office_staff,
