@@ -34,12 +34,27 @@ def member_of(
         organisation_id = organisation_id_of(obj)
         if organisation_id is None:
             return False
-        memberships = Membership.objects.filter(user=user, organisation_id=organisation_id)
+        role = _role_in(user, organisation_id)
         if admin:
-            memberships = memberships.filter(role=Membership.Role.ADMIN)
-        return memberships.exists()
+            return role == Membership.Role.ADMIN
+        return role is not None
 
     return rules.Predicate(predicate, name=name)
+
+
+def _role_in(user, organisation_id: int) -> str | None:
+    """The user's role in the organisation (None: not a member), queried once per user
+    object, so once per request: a page checks several permissions on one object (see,
+    edit, withdraw), each through this. As Django's ModelBackend caches a user's
+    permissions on the user object (_perm_cache)."""
+    roles = user.__dict__.setdefault("_portal_organisation_roles", {})
+    if organisation_id not in roles:
+        roles[organisation_id] = (
+            Membership.objects.filter(user=user, organisation_id=organisation_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return roles[organisation_id]
 
 
 is_org_member = member_of(lambda organisation: organisation.pk, name="is_org_member")
@@ -53,8 +68,9 @@ PERMISSIONS = {
     "portal.use_portal": rules.is_authenticated,
     "portal.create_organisation": rules.is_authenticated,
     # "see", not "view": portal.view_organisation is the admin's model permission.
-    "portal.see_organisation": is_org_member | is_ai_office_staff,
-    "portal.manage_organisation": is_org_admin | is_ai_office_staff,
+    # Staff first: no membership query for them (`|` stops at the first that answers yes).
+    "portal.see_organisation": is_ai_office_staff | is_org_member,
+    "portal.manage_organisation": is_ai_office_staff | is_org_admin,
     # Staff see every organisation and every workshop, drafts included (selectors).
     "portal.view_all_organisations": is_ai_office_staff,
     "portal.view_all_workshops": is_ai_office_staff,

@@ -35,10 +35,12 @@ PERMISSIONS = {
     # On behalf of an organisation: its members only, never staff for someone else.
     "submissions.submit_for_organisation": is_org_member,
     # "see", not "view": submissions.view_submission is Django's model permission.
-    "submissions.see_submission": is_member_of_submitting_org | is_ai_office_staff,
-    "submissions.download_file": is_member_of_owning_org | is_ai_office_staff,
-    "submissions.edit_submission": is_member_of_submitting_org & is_editable,
-    "submissions.withdraw_submission": (is_contact | is_admin_of_submitting_org) & is_editable,
+    # The checks that need no query come first: `|` and `&` stop at the first that decides,
+    # so staff, and a submission no longer editable, cost no membership query.
+    "submissions.see_submission": is_ai_office_staff | is_member_of_submitting_org,
+    "submissions.download_file": is_ai_office_staff | is_member_of_owning_org,
+    "submissions.edit_submission": is_editable & is_member_of_submitting_org,
+    "submissions.withdraw_submission": is_editable & (is_contact | is_admin_of_submitting_org),
     # Staff: every submission of every workshop (selectors), screening, extensions,
     # restoring a withdrawn one, and what changed between versions.
     "submissions.view_all_submissions": is_ai_office_staff,

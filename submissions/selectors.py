@@ -29,16 +29,19 @@ def submissions_visible_to(*, user: User, workshop: Workshop | None = None) -> Q
 
 def submission_get_for_user(*, code: str, user: User) -> Submission:
     """The submission, or 404 for anyone who may not see it (also for guessed codes)."""
+    return _visible_or_404(
+        submissions_visible_to(user=user).prefetch_related(
+            "risk_areas",
+            "methods",
+            Prefetch("authors", queryset=Author.objects.select_related("user")),
+        ),
+        code=code,
+    )
+
+
+def _visible_or_404(queryset: QuerySet, *, code: str) -> Submission:
     try:
-        return (
-            submissions_visible_to(user=user)
-            .prefetch_related(
-                "risk_areas",
-                "methods",
-                Prefetch("authors", queryset=Author.objects.select_related("user")),
-            )
-            .get(code=code)
-        )
+        return queryset.get(code=code)
     except Submission.DoesNotExist:
         raise Http404 from None
 
@@ -55,7 +58,8 @@ def submission_file_get_for_user(
     *, submission_code: str, file_code: str, user: User
 ) -> SubmissionFile:
     """A file of a submission the user may see; a file code from elsewhere answers 404."""
-    submission = submission_get_for_user(code=submission_code, user=user)
+    # Not submission_get_for_user: a download needs none of the relations it prefetches.
+    submission = _visible_or_404(submissions_visible_to(user=user), code=submission_code)
     file = SubmissionFile.objects.filter(submission=submission, code=file_code).first()
     if file is None:
         raise Http404
@@ -66,7 +70,7 @@ def submission_file_get_for_user(
 def submission_version_get_for_user(
     *, submission_code: str, number: int, user: User
 ) -> SubmissionVersion:
-    submission = submission_get_for_user(code=submission_code, user=user)
+    submission = _visible_or_404(submissions_visible_to(user=user), code=submission_code)
     version = submission.versions.filter(number=number).prefetch_related("files").first()
     if version is None:
         raise Http404

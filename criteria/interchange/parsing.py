@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
 from criteria import validation
@@ -92,6 +93,14 @@ class _Checker:
                 criterion=criterion,
             )
             return default
+        try:
+            # "\u0000" in JSON or "\0" in YAML: PostgreSQL refuses it in text, and the
+            # import would end in a server error instead of this message. The value is
+            # still returned, so that it is not also reported as missing.
+            ProhibitNullCharactersValidator()(value)
+        except ValidationError as error:
+            for message in error.messages:
+                self.problems.add(mapping.line_of(key), message, criterion=criterion)
         return validation.normalise_text(value)
 
     def flag(self, mapping, key, default: bool, criterion) -> bool:

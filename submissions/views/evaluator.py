@@ -241,8 +241,14 @@ def submission_detail(request, submission: Submission):
 @permission_required("submissions.withdraw_submission", lookup=lookups.submission)
 def submission_withdraw(request, submission: Submission):
     if request.method == "POST":
-        services.submission_withdraw(submission=submission, user=request.user)
-        messages.success(request, _("The submission was withdrawn."))
+        try:
+            services.submission_withdraw(submission=submission, user=request.user)
+        except ValidationError as error:
+            # Its state changed after the page was loaded (withdrawn or screened meanwhile).
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The submission was withdrawn."))
         return redirect("submissions:detail", code=submission.code)
     return render(request, "submissions/submission_withdraw.html", {"submission": submission})
 

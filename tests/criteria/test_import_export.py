@@ -343,6 +343,21 @@ def test_other_malformed_files(workshop, criteria_set, text, format, message):
     assert snapshot(criteria_set) == before
 
 
+@pytest.mark.parametrize(
+    ("text", "format"),
+    [
+        ('{"groups": [],\n "title": "x\\u0000y"}', "json"),
+        ('groups: []\ntitle: "x\\0y"\n', "yaml"),
+    ],
+)
+def test_null_character_is_reported_not_saved(workshop, criteria_set, text, format):
+    # PostgreSQL refuses a NUL in text: saving it was a server error.
+    before = snapshot(criteria_set)
+
+    assert _errors(workshop, text, format) == ["line 2: Null characters are not allowed."]
+    assert snapshot(criteria_set) == before
+
+
 def test_failed_import_into_frozen_version_creates_nothing(workshop, criteria_set):
     services.criteria_set_freeze(criteria_set=criteria_set)
 

@@ -37,3 +37,16 @@ def test_portal_permission_by_persona(request, organisation, perm, persona):
     user = request.getfixturevalue(persona)
 
     assert has_perm(user, perm, organisation) is EXPECTED[perm].get(persona, False)
+
+
+def test_membership_is_queried_once_for_several_permissions(
+    evaluator, organisation, django_assert_num_queries
+):
+    # A page checks several permissions on one object (see, manage; see, edit, withdraw):
+    # the role is read once per user object, that is once per request. (Whether they are
+    # staff is memoised on the user too, and asked by the middleware on every request.)
+    assert not evaluator.is_ai_office_staff
+    with django_assert_num_queries(1):
+        assert has_perm(evaluator, "portal.see_organisation", organisation)
+        assert not has_perm(evaluator, "portal.manage_organisation", organisation)
+        assert has_perm(evaluator, "portal.see_organisation", organisation)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -257,6 +258,22 @@ def test_withdraw_by_contact_emails_members(
     complete_draft.refresh_from_db()
     assert complete_draft.state == "withdrawn"
     assert mail.outbox[0].subject.endswith(f"Withdrawn: “{complete_draft.title}”")
+
+
+def test_withdraw_refused_by_the_service_is_a_message_not_a_500(
+    client, evaluator, complete_draft, monkeypatch
+):
+    # The state changed between loading the submission and locking it (another tab, staff).
+    def refuse(*, submission, user):
+        raise ValidationError("Only drafts and submitted evaluations can be withdrawn.")
+
+    monkeypatch.setattr(services, "submission_withdraw", refuse)
+    client.force_login(evaluator)
+    response = client.post(reverse("submissions:withdraw", args=[complete_draft.code]))
+    assert response.status_code == 302
+    assert response.url == reverse("submissions:detail", args=[complete_draft.code])
+    page = client.get(response.url)
+    assert "Only drafts and submitted evaluations can be withdrawn." in page.content.decode()
 
 
 def test_member_who_is_not_contact_cannot_withdraw(client, organisation, complete_draft):
