@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
-from portal.models import Membership, Organisation, User, Workshop
+from portal.models import ApiScope, Membership, Organisation, User, Workshop
 from portal.models.users import timezone_choices
+from portal.services.tokens import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, *, divert=None) -> None:
@@ -187,3 +188,27 @@ class WorkshopForm(forms.ModelForm):
                 "review_deadline", _("The review deadline cannot be before submissions close.")
             )
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “assignment script on my laptop”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "What the token may be used for. It can never do more than you can in the "
+            "browser, whatever its scopes."
+        ),
+    )
+    lifetime_days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=MAX_LIFETIME_DAYS,
+        initial=DEFAULT_LIFETIME_DAYS,
+        help_text=_("At most 365 days. You can revoke the token at any time."),
+    )

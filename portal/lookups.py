@@ -3,7 +3,7 @@ through a selector, so that what the user may not see answers 404 before any per
 is checked."""
 
 from portal import selectors
-from portal.models import Organisation, Workshop
+from portal.models import ApiToken, Organisation, Workshop
 
 
 def workshop(request, workshop_code: str) -> Workshop:
@@ -13,3 +13,8 @@ def workshop(request, workshop_code: str) -> Workshop:
 
 def organisation(request, code: str) -> Organisation:
     return selectors.organisation_get_for_user(code=code, user=request.user)
+
+
+def api_token(request, token_code: str) -> ApiToken:
+    """Only the owner's own tokens: anyone else's answer 404."""
+    return selectors.api_token_get_for_user(code=token_code, user=request.user)

@@ -9,8 +9,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 # Pages a staff member without MFA may still open: what is needed to set MFA up, log out,
-# switch language, and read the legal pages.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/", "/accessibility/")
+# switch language, and read the legal pages. The API (api/) refuses such a person itself,
+# with a 403 a script understands rather than a redirect to a page.
+_MFA_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/privacy/",
+    "/accessibility/",
+    "/api/",
+)
 
 
 class PrivateCacheControlMiddleware:

@@ -103,7 +103,7 @@ def permission_required(
             f"Unknown permission {perm!r}: registered permissions come from each app's "
             "rules.PERMISSIONS, through its AppConfig."
         )
-    consumed = _lookup_parameters(lookup)
+    consumed = lookup_parameters(lookup)
 
     def decorator(view):
         @wraps(view)
@@ -126,7 +126,7 @@ def permission_required(
     return decorator
 
 
-def _lookup_parameters(lookup: Lookup | None) -> tuple[str, ...]:
+def lookup_parameters(lookup: Lookup | None) -> tuple[str, ...]:
     if lookup is None:
         return ()
     parameters = list(inspect.signature(lookup).parameters.values())

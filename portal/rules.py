@@ -76,4 +76,6 @@ PERMISSIONS = {
     "portal.view_all_workshops": is_ai_office_staff,
     "portal.manage_workshops": is_ai_office_staff,
     "portal.view_staff_pages": is_ai_office_staff,
+    # Personal API tokens: everyone manages their own (the lookup finds no one else's).
+    "portal.manage_api_tokens": rules.is_authenticated,
 }

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from portal.models import Invitation, Membership, Organisation, User, Workshop
+from portal.models import ApiToken, Invitation, Membership, Organisation, User, Workshop
 from portal.permissions import has_perm
 
 
@@ -55,4 +55,16 @@ def workshop_get_for_user(*, code: str, user: User) -> Workshop:
     try:
         return workshops_visible_to(user=user).get(code=code)
     except Workshop.DoesNotExist:
+        raise Http404 from None
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    """A person's own tokens; nobody else's are ever listed, staff included."""
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def api_token_get_for_user(*, code: str, user: User) -> ApiToken:
+    try:
+        return api_tokens_of(user=user).get(code=code)
+    except ApiToken.DoesNotExist:
         raise Http404 from None

@@ -100,12 +100,17 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "criteria",
     "submissions",
     "reviews",
     "assignment",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +129,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
     "portal.middleware.NulInPathMiddleware",
+    "api.problems.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -480,3 +486,44 @@ if REPORT_MIN_GROUP_SIZE < 1:
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
 if REPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be at least 1.")
+
+# --- API (api/) ----------------------------------------------------------------------------
+# Requests per token per period (per person for the browser, per address without a token).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "api.auth.BrowserSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ISO 8601 with the time zone offset, in UTC.
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GPAI evaluation portal API",
+    "DESCRIPTION": (
+        "Version 1 of the portal's API. Authenticate with a personal token "
+        "(`Authorization: Bearer <token>`, made on the profile page) or, from the browser, "
+        "the session with its CSRF token. Errors are `application/problem+json`."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

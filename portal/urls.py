@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import organisations, pages, staff
+from portal.views import organisations, pages, staff, tokens
 
 # The admin logs in through allauth, so it gets the same rate limits and MFA.
 admin.autodiscover()
@@ -12,6 +12,12 @@ portal_patterns = [
     path("", pages.home, name="home"),
     path("dashboard/", pages.dashboard, name="dashboard"),
     path("profile/", pages.profile, name="profile"),
+    path("profile/api-tokens/", tokens.api_token_create_view, name="api_token_create"),
+    path(
+        "profile/api-tokens/<str:token_code>/revoke/",
+        tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("i18n/setlang/", pages.set_language, name="set_language"),
     path("privacy/", pages.privacy, name="privacy"),
     path("accessibility/", pages.accessibility, name="accessibility"),
@@ -63,6 +69,7 @@ urlpatterns = [
     path("", include("assignment.urls")),
     path("", include("reports.urls")),
     path("", include("criteria.urls")),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,16 @@
 from .mail import OutgoingEmail
 from .organisations import Invitation, Membership, Organisation
+from .tokens import ApiScope, ApiToken
 from .users import User
 from .workshops import Workshop
 
-__all__ = ["Invitation", "Membership", "Organisation", "OutgoingEmail", "User", "Workshop"]
+__all__ = [
+    "ApiScope",
+    "ApiToken",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "OutgoingEmail",
+    "User",
+    "Workshop",
+]

@@ -11,6 +11,7 @@ from portal.forms import ProfileForm
 from portal.models import Organisation, User, Workshop
 from portal.permissions import has_perm, permission_required
 from portal.services.accounts import user_set_language, user_update_profile
+from portal.views.tokens import render_profile
 
 
 @permission_required("portal.view_public_pages", login_required=False)
@@ -55,7 +56,7 @@ def profile(request):
         )
         messages.success(request, _("Your profile was saved."))
         return redirect("portal:profile")
-    return render(request, "portal/profile.html", {"form": form})
+    return render_profile(request, form=form)
 
 
 @permission_required("portal.view_public_pages", login_required=False)

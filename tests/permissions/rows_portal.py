@@ -79,6 +79,21 @@ ROWS = [
     ),
     # --- every signed-in person -------------------------------------------------------
     Row("portal:dashboard", get=signed_in(200)),
+    # Anyone signed in makes their own tokens (staff once MFA is active: the middleware
+    # sends staff_nomfa to set it up first); the secret is shown on the page, once.
+    Row(
+        "portal:api_token_create",
+        get=signed_in(405),
+        post=signed_in(200),
+        data=lambda w: {"name": "script", "scopes": ["submissions:read"], "lifetime_days": 30},
+    ),
+    # Only the owner can revoke a token; nobody else can tell that it exists.
+    Row(
+        "portal:api_token_revoke",
+        kwargs=lambda w: {"token_code": w.api_token.code},
+        get=signed_in(404, evaluator=405),
+        post=signed_in(404, evaluator=REDIRECT),
+    ),
     Row(
         "portal:profile",
         get=signed_in(200),

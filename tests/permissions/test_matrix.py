@@ -14,11 +14,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.permissions import view_permission
 from tests.helpers import close_response
-from tests.permissions import matrix
+from tests.permissions import api_matrix, matrix
 from tests.permissions.matrix import LOGIN, MFA, REDIRECT
-from tests.permissions.world import PERSONAS, build_world
+from tests.permissions.world import PERSONAS
 
-PROJECT_APPS = ("portal", "criteria", "submissions", "reviews", "assignment", "reports")
+PROJECT_APPS = (
+    "portal",
+    "criteria",
+    "submissions",
+    "reviews",
+    "assignment",
+    "reports",
+    "imports",
+    "api",
+)
 ROWS = matrix.all_rows()
 
 
@@ -36,7 +45,8 @@ def _url_names(resolver=None, namespace=""):
 
 
 URLS = dict(_url_names())
-ROW_NAMES = {row.name for row in ROWS}
+# The API's rows (api_matrix.py) have their own shape: methods, JSON bodies, token scopes.
+ROW_NAMES = {row.name for row in ROWS} | {row.name for row in api_matrix.all_rows()}
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
@@ -58,18 +68,6 @@ def test_every_portal_view_states_its_permission(name):
 
 
 # --- requests --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(settings, "MEDIA_ROOT", str(media))
-            built = build_world()
-        built.media_root = str(media)
-        yield built
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from assignment.models import AssignmentRun, Bid, ProposedPair
 from criteria.models import CriteriaSet
 from portal.models import Membership
 from portal.services import organisations as organisation_services
+from portal.services.tokens import api_token_create
 from reports.models import FeedbackRemark, QuoteSelection, ReportJob
 from reviews.models import (
     Assignment,
@@ -274,6 +275,9 @@ def build_world() -> SimpleNamespace:
     w.redrafted_workshop.phase_override = "draft"
     w.redrafted_workshop.save(update_fields=["phase_override"])
     _add_report_states(w)
+    w.api_token, _secret = api_token_create(
+        user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
+    )
     return w
 
 

@@ -1,0 +1,20 @@
+"""/api/v1/. A v2 would be a second module beside this one (api/v2/urls.py), included at
+/api/v2/ with its own serializers; v1 stays as it is until it is withdrawn with notice."""
+
+from django.urls import path
+
+from api.views import meta, workshops
+
+app_name = "api"
+
+urlpatterns = [
+    path("", meta.ApiRoot.as_view(), name="root"),
+    path("schema/", meta.Schema.as_view(), name="schema"),
+    path("docs/", meta.Docs.as_view(), name="docs"),
+    path("workshops/", workshops.WorkshopList.as_view(), name="workshop-list"),
+    path(
+        "workshops/<str:workshop_code>/",
+        workshops.WorkshopDetail.as_view(),
+        name="workshop-detail",
+    ),
+]

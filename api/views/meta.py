@@ -1,0 +1,41 @@
+"""The API's index, its OpenAPI schema and the documentation (Swagger UI, served from the
+vendored drf-spectacular-sidecar assets: no CDN)."""
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from api.views.base import Access, Endpoint
+
+PUBLIC = Access("api.read_schema", scope=None, login_required=False)
+
+
+class ApiRoot(Endpoint):
+    """Where to start: the schema, the documentation and the main collections."""
+
+    access = {"GET": PUBLIC}
+
+    def get(self, request):
+        def link(name):
+            return reverse(name, request=request)
+
+        return Response(
+            {
+                "schema": link("api:schema"),
+                "docs": link("api:docs"),
+                "workshops": link("api:workshop-list"),
+            }
+        )
+
+
+class Schema(Endpoint, SpectacularAPIView):
+    access = {"GET": PUBLIC}
+    throttle_classes = Endpoint.throttle_classes
+    authentication_classes = Endpoint.authentication_classes
+
+
+class Docs(Endpoint, SpectacularSwaggerSplitView):
+    access = {"GET": PUBLIC}
+    url_name = "api:schema"
+    throttle_classes = Endpoint.throttle_classes
+    authentication_classes = Endpoint.authentication_classes
