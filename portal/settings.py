@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "reviews",
     "assignment",
     "reports",
+    "imports",
     "api",
 ]
 

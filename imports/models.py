@@ -1,0 +1,91 @@
+"""Imports from the systems the AI Office ran its calls on before: OpenReview and EU Survey.
+
+An ImportRun holds what staff uploaded, the dry-run preview (one row per source record:
+what would be created, updated, skipped or refused, and why), and, once applied, what was
+made. ImportedRecord remembers which portal object each source record became, so that
+importing the same export again updates instead of duplicating.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.ids import new_code
+
+
+def import_upload_to(run: "ImportRun", filename: str) -> str:
+    return f"imports/{run.code}/{new_code()}-{filename[-80:]}"
+
+
+class ImportRun(models.Model):
+    class Source(models.TextChoices):
+        OPENREVIEW = "openreview", _("OpenReview")
+        EUSURVEY = "eusurvey", _("EU Survey")
+
+    class State(models.TextChoices):
+        # Files received, preview being computed (a job when large).
+        PREVIEWING = "previewing", _("Preparing preview")
+        # Preview ready: staff look at it and apply, or discard.
+        PREVIEWED = "previewed", _("Preview ready")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    workshop = models.ForeignKey(
+        "portal.Workshop", on_delete=models.CASCADE, related_name="import_runs"
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    # What the rows become: "submissions", "reviews" (OpenReview replies), or
+    # "reviewer_applications" (an EU Survey of reviewer candidates).
+    target = models.CharField(max_length=32, default="submissions")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PREVIEWING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # The uploaded export (JSON, CSV or XLSX) and an optional ZIP of files.
+    data_file = models.FileField(upload_to=import_upload_to, max_length=300)
+    data_file_name = models.CharField(max_length=255)
+    files_archive = models.FileField(upload_to=import_upload_to, max_length=300, blank=True)
+    # Choices staff made in the preview (organisation per row, field and criteria mapping).
+    options = models.JSONField(default=dict, blank=True)
+    # The preview: {"rows": [{"source_id", "action", "reasons", "summary", ...}], "counts"}.
+    preview = models.JSONField(default=dict, blank=True)
+    # After apply: {"created": n, "updated": n, "skipped": n, "refused": n}.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} import {self.code}"
+
+
+class ImportedRecord(models.Model):
+    """Source record -> portal object: the key of idempotent re-imports."""
+
+    workshop = models.ForeignKey("portal.Workshop", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=ImportRun.Source.choices)
+    # The note id (OpenReview) or the contribution id (EU Survey).
+    source_id = models.CharField(max_length=200)
+    # "submission", "review", "reviewer_application", "imported_review_text".
+    kind = models.CharField(max_length=32)
+    # The portal object's code (opaque id), not a foreign key: one table for every kind.
+    object_code = models.CharField(max_length=16)
+    run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "source", "kind", "source_id"], name="imported_record_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.source_id} -> {self.kind} {self.object_code}"
