@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 
 from api.auth import BearerTokenAuthentication, BrowserSessionAuthentication
 from api.pagination import Pagination
@@ -99,3 +100,11 @@ class Endpoint(GenericAPIView):
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(request.method)
+
+
+class ListEndpoint(ListModelMixin, Endpoint):
+    """A paginated list: define `get_queryset()` (through a selector) and
+    `serializer_class`; filters come from `filterset_class` (django-filter)."""
+
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)

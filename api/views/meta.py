@@ -1,7 +1,9 @@
 """The API's index, its OpenAPI schema and the documentation (Swagger UI, served from the
 vendored drf-spectacular-sidecar assets: no CDN)."""
 
+from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -15,6 +17,11 @@ class ApiRoot(Endpoint):
 
     access = {"GET": PUBLIC}
 
+    @extend_schema(
+        responses=inline_serializer(
+            "ApiIndex", {name: serializers.URLField() for name in ("schema", "docs", "workshops")}
+        )
+    )
     def get(self, request):
         def link(name):
             return reverse(name, request=request)

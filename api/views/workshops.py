@@ -2,24 +2,22 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from api.serializers.workshops import WorkshopSerializer
-from api.views.base import Access, Endpoint
+from api.views.base import Access, Endpoint, ListEndpoint
 from portal import lookups, selectors
 
 SEE = Access("portal.use_portal", scope=None)
 
 
-class WorkshopList(Endpoint):
+class WorkshopList(ListEndpoint):
     """The workshops you can see: open and past calls (staff: drafts too)."""
 
     access = {"GET": SEE}
     serializer_class = WorkshopSerializer
 
-    def get(self, request):
-        workshops = selectors.workshops_visible_to(user=request.user).order_by(
+    def get_queryset(self):
+        return selectors.workshops_visible_to(user=self.request.user).order_by(
             "-submission_opens_at", "code"
         )
-        page = self.paginate_queryset(workshops)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class WorkshopDetail(Endpoint):
