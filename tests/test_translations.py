@@ -21,6 +21,8 @@ SOURCES = [
     "reviews",
     "assignment",
     "reports",
+    "imports",
+    "api",
     "templates",
 ]
 CATALOGUE = ROOT / "portal" / "locale" / "da" / "LC_MESSAGES" / "django.po"

@@ -24,6 +24,12 @@ EXPECTED = {
     "portal.view_all_workshops": STAFF_ONLY,
     "portal.manage_workshops": STAFF_ONLY,
     "portal.view_staff_pages": STAFF_ONLY,
+    # Their own tokens only: the lookup finds nobody else's.
+    "portal.manage_api_tokens": {
+        **dict.fromkeys(PERSONAS, True),
+        "anonymous": False,
+        "superuser": True,
+    },
 }
 
 
