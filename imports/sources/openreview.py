@@ -513,7 +513,8 @@ def preview(*, run: ImportRun, progress: Callable[[int], None]) -> dict:
         if files is not None:
             files.close()
     progress(99)
-    return {"rows": rows, "columns": ["label", "action", "reasons"]}
+    review_fields = sorted({field for note in reviews for field in _content(note)})
+    return {"rows": rows, "columns": ["label", "action", "reasons"], "review_fields": review_fields}
 
 
 # --- apply ------------------------------------------------------------------------------
