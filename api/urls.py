@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from api.views import meta, workshops
+from api.views import imports, meta, workshops
 
 app_name = "api"
 
@@ -17,4 +17,13 @@ urlpatterns = [
         workshops.WorkshopDetail.as_view(),
         name="workshop-detail",
     ),
+    # Imports (staff): upload and preview, read, apply, discard.
+    path(
+        "workshops/<str:workshop_code>/imports/",
+        imports.ImportCreate.as_view(),
+        name="import-create",
+    ),
+    path("imports/<str:run_code>/", imports.ImportDetail.as_view(), name="import-detail"),
+    path("imports/<str:run_code>/apply/", imports.ImportApply.as_view(), name="import-apply"),
+    path("imports/<str:run_code>/discard/", imports.ImportDiscard.as_view(), name="import-discard"),
 ]

@@ -22,6 +22,7 @@ Personas (the issue's list):
   superuser            Django superuser with TOTP active, member of nothing
 """
 
+import json
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -30,10 +31,12 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assignment.models import AssignmentRun, Bid, ProposedPair
 from criteria.models import CriteriaSet
+from imports.services import import_run_create, import_run_preview
 from portal.models import Membership
 from portal.services import organisations as organisation_services
 from portal.services.tokens import api_token_create
@@ -275,6 +278,7 @@ def build_world() -> SimpleNamespace:
     w.redrafted_workshop.phase_override = "draft"
     w.redrafted_workshop.save(update_fields=["phase_override"])
     _add_report_states(w)
+    _add_import_states(w)
     w.api_token, _secret = api_token_create(
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
@@ -438,3 +442,24 @@ def _report_job(w, kind, *, organisation=None) -> ReportJob:
     job.file_size = len(PDF)
     job.save()
     return job
+
+
+def _add_import_states(w) -> None:
+    """A previewed OpenReview import of the main workshop: one submission to create (no
+    PDF, allowed by its options), for the staff's import pages and API."""
+    note = {
+        "id": "matrixNote1",
+        "forum": "matrixNote1",
+        "invitations": ["Matrix/-/Submission"],
+        "cdate": 1767225600000,
+        "content": {"title": {"value": "Imported study"}, "authors": {"value": ["I. Mported"]}},
+    }
+    w.import_run = import_run_preview(
+        run=import_run_create(
+            workshop=w.workshop,
+            source="openreview",
+            data_file=SimpleUploadedFile("notes.json", json.dumps([note]).encode()),
+            options={"organisation": w.other_organisation.code, "without_pdf": True},
+            user=w.staff,
+        )
+    )
