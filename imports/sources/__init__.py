@@ -1,0 +1,1 @@
+"""Import sources: one module per system, each with preview() and apply()."""
