@@ -58,12 +58,23 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Deliveries of the preview or apply job that claimed the run: a job that kills its
+    # worker every time (acks_late re-delivers it) fails after IMPORT_JOB_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} import {self.code}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.PREVIEWING, self.State.APPLYING)
+
+    @property
+    def counts(self) -> dict:
+        return (self.preview or {}).get("counts", {})
 
 
 class ImportedRecord(models.Model):
@@ -128,3 +139,38 @@ class SurveyMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias or self.fingerprint[:12]} ({self.target})"
+
+
+class ImportedReviewText(models.Model):
+    """An OpenReview official review, kept as it was written.
+
+    OpenReview signs a review with an anonymous group (".../Submission12/Reviewer_abcd"):
+    the person behind it is unknown, so it cannot become a portal Review, which belongs
+    to an Assignment of a real reviewer account (and would then count in workloads,
+    reminders and the reports' minimum group sizes). The text is kept verbatim instead,
+    with, when staff mapped review fields onto criteria, the levels read from them.
+    """
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    workshop = models.ForeignKey("portal.Workshop", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="imported_reviews"
+    )
+    source = models.CharField(max_length=16, choices=ImportRun.Source.choices)
+    # The anonymous signature, e.g. "Org/2026/Workshop/Submission12/Reviewer_abcd".
+    signature = models.CharField(max_length=300, blank=True)
+    # The note's content as {"field": value}, values unwrapped from {"value": ...}.
+    content = models.JSONField(default=dict)
+    # {"<criterion code>": level} from the fields staff mapped; empty when unmapped.
+    scores = models.JSONField(default=dict, blank=True)
+    criteria_set = models.ForeignKey(
+        "criteria.CriteriaSet", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["submission", "written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Imported review {self.code} of {self.submission_id}"

@@ -1,15 +1,221 @@
-"""Writes for imports."""
+"""Writes for imports: a run is created from the uploads, previewed (a dry run: what would
+be created, updated, skipped or refused, and why), then applied exactly as previewed, all
+or nothing, or discarded.
+
+Apply writes the rows the stored preview accepted (create, update) and leaves the refused
+ones out: the staff page and the API apply the same way. To import a refused row, fix the
+export or the options (which previews again) and apply then.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from imports.archives import ImportFiles
+from imports.jobs import import_run_apply_execute, import_run_preview_execute
+from imports.models import ImportRun, SurveyMapping
+from imports.sources import DEFAULT_DATA_FILE_EXTENSIONS, source_module
+from imports.surveys import headers_fingerprint, question_headers, target_fields
 from portal.models import User, Workshop
+from submissions.files import sanitise_filename
 
-from .models import SurveyMapping
-from .surveys import TARGETS, headers_fingerprint, question_headers, target_fields
+logger = logging.getLogger(__name__)
+
+State = ImportRun.State
+
+TARGETS = {
+    "openreview": ("submissions", "reviews"),
+    "eusurvey": ("submissions", "reviewer_applications"),
+}
+
+
+def _extension(name: str) -> str:
+    return ("." + name.rpartition(".")[2].lower()) if "." in name else ""
+
+
+def _check_data_file(*, source: str, upload) -> str:
+    module = source_module(source)
+    name = sanitise_filename(upload.name or "")
+    allowed = getattr(module, "DATA_FILE_EXTENSIONS", DEFAULT_DATA_FILE_EXTENSIONS)
+    if _extension(name) not in allowed:
+        raise ValidationError(
+            _("“%(name)s”: a %(source)s export must be a %(kinds)s file.")
+            % {
+                "name": name,
+                "source": ImportRun.Source(source).label,
+                "kinds": ", ".join(sorted(allowed)),
+            },
+            code="extension",
+        )
+    if not upload.size:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty")
+    if upload.size > settings.IMPORT_DATA_MAX_MB * 1024 * 1024:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)d MB; split the export.")
+            % {"name": name, "limit": settings.IMPORT_DATA_MAX_MB},
+            code="too_large",
+        )
+    check = getattr(module, "check_data_file", None)
+    if check is not None:
+        check(upload=upload)
+        upload.seek(0)
+    return name
+
+
+def _check_archive(upload) -> None:
+    if _extension(upload.name or "") != ".zip":
+        raise ValidationError(_("The files must come as one ZIP archive."), code="extension")
+    if upload.size > settings.IMPORT_ARCHIVE_MAX_MB * 1024 * 1024:
+        raise ValidationError(
+            _("The files archive is larger than %(limit)d MB.")
+            % {"limit": settings.IMPORT_ARCHIVE_MAX_MB},
+            code="too_large",
+        )
+    # Member names, links and sizes are checked now; the members themselves at preview.
+    source = upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload
+    ImportFiles(source).close()
+    upload.seek(0)
+
+
+@transaction.atomic
+def import_run_create(
+    *,
+    workshop: Workshop,
+    source: str,
+    target: str = "submissions",
+    data_file,
+    files_archive=None,
+    options: dict | None = None,
+    user: User | None,
+) -> ImportRun:
+    """Store the uploads as a new run, previewing. Preview it with import_run_preview."""
+    if source not in ImportRun.Source.values:
+        raise ValidationError({"source": _("Choose OpenReview or EU Survey.")})
+    if target not in TARGETS[source]:
+        raise ValidationError(
+            {"target": _("This source cannot import %(target)s.") % {"target": target}}
+        )
+    if options is not None and not isinstance(options, dict):
+        raise ValidationError({"options": _("The options must be a JSON object.")})
+    name = _check_data_file(source=source, upload=data_file)
+    if files_archive is not None:
+        _check_archive(files_archive)
+    run = ImportRun(
+        workshop=workshop,
+        source=source,
+        target=target,
+        data_file_name=name,
+        options=options or {},
+        created_by=user,
+    )
+    run.data_file.save(name, data_file, save=False)
+    if files_archive is not None:
+        run.files_archive.save("files.zip", files_archive, save=False)
+    try:
+        run.save()
+    except Exception:
+        _delete_files(run)
+        raise
+    return run
+
+
+def _delete_files(run: ImportRun) -> None:
+    for field in (run.data_file, run.files_archive):
+        if field:
+            field.storage.delete(field.name)
+
+
+def import_run_is_large(run: ImportRun) -> bool:
+    """Whether the run is previewed and applied by a job, with a progress bar."""
+    size = run.data_file.size if run.data_file else 0
+    if run.files_archive:
+        size += run.files_archive.size
+    return size > settings.IMPORT_SYNC_MAX_BYTES
+
+
+def _queue(task, **kwargs) -> None:
+    # Imported here: the tasks module imports the jobs, and Celery's app on first use.
+    from imports import tasks  # noqa: PLC0415 -- keeps Celery out of this module's import
+
+    def send() -> None:
+        try:
+            getattr(tasks, task).delay(**kwargs)
+        except Exception:  # noqa: BLE001 - a broker failure leaves the run visibly waiting
+            logger.warning("Broker unavailable; import %s waits", kwargs, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def import_run_preview(*, run: ImportRun) -> ImportRun:
+    """(Re)compute the preview: now when the run is small, else by a job. Returns the run
+    as it then is (previewed or failed; previewing while a job works on it)."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state not in (State.PREVIEWING, State.PREVIEWED, State.FAILED):
+            raise ValidationError(_("This import can no longer be previewed."))
+        locked.state = State.PREVIEWING
+        locked.progress = 0
+        locked.error = ""
+        locked.attempts = 0
+        locked.save(update_fields=["state", "progress", "error", "attempts"])
+        large = import_run_is_large(locked)
+        if large:
+            _queue("task_import_preview", run_id=locked.pk)
+    if not large:
+        import_run_preview_execute(run_id=run.pk)
+    return ImportRun.objects.select_related("workshop").get(pk=run.pk)
+
+
+def import_run_set_options(*, run: ImportRun, options: dict) -> ImportRun:
+    """Store staff's choices (organisation per row, field mapping) and preview again."""
+    if not isinstance(options, dict):
+        raise ValidationError({"options": _("The options must be a JSON object.")})
+    updated = ImportRun.objects.filter(pk=run.pk, state__in=(State.PREVIEWED, State.FAILED)).update(
+        options=options
+    )
+    if not updated:
+        raise ValidationError(_("Options can be changed only while the preview is shown."))
+    return import_run_preview(run=run)
+
+
+def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
+    """Write what the preview accepted, all or nothing: now when the run is small, else by
+    a job. Refused unless the preview is ready."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state != State.PREVIEWED:
+            raise ValidationError(_("Only a previewed import can be applied."))
+        if not (locked.counts.get("create") or locked.counts.get("update")):
+            raise ValidationError(_("The preview accepted no row: there is nothing to import."))
+        locked.state = State.APPLYING
+        locked.progress = 0
+        locked.attempts = 0
+        locked.save(update_fields=["state", "progress", "attempts"])
+        large = import_run_is_large(locked)
+        user_id = user.pk if user else None
+        if large:
+            _queue("task_import_apply", run_id=locked.pk, user_id=user_id)
+    if not large:
+        import_run_apply_execute(run_id=run.pk, user_id=user_id)
+    return ImportRun.objects.select_related("workshop").get(pk=run.pk)
+
+
+@transaction.atomic
+def import_run_discard(*, run: ImportRun) -> ImportRun:
+    """Drop a run that was not applied, and its uploaded files once committed."""
+    locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    # A preview job still working finds the run discarded and drops its result.
+    if locked.state not in (State.PREVIEWING, State.PREVIEWED, State.FAILED):
+        raise ValidationError(_("An import that was applied (or is being applied) stays."))
+    locked.state = State.DISCARDED
+    locked.save(update_fields=["state"])
+    transaction.on_commit(lambda: _delete_files(locked))
+    return locked
 
 
 @transaction.atomic
@@ -25,7 +231,7 @@ def survey_mapping_save(
     """Save which column becomes which field for this survey (recognised by the
     fingerprint of `headers`), replacing the mapping saved before for the same survey.
     Columns mapped to "" (ignore) are left out. A field may take one column only."""
-    if target not in TARGETS:
+    if target not in TARGETS["eusurvey"]:
         raise ValidationError(_("Unknown import target."))
     known = {field.name for field in target_fields(target)}
     questions = set(question_headers(headers))

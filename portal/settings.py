@@ -488,6 +488,18 @@ REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
 if REPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be at least 1.")
 
+# --- imports (imports/) ------------------------------------------------------------------
+# An export (JSON, CSV, XLSX) staff upload to import; the ZIP of files beside it is bounded
+# by what it may unpack to, entry count and total size (a zip bomb is refused unread).
+IMPORT_DATA_MAX_MB = env_int("IMPORT_DATA_MAX_MB", 20)
+IMPORT_ARCHIVE_MAX_MB = env_int("IMPORT_ARCHIVE_MAX_MB", 2048)
+IMPORT_ARCHIVE_MAX_UNPACKED_MB = env_int("IMPORT_ARCHIVE_MAX_UNPACKED_MB", 8192)
+IMPORT_ARCHIVE_MAX_ENTRIES = env_int("IMPORT_ARCHIVE_MAX_ENTRIES", 20_000)
+# Larger exports (or any with a ZIP of files: each file is checked in a child process) are
+# previewed and applied by a Celery job with a progress bar instead of in the request.
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 512 * 1024)
+IMPORT_JOB_MAX_ATTEMPTS = 3
+
 # --- API (api/) ----------------------------------------------------------------------------
 # Requests per token per period (per person for the browser, per address without a token).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
