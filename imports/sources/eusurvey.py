@@ -32,20 +32,17 @@ Decisions, so that staff can predict the result:
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.validators import URLValidator, validate_email
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from imports.archives import ImportFiles
 from imports.models import ImportedRecord, ImportRun
 from imports.selectors import survey_mapping_for
 from imports.surveys import (
@@ -62,14 +59,14 @@ from imports.tabular import Table, looks_like_formula, read_table
 from portal.languages import EU_LANGUAGES
 from portal.models import Membership, Organisation, User
 from reviews.models import ReviewerApplication, ReviewerExpertise
-from submissions.files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS, file_validate
+from submissions.files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS
 from submissions.models import Author, Method, RiskArea, Submission, SubmissionFile
 from submissions.services import provider_get_or_create, submission_snapshot
 
 SOURCE = ImportRun.Source.EUSURVEY
 KIND_SUBMISSION = "submission"
 KIND_APPLICATION = "reviewer_application"
-MAX_ARCHIVE_MEMBERS = 5000
+DATA_FILE_EXTENSIONS = frozenset({".csv", ".xlsx"})
 _SPLIT = re.compile(r"\s*(?:;|\r?\n|\|)\s*")
 _AUTHOR = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<affiliation>[^()]*)\)\s*$")
 _DATE_FORMATS = (
@@ -88,82 +85,51 @@ Progress = Callable[[int], None]
 
 
 class _Archive:
-    """The uploaded ZIP, by contribution id: `<contribution id>/<file name>`, possibly
-    under one top-level folder. Members are read under the upload size limit, never
-    extracted to a path of their own name."""
+    """The uploaded ZIP (imports.archives: names, links and sizes checked), by
+    contribution id: `<contribution id>/<file name>`, possibly under a top-level folder."""
 
     def __init__(self, run: ImportRun):
-        self.by_id: dict[str, dict[str, zipfile.ZipInfo]] = {}
-        self.zip = None
+        # contribution id -> {file name, case-folded: member name}
+        self.by_id: dict[str, dict[str, str]] = {}
+        self.files: ImportFiles | None = None
+        self._handle = None
         if not run.files_archive:
             return
         self._handle = run.files_archive.open("rb")
         try:
-            self.zip = zipfile.ZipFile(self._handle)
-            infos = self.zip.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise ValidationError(
-                _("The archive of files could not be read as a ZIP file: %(error)s")
-                % {"error": error}
-            ) from None
-        files = [info for info in infos if not info.is_dir()]
-        if len(files) > MAX_ARCHIVE_MEMBERS:
-            raise ValidationError(
-                _("The archive holds more than %(max)d files.") % {"max": MAX_ARCHIVE_MEMBERS}
-            )
-        for info in files:
-            parts = [p for p in info.filename.replace("\\", "/").split("/") if p not in ("", ".")]
-            if len(parts) < 2 or "__MACOSX" in parts or parts[-1].startswith("."):
+            self.files = ImportFiles(self._handle)
+        except BaseException:
+            self._handle.close()
+            raise
+        for member in sorted(self.files.names):
+            parts = member.split("/")
+            if len(parts) < 2 or "__MACOSX" in parts or parts[-1].startswith("."):  # noqa: PLR2004
                 continue
-            contribution, name = parts[-2], parts[-1]
-            self.by_id.setdefault(contribution.strip(), {})[name.casefold()] = info
+            self.by_id.setdefault(parts[-2].strip(), {})[parts[-1].casefold()] = member
 
     @property
     def present(self) -> bool:
-        return self.zip is not None
+        return self.files is not None
 
-    def files_of(self, contribution: str) -> dict[str, zipfile.ZipInfo]:
+    def files_of(self, contribution: str) -> dict[str, str]:
         return self.by_id.get(contribution, {})
 
-    @contextmanager
-    def open(self, info: zipfile.ZipInfo) -> Iterator[TemporaryUploadedFile]:
-        """The member as an upload (a temporary file), for file_validate and storage."""
-        name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
-        limit = settings.SUBMISSION_MAX_UPLOAD_BYTES
-        if info.file_size > limit:
-            raise ValidationError(
-                _("“%(name)s” is larger than %(limit)d MB.")
-                % {"name": name, "limit": limit // (1024 * 1024)}
-            )
-        upload = TemporaryUploadedFile(name, "application/octet-stream", 0, None)
-        try:
-            written = 0
-            try:
-                with self.zip.open(info) as member:
-                    while chunk := member.read(64 * 1024):
-                        written += len(chunk)
-                        if written > limit:
-                            raise ValidationError(
-                                _("“%(name)s” is larger than %(limit)d MB.")
-                                % {"name": name, "limit": limit // (1024 * 1024)}
-                            )
-                        upload.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
-                raise ValidationError(
-                    _("“%(name)s” could not be read from the archive: %(error)s")
-                    % {"name": name, "error": error}
-                ) from None
-            upload.flush()
-            upload.size = written
-            upload.seek(0)
-            yield upload
-        finally:
-            upload.close()
-
     def close(self) -> None:
-        if self.zip is not None:
-            self.zip.close()
+        if self.files is not None:
+            self.files.close()
+        if self._handle is not None:
             self._handle.close()
+
+
+def check_data_file(*, upload) -> None:
+    """Refuse, at upload, a file that is not a readable export with contribution ids."""
+    table = read_table(upload, name=upload.name or "")
+    if not any(is_contribution_id(h) for h in table.headers):
+        raise ValidationError(_no_id_column_message())
+
+
+def _no_id_column_message() -> str:
+    return _("The export has no “Contribution ID” column: is it an EU Survey results export?")
 
 
 def _read_export(run: ImportRun) -> Table:
@@ -332,6 +298,8 @@ class _Row:
         self.reasons: list[str] = []
         self.notes: list[str] = []
         self.data: dict = {}
+        # Fields whose cell was refused: not reported as empty on top.
+        self.bad_fields: set[str] = set()
 
     def refuse(self, reason: str) -> None:
         self.reasons.append(reason)
@@ -484,23 +452,22 @@ def _files(
     for kind, names in wanted:
         allowed = SUPPLEMENTARY_KINDS if kind == "supplementary" else MAIN_DOCUMENT_KINDS
         for name in names or []:
-            info = folder.get(name.casefold())
-            if info is None:
+            member = folder.get(name.casefold())
+            if member is None:
                 row.refuse(
                     _("The file “%(name)s” is not in the archive, in the folder “%(folder)s”.")
                     % {"name": name, "folder": row.source_id}
                 )
                 continue
             try:
-                with archive.open(info) as upload:
-                    checked = file_validate(upload=upload, allowed=allowed)
+                checked = archive.files.validate(member, allowed=allowed)
             except ValidationError as error:
                 row.refuse(" ".join(error.messages))
                 continue
             found.append(
                 {
                     "kind": kind,
-                    "member": info.filename,
+                    "member": member,
                     "name": checked.original_name,
                     "size": checked.size,
                     "sha256": checked.sha256,
@@ -509,10 +476,10 @@ def _files(
     return found
 
 
-def _auto_files(folder: dict[str, zipfile.ZipInfo], *, target: str) -> list[tuple[str, list]]:
+def _auto_files(folder: dict[str, str], *, target: str) -> list[tuple[str, list]]:
     """With no column naming the files: the contribution's first PDF (by name) is the main
     document or the CV; for a submission, the other files are supplementary."""
-    names = sorted(info.filename.replace("\\", "/").rsplit("/", 1)[-1] for info in folder.values())
+    names = sorted(member.rsplit("/", 1)[-1] for member in folder.values())
     pdfs = [n for n in names if n.lower().endswith(".pdf")]
     first = pdfs[:1]
     if target == TARGET_APPLICATIONS:
@@ -535,7 +502,10 @@ def _row_values(
                 )
                 % {"column": header[:80], "start": _text(cell)[:20]}
             )
+        before = len(row.reasons)
         values[name] = checker.value(row, name, cell)
+        if len(row.reasons) > before:
+            row.bad_fields.add(name)
     return values
 
 
@@ -552,7 +522,7 @@ def _submission_row(
     fields = {f.name: f for f in target_fields(run.target)}
     row.label = values.get("title") or ""
     for required in ("title", "organisation", "contact_email"):
-        if not values.get(required) and required in values:
+        if not values.get(required) and required in values and required not in row.bad_fields:
             row.refuse(_("“%(field)s” is empty.") % {"field": str(fields[required].label)})
     data: dict = {"fields": {}}
     for name in (
@@ -670,7 +640,7 @@ def _application_row(
     email = values.get("email") or ""
     row.label = values.get("full_name") or email
     for required in ("email", "affiliation", "statement"):
-        if not values.get(required) and required in values:
+        if not values.get(required) and required in values and required not in row.bad_fields:
             row.refuse(_("“%(field)s” is empty.") % {"field": str(fields[required].label)})
     if email and emails[email.casefold()] > 1:
         row.refuse(_("Another contribution in this file has the same email address."))
@@ -741,9 +711,7 @@ def preview(*, run: ImportRun, progress: Progress) -> dict:
     table = _read_export(run)
     id_columns = [i for i, h in enumerate(table.headers) if is_contribution_id(h)]
     if not id_columns:
-        raise ValidationError(
-            _("The export has no “Contribution ID” column: is it an EU Survey results export?")
-        )
+        raise ValidationError(_no_id_column_message())
     id_column = id_columns[0]
     mapping, info = _mapping(run, table)
     fields = target_fields(run.target)
@@ -841,21 +809,14 @@ def _user_for(email: str, name: str) -> tuple[User, bool]:
 
 
 def _attach(archive: _Archive, *, kind: str, entry: dict, save: Callable) -> None:
-    """Read the file again, check it is the one the preview saw, and store it."""
-    try:
-        info = archive.zip.getinfo(entry["member"]) if archive.present else None
-    except KeyError:
-        info = None
-    if info is None:
+    """Check the file again, check it is the one the preview saw, and store it."""
+    if not archive.present or entry["member"] not in archive.files.names:
         raise ValidationError(_("The archive of files changed since the preview."))
-    with archive.open(info) as upload:
-        allowed = SUPPLEMENTARY_KINDS if kind == "supplementary" else MAIN_DOCUMENT_KINDS
-        checked = file_validate(upload=upload, allowed=allowed)
-        if checked.sha256 != entry["sha256"]:
-            raise ValidationError(
-                _("“%(name)s” changed since the preview.") % {"name": entry["name"]}
-            )
-        upload.seek(0)
+    allowed = SUPPLEMENTARY_KINDS if kind == "supplementary" else MAIN_DOCUMENT_KINDS
+    checked = archive.files.validate(entry["member"], allowed=allowed)
+    if checked.sha256 != entry["sha256"]:
+        raise ValidationError(_("“%(name)s” changed since the preview.") % {"name": entry["name"]})
+    with archive.files.open(entry["member"]) as upload:
         save(upload, checked)
 
 
