@@ -121,6 +121,17 @@ class _Archive:
             self._handle.close()
 
 
+def _examples(table: Table) -> dict[str, str]:
+    """The first answer of each question column, shown beside it on the mapping page."""
+    examples = {}
+    for position, header in enumerate(table.headers):
+        if is_metadata(header):
+            continue
+        value = next((_text(cells[position]) for cells in table.rows if _text(cells[position])), "")
+        examples[header] = value[:120]
+    return examples
+
+
 def check_data_file(*, upload) -> None:
     """Refuse, at upload, a file that is not a readable export with contribution ids."""
     table = read_table(upload, name=upload.name or "")
@@ -785,6 +796,7 @@ def preview(*, run: ImportRun, progress: Progress) -> dict:
             action: counts.get(action, 0) for action in ("create", "update", "skip", "refuse")
         },
         "columns": table.headers,
+        "examples": _examples(table),
         "mapping": mapping,
         "mapping_origin": info,
         "mapping_message": _mapping_message(info),

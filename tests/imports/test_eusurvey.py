@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from imports.models import ImportedRecord, ImportRun, SurveyMapping
@@ -568,3 +569,55 @@ def test_management_command_previews_then_applies(workshop, staff, organisations
     )
     assert "created 1, updated 0, skipped 0, refused 1" in out.getvalue()
     assert Submission.objects.get().title == "Cyber uplift of GPT-X"
+
+
+# ---------------------------------------------------------------------------- mapping page
+
+
+def test_mapping_page_saves_the_mapping_and_previews_again(client, workshop, staff, organisations):
+    run = run_for(workshop, staff, csv_bytes([ROW_A]), options={"mapping": {}})
+    assert run.preview["counts"]["refuse"] == 1
+    client.force_login(staff)
+    url = reverse("imports:survey_mapping", kwargs={"run_code": run.code})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "<caption>" in page.content.decode()
+    assert '<label for="id_column_0">1. Title of the evaluation</label>' in page.content.decode()
+    assert "For example: Cyber uplift of GPT-X" in page.content.decode()
+
+    columns = {
+        "column_0": "title",
+        "column_2": "organisation",
+        "column_3": "contact_email",
+        "column_5": "risk_areas",
+    }
+    response = client.post(url, {"alias": "Call 2025", **columns})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.PREVIEWED
+    assert run.preview["counts"] == {"create": 1, "update": 0, "skip": 0, "refuse": 0}
+    saved = SurveyMapping.objects.get(workshop=workshop)
+    assert saved.alias == "Call 2025"
+    assert saved.mapping == {
+        "1. Title of the evaluation": "title",
+        "3. Name of your organisation": "organisation",
+        "4. Contact email": "contact_email",
+        "6. Risk areas covered": "risk_areas",
+    }
+
+    # The next export of the same survey, without options: the saved mapping applies.
+    run = run_for(workshop, staff, csv_bytes([ROW_B]))
+    assert run.preview["mapping_origin"]["matched_by"] == "fingerprint"
+    assert run.preview["mapping"] == saved.mapping
+
+
+def test_mapping_page_refuses_one_field_twice(client, workshop, staff, organisations):
+    run = run_for(workshop, staff, csv_bytes([ROW_A]))
+    client.force_login(staff)
+    url = reverse("imports:survey_mapping", kwargs={"run_code": run.code})
+    response = client.post(url, {"column_0": "title", "column_1": "title"})
+    assert response.status_code == 200
+    assert "“1. Title of the evaluation” is already mapped to this field." in (
+        response.content.decode()
+    )
+    assert not SurveyMapping.objects.exists()

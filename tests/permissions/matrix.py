@@ -39,6 +39,7 @@ ROW_MODULES = (
     "rows_reviews",
     "rows_assignment",
     "rows_reports",
+    "rows_imports",
 )
 
 STAFF = ("staff", "superuser")
