@@ -53,7 +53,7 @@ def survey_mapping(request, run: ImportRun):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The mapping is saved and the preview was made again."))
-            return redirect("imports:survey_mapping", run_code=run.code)
+            return redirect("imports:detail", run_code=run.code)
     return render(
         request,
         "imports/survey_mapping.html",

@@ -69,7 +69,7 @@ urlpatterns = [
     path("", include("assignment.urls")),
     path("", include("reports.urls")),
     path("", include("criteria.urls")),
-    path("", include("imports.urls_surveys")),
+    path("", include("imports.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
