@@ -102,6 +102,45 @@ class ImportedRecord(models.Model):
         return f"{self.source} {self.source_id} -> {self.kind} {self.object_code}"
 
 
+class SurveyMapping(models.Model):
+    """Which EU Survey column becomes which portal field, saved once per survey.
+
+    A survey is recognised by the alias staff gave it, or by the fingerprint of its set of
+    question headers (imports.surveys.headers_fingerprint): the next export of the same
+    survey finds its mapping again without anyone naming it.
+    """
+
+    workshop = models.ForeignKey(
+        "portal.Workshop", on_delete=models.CASCADE, related_name="survey_mappings"
+    )
+    # What the rows become: "submissions" or "reviewer_applications".
+    target = models.CharField(max_length=32)
+    alias = models.CharField(
+        _("survey alias"),
+        max_length=200,
+        blank=True,
+        help_text=_("The survey's alias or name in EU Survey, if you want to name it."),
+    )
+    fingerprint = models.CharField(max_length=64)
+    # {column header: field name}; columns not listed are ignored.
+    mapping = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "target", "fingerprint"], name="survey_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias or self.fingerprint[:12]} ({self.target})"
+
+
 class ImportedReviewText(models.Model):
     """An OpenReview official review, kept as it was written.
 

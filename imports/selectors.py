@@ -6,7 +6,8 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 
 from imports.jobs import progress_read
-from imports.models import ImportRun
+from imports.models import ImportRun, SurveyMapping
+from imports.surveys import headers_fingerprint, normalise_header, question_headers
 from portal.models import User, Workshop
 from portal.permissions import has_perm
 
@@ -69,3 +70,27 @@ def import_run_status(run: ImportRun) -> dict:
         "error": run.error if run.state == State.FAILED else "",
         "finished_at": "",
     }
+
+
+def survey_mapping_for(
+    *, workshop: Workshop, target: str, headers: list[str], alias: str = ""
+) -> tuple[SurveyMapping | None, str]:
+    """The mapping saved for this survey, and how it was found: "alias" (staff named the
+    survey), "fingerprint" (same set of questions), "columns" (the newest mapping whose
+    mapped columns are all in this export: the survey gained or lost a question), or
+    (None, "")."""
+    mappings = SurveyMapping.objects.filter(workshop=workshop, target=target)
+    alias = " ".join(alias.split())
+    if alias:
+        found = mappings.filter(alias__iexact=alias).first()
+        if found is not None:
+            return found, "alias"
+    found = mappings.filter(fingerprint=headers_fingerprint(headers)).first()
+    if found is not None:
+        return found, "fingerprint"
+    present = {normalise_header(h) for h in question_headers(headers)}
+    for candidate in mappings.order_by("-updated_at"):
+        mapped = {normalise_header(h) for h, f in candidate.mapping.items() if f}
+        if mapped and mapped <= present:
+            return candidate, "columns"
+    return None, ""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from imports import views
+from imports import survey_views, views
 
 app_name = "imports"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("staff/imports/<str:run_code>/apply/", views.import_apply, name="apply"),
     path("staff/imports/<str:run_code>/discard/", views.import_discard, name="discard"),
     path("staff/imports/<str:run_code>/status/", views.import_status, name="status"),
+    path(
+        "staff/imports/<str:run_code>/mapping/",
+        survey_views.survey_mapping,
+        name="survey_mapping",
+    ),
 ]

@@ -36,6 +36,10 @@ def _upload(w):
     }
 
 
+def _eusurvey_run(w):
+    return {"run_code": w.eusurvey_run.code}
+
+
 ROWS = [
     Row(
         "imports:index",
@@ -63,4 +67,11 @@ ROWS = [
     ),
     Row("imports:apply", kwargs=_run, get=_hidden(405), post=_hidden(REDIRECT)),
     Row("imports:discard", kwargs=_run, get=_hidden(405), post=_hidden(REDIRECT)),
+    Row(
+        "imports:survey_mapping",
+        kwargs=_eusurvey_run,
+        get=staff_only(others=404),
+        post=staff_only(REDIRECT, others=404),
+        data=lambda w: {"alias": "", "column_0": "title"},
+    ),
 ]

@@ -279,6 +279,7 @@ def build_world() -> SimpleNamespace:
     w.redrafted_workshop.save(update_fields=["phase_override"])
     _add_report_states(w)
     _add_import_states(w)
+    _add_eusurvey_states(w)
     w.api_token, _secret = api_token_create(
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
@@ -463,3 +464,30 @@ def _add_import_states(w) -> None:
             user=w.staff,
         )
     )
+
+
+# --- imports: an EU Survey run whose preview is ready (its mapping page) -------------------
+
+
+def _add_eusurvey_states(w) -> None:
+    from django.core.files.base import ContentFile
+
+    from imports.models import ImportRun
+
+    w.eusurvey_run = ImportRun(
+        workshop=w.workshop,
+        source=ImportRun.Source.EUSURVEY,
+        target="submissions",
+        data_file_name="export.csv",
+        state=ImportRun.State.PREVIEWED,
+        created_by=w.staff,
+        preview={
+            "columns": ["Contribution ID", "1. Title", "2. Abstract"],
+            "mapping": {"1. Title": "title"},
+            "rows": [],
+            "counts": {"create": 0, "update": 0, "skip": 0, "refuse": 0},
+        },
+    )
+    csv = "Contribution ID,1. Title,2. Abstract\r\nc-1,A title,An abstract\r\n"
+    w.eusurvey_run.data_file.save("export.csv", ContentFile(csv.encode()), save=False)
+    w.eusurvey_run.save()
