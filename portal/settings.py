@@ -527,4 +527,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `state`: each set of states gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStateEnum": "reviews.models.Assignment.State",
+        # Assignment runs and report jobs share their states (queued, running, done, failed).
+        "JobStateEnum": "assignment.models.AssignmentRun.State",
+    },
 }
