@@ -45,7 +45,8 @@ class BulkRow:
 class BulkOutcome:
     row: BulkRow
     errors: list[str] = field(default_factory=list)
-    # The assignment made or taken away (its code), when the row went through.
+    # The assignment made or taken away (its code) when the row went through; in a dry run
+    # only the one a removal would take away.
     assignment: str = ""
 
     @property
@@ -148,7 +149,10 @@ def assignments_bulk_apply(
             if dry_run or any(o.refused for o in outcomes):
                 raise _Rollback
     except _Rollback:
-        pass
+        # Nothing was made: no code may name an assignment that does not exist.
+        for outcome in outcomes:
+            if outcome.row.action == ASSIGN:
+                outcome.assignment = ""
     return BulkResult(outcomes=outcomes, dry_run=dry_run)
 
 
