@@ -45,7 +45,9 @@ urlpatterns = [
         reports.ReportJobListStart.as_view(),
         name="report-job-list",
     ),
-    path("report-jobs/<str:job_code>/", reports.ReportJobDetail.as_view(), name="report-job-detail"),
+    path(
+        "report-jobs/<str:job_code>/", reports.ReportJobDetail.as_view(), name="report-job-detail"
+    ),
     path(
         "report-jobs/<str:job_code>/download/",
         reports.ReportJobDownload.as_view(),

@@ -64,9 +64,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             return None
         return _ReviewerRef(assignment).data
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=["todo", "draft", "submitted", "late"])
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=["todo", "draft", "submitted", "late"]))
     def get_review_status(self, assignment) -> str:
         return str(assignment_status(assignment=assignment, now=self.context.get("now")))
 

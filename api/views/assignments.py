@@ -2,9 +2,11 @@
 once, and automatic assignment runs: started, polled, listed and published through the
 services, lookups and permissions of the staff's pages."""
 
+from typing import ClassVar
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import BaseParser, JSONParser
@@ -45,8 +47,14 @@ class AssignmentList(Endpoint):
 
     access = {"GET": Access("reviews.see_own_assignments", scope="assignments:read")}
     serializer_class = AssignmentSerializer
+    # The filters are read by AssignmentFilterSerializer and applied by the selectors.
+    filter_backends: ClassVar[list] = []
 
-    @extend_schema(parameters=[AssignmentFilterSerializer], operation_id="assignment_list")
+    @extend_schema(
+        parameters=[AssignmentFilterSerializer],
+        operation_id="assignment_list",
+        responses=AssignmentSerializer(many=True),
+    )
     def get(self, request):
         params = AssignmentFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -190,8 +198,9 @@ class RunListStart(Endpoint):
         "POST": Access(MANAGE_RUNS, scope="assignments:write", lookup=portal_lookups.workshop),
     }
     serializer_class = RunSerializer
+    filter_backends: ClassVar[list] = []
 
-    @extend_schema(operation_id="assignment_run_list")
+    @extend_schema(operation_id="assignment_run_list", responses=RunSerializer(many=True))
     def get(self, request, workshop_code):
         page = self.paginate_queryset(selectors.runs_for_workshop(workshop=self.object))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

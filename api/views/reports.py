@@ -2,6 +2,8 @@
 a workshop, through the services, lookups and permissions of the staff's report pages and
 of the report download."""
 
+from typing import ClassVar
+
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -40,8 +42,9 @@ class ReportJobListStart(Endpoint):
         "POST": Access(MANAGE, scope="reports:write", lookup=portal_lookups.workshop),
     }
     serializer_class = ReportJobSerializer
+    filter_backends: ClassVar[list] = []
 
-    @extend_schema(operation_id="report_job_list")
+    @extend_schema(operation_id="report_job_list", responses=ReportJobSerializer(many=True))
     def get(self, request, workshop_code):
         jobs = selectors.report_jobs_for_workshop(workshop=self.object).order_by(
             "-created_at", "-pk"
@@ -188,4 +191,3 @@ class WorkshopExport(Endpoint):
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
-

@@ -110,8 +110,7 @@ def _check_size(rows: list[BulkRow]) -> None:
         raise ValidationError(_("There are no rows to apply."))
     if len(rows) > MAX_ROWS:
         raise ValidationError(
-            _("At most %(max)s rows at once; send the rest in another request.")
-            % {"max": MAX_ROWS}
+            _("At most %(max)s rows at once; send the rest in another request.") % {"max": MAX_ROWS}
         )
 
 

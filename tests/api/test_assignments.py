@@ -269,7 +269,11 @@ def test_a_valid_bulk_creates_exactly_the_listed_assignments(
     client, staff_headers, staff, workshop, submissions, reviewers
 ):
     (rev0, app0), (rev1, app1) = reviewers
-    pairs = [(submissions[0], rev0, app0), (submissions[1], rev0, app0), (submissions[0], rev1, app1)]
+    pairs = [
+        (submissions[0], rev0, app0),
+        (submissions[1], rev0, app0),
+        (submissions[0], rev1, app1),
+    ]
     body = {
         "assignments": [{"submission": s.code, "reviewer": a.code} for s, _u, a in pairs],
     }
@@ -337,7 +341,9 @@ def test_bulk_is_refused_to_a_reviewer_and_to_a_token_without_the_write_scope(
 ):
     (rev0, _app0), _second = reviewers
     client.force_login(rev0)
-    assert client.post(_bulk_url(workshop), {"assignments": []}, "application/json").status_code == 403
+    assert (
+        client.post(_bulk_url(workshop), {"assignments": []}, "application/json").status_code == 403
+    )
     client.logout()
     response = client.post(
         _bulk_url(workshop),
@@ -393,9 +399,7 @@ def test_run_settings_are_checked_as_the_form_checks_them(client, staff_headers,
     assert not AssignmentRun.objects.exists()
 
 
-def test_publishing_an_unfinished_run_is_refused_with_the_reason(
-    client, staff_headers, workshop
-):
+def test_publishing_an_unfinished_run_is_refused_with_the_reason(client, staff_headers, workshop):
     run = AssignmentRun.objects.create(workshop=workshop, state=AssignmentRun.State.RUNNING)
     response = client.post(
         reverse("api:assignment-run-publish", args=[run.code]), headers=staff_headers
