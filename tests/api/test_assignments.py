@@ -468,3 +468,28 @@ def test_run_list_costs_the_same_queries_whatever_its_length(
         AssignmentRun.objects.create(workshop=workshop)
     with django_assert_num_queries(len(baseline.captured_queries)):
         assert client.get(url, headers=staff_headers).json()["count"] == 12
+
+
+def test_a_reviewers_list_costs_the_same_queries_whatever_its_length(
+    client, workshop, organisation, django_assert_num_queries
+):
+    reviewer, _application = _approved(workshop, "many@example.org", "Mona Many")
+
+    def assign(count):
+        for _n in range(count):
+            submission = SubmissionFactory(
+                workshop=workshop, organisation=organisation, state=Submission.State.ELIGIBLE
+            )
+            AssignmentFactory(workshop=workshop, submission=submission, reviewer=reviewer)
+
+    url = reverse("api:assignment-list")
+    headers = _bearer(reviewer, "assignments:read")
+    assign(2)
+    client.get(url, headers=headers)  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as baseline:
+        assert client.get(url, headers=headers).json()["count"] == 2
+    assign(10)
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        body = client.get(url, headers=headers).json()
+    assert body["count"] == 12
+    assert {row["reviewer"] for row in body["results"]} == {None}
