@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from api.views import imports, meta, workshops
+from api.views import assignments, imports, meta, reports, workshops
 
 app_name = "api"
 
@@ -26,4 +26,45 @@ urlpatterns = [
     path("imports/<str:run_code>/", imports.ImportDetail.as_view(), name="import-detail"),
     path("imports/<str:run_code>/apply/", imports.ImportApply.as_view(), name="import-apply"),
     path("imports/<str:run_code>/discard/", imports.ImportDiscard.as_view(), name="import-discard"),
+    # --- assignments, automatic assignment runs ----------------------------------------------
+    path("assignments/", assignments.AssignmentList.as_view(), name="assignment-list"),
+    path(
+        "workshops/<str:workshop_code>/assignments/bulk/",
+        assignments.AssignmentBulk.as_view(),
+        name="assignment-bulk",
+    ),
+    path(
+        "workshops/<str:workshop_code>/assignment-runs/",
+        assignments.RunListStart.as_view(),
+        name="assignment-run-list",
+    ),
+    path(
+        "assignment-runs/<str:run_code>/",
+        assignments.RunDetail.as_view(),
+        name="assignment-run-detail",
+    ),
+    path(
+        "assignment-runs/<str:run_code>/publish/",
+        assignments.RunPublish.as_view(),
+        name="assignment-run-publish",
+    ),
+    # --- report jobs, data exports -----------------------------------------------------------
+    path(
+        "workshops/<str:workshop_code>/report-jobs/",
+        reports.ReportJobListStart.as_view(),
+        name="report-job-list",
+    ),
+    path(
+        "report-jobs/<str:job_code>/", reports.ReportJobDetail.as_view(), name="report-job-detail"
+    ),
+    path(
+        "report-jobs/<str:job_code>/download/",
+        reports.ReportJobDownload.as_view(),
+        name="report-job-download",
+    ),
+    path(
+        "workshops/<str:workshop_code>/exports/<str:name>/",
+        reports.WorkshopExport.as_view(),
+        name="workshop-export",
+    ),
 ]

@@ -27,3 +27,14 @@ def run(request, workshop_code: str, run_code: str) -> AssignmentRun:
     found = selectors.run_get_for_staff(workshop=workshop, code=run_code)
     found.workshop = workshop
     return found
+
+
+def run_by_code(request, run_code: str) -> AssignmentRun:
+    """A run named by its code alone (the API). As `run`, whoever may not manage runs is
+    refused (403) before the code is read, so the answer never says whether a run exists;
+    staff get 404 for an unknown code."""
+    require_perm(request.user, "assignment.manage_runs", None)
+    found = selectors.run_get_by_code_for_staff(code=run_code)
+    # Staff see every workshop, drafts too: the workshop's lookup only confirms it.
+    found.workshop = portal_lookups.workshop(request, found.workshop.code)
+    return found

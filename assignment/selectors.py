@@ -358,3 +358,30 @@ def bidding_rows(*, user: User, workshop: Workshop, ids: list[int]) -> list[Bidd
         )
     )
     return visibility.bidding_rows(workshop=workshop, ids=ids, bids=bids)
+
+
+# --- the API -------------------------------------------------------------------------------
+
+
+def runs_for_workshop(*, workshop: Workshop) -> QuerySet[AssignmentRun]:
+    """Every run of the workshop, newest first, without their summaries (the API pages
+    through them all; the staff page shows the newest RUNS_SHOWN)."""
+    return (
+        AssignmentRun.objects.filter(workshop=workshop)
+        .select_related("workshop")
+        .defer("summary")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def run_get_by_code_for_staff(*, code: str) -> AssignmentRun:
+    """A run named by its code alone (the API's address of a run), for staff; 404 when no
+    run has it."""
+    run = (
+        AssignmentRun.objects.filter(code=code)
+        .select_related("workshop", "created_by", "published_by")
+        .first()
+    )
+    if run is None:
+        raise Http404
+    return run

@@ -543,4 +543,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_problem_responses",
     ],
+    # Several models have a `state`: each set of states gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStateEnum": "reviews.models.Assignment.State",
+        # Assignment runs and report jobs share their states (queued, running, done, failed).
+        "JobStateEnum": "assignment.models.AssignmentRun.State",
+    },
 }

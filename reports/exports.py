@@ -26,7 +26,7 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, When
 from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
-from portal.csv import csv_safe
+from portal.csv import Echo, csv_safe
 from portal.models import Workshop
 from reports.jobs.types import BuildResult
 from reports.models import CriterionNote, QuoteSelection, ReportJob, WorkshopSummary
@@ -350,3 +350,52 @@ def build_export(*, job: ReportJob, progress, file_stem: str) -> BuildResult:
             "generated_at": timezone.now().isoformat(),
         },
     )
+
+
+# --- one table at a time (the API's exports) -------------------------------------------------
+
+TABLE_NAMES = ("scores", "submissions", "reviewers", "attendees")
+
+
+def table(*, workshop: Workshop, name: str) -> Table:
+    """One of the four tables, by name (KeyError for any other)."""
+    builders = {
+        "scores": _scores,
+        "submissions": _submissions,
+        "reviewers": _reviewers,
+        "attendees": _attendees,
+    }
+    return builders[name](workshop)
+
+
+def table_csv_lines(table: Table) -> Iterator[str]:
+    """The table as CSV lines, formula-safe as in csv_zip, for a streamed response."""
+    writer = csv.writer(Echo())
+    yield writer.writerow(table.header)
+    for row in table.rows:
+        yield writer.writerow([csv_safe(value) for value in row])
+
+
+def table_xlsx(table: Table) -> bytes:
+    """The table as a one-sheet workbook, formula-safe as in xlsx."""
+    from openpyxl import Workbook  # noqa: PLC0415 -- heavy: needed for XLSX exports only
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.name)
+    sheet.append(table.header)
+    for row in table.rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def table_json_chunks(table: Table) -> Iterator[str]:
+    """The table as a JSON array of objects, values as typed (as in archive_json)."""
+    yield "["
+    for index, row in enumerate(table.rows):
+        item = json.dumps(
+            dict(zip(table.header, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False
+        )
+        yield ("\n" if index == 0 else ",\n") + item
+    yield "\n]\n"

@@ -28,3 +28,7 @@ def feedback_remark(request, workshop_code: str, organisation_code: str) -> Feed
     return selectors.feedback_remark_get_for_user(
         workshop=workshop, organisation_code=organisation_code, user=request.user
     )
+
+
+def job_by_code(request, job_code: str) -> ReportJob:
+    return selectors.report_job_get_by_code_for_user(code=job_code, user=request.user)

@@ -233,3 +233,12 @@ def job_status(job: ReportJob, *, download_url: str) -> dict:
         "download_url": download_url if job.state == ReportJob.State.DONE else "",
         "download_label": _("Download"),
     }
+
+
+def report_job_get_by_code_for_user(*, code: str, user: User) -> ReportJob:
+    """A job named by its code alone (the API's address of a job), or 404 for anyone who
+    may not see it: as report_job_get_for_user, without the workshop in the address."""
+    job = report_jobs_visible_to(user=user).filter(code=code).first()
+    if job is None:
+        raise Http404
+    return job

@@ -261,3 +261,36 @@ def conflict_record_active(
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def assignments_for_staff(
+    *,
+    workshop_code: str = "",
+    submission_code: str = "",
+    reviewer_code: str = "",
+    state: str = "",
+) -> QuerySet[Assignment]:
+    """Every assignment (staff see them all, names included), filtered, in a stable order,
+    with what a list shows of each one: its workshop, submission, reviewer, review state,
+    effective deadline and the reviewer's application code (their opaque id in the call).
+    One query per page whatever the number of rows."""
+    qs = Assignment.objects.all()
+    if workshop_code:
+        qs = qs.filter(workshop__code=workshop_code)
+    if submission_code:
+        qs = qs.filter(submission__code=submission_code)
+    application = ReviewerApplication.objects.filter(
+        workshop=OuterRef("workshop"), user=OuterRef("reviewer")
+    )
+    if reviewer_code:
+        qs = qs.filter(Exists(application.filter(code=reviewer_code)))
+    if state:
+        qs = qs.filter(state=state)
+    return (
+        qs.select_related("workshop", "submission", "reviewer", "review")
+        .annotate(
+            effective_deadline=Coalesce("deadline_override", "workshop__review_deadline"),
+            application_code=Subquery(application.values("code")[:1]),
+        )
+        .order_by("created_at", "pk")
+    )
