@@ -18,3 +18,13 @@ urlpatterns = [
         name="workshop-detail",
     ),
 ]
+
+# --- reviews, reviewer applications and reviewers, conflicts, bids, aggregates ------------
+# Imported here, with its block, so that each area's paths merge apart.
+from api.views import reviews  # noqa: E402
+
+urlpatterns += [
+    path("reviews/", reviews.ReviewList.as_view(), name="review-list"),
+    path("reviews/<str:code>/", reviews.ReviewDetail.as_view(), name="review-detail"),
+    path("reviews/<str:code>/submit/", reviews.ReviewSubmit.as_view(), name="review-submit"),
+]
