@@ -140,3 +140,22 @@ def tie_organisation_choices() -> QuerySet[Organisation]:
 
 def tie_provider_choices() -> QuerySet[Provider]:
     return Provider.objects.order_by("name")
+
+
+def ties_visible_to(*, user: User, workshop: Workshop | None = None) -> QuerySet[ReviewerTie]:
+    """A person's own ties and, for staff, the ties of everyone who applied to review (each
+    application's page shows its applicant's), of one workshop's applicants if given."""
+    if not user.is_authenticated:
+        return ReviewerTie.objects.none()
+    visible = Q(user=user)
+    if has_perm(user, "reviews.view_all_applications"):
+        applicants = ReviewerApplication.objects.all()
+        if workshop is not None:
+            applicants = applicants.filter(workshop=workshop)
+            visible = Q(pk__in=[])
+        visible |= Q(user__in=applicants.values("user_id"))
+    return (
+        ReviewerTie.objects.filter(visible)
+        .select_related("organisation", "provider", "user")
+        .order_by("-created_at", "-pk")
+    )

@@ -7,7 +7,7 @@ aggregate pages show them in parts), so a submitted review is 200 for staff to r
 to change; a draft is its reviewer's alone (404 for staff too).
 """
 
-from tests.permissions.api_matrix import STAFF, ApiRow, api_expect, each
+from tests.permissions.api_matrix import REVIEWERS, STAFF, ApiRow, api_expect, each, staff_only
 
 
 def _code(attribute):
@@ -106,4 +106,93 @@ REVIEWS = [
     ),
 ]
 
-ROWS = [*REVIEWS]
+
+def _workshop(w):
+    return {"workshop_code": w.workshop.code}
+
+
+def _draft_workshop(w):
+    return {"workshop_code": w.draft_workshop.code}
+
+
+REVIEWERS_AND_TIES = [
+    ApiRow(
+        "api:reviewer-application-list",
+        kwargs=_workshop,
+        expect=staff_only(),
+        scope="reviews:read",
+    ),
+    ApiRow(
+        "api:reviewer-application-list",
+        state="draft workshop",
+        kwargs=_draft_workshop,
+        expect=_only(staff=200),
+        scope="reviews:read",
+    ),
+    ApiRow(
+        "api:reviewer-application-detail",
+        kwargs=_code("application"),
+        expect=_only("reviewer", staff=200),
+        scope="reviews:read",
+    ),
+    ApiRow("api:reviewer-list", kwargs=_workshop, expect=staff_only(), scope="reviews:read"),
+    ApiRow(
+        "api:reviewer-list",
+        state="draft workshop",
+        kwargs=_draft_workshop,
+        expect=_only(staff=200),
+        scope="reviews:read",
+    ),
+    ApiRow("api:conflict-list", expect=api_expect(200), scope="reviews:read"),
+    ApiRow(
+        "api:conflict-list",
+        method="POST",
+        body=lambda w: {"organisation": w.other_organisation.code, "tie_type": "funding"},
+        expect=api_expect(201),
+        scope="reviews:write",
+    ),
+    ApiRow(
+        "api:conflict-end",
+        method="POST",
+        state="current",
+        kwargs=_code("tie"),
+        expect=_only("reviewer_conflicted"),
+        scope="reviews:write",
+    ),
+    ApiRow(
+        "api:conflict-end",
+        method="POST",
+        state="ended",
+        kwargs=_code("ended_tie"),
+        expect=_only("reviewer_conflicted", outcome=403),
+        scope="reviews:write",
+    ),
+]
+
+BIDS = [
+    ApiRow(
+        "api:bid-list",
+        kwargs=_workshop,
+        expect=_only(*REVIEWERS),
+        scope="reviews:read",
+    ),
+    ApiRow(
+        "api:bid-list",
+        state="draft workshop, approved reviewer",
+        kwargs=lambda w: {"workshop_code": w.redrafted_workshop.code},
+        expect=_only(),
+        scope="reviews:read",
+    ),
+    # The conflicted reviewer's list leaves the submission out: it does not exist for them
+    # (the browser's page says "not open for bids" after its redirect).
+    ApiRow(
+        "api:bid-detail",
+        method="PUT",
+        kwargs=lambda w: {"workshop_code": w.workshop.code, "submission_code": w.submission.code},
+        body=lambda w: {"bid": "willing"},
+        expect=_only("reviewer", "reviewer_unassigned", "reviewer_declined", "reviewer_uncleared"),
+        scope="reviews:write",
+    ),
+]
+
+ROWS = [*REVIEWS, *REVIEWERS_AND_TIES, *BIDS]
