@@ -56,3 +56,18 @@ urlpatterns += [
         name="bid-detail",
     ),
 ]
+
+from api.views import aggregates  # noqa: E402
+
+urlpatterns += [
+    path(
+        "submissions/<str:code>/aggregates/",
+        aggregates.SubmissionAggregates.as_view(),
+        name="submission-aggregates",
+    ),
+    path(
+        "workshops/<str:workshop_code>/criteria-aggregates/",
+        aggregates.WorkshopCriteriaAggregates.as_view(),
+        name="workshop-criteria-aggregates",
+    ),
+]

@@ -159,3 +159,13 @@ def ties_visible_to(*, user: User, workshop: Workshop | None = None) -> QuerySet
         .select_related("organisation", "provider", "user")
         .order_by("-created_at", "-pk")
     )
+
+
+def application_codes_of_reviewers(*, workshop: Workshop, user_ids) -> dict[int, str]:
+    """user id -> the code of their application to the workshop (how staff pages name a
+    reviewer), in one query."""
+    return dict(
+        ReviewerApplication.objects.filter(
+            workshop=workshop, user_id__in=list(user_ids)
+        ).values_list("user_id", "code")
+    )

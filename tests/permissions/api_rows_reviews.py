@@ -7,7 +7,15 @@ aggregate pages show them in parts), so a submitted review is 200 for staff to r
 to change; a draft is its reviewer's alone (404 for staff too).
 """
 
-from tests.permissions.api_matrix import REVIEWERS, STAFF, ApiRow, api_expect, each, staff_only
+from tests.permissions.api_matrix import (
+    MEMBERS,
+    REVIEWERS,
+    STAFF,
+    ApiRow,
+    api_expect,
+    each,
+    staff_only,
+)
 
 
 def _code(attribute):
@@ -195,4 +203,27 @@ BIDS = [
     ),
 ]
 
-ROWS = [*REVIEWS, *REVIEWERS_AND_TIES, *BIDS]
+# The staff's aggregate pages: a submission's members see the submission (403).
+AGGREGATES = [
+    ApiRow(
+        "api:submission-aggregates",
+        kwargs=_code("submission"),
+        expect=_only(*MEMBERS, outcome=403, staff=200),
+        scope="reports:read",
+    ),
+    ApiRow(
+        "api:workshop-criteria-aggregates",
+        kwargs=_workshop,
+        expect=staff_only(),
+        scope="reports:read",
+    ),
+    ApiRow(
+        "api:workshop-criteria-aggregates",
+        state="draft workshop",
+        kwargs=_draft_workshop,
+        expect=_only(staff=200),
+        scope="reports:read",
+    ),
+]
+
+ROWS = [*REVIEWS, *REVIEWERS_AND_TIES, *BIDS, *AGGREGATES]
