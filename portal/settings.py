@@ -527,4 +527,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets named once where several fields share them or one name means several.
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewerApplicationStateEnum": "reviews.models.ReviewerApplication.State",
+        "YesNoEnum": "reviews.models.CriterionScore.YesNo",
+    },
 }

@@ -95,7 +95,7 @@ class ApplicationSerializer(ApplicationSummarySerializer):
 
 
 class ApplicationFilterSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(required=False, choices=ReviewerApplication.State.choices)
+    state = serializers.ChoiceField(choices=ReviewerApplication.State.choices, required=False)
     risk_area = serializers.SlugField(
         required=False, max_length=40, help_text="A risk area code: applicants declaring it."
     )

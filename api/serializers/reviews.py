@@ -139,4 +139,4 @@ class ReviewFilterSerializer(serializers.Serializer):
             "scores are listed too."
         ),
     )
-    state = serializers.ChoiceField(required=False, choices=Review.State.choices)
+    state = serializers.ChoiceField(choices=Review.State.choices, required=False)
