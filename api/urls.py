@@ -68,3 +68,56 @@ urlpatterns = [
         name="workshop-export",
     ),
 ]
+
+# --- reviews, reviewer applications and reviewers, conflicts, bids, aggregates ------------
+# Imported here, with its block, so that each area's paths merge apart.
+from api.views import reviews  # noqa: E402
+
+urlpatterns += [
+    path("reviews/", reviews.ReviewList.as_view(), name="review-list"),
+    path("reviews/<str:code>/", reviews.ReviewDetail.as_view(), name="review-detail"),
+    path("reviews/<str:code>/submit/", reviews.ReviewSubmit.as_view(), name="review-submit"),
+]
+
+from api.views import reviewers  # noqa: E402
+
+urlpatterns += [
+    path(
+        "workshops/<str:workshop_code>/reviewer-applications/",
+        reviewers.ApplicationList.as_view(),
+        name="reviewer-application-list",
+    ),
+    path(
+        "reviewer-applications/<str:code>/",
+        reviewers.ApplicationDetail.as_view(),
+        name="reviewer-application-detail",
+    ),
+    path(
+        "workshops/<str:workshop_code>/reviewers/",
+        reviewers.ReviewerList.as_view(),
+        name="reviewer-list",
+    ),
+    path("conflicts/", reviewers.TieList.as_view(), name="conflict-list"),
+    path("conflicts/<str:code>/end/", reviewers.TieEnd.as_view(), name="conflict-end"),
+    path("workshops/<str:workshop_code>/bids/", reviewers.BidList.as_view(), name="bid-list"),
+    path(
+        "workshops/<str:workshop_code>/bids/<str:submission_code>/",
+        reviewers.BidDetail.as_view(),
+        name="bid-detail",
+    ),
+]
+
+from api.views import aggregates  # noqa: E402
+
+urlpatterns += [
+    path(
+        "submissions/<str:code>/aggregates/",
+        aggregates.SubmissionAggregates.as_view(),
+        name="submission-aggregates",
+    ),
+    path(
+        "workshops/<str:workshop_code>/criteria-aggregates/",
+        aggregates.WorkshopCriteriaAggregates.as_view(),
+        name="workshop-criteria-aggregates",
+    ),
+]

@@ -543,10 +543,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_problem_responses",
     ],
-    # Several models have a `state`: each set of states gets a name of its own.
+    # Choice sets named once where several fields share them or one name means several
+    # (several models have a `state`).
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStateEnum": "reviews.models.Assignment.State",
         # Assignment runs and report jobs share their states (queued, running, done, failed).
         "JobStateEnum": "assignment.models.AssignmentRun.State",
+        "ReviewerApplicationStateEnum": "reviews.models.ReviewerApplication.State",
+        "YesNoEnum": "reviews.models.CriterionScore.YesNo",
     },
 }

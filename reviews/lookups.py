@@ -75,3 +75,9 @@ def workshop_submission(request, workshop_code: str, submission_code: str) -> Su
 def invitation(request, code: str) -> WorkshopInvitation:
     """The invitee's own invitation to the workshop; nobody else's, staff included."""
     return invitation_selectors.invitation_get_for_invitee(code=code, user=request.user)
+
+
+def review(request, code: str) -> Assignment:
+    """The assignment of a review, by the review's code: the reviewer's own (404 when the
+    review page would answer 404), or a submitted review for staff; the review is on it."""
+    return visibility.review_assignment_get_for_user(code=code, user=request.user)

@@ -140,3 +140,32 @@ def tie_organisation_choices() -> QuerySet[Organisation]:
 
 def tie_provider_choices() -> QuerySet[Provider]:
     return Provider.objects.order_by("name")
+
+
+def ties_visible_to(*, user: User, workshop: Workshop | None = None) -> QuerySet[ReviewerTie]:
+    """A person's own ties and, for staff, the ties of everyone who applied to review (each
+    application's page shows its applicant's), of one workshop's applicants if given."""
+    if not user.is_authenticated:
+        return ReviewerTie.objects.none()
+    visible = Q(user=user)
+    if has_perm(user, "reviews.view_all_applications"):
+        applicants = ReviewerApplication.objects.all()
+        if workshop is not None:
+            applicants = applicants.filter(workshop=workshop)
+            visible = Q(pk__in=[])
+        visible |= Q(user__in=applicants.values("user_id"))
+    return (
+        ReviewerTie.objects.filter(visible)
+        .select_related("organisation", "provider", "user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_codes_of_reviewers(*, workshop: Workshop, user_ids) -> dict[int, str]:
+    """user id -> the code of their application to the workshop (how staff pages name a
+    reviewer), in one query."""
+    return dict(
+        ReviewerApplication.objects.filter(
+            workshop=workshop, user_id__in=list(user_ids)
+        ).values_list("user_id", "code")
+    )

@@ -27,6 +27,12 @@ from reviews.selectors.visibility.bidding import (
     bidding_workshop_get,
     submissions_for_bidding,
 )
+from reviews.selectors.visibility.review_reads import (
+    review_assignment_get_for_user,
+    reviews_filter,
+    reviews_for_listing,
+    reviews_visible_to,
+)
 from reviews.selectors.visibility.reviewer_list import (
     AssignmentRow,
     AssignmentStatus,
@@ -81,4 +87,8 @@ __all__ = [
     "submission_for_reviewer",
     "submission_latest_version",
     "submissions_for_bidding",
+    "review_assignment_get_for_user",
+    "reviews_filter",
+    "reviews_for_listing",
+    "reviews_visible_to",
 ]
