@@ -551,5 +551,6 @@ SPECTACULAR_SETTINGS = {
         "JobStateEnum": "assignment.models.AssignmentRun.State",
         "ReviewerApplicationStateEnum": "reviews.models.ReviewerApplication.State",
         "YesNoEnum": "reviews.models.CriterionScore.YesNo",
+        "ImportSourceEnum": "imports.models.ImportRun.Source",
     },
 }
