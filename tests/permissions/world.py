@@ -278,6 +278,7 @@ def build_world() -> SimpleNamespace:
     w.api_token, _secret = api_token_create(
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
+    _add_submission_api_states(w)
     return w
 
 
@@ -438,3 +439,10 @@ def _report_job(w, kind, *, organisation=None) -> ReportJob:
     job.file_size = len(PDF)
     job.save()
     return job
+
+
+# --- the submissions API: a file the draft's submitters may remove ------------------------
+
+
+def _add_submission_api_states(w) -> None:
+    w.draft_file = SubmissionFileFactory(submission=w.draft)
