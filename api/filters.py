@@ -4,6 +4,7 @@ filter it could not apply."""
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from criteria.models import CriteriaSet
@@ -43,15 +44,15 @@ def _organisations(request):
 
 
 class SubmissionFilter(django_filters.FilterSet):
-    workshop = CodeFilter(queryset=_workshops, help_text="A workshop's code.")
+    workshop = CodeFilter(queryset=_workshops, help_text=_("A workshop's code."))
     organisation = CodeFilter(
-        queryset=_organisations, help_text="The submitting organisation's code."
+        queryset=_organisations, help_text=_("The submitting organisation's code.")
     )
     state = django_filters.ChoiceFilter(choices=Submission.State.choices)
     risk_area = CodeFilter(
         field_name="risk_areas",
         queryset=RiskArea.objects.all(),
-        help_text="A risk area's code, e.g. `cbrn`.",
+        help_text=_("A risk area's code, e.g. `cbrn`."),
     )
 
     class Meta:
@@ -63,7 +64,7 @@ class SubmissionFilter(django_filters.FilterSet):
 
 
 class CriteriaSetFilter(django_filters.FilterSet):
-    workshop = CodeFilter(queryset=_workshops, help_text="A workshop's code.")
+    workshop = CodeFilter(queryset=_workshops, help_text=_("A workshop's code."))
 
     class Meta:
         model = CriteriaSet

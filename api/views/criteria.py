@@ -45,7 +45,7 @@ class CriteriaSetList(Endpoint):
     def get_queryset(self):
         return selectors.criteria_sets_visible_to(user=self.request.user)
 
-    @extend_schema(operation_id="criteria_set_list")
+    @extend_schema(operation_id="criteria_set_list", responses=CriteriaSetSerializer(many=True))
     def get(self, request):
         sets = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(sets)
@@ -73,7 +73,12 @@ class CriteriaSetVersions(Endpoint):
     access = {"GET": SEE_SET}
     serializer_class = CriteriaSetVersionSerializer
 
-    @extend_schema(operation_id="criteria_set_versions", parameters=[SET_CODE])
+    @extend_schema(
+        operation_id="criteria_set_versions",
+        parameters=[SET_CODE],
+        responses=CriteriaSetVersionSerializer(many=True),
+        filters=False,
+    )
     def get(self, request, set_code):
         workshop = self.object.workshop
         versions = selectors.criteria_sets_of_workshop(workshop=workshop).order_by("-version")

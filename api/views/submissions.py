@@ -198,7 +198,7 @@ class SubmissionList(Endpoint):
     def get_queryset(self):
         return selectors.submissions_listed_for(user=self.request.user)
 
-    @extend_schema(operation_id="submission_list")
+    @extend_schema(operation_id="submission_list", responses=SubmissionListSerializer(many=True))
     def get(self, request):
         submissions = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(submissions)
@@ -238,7 +238,7 @@ class SubmissionList(Endpoint):
 
     @staticmethod
     def _workshop(request, code: str):
-        unknown = exceptions.ValidationError({"workshop": [_("No open call has this code.")]})
+        unknown = exceptions.ValidationError({"workshop": [_("There is no call with this code.")]})
         if not may_name_a_row(code):
             raise unknown
         try:
@@ -316,7 +316,12 @@ class SubmissionFileList(Endpoint):
     serializer_class = SubmissionFileSerializer
     parser_classes = [MultiPartParser]
 
-    @extend_schema(operation_id="submission_file_list", parameters=[CODE])
+    @extend_schema(
+        operation_id="submission_file_list",
+        parameters=[CODE],
+        responses=SubmissionFileSerializer(many=True),
+        filters=False,
+    )
     def get(self, request, code):
         files = selectors.submission_current_files(submission=self.object)
         page = self.paginate_queryset(files)
@@ -459,7 +464,12 @@ class SubmissionVersionList(Endpoint):
     access = {"GET": SEE}
     serializer_class = SubmissionVersionRefSerializer
 
-    @extend_schema(operation_id="submission_version_list", parameters=[CODE])
+    @extend_schema(
+        operation_id="submission_version_list",
+        parameters=[CODE],
+        responses=SubmissionVersionRefSerializer(many=True),
+        filters=False,
+    )
     def get(self, request, code):
         versions = selectors.submission_versions(submission=self.object).order_by("number")
         page = [_owned(version, self.object) for version in self.paginate_queryset(versions)]
