@@ -3,7 +3,18 @@
 
 from django.urls import path
 
-from api.views import assignments, imports, meta, reports, workshops
+from api.views import (
+    aggregates,
+    assignments,
+    criteria,
+    imports,
+    meta,
+    reports,
+    reviewers,
+    reviews,
+    submissions,
+    workshops,
+)
 
 app_name = "api"
 
@@ -70,8 +81,6 @@ urlpatterns = [
 ]
 
 # --- reviews, reviewer applications and reviewers, conflicts, bids, aggregates ------------
-# Imported here, with its block, so that each area's paths merge apart.
-from api.views import reviews  # noqa: E402
 
 urlpatterns += [
     path("reviews/", reviews.ReviewList.as_view(), name="review-list"),
@@ -79,7 +88,6 @@ urlpatterns += [
     path("reviews/<str:code>/submit/", reviews.ReviewSubmit.as_view(), name="review-submit"),
 ]
 
-from api.views import reviewers  # noqa: E402
 
 urlpatterns += [
     path(
@@ -107,7 +115,6 @@ urlpatterns += [
     ),
 ]
 
-from api.views import aggregates  # noqa: E402
 
 urlpatterns += [
     path(
@@ -119,5 +126,72 @@ urlpatterns += [
         "workshops/<str:workshop_code>/criteria-aggregates/",
         aggregates.WorkshopCriteriaAggregates.as_view(),
         name="workshop-criteria-aggregates",
+    ),
+]
+
+urlpatterns += [
+    # --- submissions: drafts, files, submit and withdraw, versions, downloads ----------
+    path("submissions/", submissions.SubmissionList.as_view(), name="submission-list"),
+    path(
+        "submissions/<str:code>/",
+        submissions.SubmissionDetail.as_view(),
+        name="submission-detail",
+    ),
+    path(
+        "submissions/<str:code>/files/",
+        submissions.SubmissionFileList.as_view(),
+        name="submission-file-list",
+    ),
+    path(
+        "submissions/<str:code>/files/<str:file_code>/",
+        submissions.SubmissionFileDetail.as_view(),
+        name="submission-file-detail",
+    ),
+    path(
+        "submissions/<str:code>/files/<str:file_code>/download/",
+        submissions.SubmissionFileDownload.as_view(),
+        name="submission-file-download",
+    ),
+    path(
+        "submissions/<str:code>/submit/",
+        submissions.SubmissionSubmit.as_view(),
+        name="submission-submit",
+    ),
+    path(
+        "submissions/<str:code>/withdraw/",
+        submissions.SubmissionWithdraw.as_view(),
+        name="submission-withdraw",
+    ),
+    path(
+        "submissions/<str:code>/versions/",
+        submissions.SubmissionVersionList.as_view(),
+        name="submission-version-list",
+    ),
+    path(
+        "submissions/<str:code>/versions/<int:number>/",
+        submissions.SubmissionVersionDetail.as_view(),
+        name="submission-version-detail",
+    ),
+    # --- criteria sets: versions, export and import --------------------------------------
+    path("criteria-sets/", criteria.CriteriaSetList.as_view(), name="criteria-set-list"),
+    path(
+        "criteria-sets/<str:set_code>/",
+        criteria.CriteriaSetDetail.as_view(),
+        name="criteria-set-detail",
+    ),
+    path(
+        "criteria-sets/<str:set_code>/versions/",
+        criteria.CriteriaSetVersions.as_view(),
+        name="criteria-set-versions",
+    ),
+    path(
+        "criteria-sets/<str:set_code>/export/",
+        criteria.CriteriaSetExport.as_view(),
+        name="criteria-set-export",
+    ),
+    path(
+        "workshops/<str:workshop_code>/criteria-sets/import/",
+        criteria.CriteriaSetImport.as_view(),
+        name="criteria-set-import",
     ),
 ]

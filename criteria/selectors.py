@@ -5,7 +5,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
-from portal.models import Workshop
+from portal.models import User, Workshop
+from portal.selectors import workshops_visible_to
 
 
 def criteria_set_current(*, workshop: Workshop) -> CriteriaSet | None:
@@ -53,5 +54,24 @@ def criteria_set_get(*, workshop: Workshop, code: str) -> CriteriaSet:
     """One version of the workshop's set by its code, or 404."""
     try:
         return CriteriaSet.objects.select_related("workshop").get(workshop=workshop, code=code)
+    except CriteriaSet.DoesNotExist:
+        raise Http404 from None
+
+
+def criteria_sets_visible_to(*, user: User) -> QuerySet[CriteriaSet]:
+    """Every version of the sets of the workshops the user may see, grouped by workshop,
+    newest version first: the order the (workshop, version) constraint's index serves."""
+    return (
+        CriteriaSet.objects.filter(workshop__in=workshops_visible_to(user=user))
+        .select_related("workshop", "based_on")
+        .order_by("workshop_id", "-version")
+    )
+
+
+def criteria_set_get_for_user(*, code: str, user: User) -> CriteriaSet:
+    """One version by its code, or 404 if its workshop is hidden from the user (a draft
+    call), as for a guessed code."""
+    try:
+        return criteria_sets_visible_to(user=user).get(code=code)
     except CriteriaSet.DoesNotExist:
         raise Http404 from None

@@ -99,6 +99,14 @@ def _before_deadline(submission: Submission, now: datetime | None = None) -> boo
     return (now or timezone.now()) <= submission.deadline
 
 
+def _refuse_late_change(submission: Submission) -> None:
+    # As submission_update: once submitted, the files too are frozen after the deadline.
+    # The browser saves the fields first and so never got this far; the API attaches
+    # and detaches files on their own.
+    if submission.state == Submission.State.SUBMITTED and not _before_deadline(submission):
+        raise ValidationError(_deadline_message(submission))
+
+
 @transaction.atomic
 def submission_create(
     *, workshop: Workshop, organisation: Organisation, user: User, title: str
@@ -170,6 +178,7 @@ def submission_file_attach(
 ) -> SubmissionFile:
     if not submission.is_editable_state:
         raise ValidationError(_("This submission can no longer be edited."))
+    _refuse_late_change(submission)
     allowed = MAIN_DOCUMENT_KINDS if kind == SubmissionFile.Kind.MAIN else SUPPLEMENTARY_KINDS
     validated = file_validate(upload=upload, allowed=allowed)
     now = timezone.now()
@@ -197,6 +206,7 @@ def submission_file_attach(
 def submission_file_detach(*, submission: Submission, file: SubmissionFile) -> None:
     if not submission.is_editable_state:
         raise ValidationError(_("This submission can no longer be edited."))
+    _refuse_late_change(submission)
     if file.detached_at is None:
         file.detached_at = timezone.now()
         file.save(update_fields=["detached_at"])

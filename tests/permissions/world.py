@@ -283,6 +283,7 @@ def build_world() -> SimpleNamespace:
     w.api_token, _secret = api_token_create(
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
+    _add_submission_api_states(w)
     return w
 
 
@@ -491,3 +492,10 @@ def _add_eusurvey_states(w) -> None:
     csv = "Contribution ID,1. Title,2. Abstract\r\nc-1,A title,An abstract\r\n"
     w.eusurvey_run.data_file.save("export.csv", ContentFile(csv.encode()), save=False)
     w.eusurvey_run.save()
+
+
+# --- the submissions API: a file the draft's submitters may remove ------------------------
+
+
+def _add_submission_api_states(w) -> None:
+    w.draft_file = SubmissionFileFactory(submission=w.draft)
