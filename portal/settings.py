@@ -552,5 +552,11 @@ SPECTACULAR_SETTINGS = {
         "ReviewerApplicationStateEnum": "reviews.models.ReviewerApplication.State",
         "YesNoEnum": "reviews.models.CriterionScore.YesNo",
         "ImportSourceEnum": "imports.models.ImportRun.Source",
+        "ImportStateEnum": "imports.models.ImportRun.State",
+        "ReviewStateEnum": "reviews.models.Review.State",
+        "SubmissionStateEnum": "submissions.models.Submission.State",
+        "ReportKindEnum": "reports.models.ReportJob.Kind",
+        "SubmissionFileKindEnum": "submissions.models.SubmissionFile.Kind",
+        "DocumentLanguageEnum": "portal.languages.EU_LANGUAGES",
     },
 }

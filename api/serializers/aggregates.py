@@ -38,7 +38,7 @@ class AggregateReviewerSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class SubmissionVersionSerializer(serializers.Serializer):
+class AggregateVersionSerializer(serializers.Serializer):
     criteria_set = serializers.CharField()
     version = serializers.IntegerField()
     reviewers = AggregateReviewerSerializer(many=True)
@@ -47,7 +47,7 @@ class SubmissionVersionSerializer(serializers.Serializer):
 
 class SubmissionAggregatesSerializer(serializers.Serializer):
     submission = serializers.CharField()
-    versions = SubmissionVersionSerializer(many=True)
+    versions = AggregateVersionSerializer(many=True)
 
 
 class WorkshopCriterionSerializer(serializers.Serializer):

@@ -63,6 +63,12 @@ class Endpoint(GenericAPIView):
         setattr(view, VIEW_PERMISSION_ATTRIBUTE, " ".join(perms))
         return view
 
+    def dispatch(self, request, *args, **kwargs):
+        # Every date in the API is written in UTC, whoever asks; the thread's own time zone
+        # is back as it was afterwards.
+        with timezone.override(UTC):
+            return super().dispatch(request, *args, **kwargs)
+
     @classmethod
     def access_for(cls, method: str) -> Access | None:
         method = "GET" if method == "HEAD" else method
@@ -70,8 +76,6 @@ class Endpoint(GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authenticates and throttles
-        # Every date in the API is written in UTC, whoever asks.
-        timezone.activate(UTC)
         access = self.access_for(request.method)
         if access is None:
             return  # OPTIONS, or a method the endpoint lacks: DRF answers 405
