@@ -9,6 +9,16 @@ from rest_framework.reverse import reverse
 
 from api.views.base import Access, Endpoint
 
+COLLECTIONS = {
+    "schema": "api:schema",
+    "docs": "api:docs",
+    "workshops": "api:workshop-list",
+    "submissions": "api:submission-list",
+    "reviews": "api:review-list",
+    "assignments": "api:assignment-list",
+    "criteria_sets": "api:criteria-set-list",
+    "conflicts": "api:conflict-list",
+}
 PUBLIC = Access("api.read_schema", scope=None, login_required=False)
 
 
@@ -19,20 +29,14 @@ class ApiRoot(Endpoint):
 
     @extend_schema(
         responses=inline_serializer(
-            "ApiIndex", {name: serializers.URLField() for name in ("schema", "docs", "workshops")}
+            "ApiIndex", {name: serializers.URLField() for name in COLLECTIONS}
         )
     )
     def get(self, request):
         def link(name):
             return reverse(name, request=request)
 
-        return Response(
-            {
-                "schema": link("api:schema"),
-                "docs": link("api:docs"),
-                "workshops": link("api:workshop-list"),
-            }
-        )
+        return Response({name: link(url_name) for name, url_name in COLLECTIONS.items()})
 
 
 class Schema(Endpoint, SpectacularAPIView):
