@@ -142,13 +142,16 @@ class SurveyMapping(models.Model):
 
 
 class ImportedReviewText(models.Model):
-    """An OpenReview official review, kept as it was written.
+    """An OpenReview official review, kept as it was written: every one of them, whatever
+    else it became, so that staff can always read the original.
 
     OpenReview signs a review with an anonymous group (".../Submission12/Reviewer_abcd"):
-    the person behind it is unknown, so it cannot become a portal Review, which belongs
-    to an Assignment of a real reviewer account (and would then count in workloads,
-    reminders and the reports' minimum group sizes). The text is kept verbatim instead,
-    with, when staff mapped review fields onto criteria, the levels read from them.
+    the person behind it is unknown. When staff map the review's fields onto criteria, the
+    review also becomes a portal Review (`review`), written by a placeholder account per
+    signature, so that the old call's levels count in progress, aggregates and reports like
+    any other review; the placeholder is inactive, so it can never log in, receive mail or
+    be assigned (imports.sources.openreview explains). Without a mapping the text alone
+    is kept: a Review without levels would count as reviewed while saying nothing.
     """
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
@@ -167,6 +170,11 @@ class ImportedReviewText(models.Model):
         "criteria.CriteriaSet", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     written_at = models.DateTimeField(null=True, blank=True)
+    # The portal Review it became when its fields were mapped onto criteria; a review
+    # deleted in the portal since leaves the text.
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -20,13 +20,28 @@ What each note becomes:
   per note in `organisations` ({note id: code, or "new"}). "new" creates an organisation
   named after the first author's first institution (type Other, its country), refused
   when the note names none. An unknown code refuses the row.
-- An official review (an invitation ending in `Official_Review`) is kept as an
-  ImportedReviewText of its submission (imports.models explains why not a portal Review):
-  its content verbatim, its anonymous signature and date. With the option
-  `review_field_map` ({field: criterion code} of the workshop's current criteria set),
-  each mapped field gives that criterion's level: a number, or a string starting with one
-  ("3: good" is 3); a value that is not one of the criterion's levels refuses the review.
-  The review's submission must be in the same export, or imported before.
+- An official review (an invitation ending in `Official_Review`) is always kept as an
+  ImportedReviewText of its submission: its content verbatim, its anonymous signature and
+  date, so staff can read the original whatever else it became. The review's submission
+  must be in the same export, or imported before.
+- With the option `review_field_map` ({field: criterion code} of the workshop's current
+  criteria set), an official review holding a mapped field also becomes a portal review,
+  so that the old call's levels count in progress, aggregates and reports like any other:
+  each mapped field gives that criterion's level (a number, or a string starting with one:
+  "3: good" is 3; a value that is not one of the criterion's levels refuses the review),
+  and the usual text fields not mapped fill the review's own (REVIEW_TEXT_FIELDS: summary
+  and review, strengths, weaknesses and limitations). It is a submitted Review, at the
+  note's `cdate`, of an accepted Assignment (source "imported") to a placeholder account,
+  one per signature ("Org/…/Submission12/Reviewer_abcd" is "OpenReview reviewer abcd",
+  openreview-<hash of workshop and signature>@imported.invalid), with a ReviewVersion as
+  submit makes it. OpenReview never says who is behind a signature, so the placeholder is
+  inactive with no usable password: it can never log in or be mailed, and every reviewer
+  pool, candidate list and assignment run reads active accounts only, so it is never
+  offered work. It has no ReviewerApplication: nobody applied, and an approved one would
+  list it among the call's reviewers and its assignments among those an assignment run
+  may remove. The browser's submit rules (every criterion answered, justifications of a
+  minimum length, the deadline) are the portal's round's, not the old call's: not applied.
+  A note without any mapped field stays imported text only.
 - Anything else (comments, decisions, meta-reviews, withdrawals) is listed, skipped.
 
 Idempotency: the note id is the source id. A note imported before is previewed as an
@@ -34,11 +49,14 @@ update and overwrites the portal's copy with the export's (title, abstract, keyw
 authors, organisation; the PDF only when its SHA-256 changed, the old one kept in the
 earlier version); every create or update of a submission adds a SubmissionVersion. A
 submission withdrawn or found not eligible in the portal since is skipped: the portal's
-decision stands. One that was deleted is created again.
+decision stands. One that was deleted is created again. A mapped review imported before
+updates its portal review (a new ReviewVersion only when its levels or texts changed) and
+its placeholder is found again by its address; one deleted in the portal is made again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -56,7 +74,9 @@ from criteria.selectors import criteria_set_current
 from imports.archives import ImportFiles
 from imports.models import ImportedRecord, ImportedReviewText, ImportRun
 from imports.sources import row
-from portal.models import Organisation
+from portal.models import Organisation, User
+from reviews.models import Review
+from reviews.services.reviewing import ImportedReview, ReviewInput, ScoreInput, reviews_import
 from submissions.files import MAIN_DOCUMENT_KINDS, file_validate
 from submissions.models import Author, Submission, SubmissionFile, SubmissionVersion
 
@@ -70,6 +90,15 @@ _AUTHOR_MAX = Author._meta.get_field("name").max_length
 _AFFILIATION_MAX = Author._meta.get_field("affiliation").max_length
 _ORGANISATION_MAX = Organisation._meta.get_field("name").max_length
 _LEADING_NUMBER = re.compile(r"^\s*(-?\d+)")
+_NAME_MAX = User._meta.get_field("full_name").max_length
+PLACEHOLDER_DOMAIN = "imported.invalid"
+# A mapped review's text fields, from the content fields OpenReview venues commonly use.
+# The whole content is kept verbatim in its ImportedReviewText besides.
+REVIEW_TEXT_FIELDS = {
+    "summary": ("summary", "review", "main_review"),
+    "strengths": ("strengths",),
+    "main_gaps": ("weaknesses", "limitations"),
+}
 # The portal's decision stands over a re-import.
 _CLOSED_STATES = {Submission.State.WITHDRAWN, Submission.State.NOT_ELIGIBLE}
 
@@ -202,6 +231,7 @@ class _Context:
 
     def __init__(self, run: ImportRun, notes: list):
         workshop = run.workshop
+        self.workshop_code = workshop.code
         self.options = run.options or {}
         self.records = {
             (kind, source_id): code
@@ -235,6 +265,13 @@ class _Context:
                     c.code: c for c in Criterion.objects.filter(criteria_set=criteria_set)
                 }
         self.without_pdf = bool(self.options.get("without_pdf"))
+        # Reviews imported before that still exist: a deleted one is made again.
+        review_codes = [code for (kind, _id), code in self.records.items() if kind == "review"]
+        self.reviews = set(
+            Review.objects.filter(code__in=review_codes).values_list("code", flat=True)
+        )
+        # (forum, reviewer) pairs already given a portal review by this export.
+        self.reviewed: dict[tuple[str, str], str] = {}
 
 
 def _organisation(note: dict, ctx: _Context, institution: str, country: str):
@@ -373,6 +410,32 @@ def _level(value, criterion: Criterion) -> int | None:
     return level if level in criterion.level_values else None
 
 
+def _placeholder_email(workshop_code: str, reviewer_key: str) -> str:
+    """The placeholder's address: the same for a signature on every re-import, unique per
+    workshop and signature, and in a reserved domain (RFC 2606) no mail can reach."""
+    digest = hashlib.sha256(f"{workshop_code}\n{reviewer_key}".encode()).hexdigest()
+    return f"openreview-{digest[:12]}@{PLACEHOLDER_DOMAIN}"
+
+
+def _placeholder_name(signature: str) -> str:
+    anonymous_id = signature.rpartition("/")[2].removeprefix("Reviewer_")
+    return (_("OpenReview reviewer %(id)s") % {"id": anonymous_id or "?"})[:_NAME_MAX]
+
+
+def _review_texts(content: dict, field_map: dict) -> dict[str, str]:
+    """The review's text fields from the note's usual fields not mapped onto criteria,
+    several joined by a blank line."""
+    texts = {}
+    for name, sources in REVIEW_TEXT_FIELDS.items():
+        parts = [
+            _text(content.get(field))
+            for field in sources
+            if field not in field_map and _text(content.get(field))
+        ]
+        texts[name] = "\n\n".join(parts)
+    return texts
+
+
 def _review_row(note: dict, ctx: _Context, submissions: dict[str, dict]) -> dict:
     note_id = note["id"]
     forum = _text(note.get("forum"))
@@ -395,6 +458,11 @@ def _review_row(note: dict, ctx: _Context, submissions: dict[str, dict]) -> dict
     if not readable:
         reasons.append(_("Date unreadable: cdate must be milliseconds since 1970."))
     content = _content(note)
+    # Mapped as soon as one mapped field is present: the review then becomes a portal
+    # review, or is refused whole (a review counted with some of its levels would lie).
+    mapped = any(field in content for field in ctx.field_map)
+    kind = "review" if mapped else "imported_review_text"
+    reviewer_key = signature or note_id
     scores = {}
     for field, criterion_code in ctx.field_map.items():
         criterion = ctx.criteria.get(criterion_code)
@@ -419,28 +487,51 @@ def _review_row(note: dict, ctx: _Context, submissions: dict[str, dict]) -> dict
             )
         else:
             scores[criterion.code] = level
+    if mapped and not reasons:
+        other = ctx.reviewed.get((forum, reviewer_key))
+        if other is not None:
+            reasons.append(
+                _(
+                    "The same reviewer's review of this submission is also note %(id)s: "
+                    "a reviewer has one review per submission."
+                )
+                % {"id": other}
+            )
+        else:
+            ctx.reviewed[(forum, reviewer_key)] = note_id
     if reasons:
-        return row(
-            source_id=note_id,
-            kind="imported_review_text",
-            action="refuse",
-            label=label,
-            reasons=reasons,
-        )
-    existing = ctx.records.get(("imported_review_text", note_id))
+        return row(source_id=note_id, kind=kind, action="refuse", label=label, reasons=reasons)
+    text_code = ctx.records.get(("imported_review_text", note_id))
+    data = {
+        "code": text_code,
+        "forum": forum,
+        "signature": signature[:300],
+        "content": content,
+        "scores": scores,
+        "criteria_set": ctx.criteria_set_id if scores else None,
+        "written_at": written_at.isoformat() if written_at else None,
+    }
+    if not mapped:
+        action = "update" if text_code else "create"
+        return row(source_id=note_id, kind=kind, action=action, label=label, data=data)
+    review_code = ctx.records.get(("review", note_id))
+    if review_code not in ctx.reviews:
+        review_code = None
     return row(
         source_id=note_id,
-        kind="imported_review_text",
-        action="update" if existing else "create",
+        kind=kind,
+        action="update" if review_code else "create",
         label=label,
         data={
-            "code": existing,
-            "forum": forum,
-            "signature": signature[:300],
-            "content": content,
-            "scores": scores,
-            "criteria_set": ctx.criteria_set_id if scores else None,
-            "written_at": written_at.isoformat() if written_at else None,
+            **data,
+            "code": review_code,
+            "text_code": text_code,
+            "reviewer": {
+                "key": reviewer_key,
+                "email": _placeholder_email(ctx.workshop_code, reviewer_key),
+                "name": _placeholder_name(signature),
+            },
+            "texts": _review_texts(content, ctx.field_map),
         },
     )
 
@@ -734,8 +825,81 @@ def _versions(user, touched) -> None:
     )
 
 
+def _placeholders(rows: list[dict]) -> dict[str, User]:
+    """The placeholder reviewer per reviewer key: found by its address, made once."""
+    wanted = {r["data"]["reviewer"]["email"]: r["data"]["reviewer"] for r in rows}
+    found = {u.email: u for u in User.objects.filter(email__in=wanted)}
+    made = []
+    for email, reviewer in wanted.items():
+        if email in found:
+            continue
+        # Inactive with no usable password: it can never log in, nor be sent mail or be
+        # picked as a reviewer (every pool and mailing reads active accounts only).
+        user = User(email=email, full_name=reviewer["name"], is_active=False)
+        user.set_unusable_password()
+        made.append(user)
+        found[email] = user
+    User.objects.bulk_create(made, batch_size=BATCH)
+    return {reviewer["key"]: found[email] for email, reviewer in wanted.items()}
+
+
+def _apply_portal_reviews(
+    run: ImportRun, user, rows: list[tuple[dict, Submission]]
+) -> dict[str, tuple[Review, str]]:
+    """The portal reviews of the mapped rows: {note id: (review, "created" | "updated" |
+    "unchanged")}."""
+    if not rows:
+        return {}
+    workshop = run.workshop
+    current = criteria_set_current(workshop=workshop)
+    set_ids = {r["data"]["criteria_set"] for r, _s in rows}
+    if current is None or set_ids != {current.pk}:
+        raise ValidationError(_("The criteria set changed since the preview: preview again."))
+    criteria = {c.code: c.pk for c in Criterion.objects.filter(criteria_set=current)}
+    placeholders = _placeholders([r for r, _s in rows])
+    now = timezone.now()
+    items = []
+    for r, submission in rows:
+        data = r["data"]
+        if any(code not in criteria for code in data["scores"]):
+            raise ValidationError(_("The criteria set changed since the preview: preview again."))
+        items.append(
+            ImportedReview(
+                submission=submission,
+                reviewer=placeholders[data["reviewer"]["key"]],
+                submitted_at=_parse_datetime(data["written_at"]) or now,
+                data=ReviewInput(
+                    **data["texts"],
+                    scores={
+                        criteria[code]: ScoreInput(level=level)
+                        for code, level in data["scores"].items()
+                    },
+                ),
+            )
+        )
+    results = reviews_import(workshop=workshop, criteria_set=current, items=items, created_by=user)
+    ImportedRecord.objects.bulk_create(
+        [
+            ImportedRecord(
+                workshop=workshop,
+                source=SOURCE,
+                kind="review",
+                source_id=r["source_id"],
+                object_code=review.code,
+                run=run,
+            )
+            for (r, _s), (review, _action) in zip(rows, results, strict=True)
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["workshop", "source", "kind", "source_id"],
+        update_fields=["object_code", "run", "updated_at"],
+    )
+    return {r["source_id"]: result for (r, _s), result in zip(rows, results, strict=True)}
+
+
 def _apply_reviews(
-    run: ImportRun, rows: list[dict], submissions: dict[str, Submission]
+    run: ImportRun, user, rows: list[dict], submissions: dict[str, Submission]
 ) -> tuple[int, int]:
     workshop = run.workshop
     forums = {r["data"]["forum"] for r in rows} - set(submissions)
@@ -748,6 +912,13 @@ def _apply_reviews(
         )
         by_code = {s.code: s for s in Submission.objects.filter(code__in=codes.values())}
         submissions = {**submissions, **{f: by_code[c] for f, c in codes.items() if c in by_code}}
+    # Its submission was skipped (closed since the preview): the review goes with it.
+    rows = [r for r in rows if r["data"]["forum"] in submissions]
+    portal_reviews = _apply_portal_reviews(
+        run,
+        user,
+        [(r, submissions[r["data"]["forum"]]) for r in rows if r["kind"] == "review"],
+    )
     records = dict(
         ImportedRecord.objects.filter(
             workshop=workshop,
@@ -757,29 +928,35 @@ def _apply_reviews(
         ).values_list("source_id", "object_code")
     )
     existing = {t.code: t for t in ImportedReviewText.objects.filter(code__in=records.values())}
-    created, updated, touched = [], [], []
+    created = updated = 0
+    to_create, to_update, touched = [], [], []
     for r in rows:
         data = r["data"]
-        submission = submissions.get(data["forum"])
-        if submission is None:
-            continue  # its submission was skipped (closed since the preview)
         text = existing.get(records.get(r["source_id"], ""))
         if text is None:
             text = ImportedReviewText(workshop=workshop, source=SOURCE)
-            created.append(text)
+            to_create.append(text)
         else:
-            updated.append(text)
-        text.submission = submission
+            to_update.append(text)
+        text.submission = submissions[data["forum"]]
         text.signature = data["signature"]
         text.content = data["content"]
         text.scores = data["scores"]
         text.criteria_set_id = data["criteria_set"]
         text.written_at = _parse_datetime(data["written_at"])
+        review, action = portal_reviews.get(r["source_id"], (None, ""))
+        if review is not None:
+            text.review = review
+        # A mapped row counts as its portal review; the text alone otherwise.
+        if action == "created" or (review is None and text.pk is None):
+            created += 1
+        else:
+            updated += 1
         touched.append((r, text))
-    ImportedReviewText.objects.bulk_create(created, batch_size=BATCH)
+    ImportedReviewText.objects.bulk_create(to_create, batch_size=BATCH)
     ImportedReviewText.objects.bulk_update(
-        updated,
-        ["submission", "signature", "content", "scores", "criteria_set", "written_at"],
+        to_update,
+        ["submission", "signature", "content", "scores", "criteria_set", "written_at", "review"],
         batch_size=BATCH,
     )
     ImportedRecord.objects.bulk_create(
@@ -799,7 +976,7 @@ def _apply_reviews(
         unique_fields=["workshop", "source", "kind", "source_id"],
         update_fields=["object_code", "run", "updated_at"],
     )
-    return len(created), len(updated)
+    return created, updated
 
 
 def apply(*, run: ImportRun, user, progress: Callable[[int], None]) -> dict:
@@ -808,7 +985,7 @@ def apply(*, run: ImportRun, user, progress: Callable[[int], None]) -> dict:
     rows = (run.preview or {}).get("rows", [])
     accepted = [r for r in rows if r["action"] in ("create", "update")]
     submission_rows = [r for r in accepted if r["kind"] == "submission"]
-    review_rows = [r for r in accepted if r["kind"] == "imported_review_text"]
+    review_rows = [r for r in accepted if r["kind"] in ("review", "imported_review_text")]
     files = ImportFiles(run.files_archive.path) if run.files_archive else None
     try:
         submissions, created, updated = _apply_submissions(
@@ -818,7 +995,7 @@ def apply(*, run: ImportRun, user, progress: Callable[[int], None]) -> dict:
         if files is not None:
             files.close()
     progress(90)
-    reviews_created, reviews_updated = _apply_reviews(run, review_rows, submissions)
+    reviews_created, reviews_updated = _apply_reviews(run, user, review_rows, submissions)
     counts = (run.preview or {}).get("counts", {})
     written = created + updated + reviews_created + reviews_updated
     return {

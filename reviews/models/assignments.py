@@ -60,6 +60,9 @@ class Assignment(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Assigned by staff")
         AUTOMATIC = "automatic", _("Automatic assignment")
+        # A review written on the call's earlier platform (OpenReview), imported with its
+        # placeholder reviewer: see imports.sources.openreview.
+        IMPORTED = "imported", _("Imported")
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     workshop = models.ForeignKey(

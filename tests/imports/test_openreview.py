@@ -2,15 +2,37 @@
 apply writes, re-imports that update, all-or-nothing apply."""
 
 import hashlib
+import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from assignment.matching.data import load_matching_data
 from imports import services
 from imports.models import ImportedRecord, ImportedReviewText, ImportRun
-from portal.models import Organisation
+from portal.models import Organisation, User
+from reviews.models import Assignment, Review, ReviewerApplication
+from reviews.selectors.aggregates import (
+    reviewers_for_rating,
+    submission_aggregates,
+    submitted_reviews_of_submission,
+    workshop_aggregates,
+)
+from reviews.selectors.applications import reviewers_of_workshop
+from reviews.selectors.progress import reviewer_candidates, workshop_progress_totals
+from reviews.selectors.visibility import reviewer_labels
 from submissions.models import Submission, SubmissionFile
-from tests.imports.conftest import PDF_A, PDF_B, notes_json, notes_upload, pdfs_upload
+from tests.factories import ReviewerApplicationFactory
+from tests.imports.conftest import (
+    PDF_A,
+    PDF_B,
+    notes_bytes,
+    notes_json,
+    notes_upload,
+    pdfs_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +305,225 @@ def test_set_options_previews_again(workshop, staff, target_organisation):
         run=run, options={"organisation": target_organisation.code}
     )
     assert run.preview["counts"]["create"] == 3
+
+
+# --- mapped official reviews become portal reviews ----------------------------------------
+
+MAPPED = {"rating": "REL-1", "confidence": "VAL-1"}
+PLACEHOLDER_EMAIL = re.compile(r"^openreview-[0-9a-f]{12}@imported\.invalid$")
+
+
+def _fixture_notes() -> list[dict]:
+    return json.loads(notes_bytes())
+
+
+def _second_review(**content) -> dict:
+    return {
+        "id": "rReview003",
+        "forum": "aB3dE5fG7h",
+        "replyto": "aB3dE5fG7h",
+        "invitations": ["Org/2026/Workshop/Submission12/-/Official_Review"],
+        "cdate": 1767484800000,
+        "signatures": ["Org/2026/Workshop/Submission12/Reviewer_efgh"],
+        "content": {key: {"value": value} for key, value in content.items()},
+    }
+
+
+def _mapped_run(workshop, staff, organisation, notes=None):
+    options = {"organisation": organisation.code, "review_field_map": MAPPED}
+    data = notes_json(notes) if notes is not None else None
+    return _run(workshop, staff, options=options, data=data)
+
+
+def _levels(review) -> dict[str, int | None]:
+    return {s.criterion.code: s.level for s in review.scores.select_related("criterion")}
+
+
+def test_mapped_review_preview_says_it_becomes_a_review(
+    workshop, staff, target_organisation, criteria_set
+):
+    rows = _rows(_mapped_run(workshop, staff, target_organisation))
+    row = rows["rReview001"]
+    assert (row["kind"], row["action"]) == ("review", "create")
+    assert row["data"]["scores"] == {"REL-1": 3, "VAL-1": 4}
+    assert row["data"]["texts"] == {
+        "summary": "The uplift study is careful.",
+        "strengths": "",
+        "main_gaps": "",
+    }
+    assert PLACEHOLDER_EMAIL.match(row["data"]["reviewer"]["email"])
+    assert row["data"]["reviewer"]["name"] == "OpenReview reviewer abcd"
+    # A review of a refused submission is refused as a review: its fields were mapped.
+    assert (rows["rReview002"]["kind"], rows["rReview002"]["action"]) == ("review", "refuse")
+
+
+def test_mapped_review_becomes_a_submitted_portal_review(
+    workshop, staff, target_organisation, criteria_set
+):
+    notes = _fixture_notes()
+    notes.append(
+        _second_review(
+            summary="A summary.",
+            strengths="Careful design.",
+            weaknesses="Small sample.",
+            rating="1: poor",
+        )
+    )
+    run = services.import_run_apply(
+        run=_mapped_run(workshop, staff, target_organisation, notes), user=staff
+    )
+    assert run.state == ImportRun.State.APPLIED, run.error
+    assert run.result == {"created": 4, "updated": 0, "skipped": 1, "refused": 7}
+    submission = Submission.objects.get(title__startswith="Red-teaming")
+    first = Review.objects.get(assignment__reviewer__full_name="OpenReview reviewer abcd")
+    second = Review.objects.get(assignment__reviewer__full_name="OpenReview reviewer efgh")
+    assert Review.objects.count() == 2
+    assert first.state == Review.State.SUBMITTED
+    assert first.submitted_at.isoformat() == "2026-01-03T00:00:00+00:00"
+    assert first.criteria_set == criteria_set
+    assert _levels(first) == {"REL-1": 3, "VAL-1": 4}
+    assert (first.summary, first.strengths, first.main_gaps) == (
+        "The uplift study is careful.",
+        "",
+        "",
+    )
+    assert _levels(second) == {"REL-1": 1}
+    assert (second.summary, second.strengths, second.main_gaps) == (
+        "A summary.",
+        "Careful design.",
+        "Small sample.",
+    )
+    assignment = first.assignment
+    assert assignment.submission == submission
+    assert assignment.source == Assignment.Source.IMPORTED
+    assert assignment.state == Assignment.State.ACCEPTED
+    # One inactive placeholder per signature, never able to log in.
+    placeholders = User.objects.filter(email__endswith="@imported.invalid")
+    assert placeholders.count() == 2
+    for placeholder in placeholders:
+        assert PLACEHOLDER_EMAIL.match(placeholder.email)
+        assert not placeholder.is_active
+        assert not placeholder.has_usable_password()
+        assert not placeholder.reviewer_applications.exists()
+    # A version as submit makes it; the set is frozen as after a first submit.
+    version = first.versions.get()
+    assert version.number == 1
+    assert {s["criterion"]: s["level"] for s in version.data["scores"]} == {
+        "REL-1": 3,
+        "VAL-1": 4,
+        "ELI-2": None,
+    }
+    criteria_set.refresh_from_db()
+    assert criteria_set.is_frozen
+    # The original is kept too, linked to the review.
+    text = ImportedReviewText.objects.get(review=first)
+    assert text.content["review"] == "The uplift study is careful."
+    assert ImportedReviewText.objects.count() == 2
+    assert set(
+        ImportedRecord.objects.filter(kind="review").values_list("source_id", "object_code")
+    ) == {("rReview001", first.code), ("rReview003", second.code)}
+
+
+def test_reimport_updates_the_review_without_duplicating(
+    workshop, staff, target_organisation, criteria_set
+):
+    services.import_run_apply(run=_mapped_run(workshop, staff, target_organisation), user=staff)
+    review = Review.objects.get()
+    placeholder = review.assignment.reviewer
+    # The same export again: nothing changed, no new version.
+    again = _mapped_run(workshop, staff, target_organisation)
+    assert (_rows(again)["rReview001"]["kind"], _rows(again)["rReview001"]["action"]) == (
+        "review",
+        "update",
+    )
+    services.import_run_apply(run=again, user=staff)
+    assert review.versions.count() == 1
+    # A changed rating: the level is updated in place, a second version records it.
+    notes = _fixture_notes()
+    for note in notes:
+        if note["id"] == "rReview001":
+            note["content"]["rating"]["value"] = "1: poor"
+    run = services.import_run_apply(
+        run=_mapped_run(workshop, staff, target_organisation, notes), user=staff
+    )
+    assert run.result["updated"] == 3
+    assert Review.objects.get() == review
+    assert Assignment.objects.count() == 1
+    assert User.objects.filter(email__endswith="@imported.invalid").get() == placeholder
+    assert ImportedReviewText.objects.count() == 1
+    review.refresh_from_db()
+    assert _levels(review) == {"REL-1": 1, "VAL-1": 4}
+    assert list(review.versions.values_list("number", flat=True)) == [1, 2]
+    assert review.versions.get(number=2).data["scores"][0]["level"] == 1
+
+
+def test_unmapped_review_stays_imported_text(workshop, staff, target_organisation, criteria_set):
+    options = {"organisation": target_organisation.code, "review_field_map": {"soundness": "REL-1"}}
+    run = _run(workshop, staff, options=options)
+    assert _rows(run)["rReview001"]["kind"] == "imported_review_text"
+    services.import_run_apply(run=run, user=staff)
+    assert not Review.objects.exists()
+    assert not User.objects.filter(email__endswith="@imported.invalid").exists()
+    assert ImportedReviewText.objects.get().review is None
+
+
+def test_imported_review_counts_in_the_staff_aggregates(
+    workshop, staff, target_organisation, criteria_set
+):
+    services.import_run_apply(run=_mapped_run(workshop, staff, target_organisation), user=staff)
+    submission = Submission.objects.get(title__startswith="Red-teaming")
+    placeholder = User.objects.get(email__endswith="@imported.invalid")
+    (version,) = submission_aggregates(submission=submission)
+    assert version.criteria_set == criteria_set
+    assert version.reviewer_ids == [placeholder.pk]
+    rows = {row.criterion.code: row for row in version.rows}
+    assert rows["REL-1"].stats.count == 1
+    assert rows["REL-1"].stats.mean == 3
+    assert rows["REL-1"].cells[0].level == 3
+    assert list(submitted_reviews_of_submission(submission=submission)) == [placeholder.pk]
+    assert reviewer_labels(submission=submission) == {placeholder.pk: "Reviewer A"}
+    (overview,) = workshop_aggregates(workshop=workshop)
+    assert overview.review_count == 1
+
+
+def test_placeholders_are_never_reviewer_candidates(
+    workshop, staff, target_organisation, criteria_set
+):
+    services.import_run_apply(run=_mapped_run(workshop, staff, target_organisation), user=staff)
+    placeholder = User.objects.get(email__endswith="@imported.invalid")
+    real = ReviewerApplicationFactory(
+        workshop=workshop, state=ReviewerApplication.State.APPROVED
+    ).user
+    # Even if staff gave the placeholder an approved application by hand, it stays out:
+    # every pool reads active accounts only.
+    ReviewerApplicationFactory(
+        workshop=workshop, user=placeholder, state=ReviewerApplication.State.APPROVED
+    )
+    assert list(reviewers_of_workshop(workshop=workshop)) == [real]
+    assert list(reviewer_candidates(workshop=workshop)) == [real]
+    assert list(load_matching_data(workshop=workshop).rev_ids) == [real.pk]
+    assert list(reviewers_for_rating(workshop=workshop)) == [real]
+
+
+def test_staff_pages_show_the_imported_review(
+    client, workshop, staff, target_organisation, criteria_set
+):
+    services.import_run_apply(run=_mapped_run(workshop, staff, target_organisation), user=staff)
+    submission = Submission.objects.get(title__startswith="Red-teaming")
+    submission.state = Submission.State.ELIGIBLE
+    submission.save()
+    client.force_login(staff)
+    pages = [
+        reverse("reviews:aggregate_submission", args=[workshop.code, submission.code]),
+        reverse("reviews:staff_submission_reviewers", args=[submission.code]),
+        reverse("reviews:staff_progress", args=[workshop.code]) + "?tab=reviewers",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "OpenReview reviewer abcd" in response.content.decode(), url
+    progress = client.get(pages[2]).content.decode()
+    assert "inactive account" in progress
+    assert "no longer approved" not in progress
+    totals = workshop_progress_totals(workshop=workshop)
+    assert (totals["accepted_count"], totals["submitted_count"]) == (1, 1)
