@@ -176,3 +176,19 @@ def test_token_secrets_are_long_and_random(evaluator):
     assert len(secrets) == 5
     assert all(len(s) >= 50 for s in secrets)
     assert settings.API_RATE_LIMIT
+
+
+def test_a_member_who_left_the_organisation_loses_its_submissions_token_or_not(
+    client, evaluator, organisation
+):
+    from portal.models import Membership
+    from tests.factories import SubmissionFactory
+
+    submission = SubmissionFactory(organisation=organisation, contact=evaluator)
+    _token, secret = api_token_create(user=evaluator, name="t", scopes=["submissions:read"])
+    url = f"/api/v1/submissions/{submission.code}/"
+    assert client.get(url, headers=_bearer(secret)).json()["code"] == submission.code
+    assert client.get("/api/v1/submissions/", headers=_bearer(secret)).json()["count"] == 1
+    Membership.objects.filter(user=evaluator, organisation=organisation).delete()
+    assert client.get(url, headers=_bearer(secret)).status_code == 404
+    assert client.get("/api/v1/submissions/", headers=_bearer(secret)).json()["count"] == 0
