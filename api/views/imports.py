@@ -17,8 +17,8 @@ from api.problems import problem
 from api.serializers.imports import ImportCreateSerializer, ImportRunSerializer
 from api.views.base import Access, Endpoint
 from imports import lookups, services
-from imports.models import ImportRun
 from imports.forms import UPLOAD_LIMITS
+from imports.models import ImportRun
 from portal import lookups as portal_lookups
 from submissions.uploads import too_large_message
 
