@@ -150,3 +150,47 @@ def test_a_valid_token_with_a_second_authorization_header_still_answers(client, 
         reverse("api:submission-list"), headers={"Authorization": f"{secret}, Basic eDp5"}
     )
     _problem(response, 401)
+
+
+@pytest.mark.parametrize(
+    ("text", "format"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "json"),
+        ('{"a":' * 3000 + "1" + "}" * 3000, "json"),
+        ("[" * 50_000 + "]" * 50_000, "yaml"),
+        ("- " * 5000 + "x", "yaml"),
+    ],
+)
+def test_a_deeply_nested_criteria_file_is_refused_with_a_message(
+    client, staff, workshop, text, format
+):
+    # Both the JSON (pure-Python scanner) and the YAML parser recurse per level: 500.
+    client.force_login(staff)
+    response = client.post(
+        reverse("api:criteria-set-import", args=[workshop.code]),
+        {"text": text, "format": format},
+        content_type="application/json",
+    )
+    body = _problem(response, 400)
+    assert "nested too deeply" in " ".join(body["errors"]["content"])
+
+
+def test_deeply_nested_import_options_are_refused(client, staff, workshop):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff)
+    response = client.post(
+        reverse("api:import-create", args=[workshop.code]),
+        {
+            "source": "openreview",
+            "data_file": SimpleUploadedFile("notes.json", b"[]"),
+            "options": "[" * 50_000 + "]" * 50_000,
+        },
+    )
+    assert _problem(response, 400)["errors"] == {"options": ["Not valid JSON: nested too deeply."]}
+
+
+def test_a_deeply_nested_assignment_file_is_refused_with_a_message():
+    from assignment.interchange import _parse
+
+    assert _parse("[" * 50_000) == ([], ["The file is not valid JSON."])
