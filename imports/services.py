@@ -34,6 +34,47 @@ TARGETS = {
 }
 
 
+# The options a source reads, and the type each must have: the API takes any JSON object,
+# and a list where a source expects a mapping would fail the whole preview.
+_OPTION_TYPES: dict[str, tuple[type, type | None]] = {
+    "organisation": (str, None),
+    "alias": (str, None),
+    "without_pdf": (bool, None),
+    "create_organisations": (bool, None),
+    # Mappings of text to text.
+    "organisations": (dict, str),
+    "review_field_map": (dict, str),
+    "mapping": (dict, str),
+}
+
+
+def _check_options(options) -> None:
+    if not isinstance(options, dict):
+        raise ValidationError({"options": _("The options must be a JSON object.")})
+    errors = []
+    for key, (kind, values) in _OPTION_TYPES.items():
+        value = options.get(key)
+        if value is None:
+            continue
+        valid = isinstance(value, kind) and (
+            values is None or all(isinstance(v, values) for v in value.values())
+        )
+        if not valid:
+            errors.append(
+                _("The option “%(option)s” must be %(kind)s.")
+                % {
+                    "option": key,
+                    "kind": {
+                        str: _("text"),
+                        bool: _("true or false"),
+                        dict: _("an object of texts"),
+                    }[kind],
+                }
+            )
+    if errors:
+        raise ValidationError({"options": errors})
+
+
 def _extension(name: str) -> str:
     return ("." + name.rpartition(".")[2].lower()) if "." in name else ""
 
@@ -100,8 +141,8 @@ def import_run_create(
         raise ValidationError(
             {"target": _("This source cannot import %(target)s.") % {"target": target}}
         )
-    if options is not None and not isinstance(options, dict):
-        raise ValidationError({"options": _("The options must be a JSON object.")})
+    if options is not None:
+        _check_options(options)
     name = _check_data_file(source=source, upload=data_file)
     if files_archive is not None:
         _check_archive(files_archive)
@@ -173,8 +214,7 @@ def import_run_preview(*, run: ImportRun) -> ImportRun:
 
 def import_run_set_options(*, run: ImportRun, options: dict) -> ImportRun:
     """Store staff's choices (organisation per row, field mapping) and preview again."""
-    if not isinstance(options, dict):
-        raise ValidationError({"options": _("The options must be a JSON object.")})
+    _check_options(options)
     updated = ImportRun.objects.filter(pk=run.pk, state__in=(State.PREVIEWED, State.FAILED)).update(
         options=options
     )

@@ -2,7 +2,9 @@
 clear message on the page, a problem document, or a refused row with its reason; never a
 server error, a stuck run, or a worker that reads without bound."""
 
+import copy
 import io
+import json
 import os
 import zipfile
 
@@ -11,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from imports import services
 from imports.models import ImportRun
-from tests.imports.conftest import notes_upload
+from tests.imports.conftest import notes_bytes, notes_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +138,168 @@ def test_the_submission_upload_keeps_its_limit(client, evaluator, submission_lim
     )
     assert response.status_code == 413
     assert response.json()["limit_mb"] == 1
+
+
+# --- OpenReview exports of unexpected shapes ----------------------------------------------
+
+BASE_NOTE = json.loads(notes_bytes())[0]
+
+
+def _note(**changes):
+    """The fixture's first submission note with `changes`: content fields by name, note
+    fields with a leading underscore."""
+    note = copy.deepcopy(BASE_NOTE)
+    for key, value in changes.items():
+        if key.startswith("_"):
+            note[key[1:]] = value
+        else:
+            note["content"][key] = value
+    return note
+
+
+def _preview(workshop, data: bytes, options: dict) -> ImportRun:
+    run = services.import_run_create(
+        workshop=workshop,
+        source="openreview",
+        data_file=SimpleUploadedFile("notes.json", data),
+        options=options,
+        user=None,
+    )
+    return services.import_run_preview(run=run)
+
+
+@pytest.mark.parametrize(
+    ("note", "reason"),
+    [
+        (_note(title={"value": ["a", "b"]}), "its field “title” holds a list"),
+        (_note(title={"value": {"x": 1}}), "its field “title” holds an object"),
+        (_note(authors={"value": "Ada Lovelace"}), "its field “authors” holds a text"),
+        (_note(authors={"value": 5}), "its field “authors” holds a number"),
+        (_note(keywords={"value": 5}), "its field “keywords” holds a number"),
+        (_note(keywords={"value": [["a", ["b"]]]}), "its field “keywords” holds a list"),
+        (_note(pdf={"value": ["/pdf/x.pdf"]}), "its field “pdf” holds a list"),
+        (_note(_content=[1, 2]), "its field “content” holds a list"),
+        (_note(_content="text"), "its field “content” holds a text"),
+        (_note(_cdate="2024-01-01"), "Date unreadable"),
+        (_note(_cdate=10**30), "Date unreadable"),
+        (_note(_cdate=-(10**15)), "Date unreadable"),
+        (_note(title={"value": None}), "The note has no title."),
+    ],
+)
+def test_a_note_of_unexpected_shape_is_a_refused_row(workshop, target_organisation, note, reason):
+    # Before: a number where a list belongs (authors, keywords, institutions, signatures)
+    # or a list as content failed the whole preview with "unexpected error (TypeError)";
+    # a list as title was imported as the title "['a', 'b']".
+    options = {"organisation": target_organisation.code, "without_pdf": True}
+    run = _preview(workshop, json.dumps([note, _note(_id="ok1", _forum="ok1")]).encode(), options)
+    assert run.state == ImportRun.State.PREVIEWED, run.error
+    refused, accepted = run.preview["rows"]
+    assert refused["action"] == "refuse"
+    assert any(reason in r for r in refused["reasons"]), refused["reasons"]
+    assert accepted["action"] == "create"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        _note(authors={"value": [{"fullname": "A", "institutions": 5}]}),
+        _note(authors={"value": [{"fullname": "A", "institutions": []}]}),
+        _note(_number=[1] * 10),
+        _note(title={"value": 5}),
+        _note(_signatures=5, _invitations=["Org/-/Official_Review"], _id="r1"),
+    ],
+)
+def test_odd_but_harmless_values_never_fail_the_preview(workshop, target_organisation, note):
+    options = {"organisation": target_organisation.code, "without_pdf": True}
+    run = _preview(workshop, json.dumps([note]).encode(), options)
+    assert run.state == ImportRun.State.PREVIEWED, run.error
+
+
+def test_notes_that_are_not_objects_are_refused_rows(workshop, target_organisation):
+    run = _preview(workshop, b'[1, "x", null, [1], true]', {})
+    assert run.state == ImportRun.State.PREVIEWED
+    assert [r["reasons"] for r in run.preview["rows"]] == [
+        ["Not an OpenReview note: it has no id."]
+    ] * 5
+
+
+def test_nul_characters_in_an_export_are_dropped_not_a_server_error(
+    workshop, target_organisation, staff
+):
+    # PostgreSQL refuses "\u0000" in text and jsonb: the preview's save raised DataError,
+    # a 500 in the request, and a job left the run "previewing" for good.
+    note = _note(
+        title={"value": "Red\x00team"},
+        abstract={"value": "a\x00b"},
+        _id="n\x00ul",
+        _forum="n\x00ul",
+    )
+    options = {"organisation": target_organisation.code, "without_pdf": True}
+    run = _preview(workshop, json.dumps([note]).encode(), options)
+    assert run.state == ImportRun.State.PREVIEWED, run.error
+    (only,) = run.preview["rows"]
+    assert (only["action"], only["label"], only["source_id"]) == ("create", "Redteam", "nul")
+    run = services.import_run_apply(run=run, user=staff)
+    assert run.state == ImportRun.State.APPLIED, run.error
+
+
+def test_a_preview_the_database_refuses_fails_the_run_with_a_message(workshop, monkeypatch):
+    from django.db import DataError
+
+    from imports import jobs
+
+    run = services.import_run_create(
+        workshop=workshop,
+        source="openreview",
+        data_file=SimpleUploadedFile("notes.json", b"[]"),
+        user=None,
+    )
+    real_update = jobs.ImportRun.objects.filter
+
+    def refusing_filter(*args, **kwargs):
+        queryset = real_update(*args, **kwargs)
+        if kwargs.get("state") == ImportRun.State.PREVIEWING:
+            original = queryset.update
+
+            def update(**values):
+                if values.get("state") == ImportRun.State.PREVIEWED:
+                    raise DataError("unsupported Unicode escape sequence")
+                return original(**values)
+
+            queryset.update = update
+        return queryset
+
+    monkeypatch.setattr(jobs.ImportRun.objects, "filter", refusing_filter)
+    run = services.import_run_preview(run=run)
+    assert run.state == ImportRun.State.FAILED
+    assert run.error.startswith("The preview could not be stored")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"organisations": ["a"]}, "The option “organisations” must be an object of texts."),
+        (
+            {"organisations": {"n1": ["a"]}},
+            "The option “organisations” must be an object of texts.",
+        ),
+        ({"organisation": 5}, "The option “organisation” must be text."),
+        ({"without_pdf": "yes"}, "The option “without_pdf” must be true or false."),
+        (
+            {"review_field_map": {"rating": {"x": 1}}},
+            "The option “review_field_map” must be an object of texts.",
+        ),
+        ({"mapping": []}, "The option “mapping” must be an object of texts."),
+    ],
+)
+def test_options_of_the_wrong_type_are_refused_by_the_api(
+    client, staff, workshop, options, message
+):
+    client.force_login(staff)
+    response = client.post(
+        reverse("api:import-create", args=[workshop.code]),
+        {"source": "openreview", "data_file": notes_upload(), "options": json.dumps(options)},
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"options": [message]}
+    assert not ImportRun.objects.exists()
