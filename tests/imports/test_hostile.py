@@ -6,16 +6,20 @@ import copy
 import io
 import json
 import os
+import struct
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from imports import services
 from imports.models import ImportRun
-from tests.imports.conftest import notes_bytes, notes_upload
+from submissions.files import MAIN_DOCUMENT_KINDS
+from tests.imports.conftest import PDF_A, notes_bytes, notes_upload, zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +307,161 @@ def test_options_of_the_wrong_type_are_refused_by_the_api(
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == {"options": [message]}
     assert not ImportRun.objects.exists()
+
+
+# --- archives ------------------------------------------------------------------------------
+
+
+def _zip_path(tmp_path, members, name="files.zip", **kwargs) -> str:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", **kwargs) as archive:
+        for member, content in members:
+            archive.writestr(member, content)
+    return str(path)
+
+
+def test_an_encrypted_member_is_refused(tmp_path):
+    from imports.archives import ImportFiles
+
+    path = _zip_path(tmp_path, [("a.pdf", PDF_A)])
+    data = bytearray(Path(path).read_bytes())
+    header = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, header + 8, 1)  # the "encrypted" flag bit
+    Path(path).write_bytes(bytes(data))
+    with pytest.raises(ValidationError, match="is encrypted"):
+        ImportFiles(path)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@pytest.mark.parametrize("second", ["a.pdf", "./a.pdf", "x/../a.pdf"])
+def test_duplicate_names_are_refused(tmp_path, second):
+    from imports.archives import ImportFiles
+
+    path = _zip_path(tmp_path, [("a.pdf", PDF_A), (second, PDF_A)])
+    with pytest.raises(ValidationError, match="appears twice|points outside"):
+        ImportFiles(path)
+
+
+def test_a_member_larger_than_it_claims_is_refused_as_damaged(tmp_path):
+    from imports.archives import ImportFiles
+
+    path = _zip_path(
+        tmp_path, [("a.pdf", PDF_A + b"\0" * 100_000)], compression=zipfile.ZIP_DEFLATED
+    )
+    data = bytearray(Path(path).read_bytes())
+    header = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, header + 24, 10)  # uncompressed size: 10 bytes
+    Path(path).write_bytes(bytes(data))
+    with ImportFiles(path) as files, pytest.raises(ValidationError, match="damaged"):
+        files.validate("a.pdf", allowed=MAIN_DOCUMENT_KINDS)
+
+
+def test_a_zip_named_pdf_inside_the_archive_is_refused(tmp_path):
+    from imports.archives import ImportFiles
+
+    inner = Path(_zip_path(tmp_path, [("x.pdf", PDF_A)], name="inner.zip")).read_bytes()
+    with (
+        ImportFiles(_zip_path(tmp_path, [("a.pdf", inner)])) as files,
+        pytest.raises(ValidationError, match="looks like a ZIP"),
+    ):
+        files.validate("a.pdf", allowed=MAIN_DOCUMENT_KINDS)
+
+
+def test_a_huge_central_directory_is_refused_before_it_is_read(tmp_path, settings, monkeypatch):
+    # zipfile reads every entry of the directory into memory before any can be counted (and
+    # the end record's count may lie): the directory's size is checked first.
+    from imports import archives
+
+    settings.IMPORT_ARCHIVE_MAX_ENTRIES = 10
+    path = _zip_path(tmp_path, [(f"{'n' * 300}{i}.pdf", b"") for i in range(20)])
+
+    def must_not_open(*args, **kwargs):
+        raise AssertionError("the directory was read")
+
+    monkeypatch.setattr(archives.zipfile, "ZipFile", must_not_open)
+    with pytest.raises(ValidationError, match="too many entries"):
+        archives.ImportFiles(path)
+
+
+# --- EU Survey exports ----------------------------------------------------------------------
+
+
+def _xlsx(rows) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for cells in rows:
+        book.active.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, replace.get(info.filename, source.read(info)))
+    return out.getvalue()
+
+
+def _survey_post(client, workshop, name, data):
+    return client.post(
+        reverse("api:import-create", args=[workshop.code]),
+        {"source": "eusurvey", "data_file": SimpleUploadedFile(name, data)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        # Starts like a ZIP, is not one: zipfile.BadZipFile escaped as a 500.
+        ("export.xlsx", b"PK\x03\x04" + b"\0" * 200, "could not be read as an Excel workbook"),
+        ("export.xlsx", b"%PDF-1.4\n%%EOF\n", "could not be read as an Excel workbook"),
+        (
+            "export.xlsx",
+            _rezip(_xlsx([["Contribution ID", "Title"]]), {"xl/worksheets/sheet1.xml": b"<a><<<"}),
+            "could not be read as an Excel workbook",
+        ),
+        ("export.xlsx", zip_bytes({"hello.txt": b"hi"}), "could not be read as an Excel workbook"),
+        ("export.csv", b"\n\n", "no header row"),
+        ("export.csv", b"x1,Title\n", "no \u201cContribution ID\u201d column"),
+        ("export.csv", b"Contribution ID,Title\nx1," + b"a" * (1024 * 1024) + b"\n", "CSV"),
+    ],
+)
+def test_a_broken_survey_export_is_a_400_with_its_reason(
+    client, staff, workshop, name, data, message
+):
+    client.force_login(staff)
+    response = _survey_post(client, workshop, name, data)
+    assert response.status_code == 400, response.content[:300]
+    assert message in " ".join(response.json()["errors"]["non_field_errors"])
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(client, staff, workshop, monkeypatch):
+    from imports import tabular
+
+    monkeypatch.setattr(tabular, "XLSX_MAX_UNPACKED_BYTES", 1024 * 1024)
+    row = b'<row r="%d"><c t="inlineStr"><is><t>x</t></is></c></row>'
+    base = _xlsx([["Contribution ID", "Title"], ["c1", "t"]])
+    sheet = zipfile.ZipFile(io.BytesIO(base)).read("xl/worksheets/sheet1.xml")
+    rows = b"".join(row % i for i in range(3, 40_000))
+    data = _rezip(
+        base,
+        {"xl/worksheets/sheet1.xml": sheet.replace(b"</sheetData>", rows + b"</sheetData>")},
+    )
+    assert len(data) < 200_000
+    client.force_login(staff)
+    response = _survey_post(client, workshop, "export.xlsx", data)
+    assert response.status_code == 400
+    assert "would unpack to more than 1 MB" in response.json()["errors"]["non_field_errors"][0]
+
+
+def test_nul_bytes_in_a_survey_export_never_reach_the_database(client, staff, workshop):
+    client.force_login(staff)
+    data = b"Contribution ID,Ti\x00tle\nx1,a\x00b\n"
+    response = _survey_post(client, workshop, "export.csv", data)
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["state"] == "previewed"
+    assert "\x00" not in json.dumps(ImportRun.objects.get().preview)
