@@ -225,16 +225,24 @@ def import_run_set_options(*, run: ImportRun, options: dict) -> ImportRun:
 
 def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
     """Write what the preview accepted, all or nothing: now when the run is small, else by
-    a job. Refused unless the preview is ready."""
+    a job. Refused unless the preview is ready.
+
+    A run still "applying" may be applied again: its worker (or the request applying it)
+    may have died, leaving nothing to finish it, and nothing was written then (the apply
+    is one transaction). Applying again is safe if it is in fact still running: the apply
+    holds the run's row lock to the end, so this one waits and then finds it applied."""
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if locked.state != State.PREVIEWED:
+        if locked.state not in (State.PREVIEWED, State.APPLYING):
             raise ValidationError(_("Only a previewed import can be applied."))
         if not (locked.counts.get("create") or locked.counts.get("update")):
             raise ValidationError(_("The preview accepted no row: there is nothing to import."))
+        if locked.state == State.PREVIEWED:
+            # A retry keeps its count of attempts: a run that kills its worker every
+            # time still fails after IMPORT_JOB_MAX_ATTEMPTS.
+            locked.attempts = 0
         locked.state = State.APPLYING
         locked.progress = 0
-        locked.attempts = 0
         locked.save(update_fields=["state", "progress", "attempts"])
         large = import_run_is_large(locked)
         user_id = user.pk if user else None
@@ -249,8 +257,10 @@ def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
 def import_run_discard(*, run: ImportRun) -> ImportRun:
     """Drop a run that was not applied, and its uploaded files once committed."""
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-    # A preview job still working finds the run discarded and drops its result.
-    if locked.state not in (State.PREVIEWING, State.PREVIEWED, State.FAILED):
+    # A preview job still working finds the run discarded and drops its result. A run left
+    # "applying" by a worker that died may go too: an apply still running holds the lock,
+    # so this waits for it and then finds the run applied.
+    if locked.state not in (State.PREVIEWING, State.PREVIEWED, State.FAILED, State.APPLYING):
         raise ValidationError(_("An import that was applied (or is being applied) stays."))
     locked.state = State.DISCARDED
     locked.save(update_fields=["state"])

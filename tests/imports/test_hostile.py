@@ -465,3 +465,65 @@ def test_nul_bytes_in_a_survey_export_never_reach_the_database(client, staff, wo
     assert response.status_code == 200, response.content[:300]
     assert response.json()["state"] == "previewed"
     assert "\x00" not in json.dumps(ImportRun.objects.get().preview)
+
+
+# --- applying: twice, too late, after a lost worker --------------------------------------------
+
+
+@pytest.fixture
+def previewed(workshop, target_organisation):
+    options = {"organisation": target_organisation.code, "without_pdf": True}
+    run = _preview(workshop, json.dumps([_note()]).encode(), options)
+    assert run.state == ImportRun.State.PREVIEWED and run.counts["create"] == 1
+    return run
+
+
+def test_a_second_apply_is_refused_and_imports_nothing_twice(client, staff, previewed):
+    from submissions.models import Submission
+
+    client.force_login(staff)
+    url = reverse("api:import-apply", args=[previewed.code])
+    assert client.post(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "non_field_errors": ["Only a previewed import can be applied."]
+    }
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize("state", ["discarded", "failed", "previewing"])
+def test_applying_a_run_that_is_not_previewed_is_refused(client, staff, previewed, state):
+    ImportRun.objects.filter(pk=previewed.pk).update(state=state)
+    client.force_login(staff)
+    response = client.post(reverse("api:import-apply", args=[previewed.code]))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_run_left_applying_by_a_dead_worker_can_be_applied_again(staff, previewed):
+    # The apply is one transaction: a worker that died wrote nothing, and left the run
+    # "applying" with nothing to finish it; it could be neither applied nor discarded.
+    from submissions.models import Submission
+
+    ImportRun.objects.filter(pk=previewed.pk).update(state=ImportRun.State.APPLYING, attempts=1)
+    run = services.import_run_apply(run=previewed, user=staff)
+    assert run.state == ImportRun.State.APPLIED, run.error
+    assert Submission.objects.count() == 1
+    with pytest.raises(ValidationError, match="Only a previewed import"):
+        services.import_run_apply(run=run, user=staff)
+    assert Submission.objects.count() == 1
+
+
+def test_a_run_that_kills_its_worker_every_time_still_fails(staff, previewed, settings):
+    ImportRun.objects.filter(pk=previewed.pk).update(
+        state=ImportRun.State.APPLYING, attempts=settings.IMPORT_JOB_MAX_ATTEMPTS
+    )
+    run = services.import_run_apply(run=previewed, user=staff)
+    assert run.state == ImportRun.State.FAILED
+    assert run.error.startswith("Gave up after 3 attempts")
+
+
+def test_a_run_left_applying_can_be_discarded(previewed):
+    ImportRun.objects.filter(pk=previewed.pk).update(state=ImportRun.State.APPLYING)
+    assert services.import_run_discard(run=previewed).state == ImportRun.State.DISCARDED
