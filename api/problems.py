@@ -5,7 +5,6 @@ messages per field, `non_field_errors` for the rest)."""
 from http import HTTPStatus
 
 from django.conf import settings
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError

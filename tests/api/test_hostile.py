@@ -7,14 +7,14 @@ import pytest
 from django.urls import reverse
 
 from portal.services.tokens import api_token_create
-from tests.api.test_reviews import (  # noqa: F401 - fixtures, used by name
-    assignment,
-    criteria_set,
-    review,
-    submission,
-    workshop,
+from tests.api.test_reviews import approve, start_review
+from tests.factories import (
+    AssignmentFactory,
+    CompleteSubmissionFactory,
+    CriteriaSetFactory,
+    SubmissionFactory,
+    WorkshopFactory,
 )
-from tests.factories import SubmissionFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,21 @@ def _problem(response, *statuses):
     assert response.status_code in statuses, (response.status_code, response.content[:500])
     assert response["Content-Type"] == PROBLEM
     return response.json()
+
+
+@pytest.fixture
+def workshop(db):
+    return WorkshopFactory(anonymous_review=True)
+
+
+@pytest.fixture
+def review(workshop, organisation, evaluator, reviewer):
+    CriteriaSetFactory(workshop=workshop)
+    submission = CompleteSubmissionFactory(
+        workshop=workshop, organisation=organisation, contact=evaluator, state="eligible"
+    )
+    approve(reviewer, workshop)
+    return start_review(AssignmentFactory(submission=submission, reviewer=reviewer))
 
 
 @pytest.fixture
