@@ -133,17 +133,6 @@ _YAMLLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 def load(text: str, format: str):
-    try:
-        return _load(text, format)
-    except RecursionError:
-        # Both parsers recurse once per level: "[[[[…" a few thousand deep exhausts the
-        # stack, which is the file's fault, not the server's.
-        raise ValidationError(
-            _("The file is nested too deeply to read (lists or mappings inside each other).")
-        ) from None
-
-
-def _load(text: str, format: str):
     if format == "json":
         try:
             return _JSONLineDecoder(text).decode(text)
