@@ -4,7 +4,9 @@ messages per field, `non_field_errors` for the rest)."""
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -12,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 CONTENT_TYPE = "application/problem+json"
+MB = 1024 * 1024
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -24,6 +27,12 @@ class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = "Send the ETag you read in an If-Match header."
     default_code = "if_match_required"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -76,6 +85,16 @@ def _flatten(messages):
 
 def exception_handler(exc, context):
     """DRF's handler, then reshaped as a problem document."""
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (files aside) while
+        # parsing it: an answer to the caller, not a server error or an HTML page.
+        exc = PayloadTooLarge(
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // MB} MB "
+            "(files aside)."
+        )
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many fields or files, a malformed multipart body: the request is at fault.
+        exc = exceptions.ParseError(f"The request body was refused: {exc}", code="malformed")
     if isinstance(exc, DjangoValidationError):
         # A service refused: the same messages as the browser's form shows.
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages

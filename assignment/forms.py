@@ -324,7 +324,7 @@ class ImportForm(forms.Form):
             raise ValidationError(_("The file is not UTF-8 text.")) from None
         try:
             parsed = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             # The import lists this problem in its own words.
             return text
         return _unguard(parsed)

@@ -111,7 +111,7 @@ def _parse(assignments: dict | str | bytes) -> tuple[list[tuple[str, str, Any]],
     if isinstance(assignments, str | bytes):
         try:
             assignments = json.loads(assignments)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             return [], [_("The file is not valid JSON.")]
     if not isinstance(assignments, dict):
         return [], [_("Expected an object mapping each paper to a list of reviewers.")]

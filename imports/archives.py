@@ -31,6 +31,23 @@ from django.utils.translation import gettext as _
 from submissions.files import ValidatedFile, file_validate
 
 _CHUNK_SIZE = 64 * 1024
+# The central directory is read whole into ZipInfo objects (about half a kilobyte each)
+# before any entry can be counted, and its entry count field can lie. So its size is
+# checked first: this many bytes per allowed entry is room for long names and extras.
+_DIRECTORY_BYTES_PER_ENTRY = 512
+
+
+def _directory_size(path) -> int | None:
+    """The central directory's size in bytes from the end record; None if none is found."""
+    # zipfile's own reader of the end record: private, but unchanged for many releases.
+    if hasattr(path, "seek"):
+        path.seek(0)
+        record = zipfile._EndRecData(path)
+        path.seek(0)
+    else:
+        with open(path, "rb") as handle:
+            record = zipfile._EndRecData(handle)
+    return None if record is None else record[zipfile._ECD_SIZE]
 
 
 def _member_name(raw: str) -> str | None:
@@ -48,6 +65,20 @@ class ImportFiles:
     """A checked ZIP archive: its member names, and each member as a checked upload."""
 
     def __init__(self, path: str):
+        try:
+            directory = _directory_size(path)
+        except OSError:
+            directory = None
+        limit = settings.IMPORT_ARCHIVE_MAX_ENTRIES * _DIRECTORY_BYTES_PER_ENTRY
+        if directory is not None and directory > limit:
+            raise ValidationError(
+                _(
+                    "The files archive has too many entries (or names too long): at most "
+                    "%(limit)d entries are accepted."
+                )
+                % {"limit": settings.IMPORT_ARCHIVE_MAX_ENTRIES},
+                code="too_many_entries",
+            )
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError):

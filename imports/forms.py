@@ -9,6 +9,11 @@ from imports.models import ImportRun
 # any number (options.organisations).
 ROW_CHOICES_MAX = 200
 
+# The upload's files are capped while they stream in by these settings (in MB), not by the
+# submission limit: a ZIP of every PDF of a call is far larger than one evaluation. The
+# staff page and the API's import-create name them (submissions.uploads.upload_limits).
+UPLOAD_LIMITS = {"data_file": "IMPORT_DATA_MAX_MB", "files_archive": "IMPORT_ARCHIVE_MAX_MB"}
+
 
 def _select():
     return forms.Select(attrs={"class": "form-select"})

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,8 @@ def _progress_writer(run: ImportRun) -> Callable[[int], None]:
 
 def _message(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
-        return " ".join(str(message) for message in exc.messages)
+        # A message may quote the export, and PostgreSQL refuses NUL in text.
+        return " ".join(str(message) for message in exc.messages).replace("\x00", "")
     return _("The import stopped on an unexpected error (%(error)s); nothing was written.") % {
         "error": type(exc).__name__
     }
@@ -101,9 +102,25 @@ def import_run_preview_execute(*, run_id: int) -> bool:
         )
         return False
     preview["counts"] = counts(preview["rows"])
-    updated = ImportRun.objects.filter(pk=run.pk, state=State.PREVIEWING).update(
-        state=State.PREVIEWED, preview=preview, progress=100, error="", attempts=0
-    )
+    try:
+        with transaction.atomic():
+            updated = ImportRun.objects.filter(pk=run.pk, state=State.PREVIEWING).update(
+                state=State.PREVIEWED, preview=preview, progress=100, error="", attempts=0
+            )
+    except DatabaseError:
+        # Something in the export the database cannot store: without this the run would
+        # stay "previewing" for good (and the request answer 500).
+        logger.exception("The preview of import %s could not be stored", run.code)
+        ImportRun.objects.filter(pk=run.pk, state=State.PREVIEWING).update(
+            state=State.FAILED,
+            error=_(
+                "The preview could not be stored: the export holds something the database "
+                "refuses. Nothing was written."
+            ),
+            progress=0,
+            attempts=0,
+        )
+        updated = 0
     cache.delete(progress_key(run.code))
     return bool(updated)
 

@@ -34,6 +34,47 @@ TARGETS = {
 }
 
 
+# The options a source reads, and the type each must have: the API takes any JSON object,
+# and a list where a source expects a mapping would fail the whole preview.
+_OPTION_TYPES: dict[str, tuple[type, type | None]] = {
+    "organisation": (str, None),
+    "alias": (str, None),
+    "without_pdf": (bool, None),
+    "create_organisations": (bool, None),
+    # Mappings of text to text.
+    "organisations": (dict, str),
+    "review_field_map": (dict, str),
+    "mapping": (dict, str),
+}
+
+
+def _check_options(options) -> None:
+    if not isinstance(options, dict):
+        raise ValidationError({"options": _("The options must be a JSON object.")})
+    errors = []
+    for key, (kind, values) in _OPTION_TYPES.items():
+        value = options.get(key)
+        if value is None:
+            continue
+        valid = isinstance(value, kind) and (
+            values is None or all(isinstance(v, values) for v in value.values())
+        )
+        if not valid:
+            errors.append(
+                _("The option “%(option)s” must be %(kind)s.")
+                % {
+                    "option": key,
+                    "kind": {
+                        str: _("text"),
+                        bool: _("true or false"),
+                        dict: _("an object of texts"),
+                    }[kind],
+                }
+            )
+    if errors:
+        raise ValidationError({"options": errors})
+
+
 def _extension(name: str) -> str:
     return ("." + name.rpartition(".")[2].lower()) if "." in name else ""
 
@@ -100,8 +141,8 @@ def import_run_create(
         raise ValidationError(
             {"target": _("This source cannot import %(target)s.") % {"target": target}}
         )
-    if options is not None and not isinstance(options, dict):
-        raise ValidationError({"options": _("The options must be a JSON object.")})
+    if options is not None:
+        _check_options(options)
     name = _check_data_file(source=source, upload=data_file)
     if files_archive is not None:
         _check_archive(files_archive)
@@ -173,8 +214,7 @@ def import_run_preview(*, run: ImportRun) -> ImportRun:
 
 def import_run_set_options(*, run: ImportRun, options: dict) -> ImportRun:
     """Store staff's choices (organisation per row, field mapping) and preview again."""
-    if not isinstance(options, dict):
-        raise ValidationError({"options": _("The options must be a JSON object.")})
+    _check_options(options)
     updated = ImportRun.objects.filter(pk=run.pk, state__in=(State.PREVIEWED, State.FAILED)).update(
         options=options
     )
@@ -185,16 +225,24 @@ def import_run_set_options(*, run: ImportRun, options: dict) -> ImportRun:
 
 def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
     """Write what the preview accepted, all or nothing: now when the run is small, else by
-    a job. Refused unless the preview is ready."""
+    a job. Refused unless the preview is ready.
+
+    A run still "applying" may be applied again: its worker (or the request applying it)
+    may have died, leaving nothing to finish it, and nothing was written then (the apply
+    is one transaction). Applying again is safe if it is in fact still running: the apply
+    holds the run's row lock to the end, so this one waits and then finds it applied."""
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if locked.state != State.PREVIEWED:
+        if locked.state not in (State.PREVIEWED, State.APPLYING):
             raise ValidationError(_("Only a previewed import can be applied."))
         if not (locked.counts.get("create") or locked.counts.get("update")):
             raise ValidationError(_("The preview accepted no row: there is nothing to import."))
+        if locked.state == State.PREVIEWED:
+            # A retry keeps its count of attempts: a run that kills its worker every
+            # time still fails after IMPORT_JOB_MAX_ATTEMPTS.
+            locked.attempts = 0
         locked.state = State.APPLYING
         locked.progress = 0
-        locked.attempts = 0
         locked.save(update_fields=["state", "progress", "attempts"])
         large = import_run_is_large(locked)
         user_id = user.pk if user else None
@@ -209,8 +257,10 @@ def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
 def import_run_discard(*, run: ImportRun) -> ImportRun:
     """Drop a run that was not applied, and its uploaded files once committed."""
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-    # A preview job still working finds the run discarded and drops its result.
-    if locked.state not in (State.PREVIEWING, State.PREVIEWED, State.FAILED):
+    # A preview job still working finds the run discarded and drops its result. A run left
+    # "applying" by a worker that died may go too: an apply still running holds the lock,
+    # so this waits for it and then finds the run applied.
+    if locked.state not in (State.PREVIEWING, State.PREVIEWED, State.FAILED, State.APPLYING):
         raise ValidationError(_("An import that was applied (or is being applied) stays."))
     locked.state = State.DISCARDED
     locked.save(update_fields=["state"])

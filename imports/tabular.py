@@ -15,6 +15,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO
@@ -25,6 +27,12 @@ from django.utils.translation import gettext as _
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Excel's limit on the number of rows; a larger sheet is not a survey export.
 MAX_ROWS = 1_048_576
+# What the parts of an XLSX may unpack to together. A real export compresses about ten to
+# one; a few megabytes of repeated XML can unpack to gigabytes of rows held in memory (a
+# zip bomb), so a workbook claiming more is refused before it is opened.
+XLSX_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -94,7 +102,15 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 
 def _clean_header(value) -> str:
-    return " ".join(str(value if value is not None else "").split())
+    return " ".join(str(value if value is not None else "").replace("\x00", "").split())
+
+
+def _clean_cell(cell):
+    # PostgreSQL refuses NUL in text and in jsonb (the preview): it never means anything
+    # in a survey answer.
+    if cell is None:
+        return ""
+    return cell.replace("\x00", "") if isinstance(cell, str) else cell
 
 
 def _is_empty(cells: list) -> bool:
@@ -115,7 +131,7 @@ def _finish(raw_rows: list[tuple[int, list]], *, encoding: str = "", delimiter: 
     table = Table(headers=headers, encoding=encoding, delimiter=delimiter)
     width = len(headers)
     for number, cells in raw_rows[1:]:
-        cells = [("" if cell is None else cell) for cell in cells[:width]]
+        cells = [_clean_cell(cell) for cell in cells[:width]]
         cells += [""] * (width - len(cells))
         table.rows.append(cells)
         table.line_numbers.append(number)
@@ -153,15 +169,35 @@ def read_xlsx(handle: IO[bytes]) -> Table:
     import openpyxl  # noqa: PLC0415 -- large; only imports of XLSX files need it
     from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415 -- as above
 
+    def unreadable(error) -> ValidationError:
+        return ValidationError(
+            _("The file could not be read as an Excel workbook (.xlsx): %(error)s")
+            % {"error": str(error)[:300] or type(error).__name__}
+        )
+
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise unreadable(error) from None
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _(
+                "The workbook would unpack to more than %(limit)d MB: it is not a survey "
+                "export. Export the results as CSV instead."
+            )
+            % {"limit": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+    handle.seek(0)
     try:
         # data_only=False: a formula comes back as its text ("=A1+1"), never evaluated
         # nor replaced by a value cached by whoever saved the file.
         book = openpyxl.load_workbook(handle, read_only=True, data_only=False)
     except (InvalidFileException, KeyError, ValueError, OSError, EOFError) as error:
-        raise ValidationError(
-            _("The file could not be read as an Excel workbook (.xlsx): %(error)s")
-            % {"error": error}
-        ) from None
+        raise unreadable(error) from None
+    except Exception as error:  # noqa: BLE001 - a damaged workbook fails in many ways
+        logger.info("Unreadable workbook", exc_info=True)
+        raise unreadable(error) from None
     try:
         if not book.worksheets:
             raise ValidationError(_("The workbook has no sheet."))
@@ -171,6 +207,11 @@ def read_xlsx(handle: IO[bytes]) -> Table:
             if number > MAX_ROWS:
                 break
             raw_rows.append((number, [_xlsx_cell(cell) for cell in cells]))
+    except ValidationError:
+        raise
+    except Exception as error:  # noqa: BLE001 - broken sheet XML, bad cell references, ...
+        logger.info("Unreadable worksheet", exc_info=True)
+        raise unreadable(error) from None
     finally:
         book.close()
     return _finish(raw_rows)

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from criteria.models import Criterion
 from criteria.selectors import criteria_set_current
 from imports import lookups, selectors, services
-from imports.forms import ImportOptionsForm, ImportUploadForm
+from imports.forms import UPLOAD_LIMITS, ImportOptionsForm, ImportUploadForm
 from imports.models import ImportRun
 from portal import lookups as portal_lookups
 from portal.models import Workshop
 from portal.permissions import permission_required
 from portal.selectors import organisations_visible_to
+from submissions.uploads import too_large_message, upload_limits
 
 PERM = "imports.run_imports"
 # The preview page shows this many rows; the counts cover them all, and the API pages
@@ -36,11 +37,19 @@ def _detail_url(run: ImportRun) -> str:
     return reverse("imports:detail", args=[run.code])
 
 
+@upload_limits(**UPLOAD_LIMITS)
 @permission_required(PERM, lookup=portal_lookups.workshop)
 @require_http_methods(["GET", "POST"])
 def import_index(request, workshop: Workshop):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    too_large = getattr(request, "upload_too_large", None)
+    if request.method == "POST" and too_large:
+        # The stopped file is missing from request.FILES: say why, not "required".
+        form.is_valid()
+        form.errors.clear()
+        field = too_large.get("field")
+        form.add_error(field if field in form.fields else None, too_large_message(too_large))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             run = services.import_run_create(

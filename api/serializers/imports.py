@@ -27,6 +27,8 @@ class ImportCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("Not valid JSON: %(error)s") % {"error": error}
             ) from None
+        except RecursionError:
+            raise serializers.ValidationError(_("Not valid JSON: nested too deeply.")) from None
         if not isinstance(options, dict):
             raise serializers.ValidationError(_("The options must be a JSON object."))
         return options

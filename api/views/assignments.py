@@ -9,9 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
+from api.parsers import JSONParser
 from api.problems import CONTENT_TYPE, Conflict, problem
 from api.serializers.assignments import (
     AssignmentFilterSerializer,

@@ -9,10 +9,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from api.filters import CriteriaSetFilter
+from api.parsers import JSONParser
 from api.serializers.criteria import (
     CriteriaImportSerializer,
     CriteriaSetDetailSerializer,

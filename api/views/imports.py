@@ -12,11 +12,15 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.problems import CONTENT_TYPE as PROBLEM
+from api.problems import problem
 from api.serializers.imports import ImportCreateSerializer, ImportRunSerializer
 from api.views.base import Access, Endpoint
 from imports import lookups, services
+from imports.forms import UPLOAD_LIMITS
 from imports.models import ImportRun
 from portal import lookups as portal_lookups
+from submissions.uploads import too_large_message
 
 PERM = "imports.run_imports"
 State = ImportRun.State
@@ -35,13 +39,28 @@ class ImportCreate(Endpoint):
     access = {"POST": Access(PERM, scope="imports:write", lookup=portal_lookups.workshop)}
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = ImportCreateSerializer
+    # Read by submissions.uploads.MaxSizeUploadHandler while the body streams in.
+    upload_limits = UPLOAD_LIMITS
 
     @extend_schema(
         request=ImportCreateSerializer,
         responses={200: ImportRunSerializer, 202: ImportRunSerializer},
     )
     def post(self, request, workshop_code):
-        serializer = self.get_serializer(data=request.data)
+        data = request.data  # parsed here, through settings.FILE_UPLOAD_HANDLERS
+        too_large = getattr(request, "upload_too_large", None)
+        if too_large:
+            message = too_large_message(too_large)
+            field = too_large.get("field") or "non_field_errors"
+            body = problem(
+                413,
+                message,
+                code="too_large",
+                errors={field: [message]},
+                limit_mb=too_large.get("limit_mb"),
+            )
+            return Response(body, status=413, content_type=PROBLEM)
+        serializer = self.get_serializer(data=data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         run = services.import_run_create(

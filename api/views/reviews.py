@@ -82,10 +82,9 @@ def _if_match(request) -> int:
     if not header:
         raise PreconditionRequired
     value = header.removeprefix("W/").strip().strip('"')
-    try:
-        return int(value)
-    except ValueError:
+    if not (value.isascii() and value.isdigit()):
         return 0  # matches no revision: answered as stale
+    return int(value)
 
 
 def _merged(review, data: dict) -> ReviewInput:

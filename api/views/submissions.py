@@ -10,11 +10,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.filters import SubmissionFilter
+from api.parsers import JSONParser
 from api.problems import CONTENT_TYPE as PROBLEM
 from api.problems import PreconditionRequired, problem
 from api.serializers.submissions import (
@@ -161,7 +162,8 @@ def _expected_revision(request, body_revision: int | None) -> int | None:
             )
         return body_revision
     value = header.strip().removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() else None
+    # isascii too: "²" is a digit to str.isdigit but not to int().
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _stale(submission: Submission) -> Response:

@@ -122,7 +122,7 @@ def _load(run: ImportRun) -> list:
             upload=_StoredFile(handle, name=run.data_file_name), allowed=frozenset({"json"})
         )
         handle.seek(0)
-        notes = json.load(handle)
+        notes = _without_nul(json.load(handle))
     if not isinstance(notes, list):
         raise ValidationError(
             _(
@@ -134,8 +134,87 @@ def _load(run: ImportRun) -> list:
     return notes
 
 
+def _without_nul(document):
+    """The parsed export with every NUL character dropped from its strings (keys too).
+
+    JSON may carry "\u0000"; PostgreSQL refuses it in text and in jsonb, so a single one
+    would fail the preview's save, or the apply, for the whole export. It never means
+    anything in a title or a review. Iterative: the export may be nested deeply.
+    """
+
+    def clean(value):
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
+    root = [document]
+    stack = [root]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, list):
+            for index, value in enumerate(container):
+                container[index] = clean(value)
+                if isinstance(value, list | dict):
+                    stack.append(value)
+        else:
+            for key in list(container):
+                value = container.pop(key)
+                container[clean(key)] = clean(value)
+                if isinstance(value, list | dict):
+                    stack.append(value)
+    return root[0]
+
+
+class _UnexpectedShape(Exception):
+    """A field of a note holds a value of a type OpenReview never writes there."""
+
+    def __init__(self, field: str, value):
+        super().__init__(field)
+        self.field = field
+        self.value = value
+
+
+def _shape_message(error: _UnexpectedShape) -> str:
+    value = error.value
+    if isinstance(value, list):
+        kind = _("a list")
+    elif isinstance(value, dict):
+        kind = _("an object")
+    elif isinstance(value, str):
+        kind = _("a text")
+    elif isinstance(value, bool | int | float):
+        kind = _("a number")
+    else:
+        kind = _("a value of another type")
+    return _("Not an OpenReview note as expected: its field “%(field)s” holds %(kind)s.") % {
+        "field": error.field,
+        "kind": kind,
+    }
+
+
+def _list(note: dict, field: str) -> list:
+    """A content field that holds a list (a single text is a list of one)."""
+    value = _value(note, field)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise _UnexpectedShape(field, value)
+    return value
+
+
+def _string(note: dict, field: str) -> str:
+    """A content field that holds text (a number is written as text)."""
+    value = _value(note, field)
+    if isinstance(value, list | dict):
+        raise _UnexpectedShape(field, value)
+    return _text(value)
+
+
 def _value(note: dict, field: str):
-    entry = (note.get("content") or {}).get(field)
+    content = note.get("content") or {}
+    if not isinstance(content, dict):
+        raise _UnexpectedShape("content", content)
+    entry = content.get(field)
     if isinstance(entry, dict):
         return entry.get("value")
     return entry  # API v1 exports hold the value itself
@@ -198,12 +277,19 @@ def _authors(note: dict) -> tuple[list[dict], str, str]:
     """[{"name", "affiliation"}] in order, and the first institution (name, country)."""
     authors = []
     first_institution = ("", "")
-    for author in _value(note, "authors") or []:
+    value = _value(note, "authors")
+    if value is not None and not isinstance(value, list):
+        raise _UnexpectedShape("authors", value)
+    for author in value or []:
         if isinstance(author, dict):
             name = _text(author.get("fullname") or author.get("username"))
             institutions = author.get("institutions") or []
             institution = (
-                institutions[0] if institutions and isinstance(institutions[0], dict) else {}
+                institutions[0]
+                if isinstance(institutions, list)
+                and institutions
+                and isinstance(institutions[0], dict)
+                else {}
             )
             affiliation = _text(institution.get("name"))
             if affiliation and not first_institution[0]:
@@ -304,7 +390,7 @@ def _organisation(note: dict, ctx: _Context, institution: str, country: str):
 
 def _pdf(note: dict, ctx: _Context, files: ImportFiles | None):
     """(data, reason) for the note's PDF."""
-    path = _text(_value(note, "pdf"))
+    path = _string(note, "pdf")
     if not path:
         if ctx.without_pdf:
             return None, None
@@ -324,16 +410,16 @@ def _pdf(note: dict, ctx: _Context, files: ImportFiles | None):
 
 def _submission_row(note: dict, ctx: _Context, files: ImportFiles | None) -> dict:
     note_id = note["id"]
-    title = _text(_value(note, "title"))
+    title = _string(note, "title")
     label = title[:200] or _("(no title) note %(id)s") % {"id": note_id}
     reasons = []
     if not title:
         reasons.append(_("The note has no title."))
     elif len(title) > _TITLE_MAX:
         reasons.append(_too_long(_("title"), title, _TITLE_MAX))
-    keywords_value = _value(note, "keywords") or []
-    if isinstance(keywords_value, str):
-        keywords_value = [keywords_value]
+    keywords_value = _list(note, "keywords")
+    if any(isinstance(k, list | dict) for k in keywords_value):
+        raise _UnexpectedShape("keywords", keywords_value)
     keywords = ", ".join(_text(k) for k in keywords_value if _text(k))
     if len(keywords) > _KEYWORDS_MAX:
         reasons.append(_too_long(_("keywords"), keywords, _KEYWORDS_MAX))
@@ -384,13 +470,13 @@ def _submission_row(note: dict, ctx: _Context, files: ImportFiles | None) -> dic
         data={
             "code": existing if action == "update" else None,
             "title": title,
-            "abstract": _text(_value(note, "abstract")),
+            "abstract": _string(note, "abstract"),
             "keywords": keywords,
             "authors": authors,
             "submitted_at": submitted_at.isoformat() if submitted_at else None,
             "organisation": organisation,
             "pdf": pdf,
-            "number": note.get("number"),
+            "number": number if isinstance(number := note.get("number"), int) else None,
         },
     )
 
@@ -439,7 +525,10 @@ def _review_texts(content: dict, field_map: dict) -> dict[str, str]:
 def _review_row(note: dict, ctx: _Context, submissions: dict[str, dict]) -> dict:
     note_id = note["id"]
     forum = _text(note.get("forum"))
-    signature = _text((note.get("signatures") or [""])[0])
+    signatures = note.get("signatures") or [""]
+    if not isinstance(signatures, list):
+        raise _UnexpectedShape("signatures", signatures)
+    signature = _text(signatures[0])
     label = _("Review of %(forum)s by %(signature)s") % {
         "forum": (submissions.get(forum) or {}).get("label") or forum,
         "signature": signature.rpartition("/")[2] or _("an anonymous reviewer"),
@@ -536,6 +625,15 @@ def _review_row(note: dict, ctx: _Context, submissions: dict[str, dict]) -> dict
     )
 
 
+def _label(note: dict) -> str:
+    """The note's title for a row's label, or its id when it has no readable title."""
+    try:
+        title = _string(note, "title")
+    except _UnexpectedShape:
+        title = ""
+    return title[:200] or note["id"]
+
+
 def _skip_reason(note: dict) -> str:
     invitation = next(iter(_invitations(note)), "")
     stage = invitation.rpartition("/-/")[2] or _("unknown")
@@ -569,21 +667,30 @@ def preview(*, run: ImportRun, progress: Callable[[int], None]) -> dict:
                     )
                 )
                 continue
+            note = {**note, "id": note_id}
             if note_id in seen:
                 rows.append(
                     row(
                         source_id=note_id,
                         kind="submission",
                         action="refuse",
-                        label=_text(_value(note, "title"))[:200] or note_id,
+                        label=_label(note),
                         reasons=[_("Duplicate: the note %(id)s appears twice.") % {"id": note_id}],
                     )
                 )
                 continue
             seen.add(note_id)
-            note = {**note, "id": note_id}
             if _is_submission(note):
-                submission_row = _submission_row(note, ctx, files)
+                try:
+                    submission_row = _submission_row(note, ctx, files)
+                except _UnexpectedShape as error:
+                    submission_row = row(
+                        source_id=note_id,
+                        kind="submission",
+                        action="refuse",
+                        label=_label(note),
+                        reasons=[_shape_message(error)],
+                    )
                 submissions[note_id] = submission_row
                 rows.append(submission_row)
             elif _is_official_review(note):
@@ -594,12 +701,23 @@ def preview(*, run: ImportRun, progress: Callable[[int], None]) -> dict:
                         source_id=note_id,
                         kind="submission",
                         action="skip",
-                        label=_text(_value(note, "title"))[:200] or note_id,
+                        label=_label(note),
                         reasons=[_skip_reason(note)],
                     )
                 )
         for note in reviews:
-            rows.append(_review_row(note, ctx, submissions))
+            try:
+                rows.append(_review_row(note, ctx, submissions))
+            except _UnexpectedShape as error:
+                rows.append(
+                    row(
+                        source_id=note["id"],
+                        kind="imported_review_text",
+                        action="refuse",
+                        label=_label(note),
+                        reasons=[_shape_message(error)],
+                    )
+                )
     finally:
         if files is not None:
             files.close()
