@@ -21,6 +21,19 @@ def _select():
 
 class ImportUploadForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=ImportRun.Source.choices)
+    target = forms.ChoiceField(
+        label=_("The rows become"),
+        choices=[
+            ("submissions", _("Submissions")),
+            ("reviewer_applications", _("Reviewer applications (EU Survey)")),
+        ],
+        initial="submissions",
+        required=False,
+        help_text=_(
+            "OpenReview exports always give submissions (and their reviews). An EU Survey "
+            "export gives either, depending on what the survey asked."
+        ),
+    )
     data_file = forms.FileField(
         label=_("Export"),
         help_text=_(
@@ -32,6 +45,9 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text=_("The PDFs the export names, in one ZIP archive (OpenReview: pdf/<id>.pdf)."),
     )
+
+    def clean_target(self):
+        return self.cleaned_data.get("target") or "submissions"
 
 
 class ImportOptionsForm(forms.Form):

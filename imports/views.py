@@ -55,6 +55,7 @@ def import_index(request, workshop: Workshop):
             run = services.import_run_create(
                 workshop=workshop,
                 source=data["source"],
+                target=data["target"],
                 data_file=data["data_file"],
                 files_archive=data["files_archive"],
                 user=request.user,

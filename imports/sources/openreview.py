@@ -637,9 +637,9 @@ def _label(note: dict) -> str:
 def _skip_reason(note: dict) -> str:
     invitation = next(iter(_invitations(note)), "")
     stage = invitation.rpartition("/-/")[2] or _("unknown")
-    return _("A %(stage)s note: only submissions and official reviews are imported.") % {
-        "stage": stage.replace("_", " ")
-    }
+    return _(
+        "Not imported: only submissions and official reviews are (this is a “%(stage)s” note)."
+    ) % {"stage": stage.replace("_", " ")}
 
 
 def preview(*, run: ImportRun, progress: Callable[[int], None]) -> dict:
@@ -699,7 +699,7 @@ def preview(*, run: ImportRun, progress: Callable[[int], None]) -> dict:
                 rows.append(
                     row(
                         source_id=note_id,
-                        kind="submission",
+                        kind="other",
                         action="skip",
                         label=_label(note),
                         reasons=[_skip_reason(note)],

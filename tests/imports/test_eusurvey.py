@@ -621,3 +621,38 @@ def test_mapping_page_refuses_one_field_twice(client, workshop, staff, organisat
         response.content.decode()
     )
     assert not SurveyMapping.objects.exists()
+
+
+def test_staff_page_uploads_a_survey_of_reviewer_candidates(client, workshop, staff):
+    """The upload form says what the rows become: reviewer applications here."""
+    rows = [
+        [
+            "r-9",
+            "2025-03-01",
+            "ina@example.org",
+            "Ina Ivanova",
+            "Lab",
+            "CBRN red-teaming.",
+            "English",
+            "CBRN (chemical, biological, radiological, nuclear)",
+        ]
+    ]
+    client.force_login(staff)
+    response = client.post(
+        reverse("imports:index", args=[workshop.code]),
+        {
+            "source": "eusurvey",
+            "target": "reviewer_applications",
+            "data_file": SimpleUploadedFile(
+                "candidates.csv", csv_bytes(rows, headers=APPLICATION_HEADERS), "text/csv"
+            ),
+        },
+    )
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert run.target == "reviewer_applications"
+    assert [(r["source_id"], r["kind"], r["action"]) for r in run.preview["rows"]] == [
+        ("r-9", "reviewer_application", "create")
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert "Reviewer application" in page

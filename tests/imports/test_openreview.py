@@ -71,7 +71,7 @@ def test_preview_rows_actions_and_reasons(workshop, staff, target_organisation):
         ("fTooLong01", "submission", "refuse"),
         ("aB3dE5fG7h", "submission", "refuse"),
         ("gBadDate01", "submission", "refuse"),
-        ("cComment01", "submission", "skip"),
+        ("cComment01", "other", "skip"),
         ("rReview001", "imported_review_text", "create"),
         ("rReview002", "imported_review_text", "refuse"),
     ]
@@ -86,8 +86,10 @@ def test_preview_rows_actions_and_reasons(workshop, staff, target_organisation):
     ]
     assert rows[6]["reasons"] == ["Duplicate: the note aB3dE5fG7h appears twice."]
     assert reasons["cComment01"] == [
-        "A Official Comment note: only submissions and official reviews are imported."
+        "Not imported: only submissions and official reviews are (this is a “Official Comment” note)."
     ]
+    # Not a submission: no organisation is asked for it on the preview page.
+    assert {r["source_id"]: r["kind"] for r in rows}["cComment01"] == "other"
     assert reasons["rReview002"] == ["Its submission (cNoTitle01) is not imported."]
     # A preview writes nothing.
     assert not Submission.objects.exists()
