@@ -86,7 +86,8 @@ def test_preview_rows_actions_and_reasons(workshop, staff, target_organisation):
     ]
     assert rows[6]["reasons"] == ["Duplicate: the note aB3dE5fG7h appears twice."]
     assert reasons["cComment01"] == [
-        "Not imported: only submissions and official reviews are (this is a “Official Comment” note)."
+        "Not imported: only submissions and official reviews are "
+        "(this is a “Official Comment” note)."
     ]
     # Not a submission: no organisation is asked for it on the preview page.
     assert {r["source_id"]: r["kind"] for r in rows}["cComment01"] == "other"
