@@ -1,6 +1,7 @@
 """The API's report jobs (request, poll, list, download) and data exports."""
 
 import csv
+import hashlib
 import io
 import json
 
@@ -50,7 +51,11 @@ def _finish(job, content=PDF, name="summary.pdf"):
 
 def _done_job(workshop, kind, **extra):
     job = ReportJob.objects.create(
-        workshop=workshop, kind=kind, params_hash=f"{kind}-{extra}", **extra
+        workshop=workshop,
+        kind=kind,
+        # A digest, as the service's: PostgreSQL holds the column to 64 characters.
+        params_hash=hashlib.sha256(f"{kind}-{extra}".encode()).hexdigest(),
+        **extra,
     )
     _finish(job, name=f"{kind}.pdf")
     return job
