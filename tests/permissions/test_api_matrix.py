@@ -89,6 +89,50 @@ def tokens(world, django_db_blocker):
     return made
 
 
+@pytest.fixture(scope="module")
+def role_losers(world, django_db_blocker):
+    """Tokens made while their owners had a role they have since lost, and one of a person
+    who never had any: a former member of the owning organisation, a former reviewer of
+    the call (application since withdrawn) and former AI Office
+    staff (second factor still active). Each must get, on every route, exactly what the
+    person without any role gets: a token carries no role of its own."""
+    from portal.models import Membership
+    from reviews.models import ReviewerApplication
+    from tests.factories import UserFactory
+    from tests.permissions.world import _staff_group, _with_totp
+
+    every = set(ApiScope.values)
+    with django_db_blocker.unblock():
+        nobody = UserFactory(email="nobody@example.org")
+        member = UserFactory(email="former-member@example.org")
+        membership = Membership.objects.create(
+            organisation=world.organisation, user=member, role=Membership.Role.ADMIN
+        )
+        reviewer = UserFactory(email="former-reviewer@example.org")
+        application = ReviewerApplication.objects.create(
+            workshop=world.workshop,
+            user=reviewer,
+            state=ReviewerApplication.State.APPROVED,
+            statement="Former reviewer.",
+            languages=["en"],
+            max_reviews=3,
+        )
+        staff = _with_totp(UserFactory(email="former-staff@example.org"))
+        staff.groups.add(_staff_group())
+        made = {
+            "nobody": _token(nobody, every),
+            "former member": _token(member, every),
+            "former reviewer": _token(reviewer, every),
+            "former staff": _token(staff, every),
+        }
+        # The roles go after the tokens were made.
+        membership.delete()
+        application.state = ReviewerApplication.State.WITHDRAWN
+        application.save(update_fields=["state"])
+        staff.groups.clear()
+    return made
+
+
 @pytest.fixture
 def clients(world, tokens, settings, db):
     settings.MEDIA_ROOT = world.media_root
@@ -192,3 +236,13 @@ def test_api_route_as_every_persona(row, world, tokens, clients):
     if row.method != "GET":
         no_csrf = {p: _send(clients[p], row, world, csrf=False) for p in SIGNED_IN}
         assert set(no_csrf.values()) == {403}, f"{row.method} {url} without CSRF: {no_csrf}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_a_token_whose_owner_lost_a_role_gets_what_nobody_gets(row, world, role_losers, clients):
+    anonymous = Client(enforce_csrf_checks=True)
+    actual = {
+        who: _send(anonymous, row, world, headers=_bearer(secret))
+        for who, secret in role_losers.items()
+    }
+    assert set(actual.values()) == {actual["nobody"]}, f"{row.method} {_url(row, world)}: {actual}"
