@@ -22,6 +22,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from api.auth import BearerTokenAuthentication, BrowserSessionAuthentication
 from api.pagination import Pagination
@@ -104,6 +105,14 @@ class Endpoint(GenericAPIView):
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(request.method)
+
+
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """For file downloads whose `?format=` names the file's format (CSV, XLSX, JSON, YAML),
+    not a renderer as REST framework reads it: the answer's own errors stay JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ListEndpoint(ListModelMixin, Endpoint):

@@ -20,7 +20,7 @@ from api.serializers.criteria import (
     CriteriaSetSerializer,
     CriteriaSetVersionSerializer,
 )
-from api.views.base import Access, Endpoint
+from api.views.base import Access, Endpoint, FileFormatNegotiation
 from criteria import interchange, lookups, selectors, services
 from criteria.forms import ImportForm
 from portal import lookups as portal_lookups
@@ -94,12 +94,7 @@ class CriteriaSetExport(Endpoint):
     browser's export, which the import reads back unchanged."""
 
     access = {"GET": SEE_SET}
-
-    def perform_content_negotiation(self, request, force=False):
-        # `format` names the file's format here, not the API's response renderer (REST
-        # framework's reading of `?format=`); errors still answer as problem JSON.
-        renderer = self.get_renderers()[0]
-        return renderer, renderer.media_type
+    content_negotiation_class = FileFormatNegotiation
 
     @extend_schema(
         operation_id="criteria_set_export",

@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from api.serializers.reports import (
@@ -19,7 +18,7 @@ from api.serializers.reports import (
     ReportJobsStartedSerializer,
     job_url,
 )
-from api.views.base import Access, Endpoint
+from api.views.base import Access, Endpoint, FileFormatNegotiation
 from portal import lookups as portal_lookups
 from reports import exports, lookups, selectors
 from reports.forms import GenerateForm
@@ -133,13 +132,6 @@ FORMATS = ("csv", "xlsx", "json")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class _IgnoreFormatNegotiation(DefaultContentNegotiation):
-    """`?format=` names the file's format here, not a renderer: errors stay JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class _ExportQuery(serializers.Serializer):
     format = serializers.ChoiceField(choices=FORMATS, required=False, default="csv")
 
@@ -151,7 +143,7 @@ class WorkshopExport(Endpoint):
     JSON keeps values as typed."""
 
     access = {"GET": Access(MANAGE, scope="reports:read", lookup=portal_lookups.workshop)}
-    content_negotiation_class = _IgnoreFormatNegotiation
+    content_negotiation_class = FileFormatNegotiation
 
     @extend_schema(
         operation_id="workshop_export",

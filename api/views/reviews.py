@@ -14,7 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from api.problems import CONTENT_TYPE, PreconditionFailed, PreconditionRequired, problem
+from api.preconditions import etag, if_match_revision
+from api.problems import CONTENT_TYPE, PreconditionFailed, problem
 from api.serializers.reviews import (
     ReviewFilterSerializer,
     ReviewInputSerializer,
@@ -38,10 +39,6 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The review's ETag, as the last GET (or change) returned it.",
 )
-
-
-def etag(review) -> str:
-    return f'"{review.revision}"'
 
 
 def _context(request, reviews) -> dict:
@@ -74,17 +71,6 @@ class ReviewList(Endpoint):
         return self.get_paginated_response(
             ReviewSerializer(page, many=True, context=_context(request, page)).data
         )
-
-
-def _if_match(request) -> int:
-    """The revision the change was made from, from If-Match; 428 without one."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired
-    value = header.removeprefix("W/").strip().strip('"')
-    if not (value.isascii() and value.isdigit()):
-        return 0  # matches no revision: answered as stale
-    return int(value)
 
 
 def _merged(review, data: dict) -> ReviewInput:
@@ -133,7 +119,9 @@ def _field_names(review) -> dict[str, str]:
 
 def _save(request, review, save) -> Response:
     """Run a save (draft or submit) and answer as the review page would, in JSON."""
-    revision = _if_match(request)
+    revision = if_match_revision(request)
+    if revision is None:
+        revision = 0  # no review is at revision 0: answered as stale
     body = ReviewInputSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     data = _merged(review, body.validated_data)
@@ -141,7 +129,7 @@ def _save(request, review, save) -> Response:
         save(review=review, user=request.user, revision=revision, data=data)
     except StaleEditError as stale:
         # Nothing was saved; the answer names the current ETag to read the review again.
-        current = f'"{stale.current}"'
+        current = etag(stale.current)
         detail = _(
             "This review was saved by someone else (another tab, window or script) after "
             "you read it. Nothing was saved: read it again (current ETag %(etag)s) and apply "
@@ -164,7 +152,7 @@ def _save(request, review, save) -> Response:
         ) from None
     saved = lookups.review(request, review.code).review
     response = Response(ReviewSerializer(saved, context=_context(request, [saved])).data)
-    response["ETag"] = etag(saved)
+    response["ETag"] = etag(saved.revision)
     return response
 
 
@@ -179,7 +167,7 @@ class ReviewDetail(Endpoint):
     def get(self, request, code):
         review = self.object.review
         response = Response(ReviewSerializer(review, context=_context(request, [review])).data)
-        response["ETag"] = etag(review)
+        response["ETag"] = etag(review.revision)
         return response
 
     @extend_schema(

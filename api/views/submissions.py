@@ -16,8 +16,9 @@ from rest_framework.reverse import reverse
 
 from api.filters import SubmissionFilter
 from api.parsers import JSONParser
+from api.preconditions import etag, if_match_revision
 from api.problems import CONTENT_TYPE as PROBLEM
-from api.problems import PreconditionRequired, problem
+from api.problems import problem
 from api.serializers.submissions import (
     EDITABLE_FIELDS,
     FileUploadSerializer,
@@ -49,10 +50,6 @@ FILE_CODE = OpenApiParameter("file_code", str, OpenApiParameter.PATH)
 NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH)
 
 
-def _etag(submission: Submission) -> str:
-    return f'"{submission.revision}"'
-
-
 def _detail(request, submission: Submission, *, status_code=200, headers=None) -> Response:
     context = {
         "request": request,
@@ -72,7 +69,7 @@ def _detail(request, submission: Submission, *, status_code=200, headers=None) -
     }
     data = SubmissionDetailSerializer(submission, context=context).data
     return Response(
-        data, status=status_code, headers={"ETag": _etag(submission), **(headers or {})}
+        data, status=status_code, headers={"ETag": etag(submission.revision), **(headers or {})}
     )
 
 
@@ -148,24 +145,6 @@ def _validated_fields(submission: Submission, attrs: dict, revision: int) -> dic
 # --- optimistic locking ---------------------------------------------------------------
 
 
-def _expected_revision(request, body_revision: int | None) -> int | None:
-    """The revision the client edited: the If-Match header, or the body's `revision` as the
-    browser's form sends it. None when the header names no revision (it cannot match)."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        if body_revision is None:
-            raise PreconditionRequired(
-                _(
-                    "Send the ETag you read (GET) in an If-Match header, or the revision "
-                    "you edited as `revision`."
-                )
-            )
-        return body_revision
-    value = header.strip().removeprefix("W/").strip('"')
-    # isascii too: "²" is a digit to str.isdigit but not to int().
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
 def _stale(submission: Submission) -> Response:
     body = problem(
         412,
@@ -179,7 +158,9 @@ def _stale(submission: Submission) -> Response:
         current_revision=submission.revision,
         updated_at=submission.updated_at.isoformat(),
     )
-    return Response(body, status=412, headers={"ETag": _etag(submission)}, content_type=PROBLEM)
+    return Response(
+        body, status=412, headers={"ETag": etag(submission.revision)}, content_type=PROBLEM
+    )
 
 
 # --- endpoints ------------------------------------------------------------------------
@@ -297,7 +278,9 @@ class SubmissionDetail(Endpoint):
         serializer = SubmissionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attrs = dict(serializer.validated_data)
-        revision = _expected_revision(request, attrs.pop("revision", None))
+        revision = if_match_revision(
+            request, body_field=True, body_revision=attrs.pop("revision", None)
+        )
         if revision != submission.revision:
             return _stale(submission)
         update = _validated_fields(submission, attrs, revision)
