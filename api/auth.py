@@ -1,6 +1,7 @@
 """Who is asking: a personal token (`Authorization: Bearer <token>`), or the browser's
 session with its CSRF token."""
 
+from django.utils.translation import gettext as _
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -14,13 +15,13 @@ class BearerTokenAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
-        keyword, _, secret = header.partition(" ")
+        keyword, _space, secret = header.partition(" ")
         if keyword.lower() != self.keyword.lower():
             return None
         token = api_token_authenticate(secret=secret.strip())
         if token is None:
             raise AuthenticationFailed(
-                "The token is unknown, expired or revoked.", code="invalid_token"
+                _("The token is unknown, expired or revoked."), code="invalid_token"
             )
         return token.user, token
 

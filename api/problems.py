@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,25 +20,25 @@ MB = 1024 * 1024
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource changed since you read it."
+    default_detail = _("The resource changed since you read it.")
     default_code = "stale"
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "Send the ETag you read in an If-Match header."
+    default_detail = _("Send the ETag you read in an If-Match header.")
     default_code = "if_match_required"
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "too_large"
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the resource's current state."
+    default_detail = _("The request conflicts with the resource's current state.")
     default_code = "conflict"
 
 
@@ -106,14 +107,14 @@ def exception_handler(exc, context):
         errors = _field_errors(exc.detail)
         body = problem(
             response.status_code,
-            "The request was not valid: see `errors`.",
+            _("The request was not valid: see `errors`."),
             code="invalid",
             errors=errors,
         )
     elif isinstance(exc, Http404 | exceptions.NotFound):
-        body = problem(404, "Not found.", code="not_found")
+        body = problem(404, _("Not found."), code="not_found")
     elif isinstance(exc, DjangoPermissionDenied):
-        body = problem(403, "You may not do this.", code="permission_denied")
+        body = problem(403, _("You may not do this."), code="permission_denied")
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(detail, "code", "") or getattr(exc, "default_code", "")
@@ -139,15 +140,15 @@ class ApiProblemMiddleware:
             and not response.get("Content-Type", "").startswith(("application/", "text/csv"))
         ):
             if response.status_code == 404:
-                return problem_response(404, "Not found.", code="not_found")
-            return problem_response(500, "Server error.", code="server_error")
+                return problem_response(404, _("Not found."), code="not_found")
+            return problem_response(500, _("Server error."), code="server_error")
         return response
 
     def process_exception(self, request, exception):
         if not request.path.startswith("/api/"):
             return None
         if isinstance(exception, Http404):
-            return problem_response(404, "Not found.", code="not_found")
+            return problem_response(404, _("Not found."), code="not_found")
         # Anything else takes Django's usual path (logged, mailed to admins), and its 500
         # page is then replaced in __call__.
         return None

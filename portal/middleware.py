@@ -1,12 +1,13 @@
 import zoneinfo
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from portal.selectors import user_needs_second_factor
 
 # Pages a staff member without MFA may still open: what is needed to set MFA up, log out,
 # switch language, and read the legal pages. The API (api/) refuses such a person itself,
@@ -86,11 +87,8 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and (user.is_ai_office_staff or user.is_staff)
-            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
-            and not is_mfa_enabled(user)
+        if not request.path.startswith(_MFA_EXEMPT_PREFIXES) and user_needs_second_factor(
+            user=user
         ):
             messages.warning(
                 request,

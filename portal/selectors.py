@@ -1,11 +1,23 @@
 """Reads and visibility for the core objects. Views, exports and tasks reuse these."""
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from portal.models import ApiToken, Invitation, Membership, Organisation, User, Workshop
 from portal.permissions import has_perm
+
+
+def user_needs_second_factor(*, user: User) -> bool:
+    """AI Office staff (and admin users) without an active second factor: they may use
+    nothing until they set one up (the middleware for pages, the API for scripts), nor
+    make an API token."""
+    return (
+        user.is_authenticated
+        and (user.is_ai_office_staff or user.is_staff)
+        and not is_mfa_enabled(user)
+    )
 
 
 def organisations_visible_to(*, user: User) -> QuerySet[Organisation]:

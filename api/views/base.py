@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, ClassVar
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
@@ -33,6 +33,7 @@ from portal.permissions import (
     lookup_parameters,
     require_perm,
 )
+from portal.selectors import user_needs_second_factor
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,16 @@ class Endpoint(GenericAPIView):
         user = request.user
         if access.login_required and not user.is_authenticated:
             raise exceptions.NotAuthenticated
-        if (
-            access.login_required
-            and (user.is_ai_office_staff or user.is_staff)
-            and not is_mfa_enabled(user)
-        ):
+        if access.login_required and user_needs_second_factor(user=user):
             raise exceptions.PermissionDenied(
-                "AI Office staff must set up two-factor authentication before using the portal.",
+                _("AI Office staff must set up two-factor authentication before using the portal."),
                 code="mfa_required",
             )
         token = request.auth if isinstance(request.auth, ApiToken) else None
         if token is not None and access.scope and access.scope not in token.scopes:
             raise exceptions.PermissionDenied(
-                f"This token lacks the scope {access.scope}.", code="insufficient_scope"
+                _("This token lacks the scope %(scope)s.") % {"scope": access.scope},
+                code="insufficient_scope",
             )
         if access.lookup is not None:
             names = lookup_parameters(access.lookup)

@@ -4,7 +4,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal.ids import new_code
 from portal.models import ApiScope, ApiToken, User
+from portal.selectors import user_needs_second_factor
 
 TOKEN_PREFIX = "gpai_"
 DEFAULT_LIFETIME_DAYS = 90
@@ -43,7 +43,7 @@ def api_token_create(
         errors["lifetime_days"] = _("A token lasts between 1 and %(max)d days.") % {
             "max": MAX_LIFETIME_DAYS
         }
-    if (user.is_ai_office_staff or user.is_staff) and not is_mfa_enabled(user):
+    if user_needs_second_factor(user=user):
         errors["__all__"] = _(
             "AI Office staff can only create API tokens once two-factor authentication "
             "is active on their account."
