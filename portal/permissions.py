@@ -21,7 +21,7 @@ not see; the permission then answers 403 for what they may see but not do.
 
 import inspect
 from collections.abc import Callable, Mapping
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 import rules
@@ -126,7 +126,10 @@ def permission_required(
     return decorator
 
 
+@cache
 def lookup_parameters(lookup: Lookup | None) -> tuple[str, ...]:
+    # Cached: the API asks on every request (api/views/base.py), and a lookup's signature
+    # does not change.
     if lookup is None:
         return ()
     parameters = list(inspect.signature(lookup).parameters.values())
