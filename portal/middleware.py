@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.audit.context import new_request_id, set_request_id
 from portal.selectors import user_needs_second_factor
 
 # Pages a staff member without MFA may still open: what is needed to set MFA up, log out,
@@ -20,6 +21,26 @@ _MFA_EXEMPT_PREFIXES = (
     "/accessibility/",
     "/api/",
 )
+
+
+class RequestIdMiddleware:
+    """Gives each request an id: in the X-Request-ID response header, on every log line
+    the request causes (the server's own line included) and on its audit events.
+
+    A proxy's X-Request-ID is kept when it looks like an id, so that one request can be
+    followed from the proxy's log to ours. The id is not reset after the response: the
+    server writes its access line after the response left the middleware, on this thread.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = new_request_id(request.headers.get("X-Request-ID"))
+        set_request_id(request.id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response
 
 
 class PrivateCacheControlMiddleware:

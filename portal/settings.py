@@ -112,9 +112,11 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "api",
+    "privacy",
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.PrivateCacheControlMiddleware",
@@ -468,11 +470,30 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line carries the id of the request (or of the request that queued the task) it
+    # belongs to: the same id as the audit events it caused and the X-Request-ID header.
+    "filters": {"request_id": {"()": "portal.audit.logging.RequestIdFilter"}},
+    "formatters": {
+        "portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "portal",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
 # --- portal -----------------------------------------------------------------------------
+# The audit log (portal.models.AuditEvent): text longer than this many characters is kept
+# as its hash and length only; events older than AUDIT_RETENTION_YEARS are purged by the
+# daily retention task (the hash chain stays verifiable).
+AUDIT_TEXT_LIMIT = env_int("AUDIT_TEXT_LIMIT", 200)
+AUDIT_RETENTION_YEARS = env_int("AUDIT_RETENTION_YEARS", 10)
+if AUDIT_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_YEARS must be at least 1.")
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 STAFF_GROUP_NAME = "AI Office staff"
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", True)

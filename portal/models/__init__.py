@@ -1,3 +1,4 @@
+from .audit import AuditEvent
 from .mail import OutgoingEmail
 from .organisations import Invitation, Membership, Organisation
 from .tokens import ApiScope, ApiToken
@@ -5,6 +6,7 @@ from .users import User
 from .workshops import Workshop
 
 __all__ = [
+    "AuditEvent",
     "ApiScope",
     "ApiToken",
     "Invitation",

@@ -26,6 +26,7 @@ PROJECT_APPS = (
     "assignment",
     "reports",
     "imports",
+    "privacy",
     "api",
 )
 ROWS = matrix.all_rows()
