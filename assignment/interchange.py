@@ -45,6 +45,7 @@ from assignment.matching.store import write_pairs
 from assignment.matching.summary import assignment_stats
 from assignment.models import AssignmentRun, ProposedPair
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 
 REVIEWER_KEYS = ("email", "code")
 # Refusal reasons listed at most; the count says how many there were.
@@ -289,6 +290,16 @@ def _imported_run(
             kept=kept,
             why=why,
             origin=ProposedPair.Origin.IMPORTED,
+        )
+        audit_record(
+            action="assignment_run.imported",
+            obj=run,
+            actor=user,
+            details={
+                "pairs": summary["pairs"],
+                "objective": summary["objective"],
+                "settings": run.settings,
+            },
         )
     return run
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from imports.models import ImportRun
 from imports.sources import counts, source_module
 from portal.models import User
+from portal.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,17 @@ def import_run_apply_execute(*, run_id: int, user_id: int | None) -> bool:
             locked.applied_at = timezone.now()
             locked.save(
                 update_fields=["state", "result", "progress", "error", "attempts", "applied_at"]
+            )
+            audit_record(
+                action="import.applied",
+                obj=locked,
+                actor=user,
+                details={
+                    "source": locked.source,
+                    "target": locked.target,
+                    "result": result,
+                    "preview_counts": (locked.preview or {}).get("counts", {}),
+                },
             )
     except Exception as exc:
         if not isinstance(exc, ValidationError):

@@ -22,6 +22,7 @@ from imports.models import ImportRun, SurveyMapping
 from imports.sources import DEFAULT_DATA_FILE_EXTENSIONS, source_module
 from imports.surveys import headers_fingerprint, question_headers, target_fields
 from portal.models import User, Workshop
+from portal.services.audit import audit_changes, audit_record
 from submissions.files import sanitise_filename
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,20 @@ def import_run_create(
         run.files_archive.save("files.zip", files_archive, save=False)
     try:
         run.save()
+        audit_record(
+            action="import.created",
+            obj=run,
+            actor=user,
+            details={
+                "source": source,
+                "target": target,
+                "data_file": name,
+                "data_file_size": data_file.size,
+                "files_archive": files_archive is not None,
+                # The keys only: the values name organisations and survey columns.
+                "options": sorted(run.options),
+            },
+        )
     except Exception:
         _delete_files(run)
         raise
@@ -254,9 +269,10 @@ def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
 
 
 @transaction.atomic
-def import_run_discard(*, run: ImportRun) -> ImportRun:
+def import_run_discard(*, run: ImportRun, user: User | None = None) -> ImportRun:
     """Drop a run that was not applied, and its uploaded files once committed."""
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    before = locked.state
     # A preview job still working finds the run discarded and drops its result. A run left
     # "applying" by a worker that died may go too: an apply still running holds the lock,
     # so this waits for it and then finds the run applied.
@@ -264,6 +280,13 @@ def import_run_discard(*, run: ImportRun) -> ImportRun:
         raise ValidationError(_("An import that was applied (or is being applied) stays."))
     locked.state = State.DISCARDED
     locked.save(update_fields=["state"])
+    audit_record(
+        action="import.discarded",
+        obj=locked,
+        actor=user,
+        changes={"state": [before, locked.state]},
+        details={"source": locked.source, "target": locked.target},
+    )
     transaction.on_commit(lambda: _delete_files(locked))
     return locked
 
@@ -307,6 +330,11 @@ def survey_mapping_save(
         cleaned[header] = field
     alias = " ".join(alias.split())[:200]
     fingerprint = headers_fingerprint(headers)
+    before = (
+        SurveyMapping.objects.filter(workshop=workshop, target=target, fingerprint=fingerprint)
+        .values("mapping", "alias")
+        .first()
+    ) or {"mapping": {}, "alias": ""}
     saved, _created = SurveyMapping.objects.update_or_create(
         workshop=workshop,
         target=target,
@@ -318,4 +346,21 @@ def survey_mapping_save(
         SurveyMapping.objects.filter(workshop=workshop, target=target, alias__iexact=alias).exclude(
             pk=saved.pk
         ).update(alias="")
+    # Field -> column: a column's header is a survey question, long text the log keeps as
+    # its hash; the fields are the portal's own names.
+    changes = audit_changes(
+        {"mapping": _by_field(before["mapping"]), "alias": before["alias"]},
+        {"mapping": _by_field(cleaned), "alias": alias},
+    )
+    audit_record(
+        action="survey_mapping.saved",
+        obj=saved,
+        actor=user,
+        changes=changes,
+        details={"target": target, "fingerprint": fingerprint, "columns": len(cleaned)},
+    )
     return saved
+
+
+def _by_field(mapping: dict[str, str]) -> dict[str, str]:
+    return {field: header for header, field in sorted(mapping.items(), key=lambda i: i[1])}

@@ -155,7 +155,7 @@ def import_apply(request, run: ImportRun):
 @require_POST
 def import_discard(request, run: ImportRun):
     try:
-        services.import_run_discard(run=run)
+        services.import_run_discard(run=run, user=request.user)
     except ValidationError as error:
         _errors(request, error)
         return redirect(_detail_url(run))

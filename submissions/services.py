@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.concurrency import check_revision
 from portal.models import Membership, Organisation, User, Workshop
 from portal.permissions import require_perm
+from portal.services.audit import audit_record, personal
 from portal.services.mail import email_queue_from_templates
 
 from .files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS, file_validate
@@ -360,3 +361,17 @@ def submission_extend_deadline(
     submission.extension_reason = reason.strip()
     submission.save(update_fields=["extended_deadline", "extension_reason", "updated_at"])
     return submission
+
+
+@transaction.atomic
+def submission_record_export(*, workshop: Workshop, user: User, filters: dict, rows: int) -> None:
+    """Record that `user` downloaded the staff's submission list as CSV, with `filters`
+    (a search text is kept as its hash: it may be a person's name) and `rows` in it."""
+    if filters.get("query"):
+        filters = {**filters, "query": personal(filters["query"])}
+    audit_record(
+        action="submissions.exported",
+        obj=workshop,
+        actor=user,
+        details={"filters": filters, "rows": rows, "format": "csv"},
+    )

@@ -111,5 +111,5 @@ class ImportDiscard(Endpoint):
 
     @extend_schema(request=None)
     def post(self, request, run_code):
-        run = services.import_run_discard(run=self.object)
+        run = services.import_run_discard(run=self.object, user=request.user)
         return _answer(request, run)

@@ -23,7 +23,7 @@ from portal import lookups as portal_lookups
 from reports import exports, lookups, selectors
 from reports.forms import GenerateForm
 from reports.models import ReportJob
-from reports.services import report_jobs
+from reports.services import downloads, report_jobs
 
 MANAGE = "reports.manage_reports"
 
@@ -114,8 +114,10 @@ class ReportJobDownload(Endpoint):
     def get(self, request, job_code):
         job = self.object
         # As reports.views.downloads.report_download.
+        handle = job.file.open("rb")
+        downloads.report_job_record_download(job=job, user=request.user, channel=downloads.API)
         response = FileResponse(
-            job.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=job.file_name,
             content_type=job.content_type or "application/octet-stream",
@@ -167,6 +169,9 @@ class WorkshopExport(Endpoint):
         kind = query.validated_data["format"]
         workshop = self.object
         table = exports.table(workshop=workshop, name=name)
+        downloads.data_table_record_export(
+            workshop=workshop, user=request.user, table=name, file_format=kind
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{name}-{workshop.code}-{stamp}.{kind}"
         if kind == "csv":

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from assignment.models import Bid
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 from reviews.models import ConflictRecord, ReviewerApplication
 from reviews.selectors.conflicts import computed_conflict_reasons
 from submissions.models import Submission
@@ -63,6 +64,11 @@ def bid_set(*, reviewer: User, submission: Submission, value: str) -> Bid:
     _check_may_bid(reviewer=reviewer, submission=submission)
     # Serialise bids on the pair so that two clicks cannot record the conflict twice.
     Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk").first()
+    before = (
+        Bid.objects.filter(submission=submission, reviewer=reviewer)
+        .values_list("value", flat=True)
+        .first()
+    )
     bid, _created = Bid.objects.update_or_create(
         submission=submission,
         reviewer=reviewer,
@@ -85,13 +91,30 @@ def bid_set(*, reviewer: User, submission: Submission, value: str) -> Bid:
             )
     else:
         declared.update(revoked_at=timezone.now(), revoked_by=reviewer)
+    if before != value:
+        audit_record(
+            action="bid.set",
+            obj=bid,
+            actor=reviewer,
+            changes={"value": [before, value]},
+            details={"submission": submission.code},
+        )
     return bid
 
 
 @transaction.atomic
 def bid_withdraw(*, reviewer: User, submission: Submission) -> None:
     """Remove the reviewer's bid (and a conflict they declared with it)."""
-    Bid.objects.filter(reviewer=reviewer, submission=submission).delete()
+    bid = Bid.objects.select_for_update().filter(reviewer=reviewer, submission=submission).first()
+    if bid is not None:
+        audit_record(
+            action="bid.withdrawn",
+            obj=bid,
+            actor=reviewer,
+            changes={"value": [bid.value, None]},
+            details={"submission": submission.code},
+        )
+        bid.delete()
     ConflictRecord.objects.filter(
         reviewer=reviewer,
         submission=submission,

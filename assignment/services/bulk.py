@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from portal.csv import csv_safe
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 from reviews.models import Assignment, ReviewerApplication
 from reviews.services.assignments import assignment_create, assignment_remove
 from submissions.models import Submission
@@ -147,6 +148,17 @@ def assignments_bulk_apply(
                 _apply(outcome, workshop, user, submissions, reviewers, seen)
             if dry_run or any(o.refused for o in outcomes):
                 raise _Rollback
+            # Each row's assignment.added or assignment.removed is recorded by its service.
+            audit_record(
+                action="assignment.bulk_applied",
+                obj=workshop,
+                actor=user,
+                details={
+                    "rows": len(outcomes),
+                    "assigned": sum(o.row.action == ASSIGN for o in outcomes),
+                    "removed": sum(o.row.action == REMOVE for o in outcomes),
+                },
+            )
     except _Rollback:
         # Nothing was made: no code may name an assignment that does not exist.
         for outcome in outcomes:

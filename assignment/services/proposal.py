@@ -14,6 +14,7 @@ from assignment.matching.scoring import score_pairs
 from assignment.models import AssignmentRun, ProposedPair
 from assignment.services.bids import approved_application
 from portal.models import Membership, User
+from portal.services.audit import audit_record
 from reviews.models import Assignment
 from reviews.selectors.conflicts import conflict_reasons
 from submissions.models import Submission
@@ -100,6 +101,18 @@ def proposed_pair_add(
         origin=ProposedPair.Origin.STAFF,
     )
     _mark_edited(run)
+    audit_record(
+        action="proposed_pair.added",
+        obj=pair,
+        actor=user,
+        workshop=run.workshop,
+        details={
+            "run": run.code,
+            "submission": submission.code,
+            "reviewer": reviewer.pk,
+            "kept": pair.kept,
+        },
+    )
     return pair
 
 
@@ -108,5 +121,18 @@ def proposed_pair_remove(*, pair: ProposedPair, user: User) -> None:
     """Take a pair out of a proposal by hand (publishing then removes the assignment, if the
     pair was one)."""
     run = _lock_editable(pair.run)
-    ProposedPair.objects.filter(pk=pair.pk, run=run).delete()
+    deleted, _by_model = ProposedPair.objects.filter(pk=pair.pk, run=run).delete()
     _mark_edited(run)
+    if deleted:
+        audit_record(
+            action="proposed_pair.removed",
+            obj=pair,
+            actor=user,
+            workshop=run.workshop,
+            details={
+                "run": run.code,
+                "submission": pair.submission.code,
+                "reviewer": pair.reviewer_id,
+                "kept": pair.kept,
+            },
+        )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assignment.models import AssignmentRun, ProposedPair
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 from reviews.models import Assignment, Review, ReviewerApplication
 from reviews.selectors.conflicts import conflicted_pairs
 from submissions.models import Submission
@@ -190,4 +191,21 @@ def assignment_run_publish(*, run: AssignmentRun, user: User) -> PublishResult:
     locked.published_at = timezone.now()
     locked.published_by = user
     locked.save(update_fields=["published_at", "published_by"])
+    # One event for the whole publication, listing the pairs (a call's thousands of
+    # assignments would otherwise be thousands of events in one transaction).
+    audit_record(
+        action="assignment_run.published",
+        obj=locked,
+        actor=user,
+        details={
+            "added": len(added),
+            "removed": len(removed),
+            "kept": kept,
+            "added_assignments": [
+                [a.code, pair.submission.code, pair.reviewer_id]
+                for a, pair in zip(created, added, strict=True)
+            ],
+            "removed_assignments": [[a.code, a.submission.code, a.reviewer_id] for a in removed],
+        },
+    )
     return PublishResult(created=created_ids, removed=gone, kept=kept)

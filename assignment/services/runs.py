@@ -26,6 +26,7 @@ from assignment.matching.options import RunSettings
 from assignment.matching.store import write_pairs
 from assignment.models import AssignmentRun, ProposedPair
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ def assignment_run_create(
         settings = RunSettings.from_json(settings)
     run = AssignmentRun.objects.create(
         workshop=workshop, created_by=user, settings=settings.to_json()
+    )
+    audit_record(
+        action="assignment_run.started", obj=run, actor=user, details={"settings": run.settings}
     )
     if enqueue is not None:
         run_id = run.pk
@@ -83,15 +87,26 @@ def assignment_run_execute(
     except Exception as exc:
         # The person waiting sees the failure on the run; the worker log has the traceback.
         logger.exception("Assignment run %s failed", run.pk)
-        AssignmentRun.objects.filter(pk=run.pk).update(
-            state=AssignmentRun.State.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
-            finished_at=timezone.now(),
-        )
+        _fail(run, exc)
         run.refresh_from_db()
         return run
     report(100, "done")
     return run
+
+
+@transaction.atomic
+def _fail(run: AssignmentRun, exc: Exception) -> None:
+    AssignmentRun.objects.filter(pk=run.pk).update(
+        state=AssignmentRun.State.FAILED,
+        error=f"{type(exc).__name__}: {exc}",
+        finished_at=timezone.now(),
+    )
+    # The class only: the message may quote anything the solver met.
+    audit_record(
+        action="assignment_run.failed",
+        obj=run,
+        details={"error_class": type(exc).__name__, "requested_by": run.created_by_id},
+    )
 
 
 @transaction.atomic
@@ -141,3 +156,21 @@ def _store(
     run.progress = 100
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "state", "progress", "finished_at"])
+    coverage = summary.get("coverage") or {}
+    # By the worker: the system actor (the task, named by portal.celery).
+    audit_record(
+        action="assignment_run.finished",
+        obj=run,
+        details={
+            "requested_by": run.created_by_id,
+            "solver": summary.get("solver"),
+            "status": summary.get("status"),
+            "objective": summary.get("objective"),
+            "pairs": summary.get("pairs"),
+            "kept_pairs": summary.get("kept_pairs"),
+            "new_pairs": summary.get("new_pairs"),
+            "unfilled": summary.get("unfilled_total"),
+            "coverage_requested": coverage.get("requested"),
+            "coverage_held": coverage.get("met") == coverage.get("required"),
+        },
+    )

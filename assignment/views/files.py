@@ -17,6 +17,7 @@ from assignment import selectors
 from assignment.forms import ExportForm, ImportForm
 from assignment.interchange import assignment_run_import, instance_export
 from assignment.matching.options import RunSettings
+from assignment.services.exports import assignment_instance_record_export
 from assignment.views.runs import run_url, runs_page
 from portal import lookups as portal_lookups
 from portal.csv import csv_safe
@@ -78,6 +79,13 @@ def export(request, workshop: Workshop, kind: str):
         reviewer_key=form.cleaned_data["reviewer_key"],
     )
     contents = {name: _safe_rows(f.getvalue(), name) for name, f in files.items()}
+    assignment_instance_record_export(
+        workshop=workshop,
+        user=request.user,
+        files=kind,
+        reviewer_key=form.cleaned_data["reviewer_key"],
+        run_code=form.cleaned_data["run"],
+    )
     if kind == "all":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

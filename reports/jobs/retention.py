@@ -12,6 +12,8 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from portal.models import Workshop
+from portal.services.audit import audit_record
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,32 @@ def _report_jobs_kept() -> set[int]:
 PURGE_BATCH = 500
 
 
+def _record_purge(rows: list[tuple], *, cutoff: datetime) -> None:
+    """One summary event per workshop of a batch (in the batch's transaction), naming the
+    deleted jobs by code; by the daily task, so the system actor."""
+    per_workshop: dict[int, list[tuple]] = {}
+    for _pk, workshop_id, code, kind in rows:
+        per_workshop.setdefault(workshop_id, []).append((code, kind))
+    workshops = Workshop.objects.in_bulk(list(per_workshop))
+    for workshop_id, jobs in sorted(per_workshop.items()):
+        per_kind: dict[str, int] = {}
+        for _code, kind in jobs:
+            per_kind[kind] = per_kind.get(kind, 0) + 1
+        audit_record(
+            action="reports.retention_applied",
+            workshop=workshops.get(workshop_id),
+            object_type_name="reportjob",
+            code="",
+            details={
+                "deleted": len(jobs),
+                "per_kind": per_kind,
+                "jobs": [code for code, _kind in jobs],
+                "cutoff": cutoff,
+                "retention_days": settings.REPORT_RETENTION_DAYS,
+            },
+        )
+
+
 def report_jobs_purge(*, now: datetime | None = None) -> int:
     """Delete finished and failed report jobs older than REPORT_RETENTION_DAYS, and their
     files, except those _report_jobs_kept() names. Returns how many were deleted."""
@@ -71,14 +99,20 @@ def report_jobs_purge(*, now: datetime | None = None) -> int:
             # Locked and re-checked: a job retried since the list was read is queued
             # again and must stay. Files go as each batch commits (see the post_delete
             # receiver in reports.models).
-            ids = list(
+            rows = list(
                 ReportJob.objects.select_for_update()
                 .filter(pk__in=batch, state__in=[State.DONE, State.FAILED])
-                .values_list("pk", flat=True)
+                .order_by("pk")
+                .values_list("pk", "workshop_id", "code", "kind")
             )
-            deleted += (
-                ReportJob.objects.filter(pk__in=ids).delete()[1].get(ReportJob._meta.label, 0)
+            purged = (
+                ReportJob.objects.filter(pk__in=[row[0] for row in rows])
+                .delete()[1]
+                .get(ReportJob._meta.label, 0)
             )
+            deleted += purged
+            if purged:
+                _record_purge(rows, cutoff=cutoff)
     if deleted:
         logger.info("Report retention deleted %s jobs older than %s", deleted, cutoff)
     return deleted

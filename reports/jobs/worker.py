@@ -27,6 +27,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.services.audit import audit_record
 from reports.jobs.types import BuildResult, JobSuperseded
 from reports.models import ReportJob
 
@@ -78,6 +79,7 @@ def report_job_claim(
             ) % {"count": job.attempts, "error": job.error or _("none recorded")}
             job.save(update_fields=["state", "finished_at", "error"])
             logger.error("Report job %s failed after %s attempts", job.code, job.attempts)
+            _record_failure(job, error_class="", attempts=job.attempts, gave_up=True)
             return None
         job.state = State.RUNNING
         job.attempts += 1
@@ -107,48 +109,118 @@ def report_job_progress(*, job_id: int, attempt: int, progress: int) -> None:
         raise JobSuperseded(job_id)
 
 
-def report_job_finish(*, job_id: int, attempt: int, result: BuildResult) -> bool:
-    """Store the file and mark the job done, once. False if the attempt lost its claim."""
-    job = ReportJob(pk=job_id)
+def _job_for_log(job_id: int, job: ReportJob | None) -> ReportJob:
+    """The job as the audit log names it (code, workshop, kind, who asked for it): the one
+    the caller holds, else read."""
+    if job is not None and job.pk == job_id:
+        return job
+    return ReportJob.objects.only("code", "workshop_id", "kind", "created_by_id").get(pk=job_id)
+
+
+# The snapshot's counts the log keeps (what the report was built from), not its texts.
+_SNAPSHOT_COUNTS = ("evaluations", "cohort_evaluations", "reviewers", "reviews")
+
+
+def _record_failure(
+    job: ReportJob, *, error_class: str, attempts: int, gave_up: bool = False
+) -> None:
+    # By the worker: the system actor (the task, named by portal.celery). The error's
+    # class only: its message may quote anything the builder met.
+    audit_record(
+        action="report.failed",
+        obj=job,
+        details={
+            "kind": job.kind,
+            "error_class": error_class or None,
+            "attempts": attempts,
+            # The worker stopped at every attempt (killed, out of memory): no exception.
+            "gave_up": gave_up,
+            "requested_by": job.created_by_id,
+        },
+    )
+
+
+def report_job_finish(
+    *, job_id: int, attempt: int, result: BuildResult, job: ReportJob | None = None
+) -> bool:
+    """Store the file and mark the job done, once. False if the attempt lost its claim.
+    `job`: the claimed job, if the caller holds it (the audit event names it)."""
+    stored = ReportJob(pk=job_id)
     # The file first, under a random name of its own, then one conditional update: only
     # the attempt that still holds the claim can set the job done (the database re-checks
     # the condition under the row lock), and an attempt that lost deletes its own file. No
-    # transaction and no SELECT ... FOR UPDATE: one statement less per report.
-    job.file.save(result.file_name, ContentFile(result.content), save=False)
-    name = job.file.name
+    # SELECT ... FOR UPDATE; the transaction holds the update and its audit event.
+    stored.file.save(result.file_name, ContentFile(result.content), save=False)
+    name = stored.file.name
     finished_at = timezone.now()
     try:
-        updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-            file=name,
-            file_name=result.file_name,
-            content_type=result.content_type,
-            file_size=len(result.content),
-            page_count=result.page_count,
-            snapshot=result.snapshot,
-            state=State.DONE,
-            progress=100,
-            error="",
-            finished_at=finished_at,
-            heartbeat_at=finished_at,
-        )
+        with transaction.atomic():
+            updated = ReportJob.objects.filter(
+                pk=job_id, attempts=attempt, state=State.RUNNING
+            ).update(
+                file=name,
+                file_name=result.file_name,
+                content_type=result.content_type,
+                file_size=len(result.content),
+                page_count=result.page_count,
+                snapshot=result.snapshot,
+                state=State.DONE,
+                progress=100,
+                error="",
+                finished_at=finished_at,
+                heartbeat_at=finished_at,
+            )
+            if updated:
+                logged = _job_for_log(job_id, job)
+                audit_record(
+                    action="report.built",
+                    obj=logged,
+                    details={
+                        "kind": logged.kind,
+                        "file_size": len(result.content),
+                        "page_count": result.page_count,
+                        "content_type": result.content_type,
+                        "attempt": attempt,
+                        "requested_by": logged.created_by_id,
+                        "snapshot": {
+                            key: result.snapshot[key]
+                            for key in _SNAPSHOT_COUNTS
+                            if key in result.snapshot
+                        },
+                    },
+                )
     except Exception:
         # The row was not written: its file must not linger, unreferenced.
-        job.file.storage.delete(name)
+        stored.file.storage.delete(name)
         raise
     if not updated:
-        job.file.storage.delete(name)
+        stored.file.storage.delete(name)
         return False
     return True
 
 
-def report_job_fail(*, job_id: int, attempt: int, error: str, final: bool) -> None:
-    """Record a failed attempt: queued again for the next one, or failed for good."""
+def report_job_fail(
+    *,
+    job_id: int,
+    attempt: int,
+    error: str,
+    final: bool,
+    error_class: str = "",
+    job: ReportJob | None = None,
+) -> None:
+    """Record a failed attempt: queued again for the next one, or failed for good (which
+    the audit log records, with `error_class`)."""
     fields = {"error": error[:4000]}
     if final:
         fields.update(state=State.FAILED, finished_at=timezone.now())
     else:
         fields.update(state=State.QUEUED, claimed_by="", heartbeat_at=None)
-    ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(**fields)
+    with transaction.atomic():
+        updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
+            **fields
+        )
+        if updated and final:
+            _record_failure(_job_for_log(job_id, job), error_class=error_class, attempts=attempt)
 
 
 def _transient_failure(
@@ -156,7 +228,14 @@ def _transient_failure(
 ) -> bool:
     final = retry is None or attempt >= MAX_ATTEMPTS
     logger.warning("Report job %s attempt %s failed", job.code, attempt, exc_info=True)
-    report_job_fail(job_id=job.pk, attempt=attempt, error=_describe(exc), final=final)
+    report_job_fail(
+        job_id=job.pk,
+        attempt=attempt,
+        error=_describe(exc),
+        final=final,
+        error_class=type(exc).__name__,
+        job=job,
+    )
     if not final:
         retry(30 * attempt)
     return False
@@ -202,10 +281,17 @@ def report_job_run(
         return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
     except Exception as exc:
         logger.exception("Report job %s failed", job.code)
-        report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=True)
+        report_job_fail(
+            job_id=job_id,
+            attempt=attempt,
+            error=_describe(exc),
+            final=True,
+            error_class=type(exc).__name__,
+            job=job,
+        )
         return False
     try:
-        finished = report_job_finish(job_id=job_id, attempt=attempt, result=result)
+        finished = report_job_finish(job_id=job_id, attempt=attempt, result=result, job=job)
     except TRANSIENT_ERRORS as exc:
         # Storing the file or the final write failed (a full disk, a lost database
         # connection): the same bounded retry as a failed build, instead of a job left

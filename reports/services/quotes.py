@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.concurrency import check_revision
 from portal.models import User, Workshop
+from portal.services.audit import audit_record, personal
 from reports.data import quotable_scores
 from reports.models import QuoteSelection
 from reviews.models import CriterionScore
@@ -20,6 +21,12 @@ from reviews.models import CriterionScore
 logger = logging.getLogger(__name__)
 
 QUOTE_MAX_LENGTH = 5_000
+
+
+def _printed(text: str):
+    # A quote is edited to take an identifying detail out: the log keeps neither text,
+    # only that it changed (its hash and length), whatever its length.
+    return personal(text)
 
 
 @transaction.atomic
@@ -34,7 +41,7 @@ def quote_select(*, workshop: Workshop, score: CriterionScore, user: User) -> Qu
             )
         )
     last = QuoteSelection.objects.filter(workshop=workshop).order_by("-position").first()
-    selection, _created = QuoteSelection.objects.get_or_create(
+    selection, created = QuoteSelection.objects.get_or_create(
         score=score,
         defaults={
             "workshop": workshop,
@@ -42,12 +49,28 @@ def quote_select(*, workshop: Workshop, score: CriterionScore, user: User) -> Qu
             "position": (last.position + 1) if last else 0,
         },
     )
+    if created:
+        audit_record(
+            action="quote.selected",
+            obj=selection,
+            actor=user,
+            details={"score": score.pk, "position": selection.position},
+        )
     return selection
 
 
 @transaction.atomic
-def quote_remove(*, workshop: Workshop, score: CriterionScore) -> None:
-    QuoteSelection.objects.filter(workshop=workshop, score=score).delete()
+def quote_remove(*, workshop: Workshop, score: CriterionScore, user: User) -> None:
+    selection = QuoteSelection.objects.filter(workshop=workshop, score=score).first()
+    if selection is None:
+        return
+    audit_record(
+        action="quote.removed",
+        obj=selection,
+        actor=user,
+        details={"score": score.pk, "was_edited": bool(selection.edited_text)},
+    )
+    selection.delete()
 
 
 def _locked_quote(*, selection: QuoteSelection, revision: int) -> QuoteSelection:
@@ -87,11 +110,20 @@ def quote_edit(
     if text == locked.score.justification.strip():
         # Unchanged from the original: not an edit, and the summary must not say it is.
         text = ""
+    before = locked.edited_text
     locked.edited_text = text
     locked.edited_by = user if text else None
     locked.edited_at = timezone.now() if text else None
     locked.revision += 1
     locked.save(update_fields=["edited_text", "edited_by", "edited_at", "revision"])
+    if before != text:
+        audit_record(
+            action="quote.edited",
+            obj=locked,
+            actor=user,
+            changes={"edited_text": [_printed(before), _printed(text)]},
+            details={"score": locked.score_id, "revision": locked.revision},
+        )
     return locked
 
 
@@ -99,10 +131,19 @@ def quote_edit(
 def quote_revert(*, selection: QuoteSelection, revision: int, user: User) -> QuoteSelection:
     """Print the reviewer's justification as written again."""
     locked = _locked_quote(selection=selection, revision=revision)
+    before = locked.edited_text
     locked.edited_text = ""
     locked.edited_by = None
     locked.edited_at = None
     locked.revision += 1
     locked.save(update_fields=["edited_text", "edited_by", "edited_at", "revision"])
+    if before:
+        audit_record(
+            action="quote.reverted",
+            obj=locked,
+            actor=user,
+            changes={"edited_text": [_printed(before), _printed("")]},
+            details={"score": locked.score_id, "revision": locked.revision},
+        )
     logger.info("Quote %s reverted to the original by user %s", locked.code, user.pk)
     return locked

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, User, Workshop
+from portal.services.audit import audit_record
 from reports.data import organisations_with_reviews
 from reports.jobs.worker import STALE_AFTER
 from reports.models import ReportJob
@@ -86,6 +87,12 @@ def report_job_request(
                 params_hash=params_hash,
                 created_by=user,
             )
+            audit_record(
+                action="report.requested",
+                obj=job,
+                actor=user,
+                details={"kind": kind, "params": params},
+            )
             job_id = job.pk
             # After commit: the worker must find the row it is told about.
             transaction.on_commit(lambda: _enqueue(job_id))
@@ -136,6 +143,20 @@ def report_jobs_request_feedback(
             created = ReportJob.objects.bulk_create(
                 [job for params_hash, job in wanted.items() if params_hash not in active]
             )
+            if created:
+                # One event for the lot: a fixed number of queries whatever the number of
+                # organisations. The jobs are listed by code with their organisation's.
+                shared = {k: v for k, v in created[0].params.items() if k != "organisation"}
+                audit_record(
+                    action="report.requested",
+                    obj=workshop,
+                    actor=user,
+                    details={
+                        "kind": kind,
+                        "params": shared,
+                        "jobs": [[job.code, job.params["organisation"]] for job in created],
+                    },
+                )
             send = [job.pk for job in created]
             send += [job.pk for job in active.values() if _lost_in_queue(job)]
             # After commit: the worker must find the rows it is told about.
@@ -170,6 +191,7 @@ def report_job_retry(*, job: ReportJob, user: User | None) -> ReportJob:
             locked = ReportJob.objects.select_for_update().get(pk=job.pk)
             if locked.state != State.FAILED and not report_job_is_lost(locked):
                 raise ValidationError(_("Only a failed report can be retried."))
+            before = {"state": locked.state, "attempts": locked.attempts}
             locked.state = State.QUEUED
             locked.attempts = 0
             locked.progress = 0
@@ -189,6 +211,16 @@ def report_job_retry(*, job: ReportJob, user: User | None) -> ReportJob:
                     "started_at",
                     "finished_at",
                 ]
+            )
+            audit_record(
+                action="report.retried",
+                obj=locked,
+                actor=user,
+                changes={
+                    "state": [before["state"], locked.state],
+                    "attempts": [before["attempts"], locked.attempts],
+                },
+                details={"kind": locked.kind},
             )
             job_id = locked.pk
             transaction.on_commit(lambda: _enqueue(job_id))
@@ -211,9 +243,19 @@ def report_job_release(*, job: ReportJob, user: User, release: bool = True) -> R
         raise ValidationError(_("Only feedback reports are released to organisations."))
     if release and locked.state != State.DONE:
         raise ValidationError(_("Only a finished report can be released."))
+    before = locked.released_at
+    if not release and before is None:
+        return locked  # nothing to withdraw
     locked.released_at = timezone.now() if release else None
     locked.released_by = user if release else None
     locked.save(update_fields=["released_at", "released_by"])
+    audit_record(
+        action="report.released" if release else "report.withdrawn",
+        obj=locked,
+        actor=user,
+        changes={"released_at": [before, locked.released_at]},
+        details={"kind": locked.kind, "organisation": locked.params.get("organisation")},
+    )
     return locked
 
 
@@ -227,9 +269,25 @@ def report_jobs_release_feedback(*, workshop: Workshop, user: User) -> int:
         .values_list("pk", "organisation_id")
     ):
         newest.setdefault(organisation_id, job_id)
-    return ReportJob.objects.filter(pk__in=newest.values(), released_at__isnull=True).update(
-        released_at=timezone.now(), released_by=user
+    jobs = list(
+        ReportJob.objects.select_for_update()
+        .filter(pk__in=newest.values(), released_at__isnull=True)
+        .only("pk", "code", "workshop_id", "kind", "params")
     )
+    now = timezone.now()
+    ReportJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        released_at=now, released_by=user
+    )
+    # One event per report: each is what one organisation's members may now download.
+    for job in jobs:
+        audit_record(
+            action="report.released",
+            obj=job,
+            actor=user,
+            changes={"released_at": [None, now]},
+            details={"kind": job.kind, "organisation": job.params.get("organisation")},
+        )
+    return len(jobs)
 
 
 @transaction.atomic
@@ -253,4 +311,15 @@ def report_job_delete(*, job: ReportJob, user: User) -> None:
             )
         )
     logger.info("Report job %s (%s) deleted by user %s", locked.code, locked.kind, user.pk)
+    audit_record(
+        action="report.deleted",
+        obj=locked,
+        actor=user,
+        details={
+            "kind": locked.kind,
+            "state": locked.state,
+            "organisation": locked.params.get("organisation"),
+            "file_name": locked.file_name,
+        },
+    )
     locked.delete()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from criteria.models import Criterion
 from portal.concurrency import StaleEditError, check_revision
 from portal.models import Organisation, User, Workshop
+from portal.services.audit import audit_changes, audit_record
 from reports.models import CriterionNote, FeedbackRemark, WorkshopSummary
 
 MARKDOWN_MAX_LENGTH = 50_000
@@ -26,10 +27,16 @@ def _markdown(value: str, *, field_name: str) -> str:
     return value
 
 
-@transaction.atomic
-def workshop_summary_save(
+_SUMMARY_FIELDS = ("executive_summary_md", "insights_md")
+
+
+def _summary_write(
     *, workshop: Workshop, executive_summary_md: str, insights_md: str, user: User
-) -> WorkshopSummary:
+) -> tuple[WorkshopSummary, dict]:
+    """The summary saved, and its changes for the audit log."""
+    before = dict.fromkeys(_SUMMARY_FIELDS, "")
+    stored = WorkshopSummary.objects.filter(workshop=workshop).values(*_SUMMARY_FIELDS).first()
+    before.update(stored or {})
     summary, _created = WorkshopSummary.objects.update_or_create(
         workshop=workshop,
         defaults={
@@ -40,6 +47,41 @@ def workshop_summary_save(
             "updated_by": user,
         },
     )
+    after = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
+    return summary, audit_changes(before, after)
+
+
+def _note_write(
+    *, workshop: Workshop, criterion_code: str, notes_md: str, user: User
+) -> tuple[CriterionNote, dict]:
+    """The note saved, and its change for the audit log."""
+    if not Criterion.objects.filter(criteria_set__workshop=workshop, code=criterion_code).exists():
+        raise ValidationError(_("This workshop's criteria have no such code."))
+    before = (
+        CriterionNote.objects.filter(workshop=workshop, criterion_code=criterion_code)
+        .values_list("notes_md", flat=True)
+        .first()
+    )
+    note, _created = CriterionNote.objects.update_or_create(
+        workshop=workshop,
+        criterion_code=criterion_code,
+        defaults={"notes_md": _markdown(notes_md, field_name="notes_md"), "updated_by": user},
+    )
+    return note, audit_changes({"notes_md": before or ""}, {"notes_md": note.notes_md})
+
+
+@transaction.atomic
+def workshop_summary_save(
+    *, workshop: Workshop, executive_summary_md: str, insights_md: str, user: User
+) -> WorkshopSummary:
+    summary, changes = _summary_write(
+        workshop=workshop,
+        executive_summary_md=executive_summary_md,
+        insights_md=insights_md,
+        user=user,
+    )
+    if changes:
+        audit_record(action="workshop_summary.edited", obj=summary, actor=user, changes=changes)
     return summary
 
 
@@ -47,13 +89,17 @@ def workshop_summary_save(
 def criterion_note_save(
     *, workshop: Workshop, criterion_code: str, notes_md: str, user: User
 ) -> CriterionNote:
-    if not Criterion.objects.filter(criteria_set__workshop=workshop, code=criterion_code).exists():
-        raise ValidationError(_("This workshop's criteria have no such code."))
-    note, _created = CriterionNote.objects.update_or_create(
-        workshop=workshop,
-        criterion_code=criterion_code,
-        defaults={"notes_md": _markdown(notes_md, field_name="notes_md"), "updated_by": user},
+    note, changes = _note_write(
+        workshop=workshop, criterion_code=criterion_code, notes_md=notes_md, user=user
     )
+    if changes:
+        audit_record(
+            action="criterion_note.edited",
+            obj=note,
+            actor=user,
+            changes=changes,
+            details={"criterion": criterion_code},
+        )
     return note
 
 
@@ -89,14 +135,21 @@ def summary_texts_save(
     # Serialises saves of one workshop's texts (SQLite serialises writers anyway).
     Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
     check_revision(expected=version, current=summary_texts_version(workshop=workshop))
-    workshop_summary_save(
+    _summary, changes = _summary_write(
         workshop=workshop,
         executive_summary_md=executive_summary_md,
         insights_md=insights_md,
         user=user,
     )
     for code, notes_md in notes.items():
-        criterion_note_save(workshop=workshop, criterion_code=code, notes_md=notes_md, user=user)
+        _note, note_changes = _note_write(
+            workshop=workshop, criterion_code=code, notes_md=notes_md, user=user
+        )
+        if note_changes:
+            changes[f"notes_md:{code}"] = note_changes["notes_md"]
+    # One event for the page saved as one; a criterion's note is named "notes_md:<code>".
+    if changes:
+        audit_record(action="summary_texts.edited", obj=workshop, actor=user, changes=changes)
 
 
 @transaction.atomic
@@ -112,6 +165,7 @@ def feedback_remark_save(
     from, 0 when there was no remark yet) an edit racing another is refused with
     StaleEditError (`current_value`: the remarks saved now) instead of overwriting it."""
     remarks_md = _markdown(remarks_md, field_name="remarks_md")
+    details = {"organisation": organisation.code}
     remark = (
         FeedbackRemark.objects.select_for_update()
         .filter(workshop=workshop, organisation=organisation)
@@ -128,12 +182,21 @@ def feedback_remark_save(
             # A savepoint: two first saves race past the lock (there is no row to lock
             # yet), and the unique constraint refuses the second.
             with transaction.atomic():
-                return FeedbackRemark.objects.create(
+                created = FeedbackRemark.objects.create(
                     workshop=workshop,
                     organisation=organisation,
                     remarks_md=remarks_md,
                     updated_by=user,
                 )
+                if remarks_md:
+                    audit_record(
+                        action="feedback_remark.edited",
+                        obj=created,
+                        actor=user,
+                        changes={"remarks_md": ["", remarks_md]},
+                        details=details,
+                    )
+                return created
         except IntegrityError:
             winner = FeedbackRemark.objects.get(workshop=workshop, organisation=organisation)
             if revision is not None:
@@ -141,8 +204,17 @@ def feedback_remark_save(
                     current=winner.revision, current_value=winner.remarks_md
                 ) from None
             remark = winner
+    before = remark.remarks_md
     remark.remarks_md = remarks_md
     remark.updated_by = user
     remark.revision += 1
     remark.save(update_fields=["remarks_md", "updated_by", "revision", "updated_at"])
+    if before != remarks_md:
+        audit_record(
+            action="feedback_remark.edited",
+            obj=remark,
+            actor=user,
+            changes={"remarks_md": [before, remarks_md]},
+            details=details,
+        )
     return remark

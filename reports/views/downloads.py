@@ -8,13 +8,16 @@ from django.views.decorators.http import require_GET
 from portal.permissions import permission_required
 from reports import lookups, selectors
 from reports.models import ReportJob
+from reports.services.downloads import report_job_record_download
 
 
 @permission_required("reports.download_report", lookup=lookups.job_file)
 @require_GET
 def report_download(request, job: ReportJob):
+    handle = job.file.open("rb")
+    report_job_record_download(job=job, user=request.user)
     response = FileResponse(
-        job.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=job.file_name,
         content_type=job.content_type or "application/octet-stream",

@@ -65,7 +65,7 @@ def quote_toggle(request, workshop: Workshop):
     )
     try:
         if request.POST.get("action") == "remove":
-            quotes.quote_remove(workshop=workshop, score=score)
+            quotes.quote_remove(workshop=workshop, score=score, user=request.user)
             messages.success(request, _("Quote removed from the summary."))
         else:
             quotes.quote_select(workshop=workshop, score=score, user=request.user)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import User
+from portal.services.audit import audit_record
 from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import Assignment, Review, ReviewerApplication
 from reviews.selectors.conflicts import conflict_reasons
@@ -124,6 +125,12 @@ def assignment_create(
     except IntegrityError:
         # Two staff members (or staff and the automatic run) assigned the pair at once.
         raise _refuse(reviewer, _("they are already assigned to this submission.")) from None
+    audit_record(
+        action="assignment.added",
+        obj=assignment,
+        actor=user,
+        details={"reviewer": reviewer.pk, "submission": submission.code, "source": source},
+    )
     assignment_notify(assignment=assignment, template="assignment_created")
     return assignment
 
@@ -149,6 +156,19 @@ def assignment_remove(*, assignment: Assignment, user: User) -> None:
     if was_active:
         # Rendered before the delete: the email names the submission and the workshop.
         assignment_notify(assignment=assignment, template="assignment_removed")
+    # Nobody gives a reason for taking a submission back (the page and the API ask none);
+    # a declined assignment's own reason is the reviewer's text, kept out of the log.
+    audit_record(
+        action="assignment.removed",
+        obj=locked,
+        actor=user,
+        details={
+            "reviewer": locked.reviewer_id,
+            "submission": assignment.submission.code,
+            "source": locked.source,
+            "state": locked.state,
+        },
+    )
     assignment.delete()
 
 
@@ -170,5 +190,12 @@ def assignment_extend(*, assignment: Assignment, deadline: datetime, user: User)
         )
     assignment.deadline_override = deadline
     assignment.save(update_fields=["deadline_override"])
+    audit_record(
+        action="assignment.extended",
+        obj=locked,
+        actor=user,
+        changes={"deadline": [current, deadline]},
+        details={"reviewer": locked.reviewer_id, "submission": assignment.submission.code},
+    )
     assignment_notify(assignment=assignment, template="assignment_extended")
     return assignment

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Membership, User, Workshop
 from portal.permissions import has_perm
+from portal.services.audit import audit_record
 from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import WorkshopInvitation
 from reviews.selectors.applications import reviewers_of_workshop
@@ -224,3 +225,16 @@ def invitation_answer(
             update_fields=["state", "accessibility_needs", "dietary_needs", "responded_at"]
         )
     return invitation
+
+
+@transaction.atomic
+def attendee_record_export(*, workshop: Workshop, user: User, filters: dict, rows: int) -> None:
+    """Record that `user` downloaded the attendee list (names, email addresses and, for
+    those who accepted, accessibility and dietary needs: possibly health data) with
+    `filters`, `rows` people in it."""
+    audit_record(
+        action="attendees.exported",
+        obj=workshop,
+        actor=user,
+        details={"filters": filters, "rows": rows, "format": "csv"},
+    )

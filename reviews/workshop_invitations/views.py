@@ -181,6 +181,9 @@ def attendee_export_csv(request, workshop: Workshop):
         return refused_export(form)
     filters = form.filters()
     invitations = selectors.invitations_for_staff(workshop=workshop, **filters)
+    services.attendee_record_export(
+        workshop=workshop, user=request.user, filters=filters, rows=invitations.count()
+    )
     writer = csv.writer(Echo())
 
     def rows():

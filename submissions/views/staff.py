@@ -71,7 +71,11 @@ def submission_export_csv(request, workshop: Workshop):
     form = _filter_form(request)
     if form.errors:
         return refused_export(form)
-    submissions = selectors.submissions_for_staff_list(workshop=workshop, **form.filters())
+    filters = form.filters()
+    submissions = selectors.submissions_for_staff_list(workshop=workshop, **filters)
+    services.submission_record_export(
+        workshop=workshop, user=request.user, filters=filters, rows=submissions.count()
+    )
     writer = csv.writer(Echo())
 
     def rows():

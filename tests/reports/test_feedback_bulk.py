@@ -17,6 +17,7 @@ from reports.models import ReportJob
 from reports.services import report_jobs
 from reviews.models import Review
 from submissions.models import Submission
+from tests.audit_support import audit_event_queries
 from tests.factories import (
     CriteriaSetFactory,
     CriterionScoreFactory,
@@ -55,8 +56,9 @@ def test_feedback_for_all_is_a_fixed_number_of_queries(
     with (
         mock.patch("reports.services.report_jobs._enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
-        # Organisations, savepoint, workshop lock, active jobs, one insert, release.
-        django_assert_num_queries(6),
+        # Organisations, savepoint, workshop lock, active jobs, one insert, one audit event
+        # for the lot, release.
+        django_assert_num_queries(6 + audit_event_queries()),
     ):
         jobs = report_jobs.report_jobs_request_feedback(workshop=workshop, params={}, user=staff)
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from imports.models import ImportRun
 from imports.services import import_run_apply, import_run_create, import_run_preview
 from imports.surveys import TARGETS
+from portal.audit.context import system_actor
 from portal.models import User, Workshop
 
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="Write the accepted rows.")
 
     def handle(self, *args, **options):
+        # Events without a person (no --user) name the command; all share one request id.
+        with system_actor("command:import_eusurvey"):
+            self._handle(options)
+
+    def _handle(self, options):
         workshop = Workshop.objects.filter(code=options["workshop"]).first()
         if workshop is None:
             raise CommandError(f"No workshop with the code {options['workshop']}.")

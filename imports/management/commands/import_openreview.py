@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from imports import services
 from imports.archives import folder_to_zip
 from imports.models import ImportRun
+from portal.audit.context import system_actor
 from portal.models import User, Workshop
 
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="Import what the preview accepts.")
 
     def handle(self, *args, **options):
+        # Events without a person (no --user) name the command; all share one request id.
+        with system_actor("command:import_openreview"):
+            self._handle(options)
+
+    def _handle(self, options):
         workshop = Workshop.objects.filter(code=options["workshop_code"]).first()
         if workshop is None:
             raise CommandError(f"No workshop with the code {options['workshop_code']}.")

@@ -1,0 +1,11 @@
+"""The audit log's verbs of imports (imports.services, imports.jobs), with the labels the
+staff's log shows."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "import.created": _("Import uploaded"),
+    "import.applied": _("Import applied"),
+    "import.discarded": _("Import discarded"),
+    "survey_mapping.saved": _("Survey column mapping saved"),
+}
