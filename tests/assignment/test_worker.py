@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assignment.models import AssignmentRun
+from portal.models import AuditEvent
 from reviews.models import Assignment
 from tests.assignment.helpers import OPTIMUM, hand_form, names, run_url
 
@@ -39,3 +40,13 @@ def test_run_queued_from_the_page_is_solved_by_the_worker(
     assert (run.state, run.progress) == ("done", 100)
     assert names(hand, run.pairs.all()) == OPTIMUM
     assert Assignment.objects.count() == 0
+    # The worker's event names the task, under the id of the request that queued it.
+    started = AuditEvent.objects.get(action="assignment_run.started")
+    finished = AuditEvent.objects.get(action="assignment_run.finished")
+    assert (started.actor, started.request_id) == (staff, response["X-Request-ID"])
+    assert (finished.actor_id, finished.actor_system) == (
+        None,
+        "task:assignment.tasks.task_run_assignment",
+    )
+    assert finished.request_id == response["X-Request-ID"]
+    assert finished.details["requested_by"] == staff.pk

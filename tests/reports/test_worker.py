@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from portal.models import AuditEvent
 from reports.jobs.worker import MAX_ATTEMPTS
 from reports.models import ReportJob
 from reports.services.report_jobs import report_job_request
@@ -138,6 +139,10 @@ def test_report_survives_a_worker_crash_and_completes_once(transactional_db, rou
     files = [path for path in _report_files(routed["media"]) if path not in before]
     assert [path.name for path in files] == [Path(job.file.name).name]
     assert files[0].read_bytes().startswith(b"%PDF-")
+    # Built once, by the task (the system actor), for the staff member who asked.
+    built = AuditEvent.objects.get(action="report.built", object_code=job.code)
+    assert (built.actor_id, built.actor_system) == (None, "task:reports.tasks.task_build_report")
+    assert (built.details["attempt"], built.details["requested_by"]) == (2, staff.pk)
 
 
 def test_job_that_kills_its_worker_every_time_ends_failed(transactional_db, routed, staff):
@@ -152,6 +157,9 @@ def test_job_that_kills_its_worker_every_time_ends_failed(transactional_db, rout
     assert job.attempts == MAX_ATTEMPTS
     assert job.error.startswith(f"Gave up after {MAX_ATTEMPTS} attempts")
     assert not job.file
+    failed = AuditEvent.objects.get(action="report.failed", object_code=job.code)
+    assert failed.actor_system == "task:reports.tasks.task_build_report"
+    assert (failed.details["gave_up"], failed.details["attempts"]) == (True, MAX_ATTEMPTS)
 
 
 def test_a_worker_loads_the_report_libraries_when_it_starts():
