@@ -103,7 +103,9 @@ def drafts_to_keep(*, user: User) -> QuerySet[Submission]:
 
 
 def owner_filter(owner: str, user: User, email: str) -> dict:
-    return {owner: email} if owner == BY_ADDRESS else {owner: user}
+    if owner == BY_ADDRESS:
+        return {owner: email}
+    return {owner: user.pk if owner == "pk" else user}
 
 
 def _model(label: str):

@@ -95,8 +95,8 @@ def _complete_approved_requests() -> int:
 
 def users_holding_data(user_ids: list[int]) -> set[int]:
     """Of these accounts, those that anything but their own sign-in data points at: a
-    membership, an application, a submission they are the contact of, a group... One query
-    per relation to the account, whatever the number of accounts."""
+    membership, an application, a submission they are the contact of, a group (through
+    Django's own table)... One query per relation, whatever the number of accounts."""
     busy: set[int] = set()
     if not user_ids:
         return busy
@@ -108,15 +108,6 @@ def users_holding_data(user_ids: list[int]) -> set[int]:
             busy.update(
                 model._base_manager.filter(**{f"{relation.field.name}__in": user_ids}).values_list(
                     relation.field.attname, flat=True
-                )
-            )
-        elif relation.many_to_many and relation.concrete:
-            # The account's own groups and permissions (the staff group among them).
-            through = relation.remote_field.through
-            column = relation.m2m_field_name()
-            busy.update(
-                through._base_manager.filter(**{f"{column}__in": user_ids}).values_list(
-                    f"{column}_id", flat=True
                 )
             )
     return busy
