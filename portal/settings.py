@@ -427,6 +427,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 24 * 3600.0,
         "options": {"expires": 12 * 3600},
     },
+    # Retention of personal data (privacy.services.retention): idempotent, so a missed or
+    # repeated run only finds more or less to do.
+    "apply-retention": {
+        "task": "privacy.tasks.task_apply_retention",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 # --- security ------------------------------------------------------------------------------
@@ -508,6 +515,30 @@ if REPORT_MIN_GROUP_SIZE < 1:
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
 if REPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be at least 1.")
+
+# --- personal data: retention (privacy/) --------------------------------------------------
+# Applied daily by privacy.tasks.task_apply_retention (or `manage.py apply_retention`):
+# accounts whose address was never verified, and that hold nothing, are deleted this many
+# days after sign-up;
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", 30)
+# drafts never submitted are deleted, files included, this many days after their deadline;
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 365)
+# accounts are pseudonymised this many years after the last workshop their person took part
+# in (or their last sign-in, if later), after a warning email this many days before.
+# AI Office staff and superusers never are.
+RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
+RETENTION_INACTIVE_WARNING_DAYS = env_int("RETENTION_INACTIVE_WARNING_DAYS", 30)
+# A person's data export (privacy.DataExport) is deleted this many days after it is made.
+DATA_EXPORT_RETENTION_DAYS = env_int("DATA_EXPORT_RETENTION_DAYS", 7)
+for _name in (
+    "RETENTION_UNVERIFIED_ACCOUNT_DAYS",
+    "RETENTION_DRAFT_DAYS",
+    "RETENTION_INACTIVE_ACCOUNT_YEARS",
+    "RETENTION_INACTIVE_WARNING_DAYS",
+    "DATA_EXPORT_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
 
 # --- imports (imports/) ------------------------------------------------------------------
 # An export (JSON, CSV, XLSX) staff upload to import; the ZIP of files beside it is bounded

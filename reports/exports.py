@@ -189,7 +189,8 @@ def _reviewers(workshop: Workshop) -> Table:
                 r.rating_note or "",
                 r.invitation_state or "",
             ]
-            for r in reviewers_for_rating(workshop=workshop)
+            # Also reviewers erased since: their scores are in the scores table.
+            for r in reviewers_for_rating(workshop=workshop, include_inactive=True)
         ),
     )
 

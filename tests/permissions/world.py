@@ -284,6 +284,7 @@ def build_world() -> SimpleNamespace:
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
     _add_submission_api_states(w)
+    _add_erasure_states(w)
     return w
 
 
@@ -499,3 +500,12 @@ def _add_eusurvey_states(w) -> None:
 
 def _add_submission_api_states(w) -> None:
     w.draft_file = SubmissionFileFactory(submission=w.draft)
+
+
+# --- privacy: an erasure request waiting for a decision ----------------------------------
+
+
+def _add_erasure_states(w) -> None:
+    from privacy.services.erasure import erasure_request_create
+
+    w.erasure_request = erasure_request_create(user=w.no_org, reason="Leaving the field")

@@ -28,10 +28,15 @@ from reviews.selectors.applications import reviewers_of_workshop
 RATING_SORTS = ("name", "rating")
 
 
-def reviewers_for_rating(*, workshop: Workshop, sort: str = "name") -> QuerySet[User]:
+def reviewers_for_rating(
+    *, workshop: Workshop, sort: str = "name", include_inactive: bool = False
+) -> QuerySet[User]:
     """The workshop's approved reviewers with their load, mean confidence, rating and
     invitation state, in one query (subqueries, not joins: two counted joins would
-    multiply each other)."""
+    multiply each other).
+
+    `include_inactive`: also those whose account was deactivated or erased since (the data
+    export lists every reviewer whose scores it holds)."""
     assignments = Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")).exclude(
         state=Assignment.State.DECLINED
     )
@@ -45,7 +50,15 @@ def reviewers_for_rating(*, workshop: Workshop, sort: str = "name") -> QuerySet[
         workshop=workshop, user=OuterRef("pk"), state=ReviewerApplication.State.APPROVED
     )
     invitation = WorkshopInvitation.objects.filter(workshop=workshop, user=OuterRef("pk"))
-    qs = reviewers_of_workshop(workshop=workshop).annotate(
+    reviewers = (
+        User.objects.filter(
+            reviewer_applications__workshop=workshop,
+            reviewer_applications__state=ReviewerApplication.State.APPROVED,
+        ).distinct()
+        if include_inactive
+        else reviewers_of_workshop(workshop=workshop)
+    )
+    qs = reviewers.annotate(
         application_code=Subquery(application.values("code")[:1]),
         affiliation=Subquery(application.values("affiliation")[:1]),
         assignment_count=Coalesce(

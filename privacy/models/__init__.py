@@ -1,0 +1,3 @@
+from .erasure import ErasedAccount, ErasureRequest, RetentionWarning
+
+__all__ = ["ErasedAccount", "ErasureRequest", "RetentionWarning"]
