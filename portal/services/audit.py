@@ -175,7 +175,9 @@ def audit_record(
         },
         request_id=get_request_id(),
     )
-    with transaction.atomic():
+    # No savepoint: the event belongs to the caller's transaction, and a failed insert
+    # must fail it too.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event.prev_hash = last or GENESIS
