@@ -284,6 +284,7 @@ def build_world() -> SimpleNamespace:
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
     _add_submission_api_states(w)
+    _add_reopen_states(w)
     return w
 
 
@@ -499,3 +500,12 @@ def _add_eusurvey_states(w) -> None:
 
 def _add_submission_api_states(w) -> None:
     w.draft_file = SubmissionFileFactory(submission=w.draft)
+
+
+# --- reviews: a submitted review staff may reopen (the reports workshop's) ----------------
+
+
+def _add_reopen_states(w) -> None:
+    w.reopenable_assignment = Assignment.objects.select_related("submission").get(
+        workshop=w.reports_workshop
+    )
