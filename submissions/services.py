@@ -189,7 +189,7 @@ def submission_update(
     audited += ["methods"] if methods is not None else []
     # The row was just read under the lock: its values are the stored ones, whatever a
     # bound ModelForm wrote onto the caller's instance.
-    before = audit_stored(locked, audited)
+    before = audit_snapshot(locked, audited)
     authors_before = _authors_of(locked) if authors is not None else []
     for name, value in fields.items():
         setattr(locked, name, value)
