@@ -119,6 +119,8 @@ PERMISSIONS = {
     "reviews.send_reminders": is_ai_office_staff,
     "reviews.assign_reviewers": is_ai_office_staff,
     "reviews.extend_review_deadline": is_ai_office_staff,
+    # Send a submitted review back to its reviewer as a draft, with a reason.
+    "reviews.reopen_review": is_ai_office_staff,
     "reviews.decide_conflicts": is_ai_office_staff,
     "reviews.view_aggregates": is_ai_office_staff,
     "reviews.rate_reviewers": is_ai_office_staff,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.views import progress, staff_assignments
+from reviews.views import progress, staff_assignments, staff_reviews
 
 urlpatterns = [
     path(
@@ -44,5 +44,10 @@ urlpatterns = [
         "staff/submissions/<str:code>/reviewers/<str:assignment_code>/extend/",
         staff_assignments.assignment_extend_view,
         name="staff_assignment_extend",
+    ),
+    path(
+        "staff/submissions/<str:code>/reviewers/<str:assignment_code>/reopen/",
+        staff_reviews.review_reopen,
+        name="staff_review_reopen",
     ),
 ]

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from portal.concurrency import check_revision
 from portal.models import Membership, Organisation, User, Workshop
 from portal.permissions import require_perm
-from portal.services.audit import audit_record, personal
+from portal.services.audit import (
+    audit_changes,
+    audit_record,
+    audit_snapshot,
+    audit_stored,
+    personal,
+)
 from portal.services.mail import email_queue_from_templates
 
 from .files import MAIN_DOCUMENT_KINDS, SUPPLEMENTARY_KINDS, file_validate
@@ -57,6 +63,9 @@ SNAPSHOT_FIELDS = [
     "provider_ties",
     "conflict_statement",
 ]
+
+# Free text about people (the authors' ties and conflicts): the audit log keeps its hash.
+PERSONAL_FIELDS = frozenset({"conflict_statement"})
 
 REQUIRED_TO_SUBMIT = [
     "title",
@@ -105,7 +114,12 @@ def _refuse_late_change(submission: Submission) -> None:
     # The browser saves the fields first and so never got this far; the API attaches
     # and detaches files on their own.
     if submission.state == Submission.State.SUBMITTED and not _before_deadline(submission):
-        raise ValidationError(_deadline_message(submission))
+        raise ValidationError(_deadline_message(submission), code="deadline_passed")
+
+
+def _refuse_if_frozen(submission: Submission) -> None:
+    if not submission.is_editable_state:
+        raise ValidationError(_("This submission can no longer be edited."), code="not_editable")
 
 
 @transaction.atomic
@@ -126,7 +140,29 @@ def submission_create(
         name=user.full_name or user.email,
         affiliation=organisation.name,
     )
+    audit_record(
+        action="submission.created",
+        obj=submission,
+        actor=user,
+        details={"organisation": organisation, "title": submission.title},
+    )
     return submission
+
+
+def _authors_of(submission: Submission) -> list[tuple]:
+    return list(
+        submission.authors.order_by("position", "pk").values_list("name", "affiliation", "user_id")
+    )
+
+
+def _audited_update(before: dict, after: dict, authors_before: list, authors_after: list) -> dict:
+    """The changes of a save, with the authors (personal data) as their count only."""
+    changes = audit_changes(before, after)
+    for name in PERSONAL_FIELDS & set(changes):
+        changes[name] = [personal(value) for value in changes[name]]
+    if authors_before != authors_after:
+        changes["authors"] = [{"count": len(authors_before)}, {"count": len(authors_after)}]
+    return changes
 
 
 @transaction.atomic
@@ -149,6 +185,12 @@ def submission_update(
     if locked.state == Submission.State.SUBMITTED and not _before_deadline(locked, now):
         raise ValidationError(_deadline_message(locked))
     check_revision(expected=revision, current=locked.revision)
+    audited = [*fields, *(["risk_areas"] if risk_areas is not None else [])]
+    audited += ["methods"] if methods is not None else []
+    # The row was just read under the lock: its values are the stored ones, whatever a
+    # bound ModelForm wrote onto the caller's instance.
+    before = audit_snapshot(locked, audited)
+    authors_before = _authors_of(locked) if authors is not None else []
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.revision += 1
@@ -170,6 +212,20 @@ def submission_update(
             )
             for i, a in enumerate(authors)
         )
+    changes = _audited_update(
+        before,
+        audit_snapshot(locked, audited),
+        authors_before,
+        _authors_of(locked) if authors is not None else [],
+    )
+    if changes:
+        audit_record(
+            action="submission.updated",
+            obj=locked,
+            actor=user,
+            changes=changes,
+            details={"revision": locked.revision},
+        )
     return locked
 
 
@@ -177,15 +233,20 @@ def submission_update(
 def submission_file_attach(
     *, submission: Submission, user: User, upload, kind: str
 ) -> SubmissionFile:
-    if not submission.is_editable_state:
-        raise ValidationError(_("This submission can no longer be edited."))
+    """Check and store an upload. A refused one raises ValidationError with a `code` and
+    leaves nothing behind: callers record the refusal with submission_file_refuse, in a
+    transaction of its own."""
+    _refuse_if_frozen(submission)
     _refuse_late_change(submission)
     allowed = MAIN_DOCUMENT_KINDS if kind == SubmissionFile.Kind.MAIN else SUPPLEMENTARY_KINDS
     validated = file_validate(upload=upload, allowed=allowed)
     now = timezone.now()
+    replaced = []
     if kind == SubmissionFile.Kind.MAIN:
         # One main document in the working copy; the replaced one stays in old versions.
-        submission.files.filter(kind=kind, detached_at__isnull=True).update(detached_at=now)
+        current = submission.files.filter(kind=kind, detached_at__isnull=True)
+        replaced = sorted(current.values_list("code", flat=True))
+        current.update(detached_at=now)
     file = SubmissionFile(
         submission=submission,
         kind=kind,
@@ -200,17 +261,68 @@ def submission_file_attach(
     file.file.save(validated.original_name, upload, save=False)
     file.save()
     Submission.objects.filter(pk=submission.pk).update(updated_at=now)
+    audit_record(
+        action="submission_file.uploaded",
+        obj=file,
+        actor=user,
+        workshop=submission.workshop,
+        details={
+            "submission": submission.code,
+            "kind": kind,
+            "file_name": file.original_name,
+            "size": file.size,
+            "content_type": file.content_type,
+            "sha256": file.sha256,
+            "replaced": replaced,
+        },
+    )
     return file
 
 
+def refusal_reason(error: ValidationError) -> str:
+    """The stable code of a refused upload (file_validate's, or this module's)."""
+    for item in getattr(error, "error_list", [error]):
+        if getattr(item, "code", None):
+            return item.code
+    return "invalid"
+
+
 @transaction.atomic
-def submission_file_detach(*, submission: Submission, file: SubmissionFile) -> None:
-    if not submission.is_editable_state:
-        raise ValidationError(_("This submission can no longer be edited."))
+def submission_file_refuse(
+    *, submission: Submission, user: User, kind: str, file_name: str | None, reason: str
+) -> None:
+    """Record a refused upload. Nothing changed, so nothing else is written; called after
+    the refusal (whose own transaction rolled back), so that the record commits."""
+    audit_record(
+        action="submission_file.refused",
+        obj=submission,
+        actor=user,
+        details={
+            "kind": kind if kind in SubmissionFile.Kind.values else "",
+            "file_name": file_name or "",
+            "reason": reason,
+        },
+    )
+
+
+@transaction.atomic
+def submission_file_detach(*, submission: Submission, file: SubmissionFile, user: User) -> None:
+    _refuse_if_frozen(submission)
     _refuse_late_change(submission)
     if file.detached_at is None:
         file.detached_at = timezone.now()
         file.save(update_fields=["detached_at"])
+        audit_record(
+            action="submission_file.removed",
+            obj=file,
+            actor=user,
+            workshop=submission.workshop,
+            details={
+                "submission": submission.code,
+                "kind": file.kind,
+                "file_name": file.original_name,
+            },
+        )
 
 
 def submission_missing(*, submission: Submission) -> list[str]:
@@ -290,9 +402,17 @@ def submission_submit(
         metadata=submission_snapshot(submission=locked),
     )
     version.files.set(locked.files.filter(detached_at__isnull=True))
+    state_before = locked.state
     locked.state = Submission.State.SUBMITTED
     locked.submitted_at = now or timezone.now()
     locked.save(update_fields=["state", "submitted_at", "updated_at"])
+    audit_record(
+        action="submission.submitted",
+        obj=locked,
+        actor=user,
+        changes={"state": [state_before, locked.state]},
+        details={"version": version.number, "files": version.files.count()},
+    )
     _notify_members(submission=locked, template="receipt", extra={"version": version})
     return version
 
@@ -302,9 +422,16 @@ def submission_withdraw(*, submission: Submission, user: User) -> Submission:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.is_editable_state:
         raise ValidationError(_("Only drafts and submitted evaluations can be withdrawn."))
+    state_before = locked.state
     locked.state = Submission.State.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    audit_record(
+        action="submission.withdrawn",
+        obj=locked,
+        actor=user,
+        changes={"state": [state_before, locked.state]},
+    )
     _notify_members(submission=locked, template="withdrawn", extra={"actor": user})
     return locked
 
@@ -318,7 +445,18 @@ def submission_restore(*, submission: Submission, user: User) -> Submission:
     locked.state = Submission.State.SUBMITTED if has_version else Submission.State.DRAFT
     locked.withdrawn_at = None
     locked.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    audit_record(
+        action="submission.restored",
+        obj=locked,
+        actor=user,
+        changes={"state": [Submission.State.WITHDRAWN, locked.state]},
+    )
     return locked
+
+
+def _screened_eligible(state: str) -> bool | None:
+    """Eligible, not eligible, or not screened yet (None)."""
+    return {Submission.State.ELIGIBLE: True, Submission.State.NOT_ELIGIBLE: False}.get(state)
 
 
 @transaction.atomic
@@ -337,12 +475,25 @@ def submission_screen(
         raise ValidationError({"reason": _("Give a reason.")})
     if not eligible and reason == Submission.IneligibleReason.OTHER and not note.strip():
         raise ValidationError({"note": _("Explain the reason.")})
+    audited = ["state", "ineligible_reason", "screening_note"]
+    before = audit_snapshot(locked, audited)
     locked.state = Submission.State.ELIGIBLE if eligible else Submission.State.NOT_ELIGIBLE
     locked.ineligible_reason = "" if eligible else reason
     locked.screening_note = note.strip()
     locked.screened_at = timezone.now()
     locked.screened_by = user
     locked.save()
+    audit_record(
+        action="submission.screened",
+        obj=locked,
+        actor=user,
+        # The note is about the evaluation, not a person; a long one is kept as its hash.
+        changes=audit_changes(before, audit_snapshot(locked, audited)),
+        details={
+            "eligible_before": _screened_eligible(before["state"]),
+            "eligible": eligible,
+        },
+    )
     _notify_members(submission=locked, template="screened")
     return locked
 
@@ -357,9 +508,22 @@ def submission_extend_deadline(
         raise ValidationError(
             {"deadline": _("An extension must end after the call's own deadline.")}
         )
+    audited = ["extended_deadline", "extension_reason"]
+    before = audit_stored(submission, audited)
     submission.extended_deadline = deadline
     submission.extension_reason = reason.strip()
     submission.save(update_fields=["extended_deadline", "extension_reason", "updated_at"])
+    changes = audit_changes(before, audit_snapshot(submission, audited))
+    # A reason for lateness can be about a person (an illness): its hash only.
+    if "extension_reason" in changes:
+        changes["extension_reason"] = [personal(v) for v in changes["extension_reason"]]
+    audit_record(
+        action="submission.deadline_extended",
+        obj=submission,
+        actor=user,
+        changes=changes,
+        details={"call_deadline": submission.workshop.submission_closes_at},
+    )
     return submission
 
 

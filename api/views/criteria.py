@@ -118,7 +118,9 @@ class CriteriaSetExport(Endpoint):
                 }
             )
         criteria_set = self.object
-        text = services.criteria_set_export(criteria_set=criteria_set, format=format)
+        text = services.criteria_set_export(
+            criteria_set=criteria_set, format=format, user=request.user
+        )
         response = HttpResponse(text, content_type=f"{CONTENT_TYPES[format]}; charset=utf-8")
         filename = f"criteria-{criteria_set.workshop.code}-v{criteria_set.version}.{format}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -37,6 +37,7 @@ from portal.concurrency import StaleEditError
 from portal.ids import may_name_a_row
 from portal.permissions import has_perm, require_perm
 from submissions import lookups, selectors, services
+from submissions.files import sanitise_filename
 from submissions.forms import SubmissionForm
 from submissions.models import Submission
 
@@ -324,21 +325,41 @@ class SubmissionFileList(Endpoint):
         data = request.data  # parsed here, through settings.FILE_UPLOAD_HANDLERS
         too_large = getattr(request, "upload_too_large", None)
         if too_large:
+            self._refused(request, submission, too_large.get("name"), "too_large")
             return self._too_large(too_large)
         serializer = FileUploadSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            upload = data.get("file")
+            if hasattr(upload, "name"):
+                reasons = serializer.errors.get("file") or serializer.errors.get("kind")
+                code = getattr(reasons[0], "code", "") if reasons else ""
+                self._refused(request, submission, upload.name, code or "invalid")
+            raise exceptions.ValidationError(serializer.errors)
+        upload = serializer.validated_data["file"]
         try:
             file = services.submission_file_attach(
                 submission=submission,
                 user=request.user,
-                upload=serializer.validated_data["file"],
+                upload=upload,
                 kind=serializer.validated_data["kind"],
             )
         except ValidationError as error:
+            self._refused(request, submission, upload.name, services.refusal_reason(error))
             raise exceptions.ValidationError({"file": error.messages}) from None
         _owned(file, submission)
         body = SubmissionFileSerializer(file, context={"request": request}).data
         return Response(body, status=201, headers={"Location": body["url"]})
+
+    @staticmethod
+    def _refused(request, submission: Submission, file_name: str | None, reason: str) -> None:
+        # The refused attempt rolled back; the record of it commits on its own.
+        services.submission_file_refuse(
+            submission=submission,
+            user=request.user,
+            kind=str(request.data.get("kind", "")),
+            file_name=sanitise_filename(file_name) if file_name else "",
+            reason=reason,
+        )
 
     @staticmethod
     def _too_large(too_large: dict) -> Response:
@@ -380,7 +401,7 @@ class SubmissionFileDetail(Endpoint):
         )
         if file is None:
             raise exceptions.NotFound
-        services.submission_file_detach(submission=submission, file=file)
+        services.submission_file_detach(submission=submission, file=file, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -11,6 +11,19 @@ from criteria import validation
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
 from criteria.services.versions import delete_criteria, writable
 from portal.models import User
+from portal.services.audit import audit_changes, audit_record
+
+_CRITERION_FIELDS = [
+    "code",
+    "title",
+    "description",
+    "guidance",
+    "sources",
+    "levels",
+    "allow_na",
+    "weight",
+    "justification_required",
+]
 
 UP = "up"
 DOWN = "down"
@@ -25,6 +38,31 @@ def _capfirst(message: str) -> str:
 def _belongs(obj: CriterionGroup | Criterion, criteria_set: CriteriaSet) -> None:
     if obj.criteria_set_id != criteria_set.pk:
         raise ValueError(f"{obj!r} is not part of {criteria_set!r}")
+
+
+def _record(
+    action: str,
+    obj,
+    *,
+    target: CriteriaSet,
+    user: User | None,
+    code: str | None = None,
+    object_type_name: str | None = None,
+    changes: dict | None = None,
+    **details,
+) -> None:
+    """One event about a version's content; groups and criteria are named by their codes,
+    which every version keeps, so one code's history reads across versions."""
+    audit_record(
+        action=action,
+        obj=obj,
+        actor=user,
+        workshop=target.workshop,
+        code=code,
+        object_type_name=object_type_name,
+        changes=changes,
+        details={"criteria_set": target.code, "version": target.version, **details},
+    )
 
 
 def _next_position(queryset) -> int:
@@ -48,9 +86,19 @@ def criteria_set_update(
     )
     if target.is_frozen:
         return target
+    before = {"title": target.title, "description": target.description}
     target.title = title
     target.description = description
     target.save(update_fields=["title", "description"])
+    changes = audit_changes(before, {"title": title, "description": description})
+    if changes:
+        audit_record(
+            action="criteria_set.updated",
+            obj=target,
+            actor=user,
+            changes=changes,
+            details={"version": target.version},
+        )
     return target
 
 
@@ -81,6 +129,7 @@ def criterion_group_save(
         obj = target.groups.get(code=group.code)
         if target.is_frozen:
             return obj
+    before = {"code": obj.code or None, "title": obj.title or None}
     errors = {
         "code": [_capfirst(p) for p in validation.code_problems(code)],
         "title": [_capfirst(p) for p in validation.title_problems(title)],
@@ -92,9 +141,15 @@ def criterion_group_save(
     errors = {field: messages for field, messages in errors.items() if messages}
     if errors:
         raise ValidationError(errors)
+    created = obj.pk is None
     obj.code = code
     obj.title = title
     obj.save()
+    changes = audit_changes(before, {"code": code, "title": title})
+    if changes:
+        _record(
+            "criterion_group.saved", obj, target=target, user=user, changes=changes, created=created
+        )
     return obj
 
 
@@ -109,8 +164,19 @@ def _renumber(items: list) -> None:
 def criterion_group_delete(*, group: CriterionGroup, user: User | None) -> CriteriaSet:
     """Delete a group and its criteria; returns the version the deletion landed in."""
     target = writable(group.criteria_set, user=user)
-    delete_criteria(target.groups.filter(code=group.code), criteria_set=target)
+    doomed = target.groups.filter(code=group.code)
+    criteria = sorted(target.criteria.filter(group__code=group.code).values_list("code", flat=True))
+    delete_criteria(doomed, criteria_set=target)
     _renumber(list(target.groups.order_by("position", "pk")))
+    _record(
+        "criterion_group.deleted",
+        None,
+        target=target,
+        user=user,
+        code=group.code,
+        object_type_name="criteriongroup",
+        criteria=criteria,
+    )
     return target
 
 
@@ -134,6 +200,7 @@ def criterion_group_move(
     target = writable(group.criteria_set, user=user)
     groups = list(target.groups.order_by("position", "pk"))
     index = next(i for i, g in enumerate(groups) if g.code == group.code)
+    before = groups[index].position
     _move(
         groups,
         index,
@@ -141,7 +208,16 @@ def criterion_group_move(
         first=_("Group %(code)s is already the first.") % {"code": group.code},
         last=_("Group %(code)s is already the last.") % {"code": group.code},
     )
-    return next(g for g in groups if g.code == group.code)
+    moved = next(g for g in groups if g.code == group.code)
+    _record(
+        "criterion_group.moved",
+        moved,
+        target=target,
+        user=user,
+        changes={"position": [before, moved.position]},
+        direction=direction,
+    )
+    return moved
 
 
 def _clean_levels(levels: list[dict]) -> list[dict]:
@@ -204,10 +280,14 @@ def criterion_save(
     target_group = target.groups.get(code=group.code)
     if criterion is None:
         obj = Criterion(criteria_set=target)
+        before = {}
     else:
-        obj = target.criteria.get(code=criterion.code)
+        obj = target.criteria.select_related("group").get(code=criterion.code)
         if target.is_frozen:
             return obj
+        # Read from the row just fetched: the stored values, in the version written to.
+        before = {name: getattr(obj, name) for name in _CRITERION_FIELDS}
+        before["group"] = obj.group.code
     errors = {
         "code": [_capfirst(p) for p in validation.code_problems(code)],
         "title": [_capfirst(p) for p in validation.title_problems(title)],
@@ -227,6 +307,13 @@ def criterion_save(
     for field, value in values.items():
         setattr(obj, field, value)
     obj.save()
+    after = {name: getattr(obj, name) for name in _CRITERION_FIELDS}
+    after["group"] = target_group.code
+    changes = audit_changes(before, after)
+    if changes:
+        _record(
+            "criterion.saved", obj, target=target, user=user, changes=changes, created=not before
+        )
     return obj
 
 
@@ -234,10 +321,19 @@ def criterion_save(
 def criterion_delete(*, criterion: Criterion, user: User | None) -> CriteriaSet:
     """Delete a criterion; on a frozen version, the new version is made without it."""
     target = writable(criterion.criteria_set, user=user)
-    obj = target.criteria.get(code=criterion.code)
+    obj = target.criteria.select_related("group").get(code=criterion.code)
     group_id = obj.group_id
     delete_criteria(target.criteria.filter(pk=obj.pk), criteria_set=target)
     _renumber(list(Criterion.objects.filter(group_id=group_id).order_by("position", "pk")))
+    _record(
+        "criterion.deleted",
+        None,
+        target=target,
+        user=user,
+        code=obj.code,
+        object_type_name="criterion",
+        group=obj.group.code,
+    )
     return target
 
 
@@ -248,6 +344,7 @@ def criterion_move(*, criterion: Criterion, direction: str, user: User | None) -
     obj = target.criteria.get(code=criterion.code)
     siblings = list(Criterion.objects.filter(group_id=obj.group_id).order_by("position", "pk"))
     index = next(i for i, c in enumerate(siblings) if c.pk == obj.pk)
+    before = siblings[index].position
     _move(
         siblings,
         index,
@@ -255,4 +352,13 @@ def criterion_move(*, criterion: Criterion, direction: str, user: User | None) -
         first=_("%(code)s is already the first criterion of its group.") % {"code": obj.code},
         last=_("%(code)s is already the last criterion of its group.") % {"code": obj.code},
     )
-    return next(c for c in siblings if c.pk == obj.pk)
+    moved = next(c for c in siblings if c.pk == obj.pk)
+    _record(
+        "criterion.moved",
+        moved,
+        target=target,
+        user=user,
+        changes={"position": [before, moved.position]},
+        direction=direction,
+    )
+    return moved

@@ -9,8 +9,15 @@ from django.utils.translation import gettext as _
 from criteria import interchange
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
 from criteria.selectors import criteria_set_current, criteria_set_with_criteria
-from criteria.services.versions import create_set, delete_criteria, lock_current, lock_workshop
+from criteria.services.versions import (
+    content_counts,
+    create_set,
+    delete_criteria,
+    lock_current,
+    lock_workshop,
+)
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +124,33 @@ def criteria_set_import(
         target.version,
         getattr(user, "pk", None),
     )
+    audit_record(
+        action="criteria_set.imported",
+        obj=target,
+        actor=user,
+        details={
+            "format": format,
+            "version": target.version,
+            "new_version": current is None or target.pk != current.pk,
+            "based_on": current.code if current is not None and target.pk != current.pk else "",
+            **content_counts(target),
+        },
+    )
     return target
 
 
-def criteria_set_export(*, criteria_set: CriteriaSet, format: str) -> str:
-    """The version as JSON or YAML text; importing it gives the same set back."""
+@transaction.atomic
+def criteria_set_export(*, criteria_set: CriteriaSet, format: str, user: User | None = None) -> str:
+    """The version as JSON or YAML text; importing it gives the same set back.
+
+    A download is recorded: the criteria of an unpublished call leave the portal."""
     _check_format(format)
     loaded = criteria_set_with_criteria(criteria_set=criteria_set)
-    return interchange.dump(interchange.content_from_set(loaded), format=format)
+    text = interchange.dump(interchange.content_from_set(loaded), format=format)
+    audit_record(
+        action="criteria_set.exported",
+        obj=criteria_set,
+        actor=user,
+        details={"format": format, "version": criteria_set.version},
+    )
+    return text

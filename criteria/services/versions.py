@@ -12,18 +12,27 @@ from criteria.default_set import content_create, default_content
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
 from criteria.selectors import criteria_set_current
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def criteria_set_freeze(*, criteria_set: CriteriaSet) -> CriteriaSet:
-    """Freeze a version once a review against it is submitted; later edits make a new one."""
+def criteria_set_freeze(*, criteria_set: CriteriaSet, user: User | None = None) -> CriteriaSet:
+    """Freeze a version once a review against it is submitted; later edits make a new one.
+
+    `user` is whoever submitted that review (None for the system)."""
     updated = CriteriaSet.objects.filter(pk=criteria_set.pk, frozen_at__isnull=True).update(
         frozen_at=timezone.now()
     )
     if updated:
         criteria_set.refresh_from_db(fields=["frozen_at"])
+        audit_record(
+            action="criteria_set.frozen",
+            obj=criteria_set,
+            actor=user,
+            details={"version": criteria_set.version},
+        )
     return criteria_set
 
 
@@ -52,13 +61,26 @@ def create_set(
 
 
 @transaction.atomic
-def criteria_set_create_default(*, workshop: Workshop) -> CriteriaSet:
-    """Version 1 from the proposed default, unless the workshop has a set already."""
+def criteria_set_create_default(*, workshop: Workshop, user: User | None = None) -> CriteriaSet:
+    """Version 1 from the proposed default, unless the workshop has a set already.
+
+    Without `user` (a new workshop's own set) the system is recorded as its creator."""
     lock_workshop(workshop)
     existing = criteria_set_current(workshop=workshop)
     if existing is not None:
         return existing
-    return create_set(workshop=workshop, version=1, content=default_content())
+    criteria_set = create_set(workshop=workshop, version=1, content=default_content())
+    audit_record(
+        action="criteria_set.created",
+        obj=criteria_set,
+        actor=user,
+        details={"version": 1, "source": "default", **content_counts(criteria_set)},
+    )
+    return criteria_set
+
+
+def content_counts(criteria_set: CriteriaSet) -> dict[str, int]:
+    return {"groups": criteria_set.groups.count(), "criteria": criteria_set.criteria.count()}
 
 
 def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
@@ -98,6 +120,17 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
         criteria_set.version,
         source.version,
         getattr(user, "pk", None),
+    )
+    # New reviews use the newest version from now on: it is published as soon as it exists.
+    audit_record(
+        action="criteria_set.version_published",
+        obj=criteria_set,
+        actor=user,
+        details={
+            "version": criteria_set.version,
+            "based_on": source.code,
+            "based_on_version": source.version,
+        },
     )
     return criteria_set
 

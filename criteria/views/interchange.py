@@ -21,7 +21,7 @@ def export(request, workshop: Workshop, set_code: str, format: str):
     if format not in CONTENT_TYPES:
         raise Http404
     criteria_set = selectors.criteria_set_get(workshop=workshop, code=set_code)
-    text = services.criteria_set_export(criteria_set=criteria_set, format=format)
+    text = services.criteria_set_export(criteria_set=criteria_set, format=format, user=request.user)
     response = HttpResponse(text, content_type=f"{CONTENT_TYPES[format]}; charset=utf-8")
     filename = f"criteria-{workshop.code}-v{criteria_set.version}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

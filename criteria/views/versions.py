@@ -44,7 +44,7 @@ def new_version(request, workshop: Workshop):
 @permission_required("criteria.manage_criteria", lookup=lookups.workshop)
 @require_POST
 def create_default(request, workshop: Workshop):
-    services.criteria_set_create_default(workshop=workshop)
+    services.criteria_set_create_default(workshop=workshop, user=request.user)
     messages.success(request, _("The proposed default criteria set was created."))
     return redirect("criteria:editor", workshop.code)
 

@@ -73,6 +73,15 @@ class AssignmentExtendForm(forms.Form):
         return make_aware_strict(self.cleaned_data["deadline"], self.workshop.tzinfo)
 
 
+class ReviewReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What should the reviewer change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent to the reviewer by email with a link to the review."),
+    )
+
+
 class ProgressFilterForm(ListFilterForm):
     TAB_SUBMISSIONS = "submissions"
     TAB_REVIEWERS = "reviewers"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.languages import EU_LANGUAGES
 from portal.models import User, Workshop
 from portal.permissions import has_perm
+from portal.services.audit import audit_changes, audit_record, audit_stored, personal
 from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import (
     STATEMENT_MAX_LENGTH,
@@ -24,6 +25,32 @@ from submissions.models import Method, RiskArea
 State = ReviewerApplication.State
 
 CV_ALLOWED_KINDS = frozenset({"pdf"})
+
+# What the audit log compares before and after a change; the applicant's own words (and a
+# link or employer that may name them) are kept as hashes only.
+_AUDITED_FIELDS = ["statement", "affiliation", "cv_link", "languages", "max_reviews", "cv_sha256"]
+_PERSONAL_FIELDS = frozenset({"statement", "affiliation", "cv_link"})
+
+
+def _audit_state(application: ReviewerApplication) -> dict:
+    """The application as stored: its fields and its levels of expertise."""
+    if application.pk is None:
+        return {}
+    state = audit_stored(application, _AUDITED_FIELDS)
+    state["expertise"] = sorted(
+        f"{'area' if area else 'method'}:{area or method}={level}"
+        for area, method, level in application.expertise.values_list(
+            "risk_area__code", "method__code", "level"
+        )
+    )
+    return state
+
+
+def _audit_changes(before: dict, after: dict) -> dict:
+    changes = audit_changes(before, after)
+    for name in _PERSONAL_FIELDS & set(changes):
+        changes[name] = [personal(value) for value in changes[name]]
+    return changes
 
 
 def _clean_languages(languages: Iterable[str]) -> list[str]:
@@ -211,6 +238,7 @@ def application_apply(
     )
     if application is not None and application.state != State.WITHDRAWN:
         raise ValidationError(_("You have already applied for this call."))
+    reapplied = application is not None
     if application is None:
         application = ReviewerApplication(workshop=workshop, user=user)
     application.state = State.PENDING
@@ -218,7 +246,7 @@ def application_apply(
     application.decided_by = None
     application.decided_at = None
     application.decision_reason = ""
-    return _write(
+    _write(
         application=application,
         statement=statement,
         affiliation=affiliation,
@@ -230,6 +258,21 @@ def application_apply(
         area_levels=area_levels,
         method_levels=method_levels,
     )
+    state = _audit_state(application)
+    audit_record(
+        action="reviewer_application.submitted",
+        obj=application,
+        actor=user,
+        details={
+            "reapplied": reapplied,
+            "languages": state["languages"],
+            "max_reviews": state["max_reviews"],
+            "expertise": state["expertise"],
+            "cv_file": bool(state["cv_sha256"]),
+            "cv_link": bool(state["cv_link"]),
+        },
+    )
+    return application
 
 
 def _lock(application: ReviewerApplication) -> ReviewerApplication:
@@ -256,7 +299,8 @@ def application_update(
     _lock(application)
     if application.state != State.PENDING:
         raise ValidationError(_("The application was decided and can no longer be edited."))
-    return _write(
+    before = _audit_state(application)
+    _write(
         application=application,
         statement=statement,
         affiliation=affiliation,
@@ -268,6 +312,20 @@ def application_update(
         area_levels=area_levels,
         method_levels=method_levels,
     )
+    _record_update(application, before)
+    return application
+
+
+def _record_update(application: ReviewerApplication, before: dict) -> None:
+    # Only the applicant changes their application (reviews.edit_application).
+    changes = _audit_changes(before, _audit_state(application))
+    if changes:
+        audit_record(
+            action="reviewer_application.updated",
+            obj=application,
+            actor=application.user,
+            changes=changes,
+        )
 
 
 @transaction.atomic
@@ -278,10 +336,12 @@ def application_update_availability(
     _lock(application)
     if application.state not in (State.PENDING, State.APPROVED):
         raise ValidationError(_("Only a pending or approved application can be changed."))
+    before = _audit_state(application)
     application.languages = _clean_languages(languages)
     application.max_reviews = max_reviews
     application.full_clean(exclude=["workshop", "user", "cv_file", "languages"])
     application.save(update_fields=["languages", "max_reviews", "updated_at"])
+    _record_update(application, before)
     return application
 
 
@@ -290,9 +350,16 @@ def application_withdraw(*, application: ReviewerApplication) -> ReviewerApplica
     _lock(application)
     if application.state not in (State.PENDING, State.APPROVED):
         raise ValidationError(_("Only a pending or approved application can be withdrawn."))
+    state_before = application.state
     application.state = State.WITHDRAWN
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    audit_record(
+        action="reviewer_application.withdrawn",
+        obj=application,
+        actor=application.user,
+        changes={"state": [state_before, application.state]},
+    )
     return application
 
 
@@ -309,12 +376,25 @@ def _decide(
         raise ValidationError(_("The applicant withdrew this application."))
     if application.state == state:
         raise ValidationError(_("The application already has this decision."))
+    state_before = application.state
     application.state = state
     application.decided_by = decided_by
     application.decided_at = timezone.now()
     application.decision_reason = reason.strip()
     application.save(
         update_fields=["state", "decided_by", "decided_at", "decision_reason", "updated_at"]
+    )
+    audit_record(
+        action=(
+            "reviewer_application.approved"
+            if state == State.APPROVED
+            else "reviewer_application.declined"
+        ),
+        obj=application,
+        actor=decided_by,
+        changes={"state": [state_before, state]},
+        # Written to the applicant about them: its hash only.
+        details={"reason": personal(application.decision_reason)},
     )
     applicant = application.user
     # Queued in the same transaction and sent after commit: a rolled-back decision sends

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import User
+from portal.services.audit import audit_record, personal
 from reviews.models import ConflictRecord
 from reviews.selectors.conflicts import computed_conflict_reasons
 from submissions.models import Submission
@@ -34,6 +35,22 @@ def _lock_pair(*, submission: Submission) -> None:
     Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk").first()
 
 
+def _record_event(action: str, record: ConflictRecord, *, user: User, **details) -> None:
+    # The reason is about people (a supervisor, a rival): the log keeps its hash only.
+    audit_record(
+        action=action,
+        obj=record,
+        actor=user,
+        workshop=record.submission.workshop,
+        details={
+            "submission": record.submission.code,
+            "reviewer": record.reviewer_id,
+            "reason": personal(record.reason),
+            **details,
+        },
+    )
+
+
 def _active(*, reviewer: User, submission: Submission, action: str):
     return ConflictRecord.objects.filter(
         reviewer=reviewer, submission=submission, action=action, revoked_at__isnull=True
@@ -52,13 +69,15 @@ def conflict_record(
             _("A conflict of %(name)s with this submission is already recorded.")
             % {"name": reviewer}
         )
-    return ConflictRecord.objects.create(
+    record = ConflictRecord.objects.create(
         reviewer=reviewer,
         submission=submission,
         action=Action.RECORDED,
         reason=reason,
         created_by=user,
     )
+    _record_event("conflict.recorded", record, user=user)
+    return record
 
 
 @transaction.atomic
@@ -81,13 +100,15 @@ def conflict_dismiss(
             _("The conflict of %(name)s with this submission is already dismissed.")
             % {"name": reviewer}
         )
-    return ConflictRecord.objects.create(
+    record = ConflictRecord.objects.create(
         reviewer=reviewer,
         submission=submission,
         action=Action.DISMISSED,
         reason=reason,
         created_by=user,
     )
+    _record_event("conflict.dismissed", record, user=user)
+    return record
 
 
 @transaction.atomic
@@ -101,4 +122,5 @@ def conflict_revoke(*, record: ConflictRecord, user: User) -> ConflictRecord:
     record.revoked_at = timezone.now()
     record.revoked_by = user
     record.save(update_fields=["revoked_at", "revoked_by"])
+    _record_event("conflict.revoked", record, user=user, decision=locked.action)
     return record

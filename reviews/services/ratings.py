@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.models import User, Workshop
+from portal.services.audit import audit_record, personal
 from reviews.models import ReviewerRating
 from reviews.selectors.applications import reviewers_of_workshop
 
@@ -14,6 +15,7 @@ RATING_MAX = 5
 NOTE_MAX_LENGTH = 2000
 
 
+@transaction.atomic
 def reviewer_rate(
     *, workshop: Workshop, reviewer: User, rating: int, note: str, user: User
 ) -> ReviewerRating:
@@ -31,11 +33,23 @@ def reviewer_rate(
         raise ValidationError(
             _("%(name)s is not an approved reviewer of this workshop.") % {"name": reviewer}
         )
-    with transaction.atomic():
-        # update_or_create locks the row; two staff rating at once leave the later rating.
-        rated, _created = ReviewerRating.objects.update_or_create(
-            workshop=workshop,
-            reviewer=reviewer,
-            defaults={"rating": rating, "note": note, "rated_by": user},
-        )
+    previous = (
+        ReviewerRating.objects.filter(workshop=workshop, reviewer=reviewer)
+        .values_list("rating", flat=True)
+        .first()
+    )
+    # update_or_create locks the row; two staff rating at once leave the later rating.
+    rated, _created = ReviewerRating.objects.update_or_create(
+        workshop=workshop,
+        reviewer=reviewer,
+        defaults={"rating": rating, "note": note, "rated_by": user},
+    )
+    audit_record(
+        action="reviewer.rated",
+        obj=rated,
+        actor=user,
+        changes={"rating": [previous, rating]},
+        # Staff's words about a person: the log keeps their hash only.
+        details={"reviewer": reviewer.pk, "note": personal(note)},
+    )
     return rated

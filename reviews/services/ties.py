@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, User
+from portal.services.audit import audit_record, personal
 from reviews.models import ReviewerTie
 from submissions.models import Provider
 
@@ -43,6 +44,17 @@ def tie_add(
             tie.save()
     except IntegrityError:
         raise ValidationError(_("You have already declared this tie.")) from None
+    audit_record(
+        action="tie.declared",
+        obj=tie,
+        actor=user,
+        details={
+            "tie_type": tie.tie_type,
+            "organisation": organisation,
+            "provider": provider,
+            "note": personal(tie.note),
+        },
+    )
     return tie
 
 
@@ -54,4 +66,11 @@ def tie_end(*, tie: ReviewerTie) -> ReviewerTie:
         raise ValidationError(_("This tie has already ended."))
     tie.ended_at = timezone.now()
     tie.save(update_fields=["ended_at"])
+    # Only its owner ends a tie (reviews.end_tie).
+    audit_record(
+        action="tie.ended",
+        obj=tie,
+        actor=tie.user,
+        details={"tie_type": tie.tie_type},
+    )
     return tie

@@ -91,12 +91,23 @@ def invitation_send(
         for person in users:
             # get_or_create retries a lookup if a concurrent send inserted the same pair;
             # the unique constraint (workshop, user) is what prevents a duplicate.
-            invitation, _created = WorkshopInvitation.objects.get_or_create(
+            invitation, created = WorkshopInvitation.objects.get_or_create(
                 workshop=workshop,
                 user=person,
                 defaults={"kind": kind, "submission": submission, "invited_by": user},
             )
             _email_invitation(invitation=invitation, workshop=workshop, person=person)
+            audit_record(
+                action="workshop_invitation.sent",
+                obj=invitation,
+                actor=user,
+                details={
+                    "invitee": person.pk,
+                    "kind": invitation.kind,
+                    "submission": invitation.submission,
+                    "again": not created,
+                },
+            )
             invitations.append(invitation)
     return invitations
 
@@ -215,6 +226,7 @@ def invitation_answer(
         raise ValidationError(errors)
     with transaction.atomic():
         invitation = WorkshopInvitation.objects.select_for_update().get(pk=invitation.pk)
+        state_before = invitation.state
         invitation.state = State.ACCEPTED if accept else State.DECLINED
         # Needs can be health data: keep them only for people who attend (data minimisation,
         # EUDPR Art. 4(1)(c)); declining erases what an earlier acceptance recorded.
@@ -223,6 +235,14 @@ def invitation_answer(
         invitation.responded_at = timezone.now()
         invitation.save(
             update_fields=["state", "accessibility_needs", "dietary_needs", "responded_at"]
+        )
+        # The answer only: the needs may be health data, and even whether any were given
+        # says something about the person.
+        audit_record(
+            action="workshop_invitation.answered",
+            obj=invitation,
+            actor=user,
+            changes={"state": [state_before, invitation.state]},
         )
     return invitation
 

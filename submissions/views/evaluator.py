@@ -13,6 +13,7 @@ from portal.ids import may_name_a_row
 from portal.models import Workshop
 from portal.permissions import has_perm, permission_required
 from submissions import lookups, selectors, services
+from submissions.files import sanitise_filename
 from submissions.forms import (
     AuthorFormSet,
     FileUploadForm,
@@ -20,6 +21,7 @@ from submissions.forms import (
     SubmissionForm,
 )
 from submissions.models import Submission
+from submissions.uploads import too_large_message
 
 
 @permission_required("portal.use_portal")
@@ -162,44 +164,52 @@ def _handle_files(request, submission) -> FileUploadForm | None:
     """Attach an uploaded file or detach one; return the upload form if it failed.
 
     The file inputs sit at the end of the one edit form, so a file that is refused (even
-    one stopped mid-stream for its size) never costs the person the fields above it.
+    one stopped mid-stream for its size) never costs the person the fields above it. A
+    refusal is recorded in the audit log after the attempt, which rolled back.
     """
     remove = request.POST.get("remove_file")
     if remove and may_name_a_row(remove):
         file = submission.files.filter(code=remove, detached_at__isnull=True).first()
         if file is not None:
-            services.submission_file_detach(submission=submission, file=file)
+            services.submission_file_detach(submission=submission, file=file, user=request.user)
     too_large = getattr(request, "upload_too_large", None)
     upload_form = FileUploadForm(request.POST, request.FILES)
     if too_large:
         upload_form.is_valid()
         upload_form.errors.clear()
-        limit = too_large.get("limit_mb")
-        if too_large.get("name"):
-            message = _("“%(name)s” is larger than the %(limit)s MB limit.") % {
-                "name": too_large["name"],
-                "limit": limit,
-            }
-        else:
-            # The whole request was refused before a file part was reached.
-            message = _("The upload is larger than the %(limit)s MB limit.") % {"limit": limit}
-        upload_form.add_error("upload", message)
+        upload_form.add_error("upload", too_large_message(too_large))
+        _refused(request, submission, file_name=too_large.get("name"), reason="too_large")
         return upload_form
     if "upload" not in request.FILES:
         return None
     if not upload_form.is_valid():
+        errors = upload_form.errors.as_data()
+        reason = errors["upload"][0].code if "upload" in errors else "invalid_kind"
+        _refused(request, submission, file_name=request.FILES["upload"].name, reason=reason)
         return upload_form
+    upload = upload_form.cleaned_data["upload"]
     try:
         services.submission_file_attach(
             submission=submission,
             user=request.user,
-            upload=upload_form.cleaned_data["upload"],
+            upload=upload,
             kind=upload_form.cleaned_data["kind"],
         )
     except ValidationError as error:
         upload_form.add_error("upload", error)
+        _refused(request, submission, file_name=upload.name, reason=services.refusal_reason(error))
         return upload_form
     return None
+
+
+def _refused(request, submission, *, file_name: str | None, reason: str) -> None:
+    services.submission_file_refuse(
+        submission=submission,
+        user=request.user,
+        kind=request.POST.get("kind", ""),
+        file_name=sanitise_filename(file_name) if file_name else "",
+        reason=reason or "invalid",
+    )
 
 
 def _submit(request, submission):

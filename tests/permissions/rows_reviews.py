@@ -410,6 +410,26 @@ STAFF_PAGES = [
         post=_submission_staff_page(REDIRECT),
         data=_later_deadline,
     ),
+    Row(
+        "reviews:staff_review_reopen",
+        state="submitted review",
+        kwargs=lambda w: {
+            "code": w.reopenable_assignment.submission.code,
+            "assignment_code": w.reopenable_assignment.code,
+        },
+        get=_submission_staff_page(200),
+        post=_submission_staff_page(REDIRECT),
+        data=lambda w: {"reason": "Justify the score of the first criterion."},
+    ),
+    Row(
+        "reviews:staff_review_reopen",
+        state="draft review",
+        kwargs=_submission_assignment("assignment"),
+        get=_submission_staff_page(200),
+        # Refused by the service: only a submitted review can be reopened.
+        post=_submission_staff_page(400),
+        data=lambda w: {"reason": "Justify the score of the first criterion."},
+    ),
     Row("reviews:aggregate_overview", kwargs=_workshop, get=staff_only()),
     _draft_workshop_row("reviews:aggregate_overview"),
     Row(

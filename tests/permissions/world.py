@@ -285,6 +285,7 @@ def build_world() -> SimpleNamespace:
     )
     _add_submission_api_states(w)
     _add_erasure_states(w)
+    _add_reopen_states(w)
     return w
 
 
@@ -509,3 +510,12 @@ def _add_erasure_states(w) -> None:
     from privacy.services.erasure import erasure_request_create
 
     w.erasure_request = erasure_request_create(user=w.no_org, reason="Leaving the field")
+
+
+# --- reviews: a submitted review staff may reopen (the reports workshop's) ----------------
+
+
+def _add_reopen_states(w) -> None:
+    w.reopenable_assignment = Assignment.objects.select_related("submission").get(
+        workshop=w.reports_workshop
+    )

@@ -120,6 +120,7 @@ STAFF_PERMISSIONS = [
     "reviews.send_reminders",
     "reviews.assign_reviewers",
     "reviews.extend_review_deadline",
+    "reviews.reopen_review",
     "reviews.decide_conflicts",
     "reviews.view_aggregates",
     "reviews.rate_reviewers",

@@ -11,10 +11,10 @@ half-finished change is never counted or shown. Between submits the reviewer's c
 in the page and in the browser's local copy (static/portal/review-autosave.js).
 
 Split by what the code is about: `review_input` (what was typed), `checks` (what a save and
-a submit need), `snapshot` (a version as JSON), `answering` (accept or decline), `saving`
-and `importing` (reviews submitted on the call's earlier platform); when a review may
-change is `reviews.review_window`, which the permission rules read too. Import from the
-package.
+a submit need), `snapshot` (a version as JSON), `answering` (accept or decline), `saving`,
+`reopening` (staff send a submitted review back as a draft) and `importing` (reviews
+submitted on the call's earlier platform); when a review may change is
+`reviews.review_window`, which the permission rules read too. Import from the package.
 """
 
 from reviews.review_window import (
@@ -27,6 +27,7 @@ from reviews.review_window import (
 from reviews.services.reviewing.answering import assignment_accept, assignment_decline
 from reviews.services.reviewing.checks import review_check_types, review_submit_problems
 from reviews.services.reviewing.importing import ImportedReview, reviews_import
+from reviews.services.reviewing.reopening import review_reopen
 from reviews.services.reviewing.review_input import (
     NOT_APPLICABLE,
     OVERALL_FIELDS,
@@ -57,6 +58,7 @@ __all__ = [
     "review_check_types",
     "review_get_or_create",
     "review_input_from_review",
+    "review_reopen",
     "review_save_draft",
     "review_snapshot",
     "review_submit",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import User
 from portal.permissions import require_perm
+from portal.services.audit import audit_record, personal
 from reviews.models import Assignment
 
 
@@ -23,6 +24,12 @@ def assignment_accept(*, assignment: Assignment, user: User) -> Assignment:
     locked.state = Assignment.State.ACCEPTED
     locked.responded_at = timezone.now()
     locked.save(update_fields=["state", "responded_at"])
+    audit_record(
+        action="assignment.accepted",
+        obj=locked,
+        actor=user,
+        changes={"state": [Assignment.State.ASSIGNED, locked.state]},
+    )
     return locked
 
 
@@ -42,4 +49,12 @@ def assignment_decline(*, assignment: Assignment, user: User, reason: str) -> As
     locked.decline_reason = reason
     locked.responded_at = timezone.now()
     locked.save(update_fields=["state", "decline_reason", "responded_at"])
+    audit_record(
+        action="assignment.declined",
+        obj=locked,
+        actor=user,
+        changes={"state": [Assignment.State.ASSIGNED, locked.state]},
+        # The reviewer's reasons can be personal (leave, illness): their hash only.
+        details={"reason": personal(reason)},
+    )
     return locked

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from criteria.models import CriteriaSet, Criterion
 from criteria.services import criteria_set_freeze
 from portal.models import User, Workshop
+from portal.services.audit import audit_record
 from reviews.models import Assignment, CriterionScore, Review, ReviewVersion
 from reviews.services.reviewing.review_input import (
     OVERALL_FIELDS,
@@ -76,8 +77,9 @@ def _check(items: list[ImportedReview], criteria: dict[int, Criterion]) -> None:
 
 def _assignments(
     *, workshop: Workshop, items: list[ImportedReview], created_by: User | None
-) -> dict[tuple[int, int], Assignment]:
-    """The (submission, reviewer) assignments, made accepted where missing."""
+) -> tuple[dict[tuple[int, int], Assignment], dict[str, int]]:
+    """The (submission, reviewer) assignments, made accepted where missing, and how many
+    were made and accepted."""
     existing = {
         (a.submission_id, a.reviewer_id): a
         for a in Assignment.objects.filter(
@@ -108,7 +110,7 @@ def _assignments(
             reopened.append(assignment)
     Assignment.objects.bulk_create(made, batch_size=BATCH)
     Assignment.objects.bulk_update(reopened, ["state"], batch_size=BATCH)
-    return existing
+    return existing, {"assignments_created": len(made), "assignments_accepted": len(reopened)}
 
 
 @transaction.atomic
@@ -134,7 +136,7 @@ def reviews_import(
         .order_by("group__position", "group__pk", "position", "pk")
     )
     _check(items, {c.pk: c for c in criteria})
-    assignments = _assignments(workshop=workshop, items=items, created_by=created_by)
+    assignments, counts = _assignments(workshop=workshop, items=items, created_by=created_by)
     reviews = {
         r.assignment_id: r
         for r in Review.objects.filter(
@@ -188,8 +190,22 @@ def reviews_import(
     )
     _write_scores(written, criteria, scores)
     _add_versions(written, criteria_set, criteria)
+    outcomes = [action for _review, action in results]
+    audit_record(
+        action="reviews.imported",
+        obj=workshop,
+        actor=created_by,
+        details={
+            "criteria_set": criteria_set.code,
+            "criteria_set_version": criteria_set.version,
+            "created": outcomes.count("created"),
+            "updated": outcomes.count("updated"),
+            "unchanged": outcomes.count("unchanged"),
+            **counts,
+        },
+    )
     if written and criteria_set.frozen_at is None:
-        criteria_set_freeze(criteria_set=criteria_set)
+        criteria_set_freeze(criteria_set=criteria_set, user=created_by)
     return results
 
 

@@ -22,6 +22,7 @@ from criteria.services import criteria_set_freeze
 from portal.concurrency import check_revision
 from portal.models import User
 from portal.permissions import require_perm
+from portal.services.audit import audit_record
 from reviews.models import Assignment, CriterionScore, Review, ReviewVersion
 from reviews.review_window import (
     ReviewClosedError,
@@ -154,6 +155,7 @@ def review_submit(
     if problems:
         raise ValidationError(problems)
     now = now or timezone.now()
+    state_before = locked.state
     _write(locked, criteria, data)
     locked.state = Review.State.SUBMITTED
     locked.submitted_at = now
@@ -172,6 +174,23 @@ def review_submit(
             submitted_at=now,
         ),
     )
+    # Not the text: the version holds it, and the log holds no free text. Draft saves
+    # (and the autosave every few seconds) are not recorded: only submits count.
+    audit_record(
+        action="review.submitted",
+        obj=locked,
+        actor=user,
+        workshop=locked.assignment.workshop,
+        changes={"state": [state_before, locked.state]},
+        details={
+            "assignment": locked.assignment.code,
+            "version": number,
+            "revision": locked.revision,
+            "scores": sum(1 for item in data.scores.values() if not item.is_empty()),
+            "criteria_set": criteria_set.code,
+            "criteria_set_version": criteria_set.version,
+        },
+    )
     if criteria_set.frozen_at is None:
-        criteria_set_freeze(criteria_set=criteria_set)
+        criteria_set_freeze(criteria_set=criteria_set, user=user)
     return version
