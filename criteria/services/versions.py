@@ -64,18 +64,21 @@ def create_set(
 def criteria_set_create_default(*, workshop: Workshop, user: User | None = None) -> CriteriaSet:
     """Version 1 from the proposed default, unless the workshop has a set already.
 
-    Without `user` (a new workshop's own set) the system is recorded as its creator."""
+    Without `user` it is a new workshop's own set, made with the workshop in its
+    transaction: the workshop's creation is the event, and a second one saying "the
+    system made a set" would only repeat it."""
     lock_workshop(workshop)
     existing = criteria_set_current(workshop=workshop)
     if existing is not None:
         return existing
     criteria_set = create_set(workshop=workshop, version=1, content=default_content())
-    audit_record(
-        action="criteria_set.created",
-        obj=criteria_set,
-        actor=user,
-        details={"version": 1, "source": "default", **content_counts(criteria_set)},
-    )
+    if user is not None:
+        audit_record(
+            action="criteria_set.created",
+            obj=criteria_set,
+            actor=user,
+            details={"version": 1, "source": "default", **content_counts(criteria_set)},
+        )
     return criteria_set
 
 
