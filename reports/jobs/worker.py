@@ -1,16 +1,7 @@
 """A report job on the worker's side: what one delivery of task_build_report does.
 
-Celery only carries "look at job N" messages, which may arrive twice (acks_late: a message
-is delivered again when its worker is lost) or late. So:
-
-- a delivery first *claims* the job under a row lock: queued -> running, counting the
-  attempt. A running job is taken over only by a re-delivery of the same message (its
-  worker was lost) or when its heartbeat is stale; a done or failed job is left alone;
-- every progress write and the final write name the attempt they belong to, so a
-  delivery that lost its claim cannot overwrite the work of the one that took over, and
-  the file is written and the job set done exactly once;
-- after MAX_ATTEMPTS claims the job fails for good: a poison job (one that kills its
-  worker every time) cannot loop forever.
+The claim, the attempts, the heartbeat and the single final write are portal.jobs' (shared
+with the data exports); here they are bound to ReportJob and to the report builders.
 
 Requesting, retrying and releasing jobs are the staff's side, in
 reports.services.report_jobs.
@@ -23,148 +14,73 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.jobs.types import BuildResult, JobSuperseded
+from portal import jobs
+from reports.jobs.types import BuildResult
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
 
 State = ReportJob.State
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = jobs.MAX_ATTEMPTS
 # A running job whose heartbeat is older than this is presumed lost. Builders beat at
 # every section or evaluation, far more often than this.
-STALE_AFTER = timedelta(minutes=15)
-# Failures worth another attempt by themselves; anything else fails the job at once, with
-# its reason, for staff to retry once they have fixed the cause.
-TRANSIENT_ERRORS = (DatabaseError, OSError, ConnectionError, TimeoutError)
+STALE_AFTER = jobs.STALE_AFTER
+TRANSIENT_ERRORS = jobs.TRANSIENT_ERRORS
+
+
+def _gave_up(count: int, error: str) -> str:
+    return _(
+        "Gave up after %(count)d attempts: the worker building this report stopped "
+        "each time (for example, it ran out of memory). Last error: %(error)s"
+    ) % {"count": count, "error": error or _("none recorded")}
 
 
 def report_job_claim(
     *, job_id: int, delivery: str, stale_after: timedelta = STALE_AFTER
 ) -> ReportJob | None:
     """Take the job for this delivery, or None when there is nothing to do."""
-    now = timezone.now()
-    with transaction.atomic():
-        # The builders need the workshop and the organisation: read with the job, one
-        # query less per report (a bulk run builds a thousand). Only the job row is locked.
-        job = (
-            ReportJob.objects.select_for_update(of=("self",))
-            .select_related("workshop", "organisation")
-            .filter(pk=job_id)
-            .first()
-        )
-        if job is None:
-            logger.info("Report job %s is gone; nothing to build", job_id)
-            return None
-        if job.state in (State.DONE, State.FAILED):
-            return None
-        if job.state == State.RUNNING:
-            same_message = bool(delivery) and job.claimed_by == delivery
-            stale = job.heartbeat_at is None or job.heartbeat_at < now - stale_after
-            if not (same_message or stale):
-                # Another delivery is working on it: a duplicate message, or a retry of a
-                # message whose first delivery is still alive. Leave it.
-                return None
-        if job.attempts >= MAX_ATTEMPTS:
-            job.state = State.FAILED
-            job.finished_at = now
-            job.error = _(
-                "Gave up after %(count)d attempts: the worker building this report stopped "
-                "each time (for example, it ran out of memory). Last error: %(error)s"
-            ) % {"count": job.attempts, "error": job.error or _("none recorded")}
-            job.save(update_fields=["state", "finished_at", "error"])
-            logger.error("Report job %s failed after %s attempts", job.code, job.attempts)
-            return None
-        job.state = State.RUNNING
-        job.attempts += 1
-        job.claimed_by = delivery
-        job.progress = 0
-        job.heartbeat_at = now
-        job.started_at = now
-        job.save(
-            update_fields=[
-                "state",
-                "attempts",
-                "claimed_by",
-                "progress",
-                "heartbeat_at",
-                "started_at",
-            ]
-        )
-        return job
+    # The builders need the workshop and the organisation: read with the job, one query
+    # less per report (a bulk run builds a thousand).
+    return jobs.job_claim(
+        model=ReportJob,
+        job_id=job_id,
+        delivery=delivery,
+        gave_up=_gave_up,
+        stale_after=stale_after,
+        max_attempts=MAX_ATTEMPTS,
+        related=("workshop", "organisation"),
+    )
 
 
 def report_job_progress(*, job_id: int, attempt: int, progress: int) -> None:
     """Record progress (and a heartbeat) for the attempt that holds the job."""
-    updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-        progress=max(0, min(99, int(progress))), heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise JobSuperseded(job_id)
+    jobs.job_progress(model=ReportJob, job_id=job_id, attempt=attempt, progress=progress)
 
 
 def report_job_finish(*, job_id: int, attempt: int, result: BuildResult) -> bool:
     """Store the file and mark the job done, once. False if the attempt lost its claim."""
-    job = ReportJob(pk=job_id)
-    # The file first, under a random name of its own, then one conditional update: only
-    # the attempt that still holds the claim can set the job done (the database re-checks
-    # the condition under the row lock), and an attempt that lost deletes its own file. No
-    # transaction and no SELECT ... FOR UPDATE: one statement less per report.
-    job.file.save(result.file_name, ContentFile(result.content), save=False)
-    name = job.file.name
-    finished_at = timezone.now()
-    try:
-        updated = ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-            file=name,
-            file_name=result.file_name,
-            content_type=result.content_type,
-            file_size=len(result.content),
-            page_count=result.page_count,
-            snapshot=result.snapshot,
-            state=State.DONE,
-            progress=100,
-            error="",
-            finished_at=finished_at,
-            heartbeat_at=finished_at,
-        )
-    except Exception:
-        # The row was not written: its file must not linger, unreferenced.
-        job.file.storage.delete(name)
-        raise
-    if not updated:
-        job.file.storage.delete(name)
-        return False
-    return True
+    return jobs.job_finish(
+        model=ReportJob,
+        job_id=job_id,
+        attempt=attempt,
+        file_name=result.file_name,
+        content=ContentFile(result.content),
+        fields={
+            "file_name": result.file_name,
+            "content_type": result.content_type,
+            "file_size": len(result.content),
+            "page_count": result.page_count,
+            "snapshot": result.snapshot,
+        },
+    )
 
 
 def report_job_fail(*, job_id: int, attempt: int, error: str, final: bool) -> None:
     """Record a failed attempt: queued again for the next one, or failed for good."""
-    fields = {"error": error[:4000]}
-    if final:
-        fields.update(state=State.FAILED, finished_at=timezone.now())
-    else:
-        fields.update(state=State.QUEUED, claimed_by="", heartbeat_at=None)
-    ReportJob.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(**fields)
-
-
-def _transient_failure(
-    *, job: ReportJob, attempt: int, exc: BaseException, retry: Callable[[int], None] | None
-) -> bool:
-    final = retry is None or attempt >= MAX_ATTEMPTS
-    logger.warning("Report job %s attempt %s failed", job.code, attempt, exc_info=True)
-    report_job_fail(job_id=job.pk, attempt=attempt, error=_describe(exc), final=final)
-    if not final:
-        retry(30 * attempt)
-    return False
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    jobs.job_fail(model=ReportJob, job_id=job_id, attempt=attempt, error=error, final=final)
 
 
 def report_job_run(
@@ -190,30 +106,14 @@ def report_job_run(
     attempt = job.attempts
 
     def progress(percent: int) -> None:
+        # Looked up at each call: the crash test's worker wraps report_job_progress.
         report_job_progress(job_id=job_id, attempt=attempt, progress=percent)
 
     logger.info("Building report %s (%s), attempt %s", job.code, job.kind, attempt)
-    try:
-        result = build_report(job=job, progress=progress)
-    except JobSuperseded:
-        logger.warning("Report job %s attempt %s was taken over; stopping", job.code, attempt)
-        return False
-    except TRANSIENT_ERRORS as exc:
-        return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
-    except Exception as exc:
-        logger.exception("Report job %s failed", job.code)
-        report_job_fail(job_id=job_id, attempt=attempt, error=_describe(exc), final=True)
-        return False
-    try:
-        finished = report_job_finish(job_id=job_id, attempt=attempt, result=result)
-    except TRANSIENT_ERRORS as exc:
-        # Storing the file or the final write failed (a full disk, a lost database
-        # connection): the same bounded retry as a failed build, instead of a job left
-        # running until its heartbeat goes stale.
-        return _transient_failure(job=job, attempt=attempt, exc=exc, retry=retry)
-    if not finished:
-        logger.warning(
-            "Report job %s attempt %s finished after losing its claim", job.code, attempt
-        )
-        return False
-    return True
+    return jobs.job_execute(
+        job=job,
+        build=lambda: build_report(job=job, progress=progress),
+        finish=lambda result: report_job_finish(job_id=job_id, attempt=attempt, result=result),
+        retry=retry,
+        max_attempts=MAX_ATTEMPTS,
+    )
