@@ -127,10 +127,13 @@ def job_finish(
     content: File,
     fields: dict[str, Any],
     finished_at: datetime | None = None,
+    then: Callable[[], None] | None = None,
 ) -> bool:
     """Store the file and mark the job done, once. False if the attempt lost its claim.
 
-    `fields` are the kind's own columns written with the final state (size, snapshot)."""
+    `fields` are the kind's own columns written with the final state (size, snapshot);
+    `then()` runs in the final write's transaction once it has set the job done (an audit
+    event that must commit with it)."""
     job = model(pk=job_id)
     # The file first, under a random name of its own, then one conditional update: only
     # the attempt that still holds the claim can set the job done (the database re-checks
@@ -139,16 +142,24 @@ def job_finish(
     job.file.save(file_name, content, save=False)
     name = job.file.name
     finished_at = finished_at or timezone.now()
+    values = dict(
+        file=name,
+        state=State.DONE,
+        progress=100,
+        error="",
+        finished_at=finished_at,
+        heartbeat_at=finished_at,
+        **fields,
+    )
+    running = model.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING)
     try:
-        updated = model.objects.filter(pk=job_id, attempts=attempt, state=State.RUNNING).update(
-            file=name,
-            state=State.DONE,
-            progress=100,
-            error="",
-            finished_at=finished_at,
-            heartbeat_at=finished_at,
-            **fields,
-        )
+        if then is None:
+            updated = running.update(**values)
+        else:
+            with transaction.atomic():
+                updated = running.update(**values)
+                if updated:
+                    then()
     except Exception:
         # The row was not written: its file must not linger, unreferenced.
         job.file.storage.delete(name)
@@ -157,6 +168,23 @@ def job_finish(
         job.file.storage.delete(name)
         return False
     return True
+
+
+def job_is_lost(job: BackgroundJob, *, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Running, but no heartbeat for longer than any step takes: its worker is gone."""
+    return job.state == State.RUNNING and (
+        job.heartbeat_at is None or job.heartbeat_at < timezone.now() - stale_after
+    )
+
+
+def job_waiting_too_long(job: BackgroundJob, *, after: timedelta) -> bool:
+    """Queued long ago and never claimed: its message may have been lost (the broker was
+    down when it was sent). Another message is harmless: only one delivery can claim it."""
+    return (
+        job.state == State.QUEUED
+        and job.created_at < timezone.now() - after
+        and job.heartbeat_at is None
+    )
 
 
 def job_fail(

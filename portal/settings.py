@@ -427,6 +427,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 24 * 3600.0,
         "options": {"expires": 12 * 3600},
     },
+    # Hourly: an export is refused once expired, and its file goes within the hour.
+    "purge-expired-data-exports": {
+        "task": "privacy.tasks.task_purge_expired_data_exports",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 
 # --- security ------------------------------------------------------------------------------
@@ -508,6 +514,23 @@ if REPORT_MIN_GROUP_SIZE < 1:
 REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
 if REPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be at least 1.")
+
+# --- personal data (privacy/) ------------------------------------------------------------
+# A person's data export (the profile's "Download my data") can be downloaded for this many
+# days after it is built; then the daily task deletes it.
+DATA_EXPORT_RETENTION_DAYS = env_int("DATA_EXPORT_RETENTION_DAYS", 7)
+if DATA_EXPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("DATA_EXPORT_RETENTION_DAYS must be at least 1.")
+# Who answers for the processing, shown in the privacy notice and the record of processing
+# (Regulation (EU) 2018/1725, Art. 31). While the controller or the DPO contact is empty
+# both pages say so, and `manage.py check --deploy` warns (privacy.W001, privacy.W002).
+PRIVACY_CONTROLLER = {
+    "name": env_str("PRIVACY_CONTROLLER_NAME"),
+    "address": env_str("PRIVACY_CONTROLLER_ADDRESS"),
+}
+PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT")
+# The functional mailbox where people exercise their rights (privacy.W003 while empty).
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL")
 
 # --- imports (imports/) ------------------------------------------------------------------
 # An export (JSON, CSV, XLSX) staff upload to import; the ZIP of files beside it is bounded

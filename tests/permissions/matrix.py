@@ -40,6 +40,7 @@ ROW_MODULES = (
     "rows_assignment",
     "rows_reports",
     "rows_imports",
+    "rows_privacy",
 )
 
 STAFF = ("staff", "superuser")

@@ -8,7 +8,7 @@ from pathlib import Path
 import rules
 from django.conf import settings
 
-APPS = ("portal", "criteria", "submissions", "reviews", "assignment", "reports")
+APPS = ("portal", "criteria", "submissions", "reviews", "assignment", "reports", "privacy")
 
 
 def _declared() -> dict[str, object]:

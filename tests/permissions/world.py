@@ -40,6 +40,7 @@ from imports.services import import_run_create, import_run_preview
 from portal.models import Membership
 from portal.services import organisations as organisation_services
 from portal.services.tokens import api_token_create
+from privacy.models import DataExport
 from reports.models import FeedbackRemark, QuoteSelection, ReportJob
 from reviews.models import (
     Assignment,
@@ -284,6 +285,7 @@ def build_world() -> SimpleNamespace:
         user=w.evaluator, name="Evaluator's script", scopes=["submissions:read"]
     )
     _add_submission_api_states(w)
+    _add_data_exports(w)
     return w
 
 
@@ -499,3 +501,24 @@ def _add_eusurvey_states(w) -> None:
 
 def _add_submission_api_states(w) -> None:
     w.draft_file = SubmissionFileFactory(submission=w.draft)
+
+
+def _add_data_exports(w) -> None:
+    """The evaluator's own data exports: one to download, one expired."""
+    now = timezone.now()
+    w.data_export = DataExport.objects.create(
+        user=w.evaluator,
+        state=DataExport.State.DONE,
+        progress=100,
+        finished_at=now,
+        expires_at=now + timedelta(days=7),
+    )
+    w.data_export.file.save("data.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=True)
+    w.expired_data_export = DataExport.objects.create(
+        user=w.evaluator,
+        state=DataExport.State.DONE,
+        progress=100,
+        finished_at=now - timedelta(days=8),
+        expires_at=now - timedelta(days=1),
+    )
+    w.expired_data_export.file.save("data.zip", ContentFile(b"PK\x05\x06"), save=True)

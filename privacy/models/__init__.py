@@ -1,0 +1,3 @@
+from .exports import DataExport
+
+__all__ = ["DataExport"]
