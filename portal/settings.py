@@ -526,7 +526,8 @@ if DATA_EXPORT_RETENTION_DAYS < 1:
 # both pages say so, and `manage.py check --deploy` warns (privacy.W001, privacy.W002).
 PRIVACY_CONTROLLER = {
     "name": env_str("PRIVACY_CONTROLLER_NAME"),
-    "address": env_str("PRIVACY_CONTROLLER_ADDRESS"),
+    # One line in the environment: "\n" starts a new line of the address.
+    "address": env_str("PRIVACY_CONTROLLER_ADDRESS").replace("\\n", "\n"),
 }
 PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT")
 # The functional mailbox where people exercise their rights (privacy.W003 while empty).
