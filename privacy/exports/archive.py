@@ -9,6 +9,7 @@ import logging
 import shutil
 import tempfile
 import zipfile
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -95,9 +96,18 @@ def readme_text(*, user: User, document: Document, missing: list[str]) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
+def _their_time(user: User) -> timezone.override:
+    """The README's dates in the person's display time zone, as the pages show them (the
+    default zone if theirs is unknown)."""
+    try:
+        return timezone.override(zoneinfo.ZoneInfo(user.timezone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.override(None)
+
+
 def archive_build(*, user: User, progress: Callable[[int], None]) -> Archive:
     """The person's archive in a temporary file, positioned at its start."""
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE), _their_time(user):
         document = document_build(user=user, progress=progress)
         data = json.dumps(document.data, ensure_ascii=False, indent=2, sort_keys=False)
         output = tempfile.TemporaryFile()  # noqa: SIM115 -- handed to the caller, who closes it

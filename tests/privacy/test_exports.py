@@ -471,3 +471,27 @@ def test_rows_read_through_fk_paths_in_bulk(seeded, django_assert_max_num_querie
                 for nested in source.nested:
                     list(getattr(row, nested.relation).all())
     assert isinstance(seeded.me, models.Model)
+
+
+def test_the_task_is_redelivered_when_its_worker_is_lost():
+    """As report jobs: acknowledged after it returns, put back when the worker dies; the
+    claim above then takes the export over."""
+    from privacy.tasks import task_build_data_export
+
+    assert task_build_data_export.acks_late is True
+    assert task_build_data_export.reject_on_worker_lost is True
+
+
+def test_the_readme_is_written_in_the_person_language_and_time_zone(
+    evaluator, django_capture_on_commit_callbacks, settings
+):
+    settings.PRIVACY_CONTACT_EMAIL = "privacy@example.eu"
+    evaluator.timezone = "Pacific/Auckland"
+    evaluator.save(update_fields=["timezone"])
+    with mock.patch("privacy.exports.archive.formats.date_format", return_value="DATE") as fmt:
+        export = _build(evaluator, django_capture_on_commit_callbacks)
+
+    readme = _archive(export).read("README.txt").decode()
+    assert "Made on DATE for account" in readme
+    assert str(fmt.call_args.args[0].tzinfo) == "Pacific/Auckland"
+    assert "privacy@example.eu" in readme
