@@ -528,7 +528,8 @@ RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 365)
 # AI Office staff and superusers never are.
 RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
 RETENTION_INACTIVE_WARNING_DAYS = env_int("RETENTION_INACTIVE_WARNING_DAYS", 30)
-# A person's data export (privacy.DataExport) is deleted this many days after it is made.
+# A person's data export (the profile's "Download my data") can be downloaded for this many
+# days after it is built; then the daily retention run deletes it.
 DATA_EXPORT_RETENTION_DAYS = env_int("DATA_EXPORT_RETENTION_DAYS", 7)
 for _name in (
     "RETENTION_UNVERIFIED_ACCOUNT_DAYS",
@@ -539,6 +540,17 @@ for _name in (
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
+# Who answers for the processing, shown in the privacy notice and the record of processing
+# (Regulation (EU) 2018/1725, Art. 31). While the controller or the DPO contact is empty
+# both pages say so, and `manage.py check --deploy` warns (privacy.W001, privacy.W002).
+PRIVACY_CONTROLLER = {
+    "name": env_str("PRIVACY_CONTROLLER_NAME"),
+    # One line in the environment: "\n" starts a new line of the address.
+    "address": env_str("PRIVACY_CONTROLLER_ADDRESS").replace("\\n", "\n"),
+}
+PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT")
+# The functional mailbox where people exercise their rights (privacy.W003 while empty).
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL")
 
 # --- imports (imports/) ------------------------------------------------------------------
 # An export (JSON, CSV, XLSX) staff upload to import; the ZIP of files beside it is bounded

@@ -12,6 +12,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from portal.permissions import register
+        from privacy import checks  # noqa: F401 -- registers the deploy checks
         from privacy.rules import PERMISSIONS
 
         register(PERMISSIONS)

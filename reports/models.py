@@ -3,7 +3,7 @@ and the report jobs that the Celery worker turns into files.
 
 The job row, not Celery's result backend, is the source of truth for a report: the page
 reads its state and progress, and a re-delivered task reads it to decide whether there is
-anything left to do (see reports.jobs.worker).
+anything left to do (see portal.jobs and reports.jobs.worker).
 """
 
 import logging
@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from portal.ids import new_code
+from portal.models.jobs import BackgroundJob
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def report_upload_to(instance: "ReportJob", filename: str) -> str:
     return f"reports/{new_code(24)}.{extension}"
 
 
-class ReportJob(models.Model):
+class ReportJob(BackgroundJob):
     class Kind(models.TextChoices):
         PUBLIC_SUMMARY = "public_summary", _("Public summary (PDF)")
         INTERNAL_EDITION = "internal_edition", _("Internal edition (PDF)")
@@ -41,14 +42,6 @@ class ReportJob(models.Model):
             _("Data tables: scores, submissions, reviewers, attendees (XLSX)"),
         )
         ARCHIVE_JSON = "archive_json", _("Workshop archive (JSON)")
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     workshop = models.ForeignKey(
@@ -67,17 +60,7 @@ class ReportJob(models.Model):
     # sha256 of the canonical JSON of kind-specific params (organisation included), so that
     # two clicks on "generate" find the same active job.
     params_hash = models.CharField(max_length=64)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # The Celery task id of the delivery that claimed the job: a re-delivery of the same
-    # message (its worker was lost) may take the job over at once.
-    claimed_by = models.CharField(max_length=64, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    # state, progress, attempts, heartbeat, times and error: BackgroundJob's (portal.jobs).
     file = models.FileField(upload_to=report_upload_to, blank=True, max_length=200)
     file_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -122,10 +105,6 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code} ({self.state})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in self.ACTIVE_STATES
 
 
 @receiver(post_delete, sender=ReportJob, dispatch_uid="report_job_delete_file")

@@ -73,6 +73,11 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="portal.example.eu",
         MFA_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         PORTAL_SITE_URL="https://portal.example.eu",
+        # Named by the privacy pages; `check --deploy` warns without them (privacy.checks).
+        PRIVACY_CONTROLLER_NAME="European Commission, AI Office",
+        PRIVACY_CONTROLLER_ADDRESS="1049 Brussels, Belgium",
+        PRIVACY_DPO_CONTACT="dpo@example.eu",
+        PRIVACY_CONTACT_EMAIL="privacy@example.eu",
         # Keep the default SQLite file, file cache and broker folders out of var/.
         PORTAL_VAR_DIR=str(tmp_path),
     )

@@ -1,3 +1,4 @@
 from .erasure import ErasedAccount, ErasureRequest, RetentionWarning
+from .exports import DataExport
 
-__all__ = ["ErasedAccount", "ErasureRequest", "RetentionWarning"]
+__all__ = ["DataExport", "ErasedAccount", "ErasureRequest", "RetentionWarning"]

@@ -1,0 +1,1 @@
+"""Writes of personal data's rights. Import from the modules."""

@@ -10,7 +10,6 @@ import logging
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -21,12 +20,11 @@ from portal.models import User
 from portal.services.audit import audit_purge, audit_record
 from portal.services.mail import absolute_url, email_queue_from_templates
 from privacy import selectors
+from privacy.exports.retention import data_exports_purge
 from privacy.models import ErasedAccount, ErasureRequest, RetentionWarning
 from privacy.services.erasure import (
     account_pseudonymise,
-    delete_files_on_commit,
     erasure_request_complete,
-    stored_files,
     submission_draft_delete,
 )
 
@@ -226,15 +224,6 @@ def _warn(user: User, *, now: datetime, erase_after: datetime) -> None:
 
 
 def _purge_data_exports(now: datetime) -> int:
-    """A person's data exports past their expiry, files included (privacy.DataExport:
-    nothing to do until that model exists)."""
-    try:
-        data_export = apps.get_model("privacy", "DataExport")
-    except LookupError:
-        return 0
-    with transaction.atomic():
-        expired = data_export.objects.filter(expires_at__lt=now)
-        stored = stored_files(expired)
-        count = expired.delete()[0]
-        delete_files_on_commit(stored)
-    return count
+    """A person's data exports past their expiry (and failed ones as long after), files
+    included once the deletion commits."""
+    return data_exports_purge(now=now)

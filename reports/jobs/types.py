@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.jobs import JobSuperseded
 
-class JobSuperseded(Exception):
-    """The attempt lost its claim: another delivery took the job over."""
+__all__ = ["BuildResult", "JobSuperseded"]
 
 
 @dataclass

@@ -1,6 +1,7 @@
 /*
  * Live progress of background jobs: assignment runs (templates/assignment/runs.html,
- * run.html) and report jobs (templates/reports/staff/index.html).
+ * run.html), report jobs (templates/reports/staff/index.html) and a person's data export
+ * (templates/privacy/_your_data.html, on the profile page).
  *
  * Loaded with <script src>: the Content-Security-Policy allows no inline script. Without
  * JavaScript a job's state is as it was when the page loaded (reload to follow it); with it,

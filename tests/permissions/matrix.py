@@ -41,6 +41,7 @@ ROW_MODULES = (
     "rows_reports",
     "rows_imports",
     "rows_privacy_erasure",
+    "rows_privacy",
 )
 
 STAFF = ("staff", "superuser")

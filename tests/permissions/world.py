@@ -40,6 +40,7 @@ from imports.services import import_run_create, import_run_preview
 from portal.models import Membership
 from portal.services import organisations as organisation_services
 from portal.services.tokens import api_token_create
+from privacy.models import DataExport
 from reports.models import FeedbackRemark, QuoteSelection, ReportJob
 from reviews.models import (
     Assignment,
@@ -286,6 +287,7 @@ def build_world() -> SimpleNamespace:
     _add_submission_api_states(w)
     _add_erasure_states(w)
     _add_reopen_states(w)
+    _add_data_exports(w)
     return w
 
 
@@ -519,3 +521,27 @@ def _add_reopen_states(w) -> None:
     w.reopenable_assignment = Assignment.objects.select_related("submission").get(
         workshop=w.reports_workshop
     )
+
+
+# --- privacy: the evaluator's data exports ----------------------------------------------
+
+
+def _add_data_exports(w) -> None:
+    """The evaluator's own data exports: one to download, one expired."""
+    now = timezone.now()
+    w.data_export = DataExport.objects.create(
+        user=w.evaluator,
+        state=DataExport.State.DONE,
+        progress=100,
+        finished_at=now,
+        expires_at=now + timedelta(days=7),
+    )
+    w.data_export.file.save("data.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=True)
+    w.expired_data_export = DataExport.objects.create(
+        user=w.evaluator,
+        state=DataExport.State.DONE,
+        progress=100,
+        finished_at=now - timedelta(days=8),
+        expires_at=now - timedelta(days=1),
+    )
+    w.expired_data_export.file.save("data.zip", ContentFile(b"PK\x05\x06"), save=True)
