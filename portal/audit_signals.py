@@ -28,7 +28,7 @@ def _record(action: str, user, **kwargs) -> None:
 
 def signed_in(sender, request, user, **kwargs):
     # How: "password", "mfa", "socialaccount" (EU Login), in the order they were passed.
-    methods = [record.get("method") for record in get_authentication_records(request)]
+    methods = [record.get("method") for record in get_authentication_records(request, user)]
     _record("user.signed_in", user, details={"methods": [m for m in methods if m]})
 
 
