@@ -42,7 +42,7 @@ def value_text(value) -> str:
 def change_lines(changes: dict) -> list[str]:
     """ "field: before → after"; a hashed value reads "field: changed (n characters)"."""
     lines = []
-    for field, pair in (changes or {}).items():
+    for field, pair in sorted((changes or {}).items()):
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         if is_digest(before) or is_digest(after):
             length = after["length"] if is_digest(after) else len(str(after or ""))
