@@ -100,6 +100,9 @@ class AuditLogFilterForm(ListFilterForm):
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", _("The end date is before the start date."))
+        if cleaned.get("object_code") and not cleaned.get("object_type"):
+            # Codes are unique within a type only, and the log's index starts with the type.
+            self.add_error("object_code", _("Give the object type too."))
         return cleaned
 
     def selector_filters(self) -> dict:

@@ -7,12 +7,13 @@ the log's indexes, so it costs the same at a hundred events and at millions.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from portal.audit.actions import action_label
@@ -36,23 +37,63 @@ def audit_events(
 ) -> QuerySet[AuditEvent]:
     """Events matching every filter given, newest first, with actor and workshop joined
     (both may be gone: the log keeps their ids without a constraint). `until` is
-    exclusive."""
+    exclusive; an object code counts only with its type (the index starts with the type).
+    """
     qs = AuditEvent.objects.select_related("actor", "workshop")
+    indexed = 0
     if workshop is not None:
         qs = qs.filter(workshop_id=workshop.pk)
+        indexed += 1
     if actor_id is not None:
         qs = qs.filter(actor_id=actor_id)
+        indexed += 1
     if action:
         qs = qs.filter(action=action)
+        indexed += 1
     if object_type:
         qs = qs.filter(object_type=object_type)
-    if object_code:
-        qs = qs.filter(object_code=object_code)
+        if object_code:
+            qs = qs.filter(object_code=object_code)
+        indexed += 1
     if since is not None:
-        qs = qs.filter(created_at__gte=since)
+        qs = qs.filter(created_at__gte=since, id__gt=_last_id_before(since - CLOCK_SLACK))
     if until is not None:
-        qs = qs.filter(created_at__lt=until)
-    return qs.order_by("-id")
+        qs = qs.filter(created_at__lt=until, id__lt=_first_id_from(until + CLOCK_SLACK))
+    return newest_first(qs, combined=indexed > 1)
+
+
+# How far the order of ids may stray from the order of times: an event's time is taken
+# before it waits for the chain's lock, which a long transaction holds until it commits.
+CLOCK_SLACK = timedelta(days=1)
+_NO_ID_ABOVE = 2**63 - 1
+
+
+def _last_id_before(moment: datetime):
+    """The id of the latest event before `moment` (0 if none): every event at least
+    CLOCK_SLACK later has a greater id. Dates become a range of ids, so that the page reads
+    along the primary key from the right place instead of from the newest event."""
+    latest = AuditEvent.objects.filter(created_at__lt=moment).order_by("-created_at")
+    return Coalesce(Subquery(latest.values("id")[:1]), Value(0))
+
+
+def _first_id_from(moment: datetime):
+    """The id of the first event at or after `moment` (none: no bound)."""
+    first = AuditEvent.objects.filter(created_at__gte=moment).order_by("created_at")
+    return Coalesce(Subquery(first.values("id")[:1]), Value(_NO_ID_ABOVE))
+
+
+def newest_first(events: QuerySet[AuditEvent], *, combined: bool) -> QuerySet[AuditEvent]:
+    """`events` newest first.
+
+    With one filter, its index (filter, -id) yields the events in order. With two or more,
+    PostgreSQL walks the primary key backwards, expecting to meet a match soon; when the
+    combination is rare (a workshop and an action that never met) it reads the whole log.
+    Ordering by an expression instead makes it intersect the filters' indexes and sort
+    only what matches.
+    """
+    if combined:
+        return events.order_by((F("id") + 0).desc())
+    return events.order_by("-id")
 
 
 @dataclass
@@ -71,21 +112,23 @@ def audit_events_page(
     after: int | None = None,
     size: int = PAGE_SIZE,
 ) -> EventPage:
-    """`size` events of `events` (newest first) older than `before`, or newer than
-    `after`, or the newest. One query reads the page and one more than it, to know whether
-    there is a next page that way; the other way takes one EXISTS query (none on the first
-    page, which is the newest)."""
+    """`size` events of `events` (newest first, as `audit_events` orders them) older than
+    `before`, or newer than `after`, or the newest. One query reads the page and one
+    event more, to know whether there is a next page that way; the other way takes one
+    EXISTS query (none on the first page, which is the newest)."""
     if after is not None and before is None:
-        rows = list(events.filter(id__gt=after).order_by("id")[: size + 1])
+        rows = list(events.filter(id__gt=after).reverse()[: size + 1])
         more_newer = len(rows) > size
         rows = rows[:size][::-1]
         more_older = bool(rows) and events.filter(id__lt=rows[-1].id).exists()
     else:
         page = events.filter(id__lt=before) if before is not None else events
-        rows = list(page.order_by("-id")[: size + 1])
+        rows = list(page[: size + 1])
         more_older = len(rows) > size
         rows = rows[:size]
-        more_newer = before is not None and bool(rows) and events.filter(id__gt=rows[0].id).exists()
+        more_newer = (
+            before is not None and bool(rows) and events.filter(id__gt=rows[0].id).exists()
+        )
     return EventPage(
         events=rows,
         older=rows[-1].id if more_older else None,
@@ -158,8 +201,10 @@ def audit_history_for(
         events = events.filter(workshop_id=workshop.pk)
     else:
         raise ValueError("audit_history_for needs a code or a workshop")
+    # A type and a code use one index; a workshop with the type(s), or several codes, two.
+    events = newest_first(events, combined=not isinstance(code, str))
     if has_perm(user, "portal.view_audit_log"):
-        rows = list(events.order_by("-id")[:limit])
+        rows = list(events[:limit])
         return AuditHistory(
             entries=[_staff_entry(event) for event in rows],
             for_staff=True,
@@ -184,7 +229,7 @@ def audit_history_for(
                     user_id=OuterRef("actor_id"), group__name=settings.STAFF_GROUP_NAME
                 )
             ),
-        ).order_by("-id")[:limit]
+        )[:limit]
     )
     return AuditHistory(entries=[_member_entry(event) for event in rows], limit=limit)
 

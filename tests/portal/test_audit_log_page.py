@@ -136,6 +136,27 @@ def test_dates_are_days_in_the_viewers_time_zone(client, staff):
     assert _ids(client.get(URL, {"date_from": "2026-03-01", "date_to": "2026-03-01"})) == [early.id]
 
 
+def test_dates_find_events_recorded_out_of_time_order(client, staff):
+    # An event's time is taken before it waits for the chain's lock: a later id may carry
+    # an earlier time. The dates still find it (they bound the ids with a day's slack).
+    staff.timezone = "UTC"
+    staff.save()
+    [first] = _bulk(1, created_at=datetime(2026, 3, 5, 12, 0, tzinfo=UTC))
+    [waited] = _bulk(1, created_at=datetime(2026, 3, 5, 11, 0, tzinfo=UTC))
+    [next_day] = _bulk(1, created_at=datetime(2026, 3, 6, 0, 0, tzinfo=UTC))
+    [later] = _bulk(1, created_at=datetime(2026, 4, 1, tzinfo=UTC))
+    client.force_login(staff)
+
+    assert _ids(client.get(URL, {"date_from": "2026-03-05", "date_to": "2026-03-05"})) == [
+        waited.id,
+        first.id,
+    ]
+    assert _ids(client.get(URL, {"date_from": "2026-03-06"})) == [later.id, next_day.id]
+    assert _ids(client.get(URL, {"date_to": "2026-03-06"})) == [next_day.id, waited.id, first.id]
+    assert _ids(client.get(URL, {"date_to": "2020-01-01"})) == []
+    assert _ids(client.get(URL, {"date_from": "2030-01-01"})) == []
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -149,7 +170,8 @@ def test_dates_are_days_in_the_viewers_time_zone(client, staff):
         ({"workshop": "nosuchcode"}, "Select a valid choice."),
         ({"action": "DROP TABLE"}, "Select a valid choice."),
         ({"object_type": "sub mission"}, "An object type is a single word"),
-        ({"object_code": "a\x00b"}, "Null characters are not allowed."),
+        ({"object_type": "user", "object_code": "a\x00b"}, "Null characters are not allowed."),
+        ({"object_code": "abc"}, "Give the object type too."),
     ],
 )
 def test_refused_filters_answer_400_with_a_message(client, staff, query, message):
@@ -217,6 +239,26 @@ def test_keyset_pages_keep_the_filters(client, staff):
     assert {row["event"].workshop_id for row in second.context["rows"]} == {workshop.pk}
 
 
+def test_keyset_pages_with_two_filters(client, staff, evaluator):
+    # Two filters are read through both indexes and sorted (portal.audit.selectors.
+    # newest_first): the pages are the same as with one.
+    workshop = WorkshopFactory()
+    wanted = _bulk(70, workshop=workshop, action="workshop.updated")
+    _bulk(30, workshop=workshop, action="user.signed_in")
+    _bulk(30, action="workshop.updated")
+    ids = sorted((e.id for e in wanted), reverse=True)
+    query = {"workshop": workshop.code, "action": "workshop.updated"}
+    client.force_login(staff)
+
+    first = client.get(URL, query)
+    assert _ids(first) == ids[:50]
+    second = client.get(URL, {**query, "before": first.context["page"].older})
+    assert _ids(second) == ids[50:]
+    assert second.context["page"].older is None
+    back = client.get(URL, {**query, "after": second.context["page"].newer})
+    assert _ids(back) == ids[:50]
+
+
 # --- query counts ---------------------------------------------------------------------------
 
 
@@ -230,6 +272,8 @@ def test_keyset_pages_keep_the_filters(client, staff):
         ({"before": "paged"}, 7),
         # the actor's email resolved to an id, the page
         ({"actor": "evaluator@example.org"}, 7),
+        # dates: the ids they bound are subqueries of the page's query
+        ({"date_from": "2026-01-01", "date_to": "2026-12-31"}, 6),
     ],
 )
 def test_queries_do_not_grow_with_the_log(
