@@ -126,9 +126,7 @@ def audit_events_page(
         rows = list(page[: size + 1])
         more_older = len(rows) > size
         rows = rows[:size]
-        more_newer = (
-            before is not None and bool(rows) and events.filter(id__gt=rows[0].id).exists()
-        )
+        more_newer = before is not None and bool(rows) and events.filter(id__gt=rows[0].id).exists()
     return EventPage(
         events=rows,
         older=rows[-1].id if more_older else None,
