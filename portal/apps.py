@@ -7,7 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from portal import audit_signals
         from portal.permissions import register
         from portal.rules import PERMISSIONS
 
         register(PERMISSIONS)
+        audit_signals.connect()

@@ -76,6 +76,9 @@ PERMISSIONS = {
     "portal.view_all_workshops": is_ai_office_staff,
     "portal.manage_workshops": is_ai_office_staff,
     "portal.view_staff_pages": is_ai_office_staff,
+    # The audit log (its page, its CSV, the "History" panels in full): AI Office staff, who
+    # also need a second factor for it, as for every staff page (middleware).
+    "portal.view_audit_log": is_ai_office_staff,
     # Personal API tokens: everyone manages their own (the lookup finds no one else's).
     "portal.manage_api_tokens": rules.is_authenticated,
 }

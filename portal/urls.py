@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import organisations, pages, staff, tokens
+from portal.views import audit, organisations, pages, staff, tokens
 
 # The admin logs in through allauth, so it gets the same rate limits and MFA.
 admin.autodiscover()
@@ -60,6 +60,8 @@ portal_patterns = [
         staff.workshop_release_reviews,
         name="staff_workshop_release_reviews",
     ),
+    path("staff/audit/", audit.audit_log, name="audit_log"),
+    path("staff/audit/events.csv", audit.audit_log_csv, name="audit_log_csv"),
 ]
 
 urlpatterns = [

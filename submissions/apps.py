@@ -7,7 +7,11 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Submissions")
 
     def ready(self):
+        from portal.audit.selectors import register_history_owner
         from portal.permissions import register
         from submissions.rules import PERMISSIONS
+        from submissions.selectors import submission_organisation_id
 
         register(PERMISSIONS)
+        # Members of the submitting organisation see their submission's history.
+        register_history_owner("submission", submission_organisation_id)

@@ -39,6 +39,12 @@ def submission_get_for_user(*, code: str, user: User) -> Submission:
     )
 
 
+def submission_organisation_id(code: str) -> int | None:
+    """The submitting organisation's id, for the history panel (portal.audit.selectors):
+    its members see their submission's history."""
+    return Submission.objects.filter(code=code).values_list("organisation_id", flat=True).first()
+
+
 def _visible_or_404(queryset: QuerySet, *, code: str) -> Submission:
     try:
         return queryset.get(code=code)

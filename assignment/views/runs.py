@@ -18,6 +18,7 @@ from assignment.matching.options import RunSettings
 from assignment.models import AssignmentRun
 from assignment.services import ui as ui_services
 from portal import lookups as portal_lookups
+from portal.audit.selectors import audit_history_for
 from portal.filters import filters_from
 from portal.models import Workshop
 from portal.permissions import has_perm, permission_required
@@ -93,6 +94,7 @@ def run_detail(request, run: AssignmentRun):
         "publishable": has_perm(request.user, "assignment.publish_run", run),
         "stale": _stale(run),
         "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
+        "history": audit_history_for(user=request.user, object_type="assignmentrun", code=run.code),
         "import_form": ImportForm(
             initial={
                 "run": run.code,

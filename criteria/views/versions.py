@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from criteria import selectors, services
 from criteria.views.editor import current_set
 from portal import lookups
+from portal.audit.selectors import audit_history_for
 from portal.models import Workshop
 from portal.permissions import permission_required
 
@@ -19,7 +20,17 @@ def overview(request, workshop: Workshop):
     return render(
         request,
         "criteria/overview.html",
-        {"workshop": workshop, "versions": versions, "current": versions[0] if versions else None},
+        {
+            "workshop": workshop,
+            "versions": versions,
+            "current": versions[0] if versions else None,
+            # Every version of the set, its groups and criteria: what was edited when.
+            "history": audit_history_for(
+                user=request.user,
+                object_type=("criteriaset", "criteriongroup", "criterion"),
+                workshop=workshop,
+            ),
+        },
     )
 
 

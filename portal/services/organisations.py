@@ -10,9 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Invitation, Membership, Organisation, User
+from portal.services.audit import (
+    audit_changes,
+    audit_record,
+    audit_snapshot,
+    audit_stored,
+    personal,
+)
 from portal.services.mail import absolute_url, email_queue_from_templates
 
 _INVITATION_SALT = "portal.invitation"
+_ORGANISATION_FIELDS = ["name", "type", "country", "website"]
+
+
+def _organisation_values(values: dict) -> dict:
+    # The country as its code: the field gives a Country object, the database a string.
+    return {**values, "country": str(values["country"]) if values["country"] else ""}
 
 
 class InvitationError(Exception):
@@ -31,17 +44,50 @@ def organisation_create(
     organisation = Organisation(name=name.strip(), type=type, country=country, website=website)
     organisation.full_clean()
     organisation.save()
-    Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.ADMIN)
+    membership = Membership.objects.create(
+        organisation=organisation, user=user, role=Membership.Role.ADMIN
+    )
+    after = _organisation_values(audit_snapshot(organisation, _ORGANISATION_FIELDS))
+    audit_record(
+        action="organisation.created",
+        obj=organisation,
+        actor=user,
+        changes=audit_changes(dict.fromkeys(_ORGANISATION_FIELDS), after),
+    )
+    _record_membership_added(membership, actor=user)
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, user: User | None = None, **fields
+) -> Organisation:
+    # Stored values: the edit form has already written the new ones onto the instance.
+    before = _organisation_values(audit_stored(organisation, _ORGANISATION_FIELDS))
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
+    changes = audit_changes(
+        before, _organisation_values(audit_snapshot(organisation, _ORGANISATION_FIELDS))
+    )
+    if changes:
+        audit_record(action="organisation.updated", obj=organisation, actor=user, changes=changes)
     return organisation
+
+
+def _record_membership_added(membership: Membership, *, actor: User | None, **details) -> None:
+    audit_record(
+        action="membership.added",
+        obj=membership,
+        actor=actor,
+        details={
+            "organisation": membership.organisation.code,
+            "user": membership.user_id,
+            "role": membership.role,
+            **details,
+        },
+    )
 
 
 def invitation_token(*, invitation: Invitation) -> str:
@@ -82,6 +128,17 @@ def invitation_create(
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
     )
+    audit_record(
+        action="invitation.created",
+        obj=invitation,
+        actor=invited_by,
+        details={
+            "organisation": organisation.code,
+            "email": personal(email),
+            "role": role,
+            "expires_at": invitation.expires_at,
+        },
+    )
     existing = User.objects.filter(email__iexact=email).first()
     email_queue_from_templates(
         to=[email],
@@ -99,10 +156,16 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, user: User | None = None) -> None:
     if invitation.is_open:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            action="invitation.revoked",
+            obj=invitation,
+            actor=user,
+            details={"organisation": invitation.organisation.code},
+        )
 
 
 def invitation_from_token(*, token: str) -> Invitation:
@@ -155,15 +218,33 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        action="invitation.accepted",
+        obj=invitation,
+        actor=user,
+        details={"organisation": invitation.organisation.code, "role": invitation.role},
+    )
+    _record_membership_added(membership, actor=user, invitation=invitation.code)
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, user: User | None = None) -> None:
     organisation = membership.organisation
     admins = organisation.memberships.filter(role=Membership.Role.ADMIN)
     if membership.role == Membership.Role.ADMIN and admins.count() <= 1:
         raise ValidationError(
             _("An organisation needs at least one administrator. Appoint another first.")
         )
+    # Recorded before the row goes: the event keeps its code, the person's id and role.
+    audit_record(
+        action="membership.removed",
+        obj=membership,
+        actor=user,
+        details={
+            "organisation": organisation.code,
+            "user": membership.user_id,
+            "role": membership.role,
+        },
+    )
     membership.delete()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.ids import new_code
 from portal.models import ApiScope, ApiToken, User
 from portal.selectors import user_needs_second_factor
+from portal.services.audit import audit_record
 
 TOKEN_PREFIX = "gpai_"
 DEFAULT_LIFETIME_DAYS = 90
@@ -62,14 +63,34 @@ def api_token_create(
         created_at=now,
         expires_at=now + timedelta(days=lifetime_days),
     )
+    # Never the secret nor its digest: the prefix names the token in the log, as on the
+    # profile page.
+    audit_record(
+        action="api_token.created",
+        obj=token,
+        actor=user,
+        details={
+            "name": token.name,
+            "prefix": token.prefix,
+            "scopes": token.scopes,
+            "expires_at": token.expires_at,
+        },
+    )
     return token, secret
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, user: User | None = None) -> ApiToken:
+    """Revoke a token; `user` is who did (its owner from the profile page)."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(
+            action="api_token.revoked",
+            obj=token,
+            actor=user,
+            details={"name": token.name, "prefix": token.prefix},
+        )
     return token
 
 

@@ -70,7 +70,9 @@ def organisation_detail(request, organisation: Organisation):
 def organisation_edit(request, organisation: Organisation):
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, **form.cleaned_data)
+        services.organisation_update(
+            organisation=organisation, user=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Organisation saved."))
         return redirect("portal:organisation_detail", code=organisation.code)
     return render(
@@ -111,7 +113,7 @@ def organisation_invite(request, organisation: Organisation):
 @require_POST
 def invitation_revoke(request, organisation: Organisation, invitation_code: str):
     invitation = get_object_or_404(organisation.invitations, code=invitation_code)
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, user=request.user)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("portal:organisation_detail", code=organisation.code)
 
@@ -123,7 +125,7 @@ def membership_remove(request, organisation: Organisation, membership_code: str)
         organisation.memberships.select_related("user"), code=membership_code
     )
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -37,7 +37,7 @@ def workshop_edit(request, workshop: Workshop):
 def _workshop_form(request, workshop: Workshop):
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
-        workshop = workshop_save(workshop=form.save(commit=False))
+        workshop = workshop_save(workshop=form.save(commit=False), user=request.user)
         messages.success(request, _("Workshop “%(title)s” saved.") % {"title": workshop.title})
         return redirect("portal:workshop_detail", workshop.code)
     return render(request, "portal/staff/workshop_form.html", {"form": form, "workshop": workshop})
@@ -47,7 +47,7 @@ def _workshop_form(request, workshop: Workshop):
 @require_POST
 def workshop_release_reviews(request, workshop: Workshop):
     release = request.POST.get("release") == "yes"
-    workshop_release_reviews_service(workshop=workshop, release=release)
+    workshop_release_reviews_service(workshop=workshop, release=release, user=request.user)
     if release:
         messages.success(
             request, _("Submitted reviews are now visible to the submitters, anonymised.")

@@ -52,6 +52,6 @@ def api_token_create_view(request):
 @permission_required("portal.manage_api_tokens", lookup=lookups.api_token)
 @require_POST
 def api_token_revoke_view(request, token: ApiToken):
-    api_token_revoke(token=token)
+    api_token_revoke(token=token, user=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("portal:profile")

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import lookups as portal_lookups
+from portal.audit.selectors import audit_history_for
 from portal.models import Workshop
 from portal.permissions import permission_required
 from reports import lookups, selectors
@@ -43,7 +44,14 @@ def report_index(request, workshop: Workshop):
         request,
         "reports/staff/index.html",
         workshop,
-        {"rows": rows, "form": GenerateForm()},
+        {
+            "rows": rows,
+            "form": GenerateForm(),
+            # Every report job of the workshop, deleted ones too (their events remain).
+            "history": audit_history_for(
+                user=request.user, object_type="reportjob", workshop=workshop
+            ),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from portal import lookups as portal_lookups
 from portal import selectors as portal_selectors
+from portal.audit.selectors import audit_history_for
 from portal.concurrency import StaleEditError
 from portal.filters import ListFilterForm, filters_from
 from portal.ids import may_name_a_row
@@ -244,6 +245,9 @@ def submission_detail(request, submission: Submission):
             "versions": selectors.submission_versions(submission=submission),
             "can_edit": has_perm(request.user, "submissions.edit_submission", submission),
             "can_withdraw": has_perm(request.user, "submissions.withdraw_submission", submission),
+            "history": audit_history_for(
+                user=request.user, object_type="submission", code=submission.code
+            ),
         },
     )
 

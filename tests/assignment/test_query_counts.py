@@ -91,8 +91,8 @@ def test_preview_diff_queries_constant(
     run = done_run(instance, staff, k=2, keep_existing=False)
     client.force_login(staff)
     # workshop, run, counts of added / removed / kept, the page of the tab (the titles of
-    # unfilled submissions would be one more: every slot is filled here)
-    with django_assert_num_queries(STAFF_REQUEST + 6):
+    # unfilled submissions would be one more: every slot is filled here), the run's history
+    with django_assert_num_queries(STAFF_REQUEST + 7):
         response = client.get(run_url(run), {"tab": tab})
 
     assert response.context["diff"].tab == tab

@@ -27,8 +27,8 @@ def test_overview_queries_constant(client, staff, workshop, sized, django_assert
             criteria_set=criteria_set_current(workshop=workshop), user=None
         )
     client.force_login(staff)
-    # session, user, staff group, MFA check, workshop, versions with counts
-    with django_assert_num_queries(6):
+    # session, user, staff group, MFA check, workshop, versions with counts, history panel
+    with django_assert_num_queries(7):
         response = client.get(reverse("criteria:overview", args=[workshop.code]))
     assert len(response.context["versions"]) == sized.criteria.count() // 3 + 1
 

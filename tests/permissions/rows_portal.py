@@ -171,4 +171,13 @@ ROWS = [
         post=staff_only(REDIRECT),
         data=lambda w: {"release": "yes"},
     ),
+    # --- staff: the audit log -----------------------------------------------------------
+    Row("portal:audit_log", get=staff_only(), post=staff_only(405)),
+    Row(
+        "portal:audit_log",
+        state="filtered by action and date",
+        query="action=workshop.updated&date_from=2026-01-01",
+        get=staff_only(),
+    ),
+    Row("portal:audit_log_csv", get=staff_only(), post=staff_only(405)),
 ]

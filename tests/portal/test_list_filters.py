@@ -98,10 +98,24 @@ STAFF_SUBMISSIONS = {
     "page": WHOLE,
 }
 ATTENDEES = {"state": CHOICE, "kind": CHOICE, "page": WHOLE}
+DATE = Kind(wrong="2026-02-30", message=lambda value: "Enter a valid date.")
+AUDIT_LOG = {
+    "workshop": CHOICE,
+    "actor": _text(254),
+    "action": CHOICE,
+    "object_type": _text(40),
+    "object_code": _text(64),
+    "date_from": DATE,
+    "date_to": DATE,
+    "before": WHOLE,
+    "after": WHOLE,
+}
 
 LIST_VIEWS = [
     ListView("portal:organisation_list", _none, "evaluator", {"q": SEARCH, "page": WHOLE}),
     ListView("portal:staff_workshop_list", _none, "staff", {"page": WHOLE}),
+    ListView("portal:audit_log", _none, "staff", AUDIT_LOG),
+    ListView("portal:audit_log_csv", _none, "staff", AUDIT_LOG, export=True),
     ListView("submissions:list", _none, "evaluator", {"page": WHOLE}),
     ListView("submissions:staff_list", _workshop, "staff", STAFF_SUBMISSIONS),
     ListView("submissions:staff_export", _workshop, "staff", STAFF_SUBMISSIONS, export=True),

@@ -24,6 +24,7 @@ EXPECTED = {
     "portal.view_all_workshops": STAFF_ONLY,
     "portal.manage_workshops": STAFF_ONLY,
     "portal.view_staff_pages": STAFF_ONLY,
+    "portal.view_audit_log": STAFF_ONLY,
     # Their own tokens only: the lookup finds nobody else's.
     "portal.manage_api_tokens": {
         **dict.fromkeys(PERSONAS, True),
