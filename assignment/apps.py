@@ -7,6 +7,10 @@ class AssignmentConfig(AppConfig):
     verbose_name = _("Automatic assignment")
 
     def ready(self):
+        from assignment.audit_actions import ACTIONS
+        from portal.audit.actions import register_actions
+
+        register_actions(ACTIONS)
         # Both import models, which can be imported only once every app is loaded.
         from assignment.rules import PERMISSIONS  # noqa: PLC0415 -- models load after ready
         from portal.permissions import register  # noqa: PLC0415 -- models load after ready

@@ -8,6 +8,10 @@ class CriteriaConfig(AppConfig):
     verbose_name = _("Criteria")
 
     def ready(self):
+        from criteria.audit_actions import ACTIONS
+        from portal.audit.actions import register_actions
+
+        register_actions(ACTIONS)
         # Connected here, not in portal: criteria depends on portal, never the reverse.
         from criteria.receivers import workshop_created
         from criteria.rules import PERMISSIONS

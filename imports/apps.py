@@ -7,6 +7,10 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self):
+        from imports.audit_actions import ACTIONS
+        from portal.audit.actions import register_actions
+
+        register_actions(ACTIONS)
         from imports.rules import PERMISSIONS
         from portal.permissions import register
 

@@ -11,6 +11,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self):
+        from portal.audit.actions import register_actions
+        from privacy.audit_actions import ACTIONS
+
+        register_actions(ACTIONS)
         from portal.permissions import register
         from privacy import checks  # noqa: F401 -- registers the deploy checks
         from privacy.rules import PERMISSIONS

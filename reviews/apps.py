@@ -7,6 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
+        from portal.audit.actions import register_actions
+        from reviews.audit_actions import ACTIONS
+
+        register_actions(ACTIONS)
         from portal.permissions import register
         from reviews.rules import PERMISSIONS
 

@@ -27,4 +27,8 @@ ACTIONS = {
     "reviews.imported": _("Reviews imported"),
     "workshop_invitation.sent": _("Workshop invitation sent"),
     "workshop_invitation.answered": _("Workshop invitation answered"),
+    "assignment.added": _("Reviewer assigned"),
+    "assignment.removed": _("Assignment removed"),
+    "assignment.extended": _("Review deadline extended"),
+    "attendees.exported": _("Attendee list downloaded"),
 }

@@ -7,6 +7,10 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Submissions")
 
     def ready(self):
+        from portal.audit.actions import register_actions
+        from submissions.audit_actions import ACTIONS
+
+        register_actions(ACTIONS)
         from portal.audit.selectors import register_history_owner
         from portal.permissions import register
         from submissions.rules import PERMISSIONS

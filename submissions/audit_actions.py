@@ -14,4 +14,5 @@ ACTIONS = {
     "submission_file.uploaded": _("Submission file uploaded"),
     "submission_file.removed": _("Submission file removed"),
     "submission_file.refused": _("Submission file refused"),
+    "submissions.exported": _("Submission list downloaded"),
 }

@@ -2,7 +2,9 @@
 
 The log stores stable verbs ("submission.screened"); this maps them to a translated label
 for the page and the action filter. An action missing here is still shown, as its verb:
-add a line when you record a new one.
+add a line when you record a new one. Each app keeps its own verbs in
+`<app>/audit_actions.py` and registers them in its AppConfig.ready() (portal cannot import
+the apps above it); a test fails when a verb recorded in the code has no label.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,11 @@ ACTIONS = {
     "api_token.created": _("API token created"),
     "api_token.revoked": _("API token revoked"),
 }
+
+
+def register_actions(actions: dict) -> None:
+    """Add an app's verbs and labels to the registry (from its AppConfig.ready())."""
+    ACTIONS.update(actions)
 
 
 def action_label(action: str) -> str:
