@@ -134,6 +134,22 @@ SOURCES: tuple[Source, ...] = (
         person=("user",),
         fields=("code", "state", "created_at", "finished_at", "expires_at", "file_size"),
     ),
+    Source(
+        key="erasure_requests",
+        category="account",
+        model="privacy.ErasureRequest",
+        title=_("Your requests to delete your account"),
+        person=("user",),
+        fields=("code", "state", "reason", "created_at", "decided_at", "decision_reason"),
+    ),
+    Source(
+        key="retention_warnings",
+        category="account",
+        model="privacy.RetentionWarning",
+        title=_("Warnings before deletion for inactivity"),
+        person=("user",),
+        fields=("warned_at", "erase_after"),
+    ),
     # --- organisations -----------------------------------------------------------------
     Source(
         key="memberships",
@@ -574,6 +590,22 @@ SOURCES: tuple[Source, ...] = (
         fields=("subject", "body", "created_at", "sent_at"),
     ),
     Source(
+        key="erasure_decisions",
+        category="staff",
+        model="privacy.ErasureRequest",
+        title=_("Erasure requests you decided"),
+        person=("decided_by",),
+        fields=("code", "state", "decided_at"),
+    ),
+    Source(
+        key="erasures_carried_out",
+        category="staff",
+        model="privacy.ErasedAccount",
+        title=_("Accounts you erased"),
+        person=("erased_by",),
+        fields=("code", "cause", "erased_at"),
+    ),
+    Source(
         key="audit_events",
         category="activity",
         model="portal.AuditEvent",
@@ -594,6 +626,10 @@ SOURCES: tuple[Source, ...] = (
 
 # Fields pointing to a person that no Source follows, and why.
 NOT_EXPORTED: dict[tuple[str, str], str] = {
+    ("privacy.ErasedAccount", "user"): (
+        "an erased account cannot sign in to ask for its data; the row keeps only the "
+        "pseudonym's code"
+    ),
     ("portal.Organisation", "members"): "the same rows as portal.Membership (memberships)",
 }
 

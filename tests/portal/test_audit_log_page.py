@@ -72,8 +72,7 @@ def test_a_row_shows_actor_action_object_changes_and_request_id(
     assert response.status_code == 200
     [row] = [r for r in response.context["rows"] if r["event"].action == "submission.screened"]
     assert (row["actor"], row["actor_email"]) == ("Erik Evaluator", "evaluator@example.org")
-    # Not (yet) in the registry: the verb itself.
-    assert row["action"] == "submission.screened"
+    assert row["action"] == "Submission screened"  # its label (submissions registers it)
     assert row["workshop"] == "Matrix call"
     assert row["object_url"] == reverse("submissions:detail", args=[submission.code])
     assert row["changes"] == [

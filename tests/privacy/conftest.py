@@ -23,7 +23,7 @@ from portal.audit.context import set_request_id
 from portal.models import Membership, OutgoingEmail, Workshop
 from portal.services.audit import audit_record
 from portal.services.tokens import api_token_create
-from privacy.models import DataExport
+from privacy.models import DataExport, ErasedAccount, ErasureRequest, RetentionWarning
 from reports.models import (
     CriterionNote,
     FeedbackRemark,
@@ -366,6 +366,22 @@ def seeded(db, settings):
         action_flag=ADDITION,
         change_message="[]",
     )
+
+    # --- erasure and retention ---------------------------------------------------------
+    ErasureRequest.objects.create(
+        user=me,
+        reason="Pia changed jobs.",
+        state=ErasureRequest.State.REFUSED,
+        decided_at=now,
+        decided_by=other,
+        decision_reason="Pia's reviews are still being discussed.",
+    )
+    RetentionWarning.objects.create(user=me, warned_at=earlier, erase_after=now)
+    erased = UserFactory(email="erased-x@invalid", full_name="Former participant x")
+    ErasureRequest.objects.create(
+        user=erased, state=ErasureRequest.State.DONE, decided_at=earlier, decided_by=me
+    )
+    ErasedAccount.objects.create(user=erased, cause=ErasedAccount.Cause.REQUEST, erased_by=me)
 
     # --- mail and activity -------------------------------------------------------------
     OutgoingEmail.objects.create(
