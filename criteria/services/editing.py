@@ -8,22 +8,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from criteria import validation
+from criteria.interchange.schema import CRITERION_KEYS
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
 from criteria.services.versions import delete_criteria, writable
 from portal.models import User
 from portal.services.audit import audit_changes, audit_record
 
-_CRITERION_FIELDS = [
-    "code",
-    "title",
-    "description",
-    "guidance",
-    "sources",
-    "levels",
-    "allow_na",
-    "weight",
-    "justification_required",
-]
+# What a criterion is made of: the fields the interchange format carries.
+_CRITERION_FIELDS = sorted(CRITERION_KEYS)
 
 UP = "up"
 DOWN = "down"

@@ -11,6 +11,8 @@ from django.urls import reverse
 from criteria import services
 from criteria.models import CriteriaSet
 from portal.models import AuditEvent
+from tests.audit_support import event as _event
+from tests.audit_support import names as _names
 from tests.factories import WorkshopFactory
 
 from .test_views import _criterion_post
@@ -20,14 +22,6 @@ pytestmark = pytest.mark.django_db
 
 def _url(name, workshop, *args):
     return reverse(f"criteria:{name}", args=[workshop.code, *args])
-
-
-def _event(action: str) -> AuditEvent:
-    return AuditEvent.objects.get(action=action)
-
-
-def _names(event: AuditEvent) -> tuple:
-    return (event.actor_id, event.object_type, event.object_code, event.workshop_id)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 counts per action), discarded, and a survey's column mapping saved. Never the contents of
 a file. A refused or failed step leaves none."""
 
-import hashlib
 import io
 
 import pytest
@@ -12,6 +11,7 @@ from django.core.management import call_command
 from imports import services
 from imports.models import ImportRun
 from portal.models import AuditEvent
+from tests.audit_support import digest as _digest
 from tests.imports.conftest import FIXTURES, notes_bytes, notes_upload, pdfs_upload
 
 pytestmark = pytest.mark.django_db
@@ -125,10 +125,6 @@ def test_discarding_an_applied_import_is_refused_and_leaves_no_event(
         services.import_run_discard(run=run, user=staff)
 
     assert not AuditEvent.objects.filter(action="import.discarded").exists()
-
-
-def _digest(text: str) -> dict:
-    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
 
 
 def test_survey_mapping_saved_before_and_after(workshop, staff):

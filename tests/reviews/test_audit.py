@@ -4,8 +4,6 @@ ties, ratings and workshop invitations. (Reviewing itself: reviewing/test_audit.
 The log holds no name, email address or free text about a person: reasons, statements
 and notes are kept as their hash and length."""
 
-import hashlib
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -16,6 +14,9 @@ from reviews.services.conflicts import conflict_dismiss, conflict_record, confli
 from reviews.services.ratings import reviewer_rate
 from reviews.workshop_invitations import services as invitations
 from submissions.models import Method, RiskArea
+from tests.audit_support import digest as _digest
+from tests.audit_support import event as _event
+from tests.audit_support import names as _names
 from tests.factories import (
     CompleteSubmissionFactory,
     OrganisationFactory,
@@ -25,18 +26,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 STATEMENT = "I led the cyber-offence evaluations of three frontier models."
-
-
-def _digest(text: str) -> dict:
-    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
-
-
-def _event(action: str) -> AuditEvent:
-    return AuditEvent.objects.get(action=action)
-
-
-def _names(event: AuditEvent) -> tuple:
-    return (event.actor_id, event.object_type, event.object_code, event.workshop_id)
 
 
 # --- reviewer applications -----------------------------------------------------------------

@@ -14,24 +14,15 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from submissions import services
 from submissions.models import Method, RiskArea, Submission, SubmissionFile
+from tests.audit_support import digest as _digest
+from tests.audit_support import event as _event
+from tests.audit_support import names as _names
 from tests.factories import make_pdf
 from tests.submissions.test_lifecycle import _form_data
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-
-
-def _digest(text: str) -> dict:
-    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
-
-
-def _event(action: str) -> AuditEvent:
-    return AuditEvent.objects.get(action=action)
-
-
-def _names(event: AuditEvent) -> tuple:
-    return (event.actor_id, event.object_type, event.object_code, event.workshop_id)
 
 
 def _submitted(submission, user) -> Submission:

@@ -1,7 +1,6 @@
 """What reviewing writes to the audit log: answers to assignments, submits (never the text,
 never a draft save), staff's reopening of a submitted review, and imports."""
 
-import hashlib
 from datetime import timedelta
 
 import pytest
@@ -14,23 +13,14 @@ from portal.concurrency import StaleEditError
 from portal.models import AuditEvent
 from reviews.models import Assignment, Review
 from reviews.services import reviewing as services
+from tests.audit_support import digest as _digest
+from tests.audit_support import event as _event
+from tests.audit_support import names as _names
 from tests.factories import AssignmentFactory
 
 from .conftest import approve, complete_input, form_data, submit_review
 
 pytestmark = pytest.mark.django_db
-
-
-def _digest(text: str) -> dict:
-    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
-
-
-def _event(action: str) -> AuditEvent:
-    return AuditEvent.objects.get(action=action)
-
-
-def _names(event: AuditEvent) -> tuple:
-    return (event.actor_id, event.object_type, event.object_code, event.workshop_id)
 
 
 # --- answering an assignment -----------------------------------------------------------------
