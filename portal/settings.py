@@ -173,7 +173,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so that two test runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The embedded default serves a web process and a Celery worker at once:
+    # - WAL, so that readers never wait for the writer nor the writer for readers;
+    # - IMMEDIATE transactions, so that a transaction takes the write lock when it begins:
+    #   a deferred one that reads and then writes (the audit chain reads the last hash,
+    #   then inserts) fails at once with "database is locked" when another process wrote
+    #   meanwhile, as SQLite cannot wait its way out of that;
+    # - a busy timeout, so that a writer waits for the other one instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
