@@ -1,16 +1,21 @@
-"""allauth adapters: encrypted MFA secrets, and staff who cannot drop their second factor."""
+"""allauth adapters: allauth's mail through the portal's outbox, encrypted MFA secrets, and
+staff who cannot drop their second factor."""
 
 import base64
 import hashlib
 from functools import cache
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives
+from django.utils.html import strip_tags
 
-from portal.services.mail import email_subject
+from portal.services.mail import email_queue, email_subject
 
 
 @cache
@@ -34,6 +39,33 @@ class AccountAdapter(DefaultAccountAdapter):
         # The same translatable prefix as the portal's own messages (allauth's setting
         # is one fixed string for every language).
         return email_subject(str(subject))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every allauth email (verification, password reset, email change, login codes,
+        notices): rendered here, in the request's language, then stored in the outbox and
+        sent by a worker like the portal's own mail, so that a mail outage delays it
+        instead of failing the request (after the account was already created)."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        html = ""
+        body = message.body
+        if isinstance(message, EmailMultiAlternatives):
+            html = next(
+                (content for content, mimetype in message.alternatives if mimetype == "text/html"),
+                "",
+            )
+        elif message.content_subtype == "html":
+            html, body = body, strip_tags(body)
+        email_queue(to=message.to, subject=message.subject, body=body, html=html)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -12,7 +12,11 @@ from portal.models import OutgoingEmail
 
 
 def email_send(*, email_id: int) -> None:
-    """Send one stored email, once. Safe to call twice (a retried task)."""
+    """Send one stored email, once. Safe to call twice (a retried task).
+
+    A failed send is counted and its error kept (committed, for the outbox flush's limit
+    and the admin), then raised for the task to retry."""
+    failure = None
     with transaction.atomic():
         email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.sent_at is not None:
@@ -23,13 +27,17 @@ def email_send(*, email_id: int) -> None:
         email.attempts += 1
         try:
             message.send()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded, then raised below
+            failure = exc
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             email.save(update_fields=["attempts", "last_error"])
-            raise
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "sent_at", "last_error"])
+        else:
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "sent_at", "last_error"])
+    if failure is not None:
+        # Raised only now: inside the block it would roll back the count and the error.
+        raise failure
 
 
 def email_flush_outbox(
