@@ -3,6 +3,8 @@
 import base64
 import hashlib
 from functools import cache
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -34,6 +36,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # The same translatable prefix as the portal's own messages (allauth's setting
         # is one fixed string for every language).
         return email_subject(str(subject))
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Without django.contrib.sites allauth names the site after the request's host
+        # ("Hello from 127.0.0.1:8100!"); its emails name the portal and its public address.
+        context = {**context, "current_site": portal_site()}
+        return super().render_mail(template_prefix, email, context, headers=headers)
+
+
+def portal_site() -> SimpleNamespace:
+    """What allauth's templates read from a Site: the portal's name and public host."""
+    return SimpleNamespace(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class MFAAdapter(DefaultMFAAdapter):
