@@ -46,14 +46,16 @@ migrate: $(STAMP) var
 seed: migrate
 	$(BIN)/python manage.py seed_demo > var/demo-logins.txt && cat var/demo-logins.txt
 
-# The web server and a real Celery worker (and beat), stopped together with Ctrl-C
-# (scripts/run.py: every process it started ends, and make reports no error).
+# The web server, a real Celery worker and beat, stopped together with Ctrl-C
+# (scripts/run.py: every process it started ends, and make reports no error). Beat runs
+# beside the worker, as in production: embedded in it (--beat), the worker's main process
+# could hang after "beat: Shutting down".
 WEB := $(BIN)/python manage.py runserver $(HOST):$(PORT)
-WORKER := $(BIN)/celery -A portal worker --beat --loglevel INFO --concurrency 2 \
-	--schedule var/celerybeat-schedule
+WORKER := $(BIN)/celery -A portal --quiet worker --loglevel INFO --concurrency 2
+BEAT := $(BIN)/celery -A portal --quiet beat --loglevel INFO --schedule var/celerybeat-schedule
 run: system seed
 	@$(BIN)/python scripts/run.py --wait-for $(HOST):$(PORT) --url $(PORTAL_SITE_URL)/ \
-		--banner var/demo-logins.txt -- '$(WEB)' '$(WORKER)'
+		--banner var/demo-logins.txt -- '$(WEB)' '$(WORKER)' '$(BEAT)'
 
 # What make exports to the commands it runs (tests/test_run_scripts.py reads it).
 show-env:

@@ -526,6 +526,10 @@ LOGGING = {
         "weasyprint": {"level": _QUIET_LEVEL},
         "fontTools": {"level": _QUIET_LEVEL},
         "matplotlib": {"level": _QUIET_LEVEL},
+        # "No hostname was supplied": meaningless for the filesystem broker (see below).
+        **(
+            {"kombu.connection": {"level": "ERROR"}} if CELERY_BROKER_URL == "filesystem://" else {}
+        ),
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -8,7 +8,7 @@ Used by `make run`:
 Each command runs in a session (process group) of its own, so the terminal's Ctrl-C
 reaches only this script, which then stops the commands in order: SIGTERM to each whole
 group, a grace period, SIGKILL to whatever is left. A Celery main process that hangs after
-"beat: Shutting down", or a worker's pool child, cannot outlive it, and `make` sees a clean
+"beat: Shutting down", or a pool child, cannot outlive it, and `make` sees a clean
 exit (no "make: *** ... Segmentation fault"). When one command ends by itself, the others
 are stopped too, and its exit status is this script's.
 """
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         # A second Ctrl-C while stopping must not leave the rest running.
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_IGN)
-        print("\nStopping the web server and the worker...", file=sys.stderr, flush=True)
+        print("\nStopping...", file=sys.stderr, flush=True)
         stop(children, grace=args.grace)
     return status
 

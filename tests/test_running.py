@@ -332,3 +332,16 @@ def test_third_party_chatter_is_quiet_unless_debugging(tmp_path):
 
     assert levels("INFO") == [logging.ERROR, logging.ERROR, logging.ERROR, logging.INFO]
     assert levels("DEBUG") == [logging.DEBUG] * 4
+
+
+def test_the_docker_image_holds_every_app_of_the_portal():
+    # The image copies the app folders one by one; an app left out fails at start-up only.
+    from django.conf import settings  # noqa: PLC0415 -- test
+
+    copied = {
+        line.split()[1]
+        for line in (BASE_DIR / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    local_apps = {app for app in settings.INSTALLED_APPS if (BASE_DIR / app).is_dir()}
+    assert local_apps - copied == set()
