@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Two stamps: `make run` installs the runtime dependencies only; `make test` adds the
-# development extras. --no-compile: bytecode is written on first import instead (pip's
-# compile pass of ~40,000 files is a third of a fresh install).
+# development extras. --no-compile: bytecode is written when a module is first imported,
+# not for all ~16,000 installed files up front; no pip self-upgrade or version check.
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PIP := $(BIN)/pip --disable-pip-version-check --no-input
@@ -57,7 +57,7 @@ run: system seed
 	@$(BIN)/python scripts/run.py --wait-for $(HOST):$(PORT) --url $(PORTAL_SITE_URL)/ \
 		--banner var/demo-logins.txt -- '$(WEB)' '$(WORKER)' '$(BEAT)'
 
-# What make exports to the commands it runs (tests/test_run_scripts.py reads it).
+# What make exports to the commands it runs (tests/test_running.py reads it).
 show-env:
 	@echo PORTAL_SITE_URL=$$PORTAL_SITE_URL
 

@@ -1,16 +1,16 @@
-"""Runs the development server and the Celery worker together; Ctrl-C stops both, quietly.
+"""Runs the development server, the Celery worker and beat; Ctrl-C stops all, quietly.
 
 Used by `make run`:
 
-    python scripts/run.py --wait-for 127.0.0.1:8000 --banner var/demo-logins.txt \\
-        -- '<web server command>' '<worker command>'
+    python scripts/run.py --wait-for 127.0.0.1:8000 --url http://127.0.0.1:8000/ \\
+        --banner var/demo-logins.txt -- '<web server>' '<worker>' '<beat>'
 
 Each command runs in a session (process group) of its own, so the terminal's Ctrl-C
-reaches only this script, which then stops the commands in order: SIGTERM to each whole
-group, a grace period, SIGKILL to whatever is left. A Celery main process that hangs after
-"beat: Shutting down", or a pool child, cannot outlive it, and `make` sees a clean
-exit (no "make: *** ... Segmentation fault"). When one command ends by itself, the others
-are stopped too, and its exit status is this script's.
+reaches only this script, which then stops them: SIGTERM to each command, a grace period,
+SIGKILL to each command's whole group. A Celery main process that hangs on its way out,
+runserver's reloaded child or a pool child cannot outlive it, and `make` sees a clean exit
+(no "make: *** ... Segmentation fault"). When one command ends by itself, the others are
+stopped too, and this script exits non-zero.
 """
 
 import argparse
@@ -36,12 +36,11 @@ def _raise_stop(signum, _frame) -> None:
     raise Stop(signum)
 
 
-def start(commands: list[str]) -> list[subprocess.Popen]:
-    # The commands are the Makefile's own.
-    return [
-        subprocess.Popen(shlex.split(command), start_new_session=True)  # noqa: S603
-        for command in commands
-    ]
+def start(commands: list[str], children: list[subprocess.Popen]) -> None:
+    # Appended one by one: a Ctrl-C between two starts still stops the first.
+    for command in commands:
+        # The commands are the Makefile's own.
+        children.append(subprocess.Popen(shlex.split(command), start_new_session=True))  # noqa: S603
 
 
 def stop(children: list[subprocess.Popen], *, grace: float = GRACE_SECONDS) -> None:
@@ -97,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     children: list[subprocess.Popen] = []
     status = 0
     try:
-        children = start(args.commands)
+        start(args.commands, children)
         if args.wait_for:
             threading.Thread(
                 target=_print_banner_when_up,
