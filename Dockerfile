@@ -36,6 +36,9 @@ COPY submissions ./submissions
 COPY reviews ./reviews
 COPY assignment ./assignment
 COPY reports ./reports
+COPY imports ./imports
+COPY api ./api
+COPY privacy ./privacy
 COPY templates ./templates
 COPY static ./static
 

@@ -4,6 +4,8 @@ staff who cannot drop their second factor."""
 import base64
 import hashlib
 from functools import cache
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -66,6 +68,17 @@ class AccountAdapter(DefaultAccountAdapter):
         elif message.content_subtype == "html":
             html, body = body, strip_tags(body)
         email_queue(to=message.to, subject=message.subject, body=body, html=html)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Without django.contrib.sites allauth names the site after the request's host
+        # ("Hello from 127.0.0.1:8100!"); its emails name the portal and its public address.
+        context = {**context, "current_site": portal_site()}
+        return super().render_mail(template_prefix, email, context, headers=headers)
+
+
+def portal_site() -> SimpleNamespace:
+    """What allauth's templates read from a Site: the portal's name and public host."""
+    return SimpleNamespace(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -79,6 +79,8 @@ if not MFA_ENCRYPTION_KEY and not DEBUG:
     raise ImproperlyConfigured("MFA_ENCRYPTION_KEY is required when DJANGO_DEBUG is not 'true'.")
 
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000")
+# The name allauth's emails greet with ("Hello from ...!"), beside SITE_URL's host.
+PORTAL_NAME = "GPAI evaluation portal"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -424,6 +426,8 @@ CELERY_DB_REUSE_MAX = 500
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 800_000)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a task prints (the console email backend's mails) is information, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {"task": "portal.tasks.task_flush_outbox", "schedule": 300.0},
@@ -485,23 +489,60 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Third-party chatter (WeasyPrint's CSS notes, font-cache messages) only when debugging.
+_QUIET_LEVEL = "DEBUG" if LOG_LEVEL == "DEBUG" else "ERROR"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every line carries the id of the request (or of the request that queued the task) it
     # belongs to: the same id as the audit events it caused and the X-Request-ID header.
-    "filters": {"request_id": {"()": "portal.audit.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.audit.logging.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "no_traceback_below_500": {"()": "portal.logfilters.NoTracebackBelow500"},
+        "drop_client_errors": {"()": "portal.logfilters.DropClientErrors"},
+    },
     "formatters": {
-        "portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
             "formatter": "portal",
-        }
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "filters": ["drop_client_errors"],
+            "formatter": "django.server",
+        },
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's default adds a console handler of its own to "django": with the root's,
+        # every warning (each 403 and 404) was printed twice.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.request": {"filters": ["no_traceback_below_500"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "weasyprint": {"level": _QUIET_LEVEL},
+        "fontTools": {"level": _QUIET_LEVEL},
+        "matplotlib": {"level": _QUIET_LEVEL},
+        # "No hostname was supplied": meaningless for the filesystem broker (see below).
+        **(
+            {"kombu.connection": {"level": "ERROR"}} if CELERY_BROKER_URL == "filesystem://" else {}
+        ),
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- portal -----------------------------------------------------------------------------
