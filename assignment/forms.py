@@ -276,6 +276,12 @@ class ExportForm(forms.Form):
     )
     run = forms.CharField(max_length=16, required=False)
 
+    def __init__(self, *args, **kwargs):
+        # The run page shows this form beside the run settings and the import form, which
+        # have fields of the same names: each form's own ids keep the labels on its inputs.
+        kwargs.setdefault("auto_id", "id_export_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_reviewer_key(self):
         return self.cleaned_data["reviewer_key"] or "email"
 
@@ -308,6 +314,7 @@ class ImportForm(forms.Form):
     run = forms.CharField(max_length=16, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_import_%s")  # see ExportForm
         super().__init__(*args, **kwargs)
         _style(self)
 

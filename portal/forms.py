@@ -13,6 +13,15 @@ from portal.models.users import timezone_choices
 from portal.services.tokens import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS
 
 
+def field_anchor(bound_field: forms.BoundField) -> str:
+    """The id an error-summary link jumps to (templates/portal/_error_summary_items.html):
+    the first box of a radio or checkbox group, which has no element of its own id, or the
+    field itself."""
+    if isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
 def add_service_errors(form: forms.Form, error: ValidationError, *, divert=None) -> None:
     """Put a service's ValidationError on the form: messages for a field the form has go
     on that field, the rest on top. `divert` maps field names to lists that collect their

@@ -459,6 +459,8 @@ SESSION_COOKIE_HTTPONLY = True
 # language switcher's (the server renders the page in the chosen language): both are
 # HttpOnly, and, as the session cookie, only ever sent over HTTPS in production.
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the portal's page (what happened, go back and reload), not Django's.
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

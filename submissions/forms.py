@@ -1,13 +1,18 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
-from portal.forms import LocalDateTimeField, make_aware_strict
+from portal.forms import LocalDateTimeField, field_anchor, make_aware_strict
 from portal.models import Organisation
 
 from .models import Method, Provider, RiskArea, Submission, SubmissionFile
+from .services import REQUIRED_TO_SUBMIT, REQUIRED_TO_SUBMIT_OTHER
+
+# The marker crispy-forms gives a required field; the edit page's legend explains it.
+REQUIRED_MARKER = '<span class="asteriskField">*</span>'
 
 
 class SubmissionCreateForm(forms.Form):
@@ -144,6 +149,12 @@ class SubmissionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("title",):
             self.fields[name].required = True
+        # A draft may leave these empty, so they stay optional to save; but submitting needs
+        # them, and the person should see which before pressing "Save and submit".
+        for name in [*REQUIRED_TO_SUBMIT, *REQUIRED_TO_SUBMIT_OTHER]:
+            field = self.fields.get(name)
+            if field is not None and not field.required:
+                field.label = format_html("{}" + REQUIRED_MARKER, field.label)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -204,6 +215,15 @@ class SubmissionForm(forms.ModelForm):
                 "conflict_statement",
             ),
         )
+
+    def anchor(self, name: str) -> str:
+        """The id the "Before you can submit" summary links to for a missing item; the
+        author rows and the upload are the page's other forms (prefix "authors", none)."""
+        if name == "authors":
+            return "id_authors-0-name"
+        if name == "files":
+            return "id_upload"
+        return field_anchor(self[name]) if name in self.fields else ""
 
     def clean_provider_ties(self):
         ties = self.cleaned_data["provider_ties"]

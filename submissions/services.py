@@ -325,27 +325,38 @@ def submission_file_detach(*, submission: Submission, file: SubmissionFile, user
         )
 
 
-def submission_missing(*, submission: Submission) -> list[str]:
-    """What still blocks submitting, as messages a person can act on."""
+# Besides REQUIRED_TO_SUBMIT: what the edit form marks as needed to submit, named as its
+# fields ("authors" and "files" are the form's author rows and upload).
+REQUIRED_TO_SUBMIT_OTHER = ["provider", "risk_areas", "methods", "authors", "files"]
+
+
+def submission_missing_items(*, submission: Submission) -> list[tuple[str, str]]:
+    """What still blocks submitting: (the edit form's field, a message a person can act on)."""
     missing = []
     for name in REQUIRED_TO_SUBMIT:
         if getattr(submission, name) in ("", None, []):
             label = Submission._meta.get_field(name).verbose_name
-            missing.append(_("%(field)s is required.") % {"field": str(label).capitalize()})
+            message = _("%(field)s is required.") % {"field": str(label).capitalize()}
+            missing.append((name, message))
     if submission.provider_id is None:
-        missing.append(_("Model provider is required."))
+        missing.append(("provider", _("Model provider is required.")))
     if not submission.risk_areas.exists():
-        missing.append(_("Choose at least one risk area."))
+        missing.append(("risk_areas", _("Choose at least one risk area.")))
     if not submission.methods.exists():
-        missing.append(_("Choose at least one method."))
+        missing.append(("methods", _("Choose at least one method.")))
     if not submission.authors.exists():
-        missing.append(_("Name at least one author."))
+        missing.append(("authors", _("Name at least one author.")))
     has_main = submission.files.filter(
         kind=SubmissionFile.Kind.MAIN, detached_at__isnull=True
     ).exists()
     if not has_main:
-        missing.append(_("Upload the main document (PDF)."))
+        missing.append(("files", _("Upload the main document (PDF).")))
     return missing
+
+
+def submission_missing(*, submission: Submission) -> list[str]:
+    """What still blocks submitting, as messages a person can act on."""
+    return [message for _field, message in submission_missing_items(submission=submission)]
 
 
 def submission_snapshot(*, submission: Submission) -> dict:

@@ -16,6 +16,34 @@ AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.m
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 
+DUPLICATE_IDS = "portal: duplicate ids"
+DUPLICATE_IDS_JS = """document.addEventListener("DOMContentLoaded", () => {
+  const counts = new Map();
+  for (const el of document.querySelectorAll("[id]")) {
+    counts.set(el.id, (counts.get(el.id) || 0) + 1);
+  }
+  const repeated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+  if (repeated.length) {
+    console.error("MARK on " + location.pathname + ": " + repeated.join(", "));
+  }
+});""".replace("MARK", DUPLICATE_IDS)
+
+
+def watch_duplicate_ids(page) -> list[str]:
+    """Every page `page` loads from now on is checked for repeated ids; the list collects
+    one line per page that has some. (The script reports through the console, so the
+    listener makes no call back into the browser.)"""
+    found = []
+    page.add_init_script(DUPLICATE_IDS_JS)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if message.text.startswith(DUPLICATE_IDS) else None
+        ),
+    )
+    return found
+
+
 def _require_browser() -> None:
     if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
         return
@@ -63,9 +91,11 @@ def page(browser, live_server):
     )
     context._portal_base_url = live_server.url
     page = context.new_page()
+    duplicates = watch_duplicate_ids(page)
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert duplicates == [], "pages with duplicate ids:\n" + "\n".join(duplicates)
 
 
 def screenshot(page, name: str) -> Path:

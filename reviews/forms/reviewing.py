@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import Criterion, CriterionGroup
+from portal.forms import field_anchor
 from reviews.models import CriterionScore, Review
 from reviews.services.reviewing import (
     NOT_APPLICABLE,
@@ -245,11 +246,7 @@ class ReviewForm(forms.Form):
         return result
 
     def anchor(self, name: str) -> str:
-        """The id an error-summary link jumps to: the first radio of a group, or the field."""
-        bound = self[name]
-        if isinstance(bound.field.widget, forms.RadioSelect):
-            return f"{bound.auto_id}_0"
-        return bound.auto_id
+        return field_anchor(self[name])
 
 
 class DeclineForm(forms.Form):

@@ -42,6 +42,9 @@ class ConflictDecisionForm(forms.Form):
     )
 
     def __init__(self, *args, choices, **kwargs):
+        # Its own ids: the Reviewers page shows it beside AssignForm, whose field is also
+        # "reviewer" (the names stay, only the labels' targets differ).
+        kwargs.setdefault("auto_id", "id_conflict_%s")
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].choices = [("", _("Choose a reviewer")), *choices]
 

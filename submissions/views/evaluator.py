@@ -220,10 +220,15 @@ def _submit(request, submission):
         form = SubmissionForm(instance=submission, initial={"revision": submission.revision})
         authors = AuthorFormSet(initial=_author_initial(submission), prefix="authors")
         messages.error(request, _("Your changes were saved, but the evaluation was not submitted."))
+        fields = {
+            message: field
+            for field, message in services.submission_missing_items(submission=submission)
+        }
+        missing = [(form.anchor(fields.get(message, "")), message) for message in error.messages]
         return render(
             request,
             "submissions/submission_edit.html",
-            _edit_context(submission, form, authors, missing=error.messages),
+            _edit_context(submission, form, authors, missing=missing),
             status=400,
         )
     messages.success(

@@ -40,7 +40,8 @@ def test_criterion_edit_assignment_review_and_aggregate(browser, live_server, st
     screenshot(page, "40-criteria-editor")
 
     page.goto(f"/staff/submissions/{submission.code}/reviewers/")
-    select = page.get_by_label("Reviewer")
+    # The assign form's (the conflict form below has its own "Reviewer", id_conflict_reviewer).
+    select = page.locator("#id_reviewer")
     option = select.locator("option", has_text="Rui Reviewer").get_attribute("value")
     select.select_option(option)
     page.get_by_role("button", name="Assign and notify by email").click()

@@ -36,6 +36,18 @@ def test_evaluator_submits_revises_and_withdraws(page, tmp_path):
     page.wait_for_url("**/edit/")
     submission = Submission.objects.get()
 
+    # Submitting an empty draft lists what is missing, each item a link to its field.
+    page.get_by_role("button", name="Save and submit").click()
+    summary = page.locator("#missing")
+    assert summary.get_by_role("link").count() == summary.locator("li").count() >= 15
+    assert page.locator("label[for=id_abstract] .asteriskField").count() == 1
+    assert_accessible(page)
+    screenshot(page, "10a-submission-before-you-can-submit")
+    summary.get_by_role("link", name="Choose at least one risk area.").click()
+    assert page.url.endswith("#id_risk_areas_0")
+    assert page.evaluate("document.querySelector(':target').id") == "id_risk_areas_0"
+    page.goto(f"/submissions/{submission.code}/edit/")  # without the fragment
+
     # First attempt: an impossible evaluation period. Nothing typed may be lost.
     page.get_by_label("Abstract").fill("We measure uplift on capture-the-flag tasks.")
     page.get_by_label("Evaluation start").fill("2026-06-01")
@@ -49,7 +61,7 @@ def test_evaluator_submits_revises_and_withdraws(page, tmp_path):
     screenshot(page, "10-submission-validation-error")
 
     page.get_by_label("Evaluation end").fill("2026-07-01")
-    page.get_by_label("Model provider", exact=True).select_option(label="Mistral AI")
+    page.locator("#id_provider").select_option(label="Mistral AI")
     page.get_by_label("Model name").fill("Model X")
     page.get_by_label("Version or snapshot").fill("2026-09-01")
     page.get_by_label("Version type").select_option("with_mitigations")

@@ -138,7 +138,7 @@ def test_submit_lists_what_is_missing(client, evaluator, draft):
         reverse("submissions:edit", args=[draft.code]), _form_data(draft, submit="1")
     )
     assert response.status_code == 400
-    missing = response.context["missing"]
+    missing = [message for _anchor, message in response.context["missing"]]
     assert "Upload the main document (PDF)." in missing
     assert "Choose at least one risk area." in missing
     assert "Abstract is required." in missing
@@ -174,7 +174,7 @@ def test_late_submit_names_the_deadline(client, evaluator, complete_draft):
     assert response.status_code == 400
     deadline = timezone.localtime(complete_draft.workshop.submission_closes_at)
     expected = f"The deadline for this call passed on {deadline:%-d %B %Y, %H:%M} "
-    assert any(m.startswith(expected) for m in response.context["missing"])
+    assert any(m.startswith(expected) for _anchor, m in response.context["missing"])
     complete_draft.refresh_from_db()
     assert complete_draft.state == "draft"
 
