@@ -45,6 +45,17 @@ def summary_texts(*, workshop: Workshop) -> tuple[WorkshopSummary | None, dict[s
     return WorkshopSummary.objects.filter(workshop=workshop).first(), notes
 
 
+def executive_summary_missing(*, workshop: Workshop) -> bool:
+    """Whether the summary editions would print "No executive summary has been written
+    yet" (nothing saved, or only blanks)."""
+    text = (
+        WorkshopSummary.objects.filter(workshop=workshop)
+        .values_list("executive_summary_md", flat=True)
+        .first()
+    )
+    return not (text or "").strip()
+
+
 def _released_to(user: User) -> Q:
     """Finished feedback reports that staff released to an organisation `user` belongs to."""
     return Q(

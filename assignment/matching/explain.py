@@ -62,6 +62,11 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
     capacity = int(problem.cap.sum()) + fixed_count
     assigned = np.bincount(ctx.final_sub, minlength=data.n_sub)
 
+    if len(short) and n_rev < ctx.k:
+        # Fewer approved reviewers than reviews per submission: no submission can be full,
+        # whatever the conflicts, so conflicts are not the thing to mention.
+        items.append(explanation_item("too_few_reviewers", count=len(short), k=ctx.k, total=n_rev))
+        short = short[:0]
     if len(short):
         free = n_rev - ctx.forbidden_per_sub
         too_few = short[free[short] < ctx.k]

@@ -45,6 +45,31 @@ def _capacity_short(p: dict[str, Any]) -> str:
     }
 
 
+def _too_few_reviewers(p: dict[str, Any]) -> str:
+    if not p["total"]:
+        return ngettext(
+            "%(count)s submission cannot get %(k)s reviewers: no reviewer is approved yet; "
+            "approve reviewers.",
+            "%(count)s submissions cannot get %(k)s reviewers: no reviewer is approved yet; "
+            "approve reviewers.",
+            p["count"],
+        ) % {"count": _n(p["count"]), "k": p["k"]}
+    reviewers = ngettext(
+        "only %(total)s reviewer is approved",
+        "only %(total)s reviewers are approved",
+        p["total"],
+    ) % {"total": _n(p["total"])}
+    return ngettext(
+        "%(count)s submission cannot get %(k)s reviewers: %(reviewers)s, fewer than the "
+        "%(k)s reviewers per submission asked for; approve more reviewers or ask for fewer "
+        "reviewers per submission.",
+        "%(count)s submissions cannot get %(k)s reviewers: %(reviewers)s, fewer than the "
+        "%(k)s reviewers per submission asked for; approve more reviewers or ask for fewer "
+        "reviewers per submission.",
+        p["count"],
+    ) % {"count": _n(p["count"]), "k": p["k"], "reviewers": reviewers}
+
+
 def _too_few_candidates(p: dict[str, Any]) -> str:
     return _(
         "Submission %(submission)s can get only %(assigned)s of %(k)s reviewers: too few "
@@ -204,6 +229,7 @@ def _time_limit(p: dict[str, Any]) -> str:
 
 _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "capacity_short": _capacity_short,
+    "too_few_reviewers": _too_few_reviewers,
     "too_few_candidates": _too_few_candidates,
     "candidates_full": _candidates_full,
     "coverage_capacity": _coverage_capacity,

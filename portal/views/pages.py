@@ -33,6 +33,8 @@ def dashboard(request):
     context = {
         "organisations": list(selectors.organisations_of_user(user=user)),
         "open_workshops": [w for w in workshops if w.is_open_for_submissions()],
+        # The reviewing section offers to apply to those that take reviewer applications.
+        "visible_workshops": workshops,
         "now": timezone.now(),
     }
     if has_perm(user, "portal.view_staff_pages"):

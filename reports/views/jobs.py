@@ -47,6 +47,8 @@ def report_index(request, workshop: Workshop):
         {
             "rows": rows,
             "form": GenerateForm(),
+            # Warned before generating, not refused: a draft edition without it is useful.
+            "executive_summary_missing": selectors.executive_summary_missing(workshop=workshop),
             # Every report job of the workshop, deleted ones too (their events remain).
             "history": audit_history_for(
                 user=request.user, object_type="reportjob", workshop=workshop
@@ -83,10 +85,12 @@ def report_generate(request, workshop: Workshop):
             job = report_jobs.report_job_request(
                 workshop=workshop, kind=kind, params=form.params(), user=request.user
             )
+            # No state here: the message would stay "Queued" after the row below says
+            # Done; the row is the one place that follows the job.
             messages.success(
                 request,
-                _("%(report)s: %(state)s.")
-                % {"report": job.get_kind_display(), "state": job.get_state_display()},
+                _("%(report)s requested: its state under “Reports generated” follows the job.")
+                % {"report": job.get_kind_display()},
             )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -13,10 +13,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("reviews/_dashboard_section.html", takes_context=True)
-def reviewer_dashboard(context):
+def reviewer_dashboard(context, workshops=()):
+    """The person's applications, and the calls among `workshops` (those the dashboard
+    already lists, so no further query) that they could still apply to review."""
     user = context["user"]
     applications = list(selectors.applications_of_user(user=user)) if user.is_authenticated else []
-    return {"applications": applications}
+    applied = {application.workshop_id for application in applications}
+    can_apply_to = [
+        workshop
+        for workshop in workshops
+        if workshop.pk not in applied and has_perm(user, "reviews.apply", workshop)
+    ]
+    return {"applications": applications, "can_apply_to": can_apply_to}
 
 
 @register.inclusion_tag("reviews/_workshop_box.html", takes_context=True)

@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from portal.models import User
@@ -60,6 +61,44 @@ def test_signup_sends_verification_and_blocks_login_until_verified(
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:dashboard")
     assert client.get(reverse("portal:dashboard")).context["user"] == user
+
+
+def _sign_up(client, capture, email="nora@example.org"):
+    with capture(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": email, "full_name": "Nora New", "password1": STRONG, "password2": STRONG},
+        )
+    assert response["Location"] == reverse("account_email_verification_sent")
+    return _link_from_last_mail(r"/accounts/confirm-email/[^/\s]+/")
+
+
+def test_confirming_in_the_signup_browser_signs_the_newcomer_in(
+    client, django_capture_on_commit_callbacks
+):
+    confirm_url = _sign_up(client, django_capture_on_commit_callbacks)
+
+    response = client.post(confirm_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:dashboard")
+    user = User.objects.get(email="nora@example.org")
+    assert user.emailaddress_set.get().verified is True
+    assert client.get(reverse("portal:dashboard")).context["user"] == user
+
+
+def test_confirming_in_another_browser_verifies_and_asks_to_sign_in(
+    client, django_capture_on_commit_callbacks
+):
+    confirm_url = _sign_up(client, django_capture_on_commit_callbacks)
+    other = Client()
+
+    response = other.post(confirm_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert User.objects.get(email="nora@example.org").emailaddress_set.get().verified is True
+    assert "_auth_user_id" not in other.session
 
 
 def test_password_reset_sets_new_password(client, evaluator, django_capture_on_commit_callbacks):

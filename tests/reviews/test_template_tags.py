@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 
 from portal.models import Workshop
 from tests.factories import WorkshopFactory
@@ -48,7 +49,8 @@ def test_workshop_box_anonymous(workshop):
     html = render(
         "{% reviewer_application_box workshop %}", user=AnonymousUser(), workshop=workshop
     )
-    assert "Log in to apply" in html
+    assert "to apply to review" in html
+    assert f'href="/accounts/login/?next=/workshops/{workshop.code}/"' in html
 
 
 def test_dashboard_lists_own_applications(application, other_application):
@@ -56,3 +58,35 @@ def test_dashboard_lists_own_applications(application, other_application):
     assert f"/review-applications/{application.code}/" in html
     assert f"/review-applications/{other_application.code}/" not in html
     assert "/conflicts-of-interest/" in html
+
+
+def test_dashboard_links_a_non_reviewer_to_the_open_calls_application(client, outsider):
+    open_call = WorkshopFactory(title="Autumn call")
+    WorkshopFactory(title="Finished call", phase_override=Workshop.Phase.SUMMARY_PUBLISHED)
+    client.force_login(outsider)
+
+    html = client.get(reverse("portal:dashboard")).content.decode()
+
+    assert "You are not a reviewer for any workshop yet." in html
+    assert f'href="/workshops/{open_call.code}/review-application/"' in html
+    assert html.count("/review-application/") == 1
+    assert "No call takes reviewer applications" not in html
+
+
+def test_dashboard_says_when_no_call_takes_applications(client, outsider):
+    WorkshopFactory(phase_override=Workshop.Phase.SUMMARY_PUBLISHED)
+    client.force_login(outsider)
+
+    html = client.get(reverse("portal:dashboard")).content.decode()
+
+    assert "/review-application/" not in html
+    assert "No call takes reviewer applications at the moment" in html
+
+
+def test_dashboard_does_not_offer_a_call_already_applied_to(client, application):
+    client.force_login(application.user)
+
+    html = client.get(reverse("portal:dashboard")).content.decode()
+
+    assert f"/review-applications/{application.code}/" in html
+    assert f"/workshops/{application.workshop.code}/review-application/" not in html

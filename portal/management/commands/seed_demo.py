@@ -117,7 +117,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("\n".join(lines))
         self.stdout.write(
-            "Add the staff TOTP secret to any authenticator app (RFC 6238) to log in as staff.\n"
+            "Add the staff TOTP secret to any authenticator app (RFC 6238) to sign in as staff.\n"
             "Emails (verification links, invitations) are printed by the Celery worker."
         )
 

@@ -24,7 +24,7 @@ def _logged_out(request) -> JsonResponse:
     # 401 with a message rather than the login redirect: the script would read a redirect
     # as a page, not as a refusal.
     return _json_error(
-        _("you are logged out. Log in again in another tab; a copy is kept in this browser."),
+        _("you are signed out. Sign in again in another tab; a copy is kept in this browser."),
         401,
     )
 

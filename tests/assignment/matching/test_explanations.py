@@ -56,6 +56,35 @@ def test_too_few_non_conflicted_candidates(instance):
     assert proposal.summary["unfilled"] == [{"submission": sub.code, "missing": 1}]
 
 
+def test_one_approved_reviewer_for_two_per_submission_blames_too_few_reviewers(instance):
+    # No conflict anywhere: the only cause is that k exceeds the reviewers approved.
+    instance.submission("S1", areas=["cbrn"])
+    instance.submission("S2", areas=["cbrn"])
+    instance.reviewer("A", expertise={"cbrn": 3})
+
+    proposal, data = solve_instance(instance, k=2)
+
+    assert texts(proposal) == [
+        "2 submissions cannot get 2 reviewers: only 1 reviewer is approved, fewer than the "
+        "2 reviewers per submission asked for; approve more reviewers or ask for fewer "
+        "reviewers per submission."
+    ]
+    assert "conflict" not in texts(proposal)[0]
+    assert named_pairs(instance, data, proposal) == {("S1", "A"), ("S2", "A")}
+
+
+def test_too_few_reviewers_counts_them_in_the_plural(instance):
+    text = explanation_text(
+        {"code": "too_few_reviewers", "params": {"count": 1, "k": 3, "total": 2}}
+    )
+
+    assert text == (
+        "1 submission cannot get 3 reviewers: only 2 reviewers are approved, fewer than the "
+        "3 reviewers per submission asked for; approve more reviewers or ask for fewer "
+        "reviewers per submission."
+    )
+
+
 def test_coverage_impossible_for_lack_of_expert_capacity(instance):
     """10 CBRN submissions, 2 CBRN experts with 3 reviews each: 4 stay uncovered."""
     for i in range(10):

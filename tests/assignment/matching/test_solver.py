@@ -239,7 +239,9 @@ def test_no_reviewers_leaves_every_slot_open(instance):
 
     assert len(proposal.sub) == 0
     assert proposal.summary["unfilled"] == [{"submission": sub.code, "missing": 2}]
-    assert [e["code"] for e in proposal.summary["explanations"]] == ["too_few_candidates"]
+    assert [e["text"] for e in proposal.summary["explanations"]] == [
+        "1 submission cannot get 2 reviewers: no reviewer is approved yet; approve reviewers."
+    ]
 
 
 def test_no_submissions(instance):

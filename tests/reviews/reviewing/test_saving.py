@@ -352,7 +352,7 @@ def test_autosave_when_logged_out_answers_401_json(client, autosave_url, review)
     response = client.post(autosave_url, form_data(review))
 
     assert response.status_code == 401
-    assert json.loads(response.content)["error"].startswith("you are logged out")
+    assert json.loads(response.content)["error"].startswith("you are signed out")
 
 
 # --- the deadline ----------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def test_send_to_submitter_creates_invitation_and_emails_link(
     assert workshop.title in message.subject
     assert "Alpha evaluation" in message.body
     assert "Brussels, Rue de la Loi 200" in message.body
-    assert "It asks you to log in to the portal first" in message.body
+    assert "It asks you to sign in to the portal first" in message.body
     token = _link(message).split("/")[-2]
     assert services.invitation_from_token(token=token) == invitation
 
