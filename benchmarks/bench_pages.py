@@ -26,6 +26,7 @@ start again). Timings are the median of 9 renders after 2 warm-up renders.
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import sys
@@ -439,6 +440,173 @@ def bench_audit_log(client_for) -> dict[str, dict[str, tuple[int, float]]]:
     return results
 
 
+# Who would use a page that several personas may open: a reviewer's page as a reviewer, an
+# organisation's as its member, a staff page as staff, the admin as the superuser.
+PERSONA_PREFERENCE = (
+    "reviewer",
+    "evaluator",
+    "org_admin",
+    "staff",
+    "superuser",
+    "no_org",
+    "other_evaluator",
+    "reviewer_unassigned",
+    "reviewer_conflicted",
+    "reviewer_declined",
+    "reviewer_uncleared",
+    "anonymous",
+)
+# The matrix world's objects that each size's workshop stands in for (see size_world).
+SIZED = {
+    "workshop",
+    "organisation",
+    "submission",
+    "assignment",
+    "review",
+    "reviewer",
+    "application",
+    "evaluator",
+    "org_admin",
+    "criteria_set",
+    "criteria_group",
+    "criterion",
+    "score",
+}
+
+
+class Recording:
+    """The world, with some objects replaced, noting which objects a row's URL named."""
+
+    def __init__(self, world, overrides: dict):
+        object.__setattr__(self, "_values", {**vars(world), **overrides})
+        object.__setattr__(self, "read", set())
+
+    def __getattr__(self, name):
+        values = object.__getattribute__(self, "_values")
+        if name not in values:
+            raise AttributeError(name)
+        object.__getattribute__(self, "read").add(name)
+        return values[name]
+
+
+def size_world(world, name: str) -> Recording:
+    """The matrix world with its workshop, submission, reviewer, review and organisation
+    members replaced by those of the bench workshop of this size."""
+    from portal.models import Membership, User, Workshop
+    from reviews.models import Assignment, CriterionScore, ReviewerApplication
+
+    workshop = Workshop.objects.get(title=f"Bench workshop {name}")
+    reviewer = User.objects.get(email=f"{name}-reviewer7@bench.example")
+    assignment = (
+        Assignment.objects.filter(workshop=workshop, reviewer=reviewer)
+        .select_related("submission__organisation", "review__criteria_set")
+        .order_by("pk")
+        .first()
+    )
+    submission = assignment.submission
+    criteria_set = assignment.review.criteria_set
+    members = {}
+    for persona, role in (("evaluator", "member"), ("org_admin", "admin")):
+        user, _ = User.objects.get_or_create(
+            email=f"{name}-{persona}@bench.example", defaults={"password": "!"}
+        )
+        Membership.objects.get_or_create(
+            user=user, organisation=submission.organisation, defaults={"role": role}
+        )
+        members[persona] = user
+    for user in (reviewer, *members.values()):
+        # Password pages (change, re-authenticate) need one; rolled back with the rest.
+        user.set_password("bench-password")
+        user.save(update_fields=["password"])
+    return Recording(
+        world,
+        {
+            "workshop": workshop,
+            "organisation": submission.organisation,
+            "submission": submission,
+            "assignment": assignment,
+            "review": assignment.review,
+            "reviewer": reviewer,
+            "application": ReviewerApplication.objects.get(workshop=workshop, user=reviewer),
+            **members,
+            "criteria_set": criteria_set,
+            "criteria_group": criteria_set.groups.order_by("position").first(),
+            "criterion": criteria_set.criteria.order_by("position").first(),
+            "score": CriterionScore.objects.filter(review=assignment.review).first(),
+        },
+    )
+
+
+def matrix_pages() -> list[tuple[str, str]]:
+    """(page id, persona) for every GET row of the permission matrix that some persona
+    opens (200), as the persona who would use it."""
+    from tests.permissions import matrix
+
+    # `--pages name,name`: only the rows of these URL names (re-measuring a fix).
+    wanted = None
+    if "--pages" in sys.argv:
+        wanted = set(sys.argv[sys.argv.index("--pages") + 1].split(","))
+    pages = []
+    for row in matrix.all_rows():
+        if not row.get or (wanted and row.name not in wanted):
+            continue
+        persona = next((p for p in PERSONA_PREFERENCE if row.get.get(p) == 200), None)
+        if persona is not None:
+            pages.append((row, persona))
+    return pages
+
+
+def matrix_url(row, world) -> str:
+    from django.urls import reverse
+
+    url = row.path(world) if row.path else reverse(row.name, kwargs=row.kwargs(world))
+    return f"{url}?{row.query}" if row.query else url
+
+
+def bench_matrix() -> dict[str, dict[str, tuple[int, float]]]:
+    """Every GET page of the permission matrix in both workshops, inside a transaction that
+    is rolled back: the matrix world (tests/permissions/world.py) supplies what the bench
+    workshops lack, and is not left behind."""
+    import tempfile
+
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client
+
+    from tests.permissions.world import build_world
+
+    # A page a persona may not open is reported below as a "#" line, not as a warning with a
+    # traceback per request.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    results: dict[str, dict[str, tuple[int, float]]] = {}
+    with tempfile.TemporaryDirectory() as media, transaction.atomic():
+        settings.MEDIA_ROOT = media
+        world = build_world()
+        worlds = {name: size_world(world, name) for name in SIZES}
+        for row, persona in matrix_pages():
+            page = row.id.replace(" ", "_")
+            probe = worlds["large"]
+            probe.read.clear()
+            matrix_url(row, probe)
+            unsized = probe.read - SIZED
+            if unsized:
+                # The page is about an object the bench workshops lack: it is measured on
+                # the matrix world alone, the same at both sizes, and said so.
+                print(f"# {page}: on the matrix world's {', '.join(sorted(unsized))}")
+            try:
+                for name, sized in worlds.items():
+                    on = world if unsized else sized
+                    client = Client()
+                    if persona != "anonymous":
+                        client.force_login(getattr(on, persona))
+                    results.setdefault(page, {})[name] = measure(client, matrix_url(row, on))
+            except AssertionError as error:
+                print(f"# {page}: not measured as {persona}: {error}")
+                results.pop(page, None)
+        transaction.set_rollback(True)
+    return results
+
+
 def main() -> int:
     ensure_database(reseed="--reseed" in sys.argv)
     import django
@@ -451,7 +619,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     started = time.perf_counter()
-    if only is None:
+    if only in (None, "matrix"):
         for name, spec in SIZES.items():
             seed(name, spec)
     ensure_staff()
@@ -478,6 +646,8 @@ def main() -> int:
         client.force_login(User.objects.get(email="bench-staff@bench.example"))
         return client
 
+    if only in (None, "matrix"):
+        results.update(bench_matrix())
     if only in (None, "audit_log"):
         results.update(bench_audit_log(staff_client))
     ok = True

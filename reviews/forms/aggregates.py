@@ -27,7 +27,6 @@ class AggregateFilterForm(ListFilterForm):
 
 
 class RatingListForm(ListFilterForm):
-    page = None  # one page: every approved reviewer
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[(sort, sort) for sort in RATING_SORTS]
     )

@@ -115,13 +115,17 @@ def _ratings_url(workshop: Workshop, sort: str) -> str:
 def reviewer_ratings(request, workshop: Workshop):
     form = filters_from(request, RatingListForm)
     sort = form.filters()["sort"] or "name"
-    reviewers = list(selectors.reviewers_for_rating(workshop=workshop, sort=sort))
+    # A page at a time: a large call approves thousands of reviewers, each row a form.
+    page = Paginator(
+        selectors.reviewers_for_rating(workshop=workshop, sort=sort), PER_PAGE
+    ).get_page(form.page_number)
     return render(
         request,
         "reviews/aggregates/ratings.html",
         {
             "workshop": workshop,
-            "reviewers": reviewers,
+            "reviewers": page.object_list,
+            "page": page,
             "sort": sort,
             "rating_choices": RatingForm.base_fields["rating"].choices[1:],
             "form": form,

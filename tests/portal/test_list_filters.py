@@ -154,7 +154,7 @@ LIST_VIEWS = [
         "staff",
         {"version": CHOICE, "disagreement": FLAG, "page": WHOLE},
     ),
-    ListView("reviews:reviewer_ratings", _workshop, "staff", {"sort": CHOICE}),
+    ListView("reviews:reviewer_ratings", _workshop, "staff", {"sort": CHOICE, "page": WHOLE}),
     ListView("reviews:invite_submitters", _workshop, "staff", {"sort": CHOICE, "page": WHOLE}),
     ListView("reviews:attendee_list", _workshop, "staff", ATTENDEES),
     ListView("reviews:attendee_export", _workshop, "staff", ATTENDEES, export=True),

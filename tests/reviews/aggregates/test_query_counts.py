@@ -61,10 +61,33 @@ def test_ratings_page_queries_constant(
     _submissions, reviewers = populate(workshop, criteria_set, staff, size)
     client.force_login(staff)
 
-    # + reviewers with their load, rating and invitation
-    with django_assert_num_queries(BASE + 1):
+    # + how many reviewers, one page of them with their load, rating and invitation
+    with django_assert_num_queries(BASE + 2):
         response = client.get(
             reverse("reviews:reviewer_ratings", args=[workshop.code]), {"sort": sort}
         )
 
     assert len(response.context["reviewers"]) == len(reviewers)
+
+
+def test_ratings_page_shows_a_page_of_reviewers_at_a_time(
+    client, staff, workshop, criteria_set, monkeypatch
+):
+    from reviews.views import aggregates  # noqa: PLC0415 -- patched below
+
+    monkeypatch.setattr(aggregates, "PER_PAGE", 3)
+    _submissions, reviewers = populate(workshop, criteria_set, staff, 8)
+    client.force_login(staff)
+    url = reverse("reviews:reviewer_ratings", args=[workshop.code])
+
+    first = client.get(url, {"sort": "name"})
+    last = client.get(url, {"sort": "name", "page": 99})
+
+    assert len(first.context["reviewers"]) == 3
+    assert first.context["page"].paginator.count == len(reviewers)
+    # Ten reviewers, three a page: the last page (one past the end gives the last) has one.
+    assert len(last.context["reviewers"]) == 1
+    assert {r.pk for r in first.context["reviewers"]}.isdisjoint(
+        {r.pk for r in last.context["reviewers"]}
+    )
+    assert "Page 1 of 4" in first.content.decode()
