@@ -20,7 +20,7 @@ def _seen(page, response, status: int, heading: str, name: str) -> None:
 
 def test_404_400_500_for_a_visitor_and_in_danish(page, settings):
     _seen(page, page.goto("/no-such-page/"), 404, "Page not found", "error-404")
-    assert page.locator("main").get_by_role("link", name="Log in").is_visible()
+    assert page.locator("main").get_by_role("link", name="Sign in").is_visible()
 
     # More query fields than Django accepts: a request it refuses as malformed.
     query = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
