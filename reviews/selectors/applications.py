@@ -96,14 +96,19 @@ def reviewers_of_workshop(*, workshop: Workshop) -> QuerySet[User]:
     Conflict checks and assignment build on this; a pending, declined or withdrawn
     application makes nobody a reviewer.
     """
-    return (
-        User.objects.filter(
-            is_active=True,
-            reviewer_applications__workshop=workshop,
-            reviewer_applications__state=ReviewerApplication.State.APPROVED,
+    # A semi-join (EXISTS), not a join with DISTINCT: DISTINCT compares every selected
+    # column, so a caller's annotations (the ratings page's seven subqueries) were computed
+    # for all reviewers before a page of 50 was cut.
+    return User.objects.filter(approved_application_exists(workshop), is_active=True).order_by(
+        "email"
+    )
+
+
+def approved_application_exists(workshop: Workshop) -> Exists:
+    return Exists(
+        ReviewerApplication.objects.filter(
+            workshop=workshop, user=OuterRef("pk"), state=ReviewerApplication.State.APPROVED
         )
-        .distinct()
-        .order_by("email")
     )
 
 

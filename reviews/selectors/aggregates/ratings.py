@@ -23,7 +23,7 @@ from reviews.models import (
     ReviewerRating,
     WorkshopInvitation,
 )
-from reviews.selectors.applications import reviewers_of_workshop
+from reviews.selectors.applications import approved_application_exists, reviewers_of_workshop
 
 RATING_SORTS = ("name", "rating")
 
@@ -51,10 +51,7 @@ def reviewers_for_rating(
     )
     invitation = WorkshopInvitation.objects.filter(workshop=workshop, user=OuterRef("pk"))
     reviewers = (
-        User.objects.filter(
-            reviewer_applications__workshop=workshop,
-            reviewer_applications__state=ReviewerApplication.State.APPROVED,
-        ).distinct()
+        User.objects.filter(approved_application_exists(workshop))
         if include_inactive
         else reviewers_of_workshop(workshop=workshop)
     )
