@@ -146,22 +146,7 @@ class WorkshopForm(forms.ModelForm):
 
     class Meta:
         model = Workshop
-        fields = [
-            "title",
-            "description",
-            "venue",
-            "event_date",
-            "timezone",
-            "submission_opens_at",
-            "submission_closes_at",
-            "review_deadline",
-            "anonymous_review",
-            "review_visibility",
-            "reviewer_names_visible",
-            "justification_min_length",
-            "reminder_days",
-            "phase_override",
-        ]
+        fields = list(Workshop.STAFF_FIELDS)
         widgets = {"event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):

@@ -81,6 +81,25 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What AI Office staff set on a workshop: the staff form's fields, and what the audit
+    # log compares when one is saved.
+    STAFF_FIELDS = (
+        "title",
+        "description",
+        "venue",
+        "event_date",
+        "timezone",
+        "submission_opens_at",
+        "submission_closes_at",
+        "review_deadline",
+        "anonymous_review",
+        "review_visibility",
+        "reviewer_names_visible",
+        "justification_min_length",
+        "reminder_days",
+        "phase_override",
+    )
+
     class Meta:
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")

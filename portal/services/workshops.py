@@ -4,24 +4,9 @@ from django.utils import timezone
 from portal.models import User, Workshop
 from portal.services.audit import audit_changes, audit_record, audit_snapshot, audit_stored
 
-# What staff set on a workshop (the form's fields); long text (the description) is kept in
-# the log as its hash and length only.
-_WORKSHOP_FIELDS = [
-    "title",
-    "description",
-    "venue",
-    "event_date",
-    "timezone",
-    "submission_opens_at",
-    "submission_closes_at",
-    "review_deadline",
-    "anonymous_review",
-    "review_visibility",
-    "reviewer_names_visible",
-    "justification_min_length",
-    "reminder_days",
-    "phase_override",
-]
+# The workshop's staff-set fields; long text (the description) is kept in the log as its
+# hash and length only.
+_WORKSHOP_FIELDS = list(Workshop.STAFF_FIELDS)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ Set-based: a few queries for a whole import, not per review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -28,15 +28,15 @@ from portal.services.audit import audit_record
 from reviews.models import Assignment, CriterionScore, Review, ReviewVersion
 from reviews.services.reviewing.review_input import (
     OVERALL_FIELDS,
+    SCORE_FIELDS,
     ReviewInput,
-    ScoreInput,
     review_input_from_review,
+    score_rows,
 )
 from reviews.services.reviewing.snapshot import review_snapshot
 from submissions.models import Submission
 
 BATCH = 500
-_SCORE_FIELDS = [f.name for f in fields(ScoreInput)]
 
 
 @dataclass
@@ -221,21 +221,14 @@ def _write_scores(
     for review, data in written:
         existing = scores.get(review.pk, {})
         stale += [s.pk for pk, s in existing.items() if pk not in in_set]
-        for criterion in criteria:
-            item = data.scores.get(criterion.pk) or ScoreInput()
-            score = existing.get(criterion.pk)
-            if score is None:
-                if item.is_empty():
-                    continue
-                score = CriterionScore(review=review, criterion=criterion)
-                to_create.append(score)
-            else:
-                to_update.append(score)
-            for name in _SCORE_FIELDS:
-                setattr(score, name, getattr(item, name))
+        created, updated = score_rows(
+            review=review, criteria=criteria, data=data, existing=existing
+        )
+        to_create += created
+        to_update += updated
     CriterionScore.objects.filter(pk__in=stale).delete()
     CriterionScore.objects.bulk_create(to_create, batch_size=BATCH)
-    CriterionScore.objects.bulk_update(to_update, _SCORE_FIELDS, batch_size=BATCH)
+    CriterionScore.objects.bulk_update(to_update, SCORE_FIELDS, batch_size=BATCH)
 
 
 def _add_versions(

@@ -67,3 +67,32 @@ def review_input_from_review(*, review: Review, scores: list[CriterionScore]) ->
             for score in scores
         },
     )
+
+
+SCORE_FIELDS = [f.name for f in fields(ScoreInput)]
+
+
+def score_rows(
+    *,
+    review: Review,
+    criteria: list,
+    data: ReviewInput,
+    existing: dict[int, CriterionScore],
+) -> tuple[list[CriterionScore], list[CriterionScore]]:
+    """The score rows `data` writes on `review`, as (to create, to update): existing rows
+    are updated in place (a quote staff selected for a report stays attached), and an
+    empty answer to a criterion without a row makes none."""
+    to_create, to_update = [], []
+    for criterion in criteria:
+        item = data.scores.get(criterion.pk) or ScoreInput()
+        score = existing.get(criterion.pk)
+        if score is None:
+            if item.is_empty():
+                continue
+            score = CriterionScore(review=review, criterion=criterion)
+            to_create.append(score)
+        else:
+            to_update.append(score)
+        for name in SCORE_FIELDS:
+            setattr(score, name, getattr(item, name))
+    return to_create, to_update

@@ -8,7 +8,6 @@ extended it for this reviewer (Assignment.deadline_override).
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -32,7 +31,12 @@ from reviews.review_window import (
     submitted_review_message,
 )
 from reviews.services.reviewing.checks import review_check_types, review_submit_problems
-from reviews.services.reviewing.review_input import OVERALL_FIELDS, ReviewInput, ScoreInput
+from reviews.services.reviewing.review_input import (
+    OVERALL_FIELDS,
+    SCORE_FIELDS,
+    ReviewInput,
+    score_rows,
+)
 from reviews.services.reviewing.snapshot import review_snapshot
 
 
@@ -96,22 +100,12 @@ def _write(review: Review, criteria: list[Criterion], data: ReviewInput) -> None
     for name in OVERALL_FIELDS:
         setattr(review, name, getattr(data, name))
     existing = {score.criterion_id: score for score in review.scores.all()}
-    to_create, to_update = [], []
-    for criterion in criteria:
-        item = data.scores.get(criterion.pk) or ScoreInput()
-        score = existing.get(criterion.pk)
-        if score is None:
-            if item.is_empty():
-                continue
-            score = CriterionScore(review=review, criterion=criterion)
-            to_create.append(score)
-        else:
-            to_update.append(score)
-        for part in fields(item):
-            setattr(score, part.name, getattr(item, part.name))
+    to_create, to_update = score_rows(
+        review=review, criteria=criteria, data=data, existing=existing
+    )
     CriterionScore.objects.bulk_create(to_create)
     if to_update:
-        CriterionScore.objects.bulk_update(to_update, [f.name for f in fields(ScoreInput)])
+        CriterionScore.objects.bulk_update(to_update, SCORE_FIELDS)
 
 
 @transaction.atomic
