@@ -4,7 +4,7 @@ of the report download."""
 
 from typing import ClassVar
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,6 +20,7 @@ from api.serializers.reports import (
 )
 from api.views.base import Access, Endpoint, FileFormatNegotiation
 from portal import lookups as portal_lookups
+from portal.downloads import attachment_response, open_stored
 from reports import exports, lookups, selectors
 from reports.forms import GenerateForm
 from reports.models import ReportJob
@@ -114,18 +115,9 @@ class ReportJobDownload(Endpoint):
     def get(self, request, job_code):
         job = self.object
         # As reports.views.downloads.report_download.
-        handle = job.file.open("rb")
+        handle = open_stored(job.file)
         downloads.report_job_record_download(job=job, user=request.user, channel=downloads.API)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=job.file_name,
-            content_type=job.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(handle, filename=job.file_name, content_type=job.content_type)
 
 
 # --- data tables ----------------------------------------------------------------------------

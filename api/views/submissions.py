@@ -4,7 +4,7 @@ the same lookup and permission, and writes through the same service."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +34,7 @@ from api.views.base import Access, Endpoint
 from portal import lookups as portal_lookups
 from portal import selectors as portal_selectors
 from portal.concurrency import StaleEditError
+from portal.downloads import attachment_response, open_stored
 from portal.ids import may_name_a_row
 from portal.permissions import has_perm, require_perm
 from submissions import lookups, selectors, services
@@ -419,16 +420,9 @@ class SubmissionFileDownload(Endpoint):
     def get(self, request, code, file_code):
         file = self.object
         # The same answer as the browser's download (submissions.views.files).
-        response = FileResponse(
-            file.file.open("rb"),
-            as_attachment=True,
-            filename=file.original_name,
-            content_type=file.content_type,
+        return attachment_response(
+            open_stored(file.file), filename=file.original_name, content_type=file.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class SubmissionSubmit(Endpoint):

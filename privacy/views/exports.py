@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.downloads import attachment_response, open_stored
 from portal.permissions import permission_required
 from privacy import lookups, selectors
 from privacy.models import DataExport
@@ -49,19 +50,15 @@ def data_export_status(request, export: DataExport):
 @permission_required("privacy.download_data_export", lookup=lookups.data_export)
 @require_GET
 def data_export_download_view(request, export: DataExport):
+    # Opened first: a file storage lost answers 404 and is not recorded as downloaded.
+    handle = open_stored(export.file)
     try:
         data_export_download(export=export, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        handle.close()
         return _profile()
     day = timezone.localtime(export.finished_at).date().isoformat()
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=f"my-data-{day}.zip",
-        content_type="application/zip",
+    return attachment_response(
+        handle, filename=f"my-data-{day}.zip", content_type="application/zip"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,10 +1,10 @@
 """A report's file, for who may download it, and each member's list of the feedback
 reports released to their organisations."""
 
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.downloads import attachment_response, open_stored
 from portal.permissions import permission_required
 from reports import lookups, selectors
 from reports.models import ReportJob
@@ -14,18 +14,9 @@ from reports.services.downloads import report_job_record_download
 @permission_required("reports.download_report", lookup=lookups.job_file)
 @require_GET
 def report_download(request, job: ReportJob):
-    handle = job.file.open("rb")
+    handle = open_stored(job.file)
     report_job_record_download(job=job, user=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.file_name,
-        content_type=job.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(handle, filename=job.file_name, content_type=job.content_type)
 
 
 @permission_required("portal.use_portal")

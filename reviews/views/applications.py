@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import lookups as portal_lookups
+from portal.downloads import attachment_response, open_stored
 from portal.filters import filters_from
 from portal.forms import add_service_errors
 from portal.models import Workshop
@@ -164,22 +164,11 @@ def application_withdraw(request, application: ReviewerApplication):
 @permission_required("reviews.download_cv", lookup=lookups.application)
 def application_cv(request, application: ReviewerApplication):
     """The uploaded CV, to its applicant and to staff only; everyone else gets 404."""
-    if not application.cv_file:
-        raise Http404
-    try:
-        handle = application.cv_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # Always a download, never rendered in the portal's origin, whatever the bytes are.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment_response(
+        open_stored(application.cv_file),
         filename=application.cv_original_name or "cv.pdf",
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @permission_required("reviews.view_all_applications", lookup=portal_lookups.workshop)

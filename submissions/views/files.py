@@ -1,6 +1,6 @@
-from django.http import FileResponse
 from django.views.decorators.http import require_GET
 
+from portal.downloads import attachment_response, open_stored
 from portal.permissions import permission_required
 from submissions import lookups
 from submissions.models import SubmissionFile
@@ -11,13 +11,6 @@ from submissions.models import SubmissionFile
 def file_download(request, file: SubmissionFile):
     """The file as uploaded, for the submitting organisation and staff. Reviewers download
     through the reviews app, which strips document metadata in anonymous workshops."""
-    response = FileResponse(
-        file.file.open("rb"),
-        as_attachment=True,
-        filename=file.original_name,
-        content_type=file.content_type,
+    return attachment_response(
+        open_stored(file.file), filename=file.original_name, content_type=file.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

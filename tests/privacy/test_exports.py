@@ -495,3 +495,16 @@ def test_the_readme_is_written_in_the_person_language_and_time_zone(
     assert "Made on DATE for account" in readme
     assert str(fmt.call_args.args[0].tzinfo) == "Pacific/Auckland"
     assert "privacy@example.eu" in readme
+
+
+def test_an_export_whose_file_storage_lost_answers_404_and_is_not_recorded(
+    evaluator, client, django_capture_on_commit_callbacks
+):
+    export = _build(evaluator, django_capture_on_commit_callbacks)
+    export.file.storage.delete(export.file.name)
+    client.force_login(evaluator)
+
+    response = client.get(reverse("privacy:data_export_download", args=[export.code]))
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="data_export.downloaded").exists()

@@ -232,3 +232,10 @@ def test_staff_pages_of_a_submission_someone_may_not_see_answer_404(
     ]
 
     assert statuses == [404, 404, 404, 404]
+
+
+def test_a_file_storage_lost_answers_404_not_a_server_error(client, evaluator, submitted):
+    file = submitted.files.get()
+    file.file.storage.delete(file.file.name)
+    url = reverse("submissions:file_download", args=[submitted.code, file.code])
+    assert _get(client, evaluator, url).status_code == 404

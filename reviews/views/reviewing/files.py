@@ -1,8 +1,8 @@
 """A submission's files as its reviewers download them."""
 
-from django.http import FileResponse
 from django.views.decorators.http import require_GET
 
+from portal.downloads import attachment_response, open_stored
 from portal.permissions import permission_required
 from reviews import lookups
 from reviews.models import Assignment
@@ -17,17 +17,12 @@ def review_file(request, assignment: Assignment, file_code: str):
     document metadata (author, title, software) and every file gets a neutral name."""
     file = selectors.submission_file_for_reviewer(assignment=assignment, file_code=file_code)
     anonymous = assignment.workshop.anonymous_review
-    stream = file.file.open("rb")
+    stream = open_stored(file.file)
     if anonymous and file.content_type == "application/pdf":
         with stream:
             stream = pdf_strip_metadata(source=stream)
-    response = FileResponse(
+    return attachment_response(
         stream,
-        as_attachment=True,
         filename=selectors.reviewer_file_name(file=file, anonymous=anonymous),
         content_type=file.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
