@@ -9,7 +9,7 @@ recorded conflict cannot be dismissed, only revoked.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from portal.models import Membership, User, Workshop
@@ -122,3 +122,24 @@ def conflicted_pairs(
         else:
             added.add((sub_id, user_id))
     return (pairs - dismissed) | added
+
+
+def conflicted_q(*, reviewer: User, submission: str = "submission") -> Q:
+    """The same definition as `conflicted_pairs`, for one reviewer, as a condition on rows
+    that reach a submission through `submission` (a field path; "pk" on Submission itself).
+
+    For a reviewer's own lists: the conflict check becomes part of their one query instead
+    of four more (the dashboard is the page every reviewer opens most).
+    """
+    organisation = OuterRef(f"{submission}__organisation" if submission != "pk" else "organisation")
+    provider = OuterRef(f"{submission}__provider" if submission != "pk" else "provider")
+    pair = {"reviewer": reviewer, "submission": OuterRef(submission)}
+    ties = ReviewerTie.objects.filter(user=reviewer, ended_at__isnull=True)
+    computed = (
+        Exists(Membership.objects.filter(user=reviewer, organisation=organisation))
+        | Exists(ties.filter(organisation=organisation))
+        | Exists(ties.filter(provider=provider))
+    )
+    dismissed = Exists(_active_records(action=ConflictRecord.Action.DISMISSED, **pair))
+    added = Exists(_active_records(**pair).exclude(action=ConflictRecord.Action.DISMISSED))
+    return (Q(computed) & ~Q(dismissed)) | Q(added)

@@ -6,15 +6,17 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import User
+from portal.precompiled import precompiled_list
 from reviews.models import (
     Assignment,
     Review,
 )
-from reviews.selectors.conflicts import conflicted_pairs
+from reviews.selectors.conflicts import conflicted_q
 from reviews.selectors.visibility.access import assignments_for_reviewer
 
 
@@ -60,24 +62,22 @@ def assignment_status(*, assignment: Assignment, now: datetime | None = None) ->
     return AssignmentStatus.TODO
 
 
+def _dashboard_assignments(user_id: int) -> QuerySet[Assignment]:
+    user = User(pk=user_id)
+    return assignments_for_reviewer(user=user).exclude(conflicted_q(reviewer=user))
+
+
 def assignment_rows_for_reviewer(*, user: User, now: datetime | None = None) -> list[AssignmentRow]:
     """The reviewer's dashboard: live assignments without any conflicted pair, soonest
     deadline first.
 
-    Computed conflicts are checked set-based per workshop (conflicted_pairs), so the number
-    of queries does not grow with the number of assignments.
+    Conflicts are one more condition of the one query (conflicted_q), so the number of
+    queries does not grow with the number of assignments or workshops. The page every
+    reviewer opens most: its query is compiled once per process (portal.precompiled).
     """
     if not user.is_authenticated:
         return []
-    assignments = list(assignments_for_reviewer(user=user))
-    workshops = {a.workshop_id: a.workshop for a in assignments}
-    conflicted: set[tuple[int, int]] = set()
-    for workshop in workshops.values():
-        conflicted |= conflicted_pairs(
-            workshop=workshop,
-            reviewer_ids={user.pk},
-            submission_ids={a.submission_id for a in assignments if a.workshop_id == workshop.pk},
-        )
+    assignments = precompiled_list("reviewer_dashboard", _dashboard_assignments, pk=user.pk)
     now = now or timezone.now()
     rows = [
         AssignmentRow(
@@ -87,7 +87,6 @@ def assignment_rows_for_reviewer(*, user: User, now: datetime | None = None) -> 
             needs_answer=a.state == Assignment.State.ASSIGNED,
         )
         for a in assignments
-        if (a.submission_id, user.pk) not in conflicted
     ]
     rows.sort(key=lambda row: (row.deadline, row.assignment.created_at, row.assignment.pk))
     return rows

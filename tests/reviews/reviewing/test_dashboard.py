@@ -12,14 +12,17 @@ from django.utils import dateformat, timezone
 
 from reviews.models import ConflictRecord
 from reviews.selectors import has_conflict
+from reviews.selectors.conflicts import conflicted_pairs
 from reviews.selectors.visibility import AssignmentStatus, assignment_rows_for_reviewer
 from reviews.services import reviewing as services
+from submissions.models import Provider
 from tests.factories import (
     AssignmentFactory,
     CompleteSubmissionFactory,
     MembershipFactory,
     OrganisationFactory,
     ReviewerTieFactory,
+    UserFactory,
 )
 
 from .conftest import add_submitted_version, approve, submit_review
@@ -129,6 +132,51 @@ def test_conflicted_pairs_are_left_out(approved, reviewer, workshop, criteria_se
     for assignment in (tied, member, recorded, dismissed, clear):
         shown = assignment in {row.assignment for row in rows}
         assert shown is not has_conflict(reviewer=reviewer, submission=assignment.submission)
+
+
+def test_dashboard_conflicts_agree_with_the_set_based_and_per_pair_checks(
+    approved, reviewer, workshop, criteria_set
+):
+    """The dashboard's one-query conflict condition (conflicted_q) against the other two
+    forms of the same definition, over every kind of conflict and its undoing."""
+    provider = Provider.objects.create(name="Bench Provider")
+    ReviewerTieFactory(user=reviewer, organisation=None, provider=provider)
+    by_provider = _assignment(reviewer, workshop, submission={"provider": provider})
+    ended_org = OrganisationFactory(name="Old employer")
+    ReviewerTieFactory(user=reviewer, organisation=ended_org, ended_at=timezone.now())
+    ended = _assignment(reviewer, workshop, submission={"organisation": ended_org})
+    bid = _assignment(reviewer, workshop)
+    ConflictRecord.objects.create(
+        reviewer=reviewer, submission=bid.submission, action="bid", reason="Advisor"
+    )
+    revoked = _assignment(reviewer, workshop)
+    ConflictRecord.objects.create(
+        reviewer=reviewer,
+        submission=revoked.submission,
+        action="recorded",
+        reason="Mistake",
+        revoked_at=timezone.now(),
+    )
+    member_org = OrganisationFactory(name="Own Lab")
+    MembershipFactory(user=reviewer, organisation=member_org)
+    dismissed_member = _assignment(reviewer, workshop, submission={"organisation": member_org})
+    ConflictRecord.objects.create(
+        reviewer=reviewer, submission=dismissed_member.submission, action="dismissed", reason="x"
+    )
+    # Another reviewer's conflict with the same submission is not this reviewer's.
+    ConflictRecord.objects.create(
+        reviewer=UserFactory(), submission=ended.submission, action="recorded", reason="Theirs"
+    )
+    everything = [by_provider, ended, bid, revoked, dismissed_member]
+
+    shown = {row.assignment for row in assignment_rows_for_reviewer(user=reviewer)}
+
+    assert shown == {ended, revoked, dismissed_member}
+    pairs = conflicted_pairs(workshop=workshop, reviewer_ids={reviewer.pk})
+    for assignment in everything:
+        per_pair = has_conflict(reviewer=reviewer, submission=assignment.submission)
+        assert (assignment not in shown) is per_pair
+        assert ((assignment.submission_id, reviewer.pk) in pairs) is per_pair
 
 
 def test_empty_list_says_so(client, outsider):

@@ -31,8 +31,8 @@ def test_my_reviews_queries_constant(client, reviewer, workshop, django_assert_n
             services.review_get_or_create(assignment=assignment, user=reviewer)
     client.force_login(reviewer)
     # session, user, staff group (context processor); assignments with workshop, submission
-    # and review; conflicts of the workshop: submissions, memberships, ties, records.
-    with django_assert_num_queries(8):
+    # and review, conflicts excluded in the same query.
+    with django_assert_num_queries(4):
         response = client.get(reverse("reviews:review_list"))
     assert len(response.context["rows"]) == size
 
