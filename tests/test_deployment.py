@@ -199,6 +199,20 @@ def test_wsgi_application_and_celery_app_import():
     assert "portal.tasks.task_ping" in app.tasks
 
 
+def test_wsgi_start_up_freezes_what_it_loaded(tmp_path):
+    """The views are imported and what start-up loaded is out of the garbage collector's
+    walk (portal/wsgi.py), as gunicorn's workers start it."""
+    code = (
+        "import gc, sys, portal.wsgi; "
+        "print(gc.get_freeze_count(), 'reviews.views.reviewing.assignments' in sys.modules)"
+    )
+    result = run_python(["-c", code], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000
+    assert views_loaded == "True"
+
+
 def test_readme_documents_every_settings_variable():
     readme = (BASE_DIR / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme, flags=re.MULTILINE))
