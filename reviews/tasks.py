@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from portal.models import Workshop
+from reviews.selectors.aggregates import aggregates_warm
 from reviews.services.reminders import reminders_send_due
 
 logger = logging.getLogger(__name__)
@@ -18,3 +20,14 @@ def task_send_due_reminders() -> int:
     special.
     """
     return reminders_send_due()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def task_warm_aggregates(*, workshop_id: int) -> None:
+    """After a review was submitted, reopened or imported: compute the workshop's aggregate
+    figures now, so that the staff page does not (about 2 s at 10,000 submissions)."""
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    if workshop is None:
+        logger.info("Workshop %s is gone; no aggregates to compute", workshop_id)
+        return
+    aggregates_warm(workshop=workshop)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal import lookups as portal_lookups
 from portal.filters import filters_from
 from portal.models import Workshop
+from portal.pagination import CountedPaginator
 from portal.permissions import permission_required
 from reviews import lookups
 from reviews.forms.aggregates import AggregateFilterForm, RatingForm, RatingListForm
@@ -34,7 +35,7 @@ def _pick_version(versions: list, requested: str | None):
 
 @permission_required("reviews.view_aggregates", lookup=portal_lookups.workshop)
 def aggregate_overview(request, workshop: Workshop):
-    versions = selectors.workshop_aggregates(workshop=workshop)
+    versions = selectors.workshop_overview(workshop=workshop)
     form = filters_from(
         request, AggregateFilterForm, versions=[v.criteria_set.version for v in versions]
     )
@@ -42,14 +43,19 @@ def aggregate_overview(request, workshop: Workshop):
     only_disagreement = form.filters()["disagreement"]
     page = None
     if version is not None:
-        rows = {row.submission_id: row for row in version.submission_rows}
-        if only_disagreement:
-            rows = {pk: row for pk, row in rows.items() if row.disagreement}
-        ordered = []
-        for pk, submission in selectors.submissions_by_title(ids=rows.keys()).items():
-            rows[pk].submission = submission
-            ordered.append(rows[pk])
-        page = Paginator(ordered, PER_PAGE).get_page(form.page_number)
+        # A page of submissions in title order from SQL; its count from the cached figures.
+        page = CountedPaginator(
+            selectors.overview_submissions(
+                workshop=workshop, version=version, only_disagreement=only_disagreement
+            ),
+            PER_PAGE,
+            count=(
+                len(version.disagreement_ids) if only_disagreement else version.submission_count
+            ),
+        ).get_page(form.page_number)
+        page.object_list = selectors.overview_rows(
+            version=version, submissions=list(page.object_list)
+        )
     return render(
         request,
         "reviews/aggregates/overview.html",

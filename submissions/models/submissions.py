@@ -192,6 +192,8 @@ class Submission(models.Model):
             models.Index(
                 fields=["workshop", "state", "title", "id"], name="submission_title_order"
             ),
+            # Lists across states (the aggregates page) page through them in title order.
+            models.Index(fields=["workshop", "title", "id"], name="submission_ws_title_order"),
         ]
 
     def __str__(self) -> str:

@@ -9,8 +9,9 @@ so "per criterion within a version" is "per criterion row"; when reviews were sc
 against several versions of a workshop's set, each version is aggregated on its own and
 labelled with its number, never mixed.
 
-Split in three: `scores` (rows and statistics), `overview` (per workshop and per
-submission), `ratings` (reviewers to rate). Import from the package. Workshop invitations
+Split in four: `scores` (rows and statistics), `overview` (per workshop and per
+submission), `workshop_page` (the staff page's cached figures and a page of submissions),
+`ratings` (reviewers to rate). Import from the package. Workshop invitations
 have their own home, `reviews.workshop_invitations`.
 """
 
@@ -35,6 +36,15 @@ from reviews.selectors.aggregates.scores import (
     ordinal_alpha,
     score_stats,
 )
+from reviews.selectors.aggregates.workshop_page import (
+    VersionOverview,
+    aggregates_warm,
+    overview_rows,
+    overview_submissions,
+    scores_stamp,
+    workshop_figures,
+    workshop_overview,
+)
 
 __all__ = [
     "CriterionAggregate",
@@ -47,12 +57,19 @@ __all__ = [
     "SubmissionRow",
     "SubmissionVersionAggregate",
     "TAGS",
+    "VersionOverview",
     "VersionAggregate",
+    "aggregates_warm",
     "ordinal_alpha",
+    "overview_rows",
+    "overview_submissions",
     "reviewers_for_rating",
     "score_stats",
+    "scores_stamp",
     "submission_aggregates",
     "submissions_by_title",
     "submitted_reviews_of_submission",
     "workshop_aggregates",
+    "workshop_figures",
+    "workshop_overview",
 ]

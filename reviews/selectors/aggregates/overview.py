@@ -14,6 +14,7 @@ from reviews.models import (
     Review,
 )
 from reviews.selectors.aggregates.scores import (  # package-private helpers
+    DISAGREEMENT_SPREAD,
     ScoreRow,
     Stats,
     _criteria_by_set,
@@ -59,57 +60,110 @@ class VersionAggregate:
     submission_rows: list[SubmissionRow]
 
 
+class CriterionFigures(NamedTuple):
+    """A criterion's figures across a version's submissions, without the criterion: the
+    compact form the overview page caches (see `workshop_page`)."""
+
+    stats: Stats
+    alpha: float | None
+    submission_count: int
+    disagreement_count: int
+
+
+@dataclass(frozen=True)
+class VersionFigures:
+    """What the workshop-wide part of the overview needs of one criteria-set version: plain
+    numbers and ids, small enough to cache for 10,000 submissions."""
+
+    review_count: int
+    submission_count: int  # submissions with a submitted score under the version
+    criteria: dict[int, CriterionFigures]  # by criterion pk
+    disagreement_ids: tuple[int, ...]  # submissions with any criterion >= 2 levels apart
+
+
+def _version_figures(rows: Sequence[ScoreRow], criteria: Sequence[Criterion]) -> VersionFigures:
+    """One version's figures from its score rows; per cell only the levels, their spread and
+    whether any was given, never a Stats (110,000 cells at 10,000 submissions)."""
+    levels: dict[tuple[int, int], list[int]] = defaultdict(list)
+    per_criterion: dict[int, list[ScoreRow]] = defaultdict(list)
+    reviews: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        reviews[row.submission_id].add(row.reviewer_id)
+        per_criterion[row.criterion_id].append(row)
+        if not row.not_applicable and row.level is not None:
+            levels[(row.submission_id, row.criterion_id)].append(row.level)
+    figures: dict[int, CriterionFigures] = {}
+    disagreeing: set[int] = set()
+    for criterion in criteria:
+        units = [levels.get((submission_id, criterion.pk), []) for submission_id in reviews]
+        spread = [
+            submission_id
+            for submission_id, unit in zip(reviews, units, strict=True)
+            if unit and max(unit) - min(unit) >= DISAGREEMENT_SPREAD
+        ]
+        disagreeing.update(spread)
+        figures[criterion.pk] = CriterionFigures(
+            stats=_stats_of(per_criterion.get(criterion.pk, ())),
+            alpha=ordinal_alpha(units, value_domain=_level_values(criterion)),
+            submission_count=sum(1 for unit in units if unit),
+            disagreement_count=len(spread),
+        )
+    return VersionFigures(
+        review_count=sum(len(reviewers) for reviewers in reviews.values()),
+        submission_count=len(reviews),
+        criteria=figures,
+        disagreement_ids=tuple(sorted(disagreeing)),
+    )
+
+
+def criterion_rows(
+    figures: VersionFigures, criteria: Sequence[Criterion]
+) -> list[CriterionAggregate]:
+    """The per-criterion rows of a version, in the criteria's order."""
+    return [
+        CriterionAggregate(criterion, *figures.criteria[criterion.pk])
+        if criterion.pk in figures.criteria
+        else CriterionAggregate(criterion, _stats_of(()), None, 0, 0)
+        for criterion in criteria
+    ]
+
+
+def submission_rows(rows: Iterable[ScoreRow], criteria: Sequence[Criterion]) -> list[SubmissionRow]:
+    """Per submission (in the order of its first row) its statistics per criterion."""
+    per_cell: dict[tuple[int, int], list[ScoreRow]] = defaultdict(list)
+    reviews: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        per_cell[(row.submission_id, row.criterion_id)].append(row)
+        reviews[row.submission_id].add(row.reviewer_id)
+    return [
+        SubmissionRow(
+            submission_id=submission_id,
+            review_count=len(reviewers),
+            cells=[_stats_of(per_cell.get((submission_id, c.pk), ())) for c in criteria],
+        )
+        for submission_id, reviewers in reviews.items()
+    ]
+
+
 def workshop_aggregates(*, workshop: Workshop) -> list[VersionAggregate]:
     """Per criteria-set version scored in the workshop, newest first: per-criterion
-    statistics with alpha and tag shares, and per-submission statistics. Two queries."""
+    statistics with alpha and tag shares, and per-submission statistics. Two queries.
+
+    Every submission's statistics: for exports and the API. The staff page shows a page of
+    them and caches the rest (`workshop_page`)."""
     by_set = _score_rows(review__assignment__workshop=workshop)
     criteria_by_set = _criteria_by_set(by_set.keys())
     versions = []
     for set_id, rows in by_set.items():
         criteria_set, criteria = criteria_by_set[set_id]
-        per_cell: dict[tuple[int, int], list[ScoreRow]] = defaultdict(list)
-        per_criterion: dict[int, list[ScoreRow]] = defaultdict(list)
-        reviews: dict[int, set[int]] = defaultdict(set)
-        for row in rows:
-            per_cell[(row.submission_id, row.criterion_id)].append(row)
-            per_criterion[row.criterion_id].append(row)
-            reviews[row.submission_id].add(row.reviewer_id)
-
-        submission_rows = [
-            SubmissionRow(
-                submission_id=submission_id,
-                review_count=len(reviewers),
-                cells=[_stats_of(per_cell.get((submission_id, c.pk), ())) for c in criteria],
-            )
-            for submission_id, reviewers in reviews.items()
-        ]
-        criteria_rows = []
-        for position, criterion in enumerate(criteria):
-            cells = [row.cells[position] for row in submission_rows]
-            units = [
-                [
-                    r.level
-                    for r in per_cell.get((row.submission_id, criterion.pk), ())
-                    if not r.not_applicable and r.level is not None
-                ]
-                for row in submission_rows
-            ]
-            criteria_rows.append(
-                CriterionAggregate(
-                    criterion=criterion,
-                    stats=_stats_of(per_criterion.get(criterion.pk, ())),
-                    alpha=ordinal_alpha(units, value_domain=_level_values(criterion)),
-                    submission_count=sum(1 for cell in cells if cell.count),
-                    disagreement_count=sum(1 for cell in cells if cell.disagreement),
-                )
-            )
+        figures = _version_figures(rows, criteria)
         versions.append(
             VersionAggregate(
                 criteria_set=criteria_set,
                 criteria=criteria,
-                review_count=sum(len(reviewers) for reviewers in reviews.values()),
-                criteria_rows=criteria_rows,
-                submission_rows=submission_rows,
+                review_count=figures.review_count,
+                criteria_rows=criterion_rows(figures, criteria),
+                submission_rows=submission_rows(rows, criteria),
             )
         )
     versions.sort(key=lambda v: v.criteria_set.version, reverse=True)

@@ -3,6 +3,7 @@ statistics and Krippendorff's alpha (ordinal). Pure functions over one fetch of 
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -78,12 +79,20 @@ def score_stats(levels: Sequence[int], *, na_count: int = 0, tags: Iterable[str]
         na_count=na_count,
         mean=float(statistics.fmean(levels)),
         median=float(statistics.median(levels)),
-        sd=statistics.stdev(levels) if n >= 2 else None,
+        sd=_sample_sd(tuple(sorted(levels))) if n >= 2 else None,
         min=low,
         max=high,
         disagreement=high - low >= DISAGREEMENT_SPREAD,
         tag_counts=tag_counts,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _sample_sd(levels: tuple[int, ...]) -> float:
+    """statistics.stdev, remembered per sorted tuple of levels: a page of 550 cells holds a
+    few dozen distinct ones (levels 0-4, a few reviewers each), and stdev's exact Fractions
+    made it the costliest line of the page."""
+    return statistics.stdev(levels)
 
 
 def ordinal_alpha(units: Iterable[Sequence[int]], *, value_domain: Iterable[int]) -> float | None:

@@ -34,6 +34,7 @@ from reviews.services.reviewing.review_input import (
     score_rows,
 )
 from reviews.services.reviewing.snapshot import review_snapshot
+from reviews.services.reviewing.warming import aggregates_warm_after_commit
 from submissions.models import Submission
 
 BATCH = 500
@@ -206,6 +207,8 @@ def reviews_import(
     )
     if written and criteria_set.frozen_at is None:
         criteria_set_freeze(criteria_set=criteria_set, user=created_by)
+    if written:
+        aggregates_warm_after_commit(workshop_id=workshop.pk)
     return results
 
 

@@ -23,6 +23,7 @@ from portal.services.audit import audit_record, personal
 from reviews.models import Review
 from reviews.review_window import review_window_open
 from reviews.services.assignments import assignment_notify
+from reviews.services.reviewing.warming import aggregates_warm_after_commit
 
 REASON_MAX_LENGTH = 2000
 
@@ -78,4 +79,5 @@ def review_reopen(
         },
     )
     assignment_notify(assignment=assignment, template="review_reopened", reason=reason)
+    aggregates_warm_after_commit(workshop_id=assignment.workshop_id)
     return locked

@@ -38,6 +38,7 @@ from reviews.services.reviewing.review_input import (
     score_rows,
 )
 from reviews.services.reviewing.snapshot import review_snapshot
+from reviews.services.reviewing.warming import aggregates_warm_after_commit
 
 
 def _check_reviewer(assignment: Assignment, user: User) -> None:
@@ -187,4 +188,5 @@ def review_submit(
     )
     if criteria_set.frozen_at is None:
         criteria_set_freeze(criteria_set=criteria_set, user=user)
+    aggregates_warm_after_commit(workshop_id=locked.assignment.workshop_id)
     return version

@@ -23,11 +23,20 @@ def test_overview_queries_constant(
     submissions, _reviewers = populate(workshop, criteria_set, staff, size)
     client.force_login(staff)
 
-    # + scores, criteria, submission titles
-    with django_assert_num_queries(BASE + 3):
-        response = client.get(reverse("reviews:aggregate_overview", args=[workshop.code]))
+    url = reverse("reviews:aggregate_overview", args=[workshop.code])
+    # First view: + the audit log's position, the scores stamp, every score row, criteria,
+    # a page of submissions, their score rows.
+    with django_assert_num_queries(BASE + 6):
+        first = client.get(url)
+    # Then the figures come from the cache: + the log's position, criteria, a page of
+    # submissions, their score rows.
+    with django_assert_num_queries(BASE + 4):
+        again = client.get(url)
 
-    assert len(response.context["page"].object_list) == size
+    assert len(first.context["page"].object_list) == size
+    assert [row.submission.pk for row in again.context["page"].object_list] == [
+        row.submission.pk for row in first.context["page"].object_list
+    ]
 
 
 @pytest.mark.parametrize("size", SIZES)
