@@ -2,9 +2,11 @@ import zoneinfo
 
 import rules
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.precompiled import precompiled_list
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -31,6 +33,10 @@ class UserManager(BaseUserManager):
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
+
+
+def _staff_group_of(user_id: int):
+    return Group.objects.filter(user__pk=user_id, name=settings.STAFF_GROUP_NAME).only("pk")[:1]
 
 
 class User(AbstractUser):
@@ -90,8 +96,10 @@ class User(AbstractUser):
         """
         cached = self.__dict__.get("_is_ai_office_staff")
         if cached is None:
+            # Asked on every request (the MFA rule, the navigation): compiled once.
             cached = self.is_active and (
-                self.is_superuser or self.groups.filter(name=settings.STAFF_GROUP_NAME).exists()
+                self.is_superuser
+                or bool(precompiled_list("ai_office_staff", _staff_group_of, pk=self.pk))
             )
             self.__dict__["_is_ai_office_staff"] = cached
         return cached
