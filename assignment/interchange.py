@@ -25,8 +25,10 @@ Run it as: python -m matcher --scores scores.csv --constraints constraints.csv
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -58,6 +60,71 @@ def _reviewer_names(data, reviewer_key: str) -> list[str]:
     return data.rev_emails if reviewer_key == "email" else data.rev_codes
 
 
+INSTANCE_FILES = ("scores", "constraints", "max_loads")
+
+
+def instance_rows(
+    *,
+    workshop: Workshop,
+    settings: RunSettings,
+    files: Iterable[str] = INSTANCE_FILES,
+    reviewer_key: str = "email",
+    cell: Callable[[str], str] = str,
+) -> dict[str, Iterator[tuple]]:
+    """The rows of the instance a run with `settings` would solve, per file of the matcher
+    named in `files`, as lazy iterators (a download streams them).
+
+    Everything is computed here, before the first row: the instance is loaded once and the
+    affinity model (the costly part: TF-IDF over every text) is built only for the scores.
+    The rows are formatted as they are read. Id cells (submission codes, reviewer names)
+    pass through `cell` once per id, not once per row (a download makes them formula-safe).
+    """
+    files = set(files)
+    data = load_matching_data(workshop=workshop)
+    names = [cell(name) for name in _reviewer_names(data, reviewer_key)]
+    papers = [cell(code) for code in data.sub_codes]
+    prepared = prepare(data=data, settings=settings)
+    n_rev = max(data.n_rev, 1)
+    fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
+    rows: dict[str, Iterator[tuple]] = {}
+
+    if "scores" in files:
+        model = AffinityModel(data, settings.weights)
+        candidates = candidates_for(prepared=prepared, model=model, settings=settings)
+        # A kept pair is not a solver variable, so it may not be a candidate; the matcher
+        # still needs its score.
+        unscored = ~PairSet.of(candidates.sub, candidates.rev, n_rev).contains(fixed_sub, fixed_rev)
+        score_sub = np.concatenate([candidates.sub, fixed_sub[unscored]]).tolist()
+        score_rev = np.concatenate([candidates.rev, fixed_rev[unscored]]).tolist()
+        score_val = np.concatenate(
+            [candidates.score, model.scores(fixed_sub[unscored], fixed_rev[unscored])]
+        ).tolist()
+        rows["scores"] = (
+            (papers[s], names[r], f"{score:.3f}")
+            for s, r, score in zip(score_sub, score_rev, score_val, strict=True)
+        )
+
+    if "constraints" in files:
+        keys = prepared.forbidden.keys
+        blocked_sub = np.flatnonzero(data.sub_confidential)
+        blocked_rev = np.flatnonzero(~data.rev_cleared)
+        if len(blocked_sub) and len(blocked_rev):
+            extra = np.repeat(blocked_sub, len(blocked_rev)) * n_rev + np.tile(
+                blocked_rev, len(blocked_sub)
+            )
+            keys = np.union1d(keys, extra)
+        never = zip((keys // n_rev).tolist(), (keys % n_rev).tolist(), strict=True)
+        kept = zip(fixed_sub.tolist(), fixed_rev.tolist(), strict=True)
+        rows["constraints"] = itertools.chain(
+            ((papers[s], names[r], -1) for s, r in never),
+            ((papers[s], names[r], 1) for s, r in kept),
+        )
+
+    if "max_loads" in files:
+        rows["max_loads"] = zip(names, prepared.max_load.tolist(), strict=True)
+    return rows
+
+
 def instance_export(
     *,
     workshop: Workshop,
@@ -68,43 +135,9 @@ def instance_export(
     reviewer_key: str = "email",
 ) -> None:
     """Write the instance a run with `settings` would solve, in the matcher's formats."""
-    data = load_matching_data(workshop=workshop)
-    names = _reviewer_names(data, reviewer_key)
-    papers = data.sub_codes
-    prepared = prepare(data=data, settings=settings)
-    model = AffinityModel(data, settings.weights)
-    candidates = candidates_for(prepared=prepared, model=model, settings=settings)
-    n_rev = max(data.n_rev, 1)
-    fixed_sub, fixed_rev = prepared.fixed_sub, prepared.fixed_rev
-    # A kept pair is not a solver variable, so it may not be a candidate; the matcher
-    # still needs its score.
-    unscored = ~PairSet.of(candidates.sub, candidates.rev, n_rev).contains(fixed_sub, fixed_rev)
-    score_sub = np.concatenate([candidates.sub, fixed_sub[unscored]])
-    score_rev = np.concatenate([candidates.rev, fixed_rev[unscored]])
-    score_val = np.concatenate(
-        [candidates.score, model.scores(fixed_sub[unscored], fixed_rev[unscored])]
-    )
-    writer = csv.writer(scores, lineterminator="\n")
-    for s, r, score in zip(score_sub.tolist(), score_rev.tolist(), score_val.tolist(), strict=True):
-        writer.writerow((papers[s], names[r], f"{score:.3f}"))
-
-    keys = prepared.forbidden.keys
-    blocked_sub = np.flatnonzero(data.sub_confidential)
-    blocked_rev = np.flatnonzero(~data.rev_cleared)
-    if len(blocked_sub) and len(blocked_rev):
-        extra = np.repeat(blocked_sub, len(blocked_rev)) * n_rev + np.tile(
-            blocked_rev, len(blocked_sub)
-        )
-        keys = np.union1d(keys, extra)
-    writer = csv.writer(constraints, lineterminator="\n")
-    for s, r in zip((keys // n_rev).tolist(), (keys % n_rev).tolist(), strict=True):
-        writer.writerow((papers[s], names[r], -1))
-    for s, r in zip(fixed_sub.tolist(), fixed_rev.tolist(), strict=True):
-        writer.writerow((papers[s], names[r], 1))
-
-    writer = csv.writer(max_loads, lineterminator="\n")
-    for r, load in enumerate(prepared.max_load.tolist()):
-        writer.writerow((names[r], load))
+    rows = instance_rows(workshop=workshop, settings=settings, reviewer_key=reviewer_key)
+    for name, out in (("scores", scores), ("constraints", constraints), ("max_loads", max_loads)):
+        csv.writer(out, lineterminator="\n").writerows(rows[name])
 
 
 def _parse(assignments: dict | str | bytes) -> tuple[list[tuple[str, str, Any]], list[str]]:

@@ -4,18 +4,20 @@ finished run to preview (assignment.interchange)."""
 
 import csv
 import io
+import itertools
 import zipfile
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assignment import selectors
 from assignment.forms import ExportForm, ImportForm
-from assignment.interchange import assignment_run_import, instance_export
+from assignment.interchange import INSTANCE_FILES, assignment_run_import, instance_rows
 from assignment.matching.options import RunSettings
 from assignment.services.exports import assignment_instance_record_export
 from assignment.views.runs import run_url, runs_page
@@ -31,23 +33,19 @@ EXPORT_KINDS = {
     "max_loads": "max_loads.csv",
     "all": "openreview-matcher.zip",
 }
-# Columns holding ids (text) per file; the others are numbers, and a negative score or the
-# constraint -1 must stay a number for the matcher.
-_TEXT_COLUMNS = {"scores": 2, "constraints": 2, "max_loads": 1}
+# Rows per chunk of a streamed file: few enough to keep memory flat, many enough that the
+# server does not write 30,000 tiny pieces.
+CHUNK_ROWS = 2000
 
 
-def _safe_rows(text: str, kind: str) -> str:
-    """The CSV with every id cell made formula-safe (portal.csv.csv_safe); numbers as they
-    are. Ids are submission codes, emails or application codes: only an email can start
-    with a formula character, but a spreadsheet would still run it."""
+def _csv_chunks(rows) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    text_columns = _TEXT_COLUMNS[kind]
-    for row in csv.reader(io.StringIO(text)):
-        writer.writerow(
-            [csv_safe(cell) if i < text_columns else cell for i, cell in enumerate(row)]
-        )
-    return out.getvalue()
+    for chunk in iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), []):
+        writer.writerows(chunk)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
 
 
 def _settings_of(workshop: Workshop, run_code: str) -> RunSettings | None:
@@ -69,16 +67,18 @@ def export(request, workshop: Workshop, kind: str):
     form = ExportForm(request.GET)
     if not form.is_valid():
         return refused_export(form)
-    files = {"scores": io.StringIO(), "constraints": io.StringIO(), "max_loads": io.StringIO()}
-    instance_export(
+    # Computed before the response starts (a failure is still an error page, and the audit
+    # event is written only for an export that exists); the rows are formatted as they
+    # are sent. Only the files asked for are computed: the scores alone need the affinity
+    # model. Id cells are made formula-safe (portal.csv.csv_safe) once per id; the numbers
+    # stay numbers for the matcher (a negative score, the constraint -1).
+    rows = instance_rows(
         workshop=workshop,
         settings=_settings_of(workshop, form.cleaned_data["run"]) or RunSettings(),
-        scores=files["scores"],
-        constraints=files["constraints"],
-        max_loads=files["max_loads"],
+        files=INSTANCE_FILES if kind == "all" else (kind,),
         reviewer_key=form.cleaned_data["reviewer_key"],
+        cell=csv_safe,
     )
-    contents = {name: _safe_rows(f.getvalue(), name) for name, f in files.items()}
     assignment_instance_record_export(
         workshop=workshop,
         user=request.user,
@@ -89,11 +89,15 @@ def export(request, workshop: Workshop, kind: str):
     if kind == "all":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, content in contents.items():
-                archive.writestr(EXPORT_KINDS[name], content)
+            for name in INSTANCE_FILES:
+                with archive.open(EXPORT_KINDS[name], "w") as member:
+                    for chunk in _csv_chunks(rows[name]):
+                        member.write(chunk.encode())
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     else:
-        response = HttpResponse(contents[kind], content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_chunks(rows[kind]), content_type="text/csv; charset=utf-8"
+        )
     filename = f"{workshop.code}-{EXPORT_KINDS[kind]}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

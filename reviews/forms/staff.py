@@ -12,18 +12,44 @@ from portal.forms import LocalDateTimeField, make_aware_strict
 from reviews.models import ConflictRecord
 
 
+class ReviewerSearchForm(ListFilterForm):
+    """The search that finds reviewers to assign on a submission's Reviewers page: a call
+    can have thousands, so the page lists only those whose name or email match. (A list
+    filter, so a refused value is shown like on every list; the page has no pages.)"""
+
+    q = forms.CharField(
+        label=_("Reviewer"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.SearchInput,
+        help_text=_("Part of a name or email address; up to 20 matching reviewers are shown."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_search_%s")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def query(self) -> str:
+        return self.filters()["q"].strip()
+
+
 class AssignForm(forms.Form):
     reviewer = forms.ChoiceField(
-        label=_("Reviewer"),
+        label=_("Matching reviewers"),
+        widget=forms.RadioSelect,
         help_text=_(
-            "Approved reviewers of this call who are not assigned yet, with their current "
-            "load. A reviewer with a conflict of interest is refused with the reason."
+            "Approved reviewers of this call who match the search and are not assigned yet, "
+            "with their current load and conflict status. A reviewer with a conflict of "
+            "interest is refused with the reason."
         ),
     )
+    # The search the choices came from, so that a refusal shows them again.
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH, widget=forms.HiddenInput)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].choices = [("", _("Choose a reviewer")), *choices]
+        self.fields["reviewer"].choices = choices
 
 
 class ConflictDecisionForm(forms.Form):
@@ -32,7 +58,10 @@ class ConflictDecisionForm(forms.Form):
         ("dismiss", _("Dismiss a computed conflict")),
     ]
 
-    reviewer = forms.ChoiceField(label=_("Reviewer"))
+    reviewer = forms.ChoiceField(
+        label=_("Reviewer"),
+        help_text=_("Reviewers assigned to this submission, and those found by the search above."),
+    )
     action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason"),
@@ -40,6 +69,7 @@ class ConflictDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in this submission's audit trail."),
     )
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH, widget=forms.HiddenInput)
 
     def __init__(self, *args, choices, **kwargs):
         # Its own ids: the Reviewers page shows it beside AssignForm, whose field is also

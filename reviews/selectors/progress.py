@@ -208,19 +208,67 @@ def _application_of_reviewer(*, workshop: Workshop, outer: str) -> QuerySet[Revi
     return ReviewerApplication.objects.filter(workshop=workshop, user=OuterRef(outer))
 
 
-def reviewer_candidates(*, workshop: Workshop) -> QuerySet[User]:
+# How many reviewers a search on a submission's Reviewers page shows at most.
+CANDIDATE_SEARCH_LIMIT = 20
+
+
+def reviewer_candidates(
+    *,
+    workshop: Workshop,
+    query: str = "",
+    not_assigned_to: Submission | None = None,
+    ids: set[int] | None = None,
+    code: str | None = None,
+) -> QuerySet[User]:
     """The workshop's approved reviewers with their application's code, limits and current
-    load (assignments not declined), in one query."""
+    load (assignments not declined), in one query, optionally narrowed: to those whose name
+    or email contains `query`, to those not assigned to a submission (in any state, declined
+    included), to some ids, or to the holder of one application code.
+
+    Each number is a subquery of its own row, so a search cut to 20 rows computes 20 loads,
+    not one per reviewer of the call.
+    """
     application = _application_of_reviewer(workshop=workshop, outer="pk")
-    return reviewers_of_workshop(workshop=workshop).annotate(
+    load = (
+        Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk"), state__in=OPEN_STATES)
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = reviewers_of_workshop(workshop=workshop)
+    if query:
+        qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if not_assigned_to is not None:
+        # NOT IN over the submission's few reviewers, hashed once, rather than an anti-join
+        # that probes the submission's assignments again for each of 5,000 reviewers.
+        qs = qs.exclude(
+            pk__in=Assignment.objects.filter(submission=not_assigned_to).values("reviewer_id")
+        )
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if code is not None:
+        qs = qs.filter(Exists(application.filter(code=code)))
+    return qs.annotate(
         application_code=Subquery(application.values("code")[:1]),
         max_reviews=Subquery(application.values("max_reviews")[:1]),
         cleared_for_confidential=Subquery(application.values("cleared_for_confidential")[:1]),
-        load=Count(
-            "assignments",
-            filter=Q(assignments__workshop=workshop, assignments__state__in=OPEN_STATES),
-            distinct=True,
-        ),
+        load=Coalesce(Subquery(load), 0),
+    )
+
+
+def reviewer_candidates_search(*, submission: Submission, query: str) -> list[User]:
+    """Approved reviewers of the submission's workshop whose name or email contains
+    `query` and who are not assigned to it yet, by name: at most one more than
+    CANDIDATE_SEARCH_LIMIT, so the caller can say there are more. Nothing for an empty
+    query: the page never lists every reviewer of a call."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        reviewer_candidates(
+            workshop=submission.workshop, query=query, not_assigned_to=submission
+        ).order_by("full_name", "email", "pk")[: CANDIDATE_SEARCH_LIMIT + 1]
     )
 
 

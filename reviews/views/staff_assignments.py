@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.filters import filters_from
 from portal.forms import add_service_errors
 from portal.permissions import permission_required
 from reviews import lookups
@@ -20,15 +21,18 @@ from reviews.forms.staff import (
     AssignmentExtendForm,
     ConflictDecisionForm,
     ConflictRevokeForm,
+    ReviewerSearchForm,
 )
 from reviews.models import Assignment, ConflictRecord
 from reviews.selectors.conflicts import conflicted_pairs
 from reviews.selectors.progress import (
+    CANDIDATE_SEARCH_LIMIT,
     assignments_of_submission,
     conflict_record_active,
     conflict_records_of_submission,
     reviewer_by_application_code,
     reviewer_candidates,
+    reviewer_candidates_search,
 )
 from reviews.services.assignments import assignment_create, assignment_extend, assignment_remove
 from reviews.services.conflicts import conflict_dismiss, conflict_record, conflict_revoke
@@ -49,15 +53,21 @@ STATUS_LABELS = {
 }
 
 
-def _page_data(submission: Submission) -> dict:
-    """Everything the page shows, in a fixed number of queries whatever its length."""
+def _page_data(submission: Submission, *, query: str = "", code: str = "") -> dict:
+    """Everything the page shows, in a fixed number of queries whatever the call's size:
+    the assignments, the approved reviewers among them, the reviewers a search for `query`
+    finds (never every reviewer of the call), and the one a form posted by `code`."""
     workshop = submission.workshop
     assignments = list(assignments_of_submission(submission=submission))
-    reviewers = list(reviewer_candidates(workshop=workshop))
+    assigned_ids = {a.reviewer_id for a in assignments}
+    found = reviewer_candidates_search(submission=submission, query=query)
+    assigned = list(reviewer_candidates(workshop=workshop, ids=assigned_ids))
+    posted = list(reviewer_candidates(workshop=workshop, code=code)) if code else []
     records = list(conflict_records_of_submission(submission=submission))
     pairs = conflicted_pairs(
         workshop=workshop,
-        reviewer_ids={r.pk for r in reviewers} | {a.reviewer_id for a in assignments},
+        reviewer_ids={r.pk for r in (*found, *assigned, *posted)} | assigned_ids,
+        submission_ids={submission.pk},
     )
     active = {(r.reviewer_id, r.action) for r in records if r.revoked_at is None}
 
@@ -71,7 +81,7 @@ def _page_data(submission: Submission) -> dict:
     for assignment in assignments:
         assignment.conflict_status = status(assignment.reviewer_id)
         assignment.conflict_label = STATUS_LABELS[assignment.conflict_status]
-    for reviewer in reviewers:
+    for reviewer in (*found, *assigned, *posted):
         reviewer.conflict_status = status(reviewer.pk)
         reviewer.conflict_label = STATUS_LABELS[reviewer.conflict_status]
     for record in records:
@@ -79,11 +89,16 @@ def _page_data(submission: Submission) -> dict:
             Action.RECORDED,
             Action.DISMISSED,
         )
-    assigned_ids = {a.reviewer_id for a in assignments}
+    candidates = found[:CANDIDATE_SEARCH_LIMIT]
     return {
         "assignments": assignments,
-        "reviewers": reviewers,
-        "candidates": [r for r in reviewers if r.pk not in assigned_ids],
+        "query": query,
+        "candidates": candidates,
+        "more_candidates": len(found) > CANDIDATE_SEARCH_LIMIT,
+        # Whom the conflict form offers: the approved reviewers assigned, then those found.
+        "reviewers": [*assigned, *(r for r in candidates if r.pk not in assigned_ids)],
+        # The reviewer a form names by code, assigned or not (validation only).
+        "posted": posted,
         "records": records,
     }
 
@@ -99,31 +114,35 @@ def _label(reviewer, *, submission: Submission, with_load: bool) -> str:
         and not reviewer.cleared_for_confidential
     ):
         parts.append(_("not cleared for “AI Office only”"))
+    parts.append(str(reviewer.conflict_label))
     return " · ".join(parts)
 
 
-def _assign_choices(data: dict, submission: Submission) -> list:
-    groups = []
-    for status in (STATUS_NONE, STATUS_DISMISSED, STATUS_CONFLICT, STATUS_RECORDED):
-        options = [
-            (r.application_code, _label(r, submission=submission, with_load=True))
-            for r in data["candidates"]
-            if r.conflict_status == status
-        ]
-        if options:
-            groups.append((STATUS_LABELS[status], options))
-    return groups
-
-
-def _conflict_choices(data: dict, submission: Submission) -> list:
+def _choices(reviewers, submission: Submission, *, with_load: bool) -> list:
     return [
-        (r.application_code, f"{r} ({r.email}) · {r.conflict_label}") for r in data["reviewers"]
+        (r.application_code, _label(r, submission=submission, with_load=with_load))
+        for r in reviewers
     ]
 
 
-def _render_page(request, submission, *, data=None, assign_form=None, conflict_form=None):
-    data = data if data is not None else _page_data(submission)
+def _assign_choices(data: dict, submission: Submission) -> list:
+    """The reviewers found, and the one posted if it is still assignable (a search made
+    before another member of staff assigned them no longer offers them)."""
+    assigned_ids = {a.reviewer_id for a in data["assignments"]}
+    found_ids = {r.pk for r in data["candidates"]}
+    posted = [r for r in data["posted"] if r.pk not in assigned_ids and r.pk not in found_ids]
+    return _choices([*data["candidates"], *posted], submission, with_load=True)
+
+
+def _conflict_choices(data: dict, submission: Submission) -> list:
+    listed = {r.pk for r in data["reviewers"]}
+    posted = [r for r in data["posted"] if r.pk not in listed]
+    return _choices([*data["reviewers"], *posted], submission, with_load=False)
+
+
+def _render_page(request, submission, *, data, search_form, assign_form=None, conflict_form=None):
     invalid = bool((assign_form and assign_form.errors) or (conflict_form and conflict_form.errors))
+    query = data["query"]
     return render(
         request,
         "reviews/staff/submission_reviewers.html",
@@ -131,23 +150,40 @@ def _render_page(request, submission, *, data=None, assign_form=None, conflict_f
             "submission": submission,
             "workshop": submission.workshop,
             **data,
-            "assign_form": assign_form or AssignForm(choices=_assign_choices(data, submission)),
+            "search_form": search_form,
+            "search_limit": CANDIDATE_SEARCH_LIMIT,
+            "assign_form": assign_form
+            or AssignForm(choices=_assign_choices(data, submission), initial={"q": query}),
             "conflict_form": conflict_form
-            or ConflictDecisionForm(choices=_conflict_choices(data, submission)),
+            or ConflictDecisionForm(
+                choices=_conflict_choices(data, submission), initial={"q": query}
+            ),
         },
-        status=400 if invalid else 200,
+        status=400 if invalid or search_form.errors else 200,
     )
+
+
+def _posted_query(request) -> ReviewerSearchForm:
+    """The search a POST carries along (a hidden field), to show its results again."""
+    form = ReviewerSearchForm({"q": request.POST.get("q", "")})
+    form.is_valid()
+    return form
 
 
 @permission_required("reviews.assign_reviewers", lookup=lookups.submission)
 def submission_reviewers(request, submission: Submission):
-    return _render_page(request, submission)
+    search_form = filters_from(request, ReviewerSearchForm)
+    data = _page_data(submission, query=search_form.query)
+    return _render_page(request, submission, data=data, search_form=search_form)
 
 
 @permission_required("reviews.assign_reviewers", lookup=lookups.submission)
 @require_POST
 def assignment_add(request, submission: Submission):
-    data = _page_data(submission)
+    search_form = _posted_query(request)
+    data = _page_data(
+        submission, query=search_form.query, code=request.POST.get("reviewer", "")[:16]
+    )
     form = AssignForm(request.POST, choices=_assign_choices(data, submission))
     if form.is_valid():
         reviewer = reviewer_by_application_code(
@@ -163,7 +199,7 @@ def assignment_add(request, submission: Submission):
                 _("%(name)s was assigned and told by email.") % {"name": reviewer},
             )
             return redirect("reviews:staff_submission_reviewers", code=submission.code)
-    return _render_page(request, submission, data=data, assign_form=form)
+    return _render_page(request, submission, data=data, search_form=search_form, assign_form=form)
 
 
 @permission_required("reviews.assign_reviewers", lookup=lookups.submission_assignment)
@@ -217,7 +253,10 @@ def assignment_extend_view(request, assignment: Assignment):
 @permission_required("reviews.decide_conflicts", lookup=lookups.submission)
 @require_POST
 def conflict_decide(request, submission: Submission):
-    data = _page_data(submission)
+    search_form = _posted_query(request)
+    data = _page_data(
+        submission, query=search_form.query, code=request.POST.get("reviewer", "")[:16]
+    )
     form = ConflictDecisionForm(request.POST, choices=_conflict_choices(data, submission))
     if form.is_valid():
         reviewer = reviewer_by_application_code(
@@ -236,7 +275,7 @@ def conflict_decide(request, submission: Submission):
         else:
             messages.success(request, _("The decision was saved in the audit trail."))
             return redirect("reviews:staff_submission_reviewers", code=submission.code)
-    return _render_page(request, submission, data=data, conflict_form=form)
+    return _render_page(request, submission, data=data, search_form=search_form, conflict_form=form)
 
 
 @permission_required("reviews.decide_conflicts", lookup=lookups.submission)

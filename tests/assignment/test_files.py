@@ -13,6 +13,7 @@ from django.urls import reverse
 from assignment.models import AssignmentRun
 from reviews.models import Assignment
 from tests.assignment.helpers import OPTIMUM, done_run, names, run_assignments_json, run_url
+from tests.audit_support import audit_event_queries
 from tests.factories import ReviewerTieFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,10 @@ def export_url(workshop, kind, **params):
 
 
 def rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    # The CSV files are streamed: the instance is computed first, the rows as they are sent.
+    assert response.status_code == 200
+    assert response.streaming
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_export_of_a_run_uses_its_settings(staff_client, staff, hand):
@@ -59,8 +63,9 @@ def test_export_with_defaults_and_application_codes(staff_client, hand):
     response = staff_client.get(export_url(hand.workshop, "max_loads", reviewer_key="code"))
 
     codes = set(hand.workshop.reviewer_applications.values_list("code", flat=True))
-    assert {row[0] for row in rows(response)} == codes
-    assert sorted(row[1] for row in rows(response)) == ["1", "2", "2", "2"]
+    got = rows(response)
+    assert {row[0] for row in got} == codes
+    assert sorted(row[1] for row in got) == ["1", "2", "2", "2"]
 
 
 def test_export_cells_are_formula_safe_but_numbers_stay_numbers(staff_client, hand):
@@ -205,3 +210,58 @@ def test_import_without_a_run_scores_with_the_default_weights(staff_client, staf
 
     imported = AssignmentRun.objects.get(settings__imported=True)
     assert imported.settings["weights"]["level_1"] == 0.4
+
+
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("kind", ["scores", "constraints", "max_loads", "all"])
+def test_export_queries_constant_and_none_while_streaming(
+    staff_client, workshop, django_assert_num_queries, size, kind
+):
+    """The instance is loaded in a fixed number of queries whatever its size; the rows
+    are then formatted without touching the database."""
+    from tests.assignment.helpers import Instance  # noqa: PLC0415 -- test-local
+
+    instance = Instance(workshop)
+    for index in range(size):
+        instance.submission(f"S{index}", areas=["cbrn"], org="Shared lab")
+        # R0 works at the submitting lab: a conflict with every submission.
+        orgs = ["Shared lab"] if index == 0 else []
+        instance.reviewer(f"R{index}", expertise={"cbrn": 1 + index % 3}, orgs=orgs)
+
+    # request (4), workshop, then the instance; the audit event
+    with django_assert_num_queries(EXPORT_QUERIES + audit_event_queries()):
+        response = staff_client.get(export_url(workshop, kind))
+        if kind == "all":
+            archive = zipfile.ZipFile(io.BytesIO(response.content))
+            got = {
+                name: list(csv.reader(io.StringIO(archive.read(name).decode())))
+                for name in archive.namelist()
+            }
+    if kind != "all":
+        with django_assert_num_queries(0):
+            got = {EXPORT_FILES[kind]: rows(response)}
+
+    if kind in ("all", "max_loads"):
+        assert sorted(got["max_loads.csv"]) == sorted(
+            [f"r{index}@example.org", "5"] for index in range(size)
+        )
+    if kind in ("all", "constraints"):
+        assert sorted(got["constraints.csv"]) == sorted(
+            [sub.code, "r0@example.org", "-1"] for sub in instance.subs.values()
+        )
+    if kind in ("all", "scores"):
+        # Every other reviewer shares the submissions' risk area: each has candidates.
+        assert {row[1] for row in got["scores.csv"]} == {
+            f"r{index}@example.org" for index in range(1, size)
+        }
+
+
+EXPORT_FILES = {
+    "scores": "scores.csv",
+    "constraints": "constraints.csv",
+    "max_loads": "max_loads.csv",
+}
+# request (4), workshop; the instance (the vocabularies, submissions and their areas and
+# methods, reviewers and their expertise, memberships, bids, conflicts, assignments); then
+# the audit event (audit_event_queries).
+EXPORT_QUERIES = 21

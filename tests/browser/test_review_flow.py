@@ -40,10 +40,13 @@ def test_criterion_edit_assignment_review_and_aggregate(browser, live_server, st
     screenshot(page, "40-criteria-editor")
 
     page.goto(f"/staff/submissions/{submission.code}/reviewers/")
-    # The assign form's (the conflict form below has its own "Reviewer", id_conflict_reviewer).
-    select = page.locator("#id_reviewer")
-    option = select.locator("option", has_text="Rui Reviewer").get_attribute("value")
-    select.select_option(option)
+    # A call can have thousands of reviewers: staff search by part of a name or email (the
+    # conflict form below has its own "Reviewer", a select), then choose among the matches.
+    page.get_by_role("searchbox", name="Reviewer").fill("rui@")
+    page.get_by_role("button", name="Find reviewers").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_role("radio", name=re.compile(r"^Rui Reviewer \(rui@example\.org\)")).check()
     page.get_by_role("button", name="Assign and notify by email").click()
     page.wait_for_load_state()
     assert submission.assignments.get().reviewer == reviewer

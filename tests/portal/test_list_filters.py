@@ -139,6 +139,12 @@ LIST_VIEWS = [
             "page": WHOLE,
         },
     ),
+    ListView(
+        "reviews:staff_submission_reviewers",
+        lambda scene: [scene.workshop.submissions.order_by("pk").first().code],
+        "staff",
+        {"q": SEARCH},
+    ),
     ListView("assignment:bid_list", _workshop, "reviewer", {"risk_area": CHOICE, "page": WHOLE}),
     ListView("assignment:run", _run, "staff", {"tab": CHOICE, "q": SEARCH, "page": WHOLE}),
     ListView(

@@ -200,7 +200,8 @@ def test_page_shows_conflict_status_of_candidates(client, staff, submission, rui
     MembershipFactory(organisation=baltic_lab, user=rui)
     client.force_login(staff)
 
-    response = client.get(page_url(submission))
+    # Both emails are at example.org: the search finds both.
+    response = client.get(page_url(submission), {"q": "EXAMPLE.org"})
 
     statuses = {str(r): r.conflict_status for r in response.context["candidates"]}
     assert statuses == {"Rui Reviewer": "conflict", "Clara Clear": "none"}

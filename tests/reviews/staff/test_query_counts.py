@@ -86,19 +86,21 @@ def test_progress_reviewers_tab_queries_constant(
     assert len(response.context["page"].object_list) == size
 
 
-@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("size", [5, 50])
 def test_submission_reviewers_page_queries_constant(
     client, staff, workshop, baltic_lab, django_assert_num_queries, size
 ):
     submission = CompleteSubmissionFactory(
         workshop=workshop, organisation=baltic_lab, state="eligible"
     )
+    assigned = []
     for index in range(size):
         user = UserFactory()
         approve(user, workshop)
         if index % 3 == 0:
             assignment = AssignmentFactory(submission=submission, reviewer=user)
             ReviewFactory(assignment=assignment)
+            assigned.append(user)
         elif index % 3 == 1:
             MembershipFactory(organisation=baltic_lab, user=user)
             ConflictRecord.objects.create(
@@ -112,11 +114,25 @@ def test_submission_reviewers_page_queries_constant(
     # More submissions in the workshop must not cost more either.
     SubmissionFactory.create_batch(size, workshop=workshop, state="eligible")
     client.force_login(staff)
-    # request (4), submission, assignments, candidates, conflict records, conflicted pairs (4)
+    url = reverse("reviews:staff_submission_reviewers", args=[submission.code])
+    # request (4), submission, assignments, approved reviewers among them, conflict records,
+    # conflicted pairs (4)
     with django_assert_num_queries(REQUEST + 8):
-        response = client.get(reverse("reviews:staff_submission_reviewers", args=[submission.code]))
-    assert len(response.context["reviewers"]) == size
-    assert len(response.context["records"]) == size - len(response.context["assignments"])
+        response = client.get(url)
+    # No search, no list of the call's reviewers: only those assigned, for the conflict form.
+    assert response.context["candidates"] == []
+    assert {r.pk for r in response.context["reviewers"]} == {u.pk for u in assigned}
+    assert len(response.context["records"]) == size - len(assigned)
+
+    # A search that matches every reviewer (all at example.org) adds one query, and shows
+    # at most 20 of those not assigned.
+    with django_assert_num_queries(REQUEST + 9):
+        response = client.get(url, {"q": "example.org"})
+    unassigned = size - len(assigned)
+    assert len(response.context["candidates"]) == min(unassigned, 20)
+    assert response.context["more_candidates"] is (unassigned > 20)
+    assert not {r.pk for r in response.context["candidates"]} & {u.pk for u in assigned}
+    assert len(response.context["reviewers"]) == len(assigned) + min(unassigned, 20)
 
 
 @pytest.mark.parametrize("size", [3, 30])
