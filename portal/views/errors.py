@@ -16,6 +16,8 @@ from django.template import Context, loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 
+from portal.context_processors import nav_urls
+
 
 def _back_url(request):
     """The page the visitor came from, when it is one of ours (never an outside address, and
@@ -70,6 +72,11 @@ def server_error(request):
     layout shows the signed-out navigation."""
     template = loader.get_template("500.html")
     context = Context(
-        {"request": request, "csrf_token": get_token(request), "back_url": _back_url(request)}
+        {
+            "request": request,
+            "csrf_token": get_token(request),
+            "back_url": _back_url(request),
+            "nav_urls": nav_urls(),
+        }
     )
     return HttpResponseServerError(template.template.render(context))
