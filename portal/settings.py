@@ -165,6 +165,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The hottest queries run as prepared statements on PostgreSQL (portal/precompiled.py); off
+# behind a pooler that does not keep them (PgBouncer in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per test process, so that two test runs on one server never
     # drop each other's database.

@@ -57,3 +57,52 @@ def test_rows_match_the_queryset_for_each_id(django_assert_num_queries):
 def test_a_builder_that_ignores_the_id_is_refused():
     with pytest.raises(ValueError, match="does not use the id"):
         precompiled_list("ignores", lambda user_id: Membership.objects.all(), pk=1)
+
+
+needs_postgresql = pytest.mark.skipif(
+    "postgresql" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="prepared statements are PostgreSQL's",
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_runs_it_as_a_prepared_statement(django_assert_num_queries, caplog):
+    from django.db import connection
+
+    first, second = UserFactory(), UserFactory()
+    MembershipFactory(user=first, organisation=OrganisationFactory(name="Lab A"))
+    MembershipFactory(user=second, organisation=OrganisationFactory(name="Lab B"))
+
+    with django_assert_num_queries(2):  # PREPARE, EXECUTE
+        rows = precompiled_list("test_prepared", _memberships, pk=first.pk)
+    assert [m.organisation.name for m in rows] == ["Lab A"]
+    with django_assert_num_queries(1):  # EXECUTE
+        rows = precompiled_list("test_prepared", _memberships, pk=second.pk)
+    assert [(m.user_id, m.organisation.name) for m in rows] == [(second.pk, "Lab B")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        names = [name for (name,) in cursor.fetchall()]
+    assert any(name.startswith("portal_test_prepared_") for name in names)
+
+    # A statement gone behind the portal's back (a pooler, DISCARD ALL): the plain SQL runs,
+    # with the same rows, and the next call prepares it again.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    rows = precompiled_list("test_prepared", _memberships, pk=first.pk)
+    assert [m.organisation.name for m in rows] == ["Lab A"]
+    assert "Prepared statement portal_test_prepared_" in caplog.text
+    with django_assert_num_queries(2):
+        precompiled_list("test_prepared", _memberships, pk=first.pk)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_prepared_statements_can_be_switched_off(settings, django_assert_num_queries):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=OrganisationFactory(name="Lab A"))
+    for _ in range(2):
+        with django_assert_num_queries(1) as captured:
+            precompiled_list("test_unprepared", _memberships, pk=user.pk)
+        assert "EXECUTE" not in captured.captured_queries[0]["sql"]
