@@ -51,9 +51,10 @@ def scored_criteria_set(*, workshop: Workshop, version: int | None) -> CriteriaS
     sets = CriteriaSet.objects.filter(workshop=workshop)
     if version is not None:
         return sets.filter(version=version).first()
-    return (
-        sets.filter(reviews__state=Review.State.SUBMITTED).distinct().order_by("-version").first()
-    )
+    # A semi-join, newest version first: it stops at the first submitted review. The join
+    # with DISTINCT it replaces read every submitted review (30,000 in a large call).
+    submitted = Review.objects.filter(criteria_set=OuterRef("pk"), state=Review.State.SUBMITTED)
+    return sets.filter(Exists(submitted)).order_by("-version").first()
 
 
 def feedback_remarks(*, workshop: Workshop, organisation: Organisation) -> str:
