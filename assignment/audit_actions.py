@@ -15,4 +15,6 @@ ACTIONS = {
     "proposed_pair.added": _("Pair added to a proposal"),
     "proposed_pair.removed": _("Pair removed from a proposal"),
     "assignment_instance.exported": _("Matcher files downloaded"),
+    "instance_export.requested": _("Matcher files requested"),
+    "instance_export.built": _("Matcher files built"),
 }

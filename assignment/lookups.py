@@ -2,7 +2,7 @@
 fetched through the selectors, so that what the user may not see answers 404."""
 
 from assignment import selectors
-from assignment.models import AssignmentRun
+from assignment.models import AssignmentRun, InstanceExport
 from portal import lookups as portal_lookups
 from portal.permissions import require_perm
 from reviews.models import ReviewerApplication
@@ -37,4 +37,14 @@ def run_by_code(request, run_code: str) -> AssignmentRun:
     found = selectors.run_get_by_code_for_staff(code=run_code)
     # Staff see every workshop, drafts too: the workshop's lookup only confirms it.
     found.workshop = portal_lookups.workshop(request, found.workshop.code)
+    return found
+
+
+def instance_export(request, workshop_code: str, export_code: str) -> InstanceExport:
+    """A matcher files export of the workshop: as `run`, refused (403) before the code is
+    read to whoever may not manage runs; 404 for a code of no export of this workshop."""
+    workshop = portal_lookups.workshop(request, workshop_code)
+    require_perm(request.user, "assignment.manage_runs", workshop)
+    found = selectors.instance_export_get_for_staff(workshop=workshop, code=export_code)
+    found.workshop = workshop
     return found

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.ids import new_code
+from portal.models.jobs import BackgroundJob
 
 
 class Bid(models.Model):
@@ -153,3 +154,49 @@ class ProposedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} -> {self.submission} ({self.score:.3f})"
+
+
+def instance_export_upload_to(instance: "InstanceExport", filename: str) -> str:
+    # A random name: served only by a view that checks permission.
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"matcher-files/{new_code(24)}.{extension}"
+
+
+class InstanceExport(BackgroundJob):
+    """openreview-matcher files of a workshop's instance (scores, constraints, maximum
+    loads, or all three in a ZIP), built by the Celery worker: at 10,000 submissions and
+    5,000 reviewers the instance (affinities over every text) is a job, not a page."""
+
+    class Kind(models.TextChoices):
+        SCORES = "scores", _("Scores CSV")
+        CONSTRAINTS = "constraints", _("Constraints CSV")
+        MAX_LOADS = "max_loads", _("Maximum loads CSV")
+        ALL = "all", _("All three (ZIP)")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    workshop = models.ForeignKey(
+        "portal.Workshop", on_delete=models.CASCADE, related_name="instance_exports"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reviewer_key = models.CharField(max_length=10, default="email")
+    # The run whose settings the instance uses ("" for the defaults): a code, so that the
+    # export outlives a deleted run.
+    run_code = models.CharField(max_length=16, blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=instance_export_upload_to, blank=True, max_length=200)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matcher files export")
+        verbose_name_plural = _("matcher files exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["workshop", "-created_at"], name="instance_export_ws_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matcher files {self.code} ({self.kind}, {self.state})"

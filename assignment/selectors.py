@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from assignment.matching.explain import explanation_text
 from assignment.matching.options import RunSettings
-from assignment.models import AssignmentRun, Bid
+from assignment.models import AssignmentRun, Bid, InstanceExport
 from assignment.services.publish import assignment_run_diff
 from portal.models import User, Workshop
 from reviews.selectors import visibility
@@ -385,3 +385,23 @@ def run_get_by_code_for_staff(*, code: str) -> AssignmentRun:
     if run is None:
         raise Http404
     return run
+
+
+# Exports the assignment page lists: the newest, enough for the four kinds and a few runs.
+INSTANCE_EXPORTS_SHOWN = 8
+
+
+def instance_exports_of_workshop(*, workshop: Workshop) -> list[InstanceExport]:
+    """The workshop's newest matcher files exports, with their state (one query)."""
+    return list(
+        InstanceExport.objects.filter(workshop=workshop).order_by("-created_at", "-pk")[
+            :INSTANCE_EXPORTS_SHOWN
+        ]
+    )
+
+
+def instance_export_get_for_staff(*, workshop: Workshop, code: str) -> InstanceExport:
+    export = InstanceExport.objects.filter(workshop=workshop, code=code).first()
+    if export is None:
+        raise Http404
+    return export

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from assignment.models import AssignmentRun
+from assignment.services.export_jobs import instance_export_build
 from assignment.services.notify import assignment_run_notify
 from assignment.services.runs import assignment_run_execute
 
@@ -35,3 +36,24 @@ def task_notify_assignment_run(*, run_id: int) -> None:
     """Email the reviewers whose assignments a published run changed (once per run)."""
     sent = assignment_run_notify(run_id=run_id)
     logger.info("Assignment run %s: %s reviewers emailed", run_id, sent)
+
+
+@shared_task(
+    bind=True,
+    # As report jobs (reports.tasks): acknowledged after the task returns, put back when
+    # the worker dies; the export's row counts attempts, so one that kills its worker every
+    # time ends failed.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def task_build_instance_export(self, *, export_id: int) -> None:
+    """Build the openreview-matcher files of an export; its state is on its row."""
+
+    def retry(countdown: int) -> None:
+        # A new message with the same task id: it may take the export over at once.
+        self.apply_async(
+            kwargs={"export_id": export_id}, task_id=self.request.id, countdown=countdown
+        )
+
+    instance_export_build(export_id=export_id, delivery=self.request.id or "", retry=retry)

@@ -16,6 +16,12 @@ urlpatterns = [
     path(_STAFF, runs.run_list, name="runs"),
     path(f"{_STAFF}import/", files.import_assignments, name="import"),
     path(f"{_STAFF}export/<str:kind>/", files.export, name="export"),
+    path(f"{_STAFF}exports/<str:export_code>/", files.export_status, name="export_status"),
+    path(
+        f"{_STAFF}exports/<str:export_code>/download/",
+        files.export_download,
+        name="export_download",
+    ),
     path(_RUN, runs.run_detail, name="run"),
     path(f"{_RUN}status/", runs.run_status, name="run_status"),
     path(f"{_RUN}again/", runs.run_again, name="run_again"),

@@ -2,50 +2,28 @@
 maximum loads, or all three in a ZIP), and the matcher's assignments.json, in, as a new
 finished run to preview (assignment.interchange)."""
 
-import csv
-import io
-import itertools
-import zipfile
-from collections.abc import Iterator
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assignment import selectors
+from assignment import lookups, selectors
 from assignment.forms import ExportForm, ImportForm
-from assignment.interchange import INSTANCE_FILES, assignment_run_import, instance_rows
+from assignment.interchange import assignment_run_import
 from assignment.matching.options import RunSettings
-from assignment.services.exports import assignment_instance_record_export
+from assignment.models import InstanceExport
+from assignment.services import exports
 from assignment.views.runs import run_url, runs_page
 from portal import lookups as portal_lookups
-from portal.csv import csv_safe
+from portal.downloads import attachment_response
 from portal.filters import refused_export
 from portal.models import Workshop
 from portal.permissions import permission_required
 
-EXPORT_KINDS = {
-    "scores": "scores.csv",
-    "constraints": "constraints.csv",
-    "max_loads": "max_loads.csv",
-    "all": "openreview-matcher.zip",
-}
-# Rows per chunk of a streamed file: few enough to keep memory flat, many enough that the
-# server does not write 30,000 tiny pieces.
-CHUNK_ROWS = 2000
-
-
-def _csv_chunks(rows) -> Iterator[str]:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for chunk in iter(lambda: list(itertools.islice(rows, CHUNK_ROWS)), []):
-        writer.writerows(chunk)
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+EXPORT_KINDS = InstanceExport.Kind.values
 
 
 def _settings_of(workshop: Workshop, run_code: str) -> RunSettings | None:
@@ -57,50 +35,57 @@ def _settings_of(workshop: Workshop, run_code: str) -> RunSettings | None:
     return RunSettings.from_json(run.settings)
 
 
+def export_url(export: InstanceExport) -> str:
+    return reverse("assignment:export_status", args=[export.workshop.code, export.code])
+
+
 @permission_required("assignment.manage_runs", lookup=portal_lookups.workshop)
-@require_GET
+@require_POST
 def export(request, workshop: Workshop, kind: str):
-    """The instance a run would solve, in openreview-matcher's files: with the settings of
-    `?run=<code>` if given, otherwise the defaults."""
+    """Ask for the instance a run would solve, in openreview-matcher's files (with the
+    settings of the posted run if given, otherwise the defaults): the worker builds them,
+    the status page offers them once built."""
     if kind not in EXPORT_KINDS:
         raise Http404
-    form = ExportForm(request.GET)
+    form = ExportForm(request.POST)
     if not form.is_valid():
         return refused_export(form)
-    # Computed before the response starts (a failure is still an error page, and the audit
-    # event is written only for an export that exists); the rows are formatted as they
-    # are sent. Only the files asked for are computed: the scores alone need the affinity
-    # model. Id cells are made formula-safe (portal.csv.csv_safe) once per id; the numbers
-    # stay numbers for the matcher (a negative score, the constraint -1).
-    rows = instance_rows(
-        workshop=workshop,
-        settings=_settings_of(workshop, form.cleaned_data["run"]) or RunSettings(),
-        files=INSTANCE_FILES if kind == "all" else (kind,),
-        reviewer_key=form.cleaned_data["reviewer_key"],
-        cell=csv_safe,
-    )
-    assignment_instance_record_export(
+    run_code = form.cleaned_data["run"]
+    _settings_of(workshop, run_code)  # 404 for a code that is not a run of this workshop
+    job = exports.instance_export_request(
         workshop=workshop,
         user=request.user,
-        files=kind,
+        kind=kind,
         reviewer_key=form.cleaned_data["reviewer_key"],
-        run_code=form.cleaned_data["run"],
+        run_code=run_code,
     )
-    if kind == "all":
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in INSTANCE_FILES:
-                with archive.open(EXPORT_KINDS[name], "w") as member:
-                    for chunk in _csv_chunks(rows[name]):
-                        member.write(chunk.encode())
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    else:
-        response = StreamingHttpResponse(
-            _csv_chunks(rows[kind]), content_type="text/csv; charset=utf-8"
-        )
-    filename = f"{workshop.code}-{EXPORT_KINDS[kind]}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    job.workshop = workshop
+    return redirect(export_url(job))
+
+
+@permission_required("assignment.manage_runs", lookup=lookups.instance_export)
+@require_GET
+def export_status(request, instance_export: InstanceExport):
+    """An export's state and progress (the page reloads itself while the worker builds
+    it), then its download."""
+    return render(
+        request,
+        "assignment/export.html",
+        {"workshop": instance_export.workshop, "export": instance_export},
+    )
+
+
+@permission_required("assignment.manage_runs", lookup=lookups.instance_export)
+@require_GET
+def export_download(request, instance_export: InstanceExport):
+    if instance_export.state != InstanceExport.State.DONE or not instance_export.file:
+        raise Http404
+    exports.assignment_instance_record_export(export=instance_export, user=request.user)
+    return attachment_response(
+        instance_export.file.open("rb"),
+        filename=instance_export.file_name,
+        content_type=instance_export.content_type,
+    )
 
 
 @permission_required("assignment.manage_runs", lookup=portal_lookups.workshop)

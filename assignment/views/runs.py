@@ -49,6 +49,7 @@ def runs_page(request, workshop, *, form=None, import_form=None, import_errors=(
             "import_form": import_form or ImportForm(),
             "import_errors": list(import_errors),
             "export_form": ExportForm(),
+            "exports": selectors.instance_exports_of_workshop(workshop=workshop),
         },
         status=status,
     )

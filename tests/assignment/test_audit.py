@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assignment.interchange import assignment_run_import
-from assignment.models import Bid
+from assignment.models import Bid, InstanceExport
 from assignment.services.bids import bid_set
 from assignment.services.bulk import BulkRow, assignments_bulk_apply
 from assignment.services.proposal import proposed_pair_add, proposed_pair_remove
@@ -22,6 +22,7 @@ from portal.services.audit import audit_value
 from reviews.models import Assignment
 from tests.assignment.helpers import HAND_WEIGHTS, done_run, run_assignments_json
 from tests.factories import AssignmentFactory
+from tests.helpers import close_response
 
 pytestmark = pytest.mark.django_db
 
@@ -304,15 +305,35 @@ def test_bulk_dry_run_or_refused_leaves_no_event(hand_instance, staff, dry_run):
 
 
 @pytest.mark.parametrize("kind", ["scores", "all"])
-def test_matcher_files_downloaded(client, staff, hand_instance, kind):
+def test_matcher_files_downloaded(
+    client, staff, hand_instance, kind, django_capture_on_commit_callbacks
+):
     run = done_run(hand_instance, staff)
     client.force_login(staff)
     url = reverse("assignment:export", args=[hand_instance.workshop.code, kind])
     last = AuditEvent.objects.order_by("-id").first().id
 
-    response = client.get(url, {"run": run.code, "reviewer_key": "email"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"run": run.code, "reviewer_key": "email"})
+    export = InstanceExport.objects.get()
+    asked, built = AuditEvent.objects.filter(id__gt=last).order_by("id")
+    last = built.id
+    response = client.get(
+        reverse("assignment:export_download", args=[hand_instance.workshop.code, export.code])
+    )
+    close_response(response)
 
     assert response.status_code == 200
+    assert asked.action == "instance_export.requested"
+    assert asked.actor == staff
+    assert asked.details == {
+        "export": export.code,
+        "files": kind,
+        "reviewer_key": "email",
+        "run": run.code,
+    }
+    assert built.action == "instance_export.built"
+    assert built.details["export"] == export.code
     event = AuditEvent.objects.get(id__gt=last)
     assert event.action == "assignment_instance.exported"
     assert event.actor == staff
@@ -325,7 +346,7 @@ def test_a_refused_matcher_download_leaves_no_event(client, staff, hand_instance
     client.force_login(staff)
     url = reverse("assignment:export", args=[hand_instance.workshop.code, "scores"])
 
-    response = client.get(url, {"reviewer_key": "name"})
+    response = client.post(url, {"reviewer_key": "name"})
 
     assert response.status_code == 400
     assert not AuditEvent.objects.exists()

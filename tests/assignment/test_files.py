@@ -10,11 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assignment.models import AssignmentRun
+from assignment.models import AssignmentRun, InstanceExport
 from reviews.models import Assignment
 from tests.assignment.helpers import OPTIMUM, done_run, names, run_assignments_json, run_url
 from tests.audit_support import audit_event_queries
 from tests.factories import ReviewerTieFactory
+from tests.helpers import close_response
 
 pytestmark = pytest.mark.django_db
 
@@ -25,30 +26,48 @@ def staff_client(client, staff):
     return client
 
 
-def export_url(workshop, kind, **params):
-    url = reverse("assignment:export", args=[workshop.code, kind])
-    if params:
-        from urllib.parse import urlencode
+def export_url(workshop, kind):
+    return reverse("assignment:export", args=[workshop.code, kind])
 
-        url += "?" + urlencode(params)
-    return url
+
+@pytest.fixture
+def fetch(staff_client, django_capture_on_commit_callbacks):
+    """Ask for an export (POST), let the worker build it (eagerly, once the request
+    commits), then download it from its status page's link."""
+
+    def fetch(workshop, kind, **params):
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = staff_client.post(export_url(workshop, kind), params)
+        assert asked.status_code == 302
+        export = InstanceExport.objects.get(code=asked.url.rstrip("/").rsplit("/", 1)[-1])
+        assert export.state == InstanceExport.State.DONE, export.error
+        status = staff_client.get(asked.url)
+        download = reverse("assignment:export_download", args=[workshop.code, export.code])
+        assert download in status.content.decode()
+        return staff_client.get(download)
+
+    return fetch
+
+
+def body(response) -> bytes:
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    close_response(response)
+    return content
 
 
 def rows(response):
-    # The CSV files are streamed: the instance is computed first, the rows as they are sent.
-    assert response.status_code == 200
-    assert response.streaming
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(body(response).decode())))
 
 
-def test_export_of_a_run_uses_its_settings(staff_client, staff, hand):
+def test_export_of_a_run_uses_its_settings(fetch, staff, hand):
     s1 = hand.subs["S1"]
     ReviewerTieFactory(user=hand.revs["B"], organisation=s1.organisation)
     run = done_run(hand, staff, max_load=7)
 
-    scores = staff_client.get(export_url(hand.workshop, "scores", run=run.code))
-    constraints = staff_client.get(export_url(hand.workshop, "constraints", run=run.code))
-    loads = staff_client.get(export_url(hand.workshop, "max_loads", run=run.code))
+    scores = fetch(hand.workshop, "scores", run=run.code)
+    constraints = fetch(hand.workshop, "constraints", run=run.code)
+    loads = fetch(hand.workshop, "max_loads", run=run.code)
 
     assert scores["Content-Type"] == "text/csv; charset=utf-8"
     assert scores["Content-Disposition"] == (
@@ -59,8 +78,8 @@ def test_export_of_a_run_uses_its_settings(staff_client, staff, hand):
     assert rows(loads) == [[f"{n}@example.org", "7"] for n in "abcd"]
 
 
-def test_export_with_defaults_and_application_codes(staff_client, hand):
-    response = staff_client.get(export_url(hand.workshop, "max_loads", reviewer_key="code"))
+def test_export_with_defaults_and_application_codes(fetch, hand):
+    response = fetch(hand.workshop, "max_loads", reviewer_key="code")
 
     codes = set(hand.workshop.reviewer_applications.values_list("code", flat=True))
     got = rows(response)
@@ -68,14 +87,14 @@ def test_export_with_defaults_and_application_codes(staff_client, hand):
     assert sorted(row[1] for row in got) == ["1", "2", "2", "2"]
 
 
-def test_export_cells_are_formula_safe_but_numbers_stay_numbers(staff_client, hand):
+def test_export_cells_are_formula_safe_but_numbers_stay_numbers(fetch, hand):
     from assignment.services.bids import bid_set
 
     hand.reviewer("=cmd|calc", expertise={"cbrn": 1})
     bid_set(reviewer=hand.revs["=cmd|calc"], submission=hand.subs["S2"], value="not_willing")
 
-    scores = rows(staff_client.get(export_url(hand.workshop, "scores")))
-    loads = rows(staff_client.get(export_url(hand.workshop, "max_loads")))
+    scores = rows(fetch(hand.workshop, "scores"))
+    loads = rows(fetch(hand.workshop, "max_loads"))
 
     assert ["'=cmd|calc@example.org", "5"] in loads
     mine = [row for row in scores if row[1] == "'=cmd|calc@example.org"]
@@ -83,17 +102,34 @@ def test_export_cells_are_formula_safe_but_numbers_stay_numbers(staff_client, ha
     assert not any(row[1].startswith("=") for row in scores)
 
 
-def test_export_all_three_as_zip(staff_client, hand):
-    response = staff_client.get(export_url(hand.workshop, "all"))
+def test_export_all_three_as_zip(fetch, hand):
+    response = fetch(hand.workshop, "all")
 
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(body(response)))
     assert sorted(archive.namelist()) == ["constraints.csv", "max_loads.csv", "scores.csv"]
     assert response["Content-Type"] == "application/zip"
 
 
 def test_unknown_export_kind_or_run_is_404(staff_client, hand):
-    assert staff_client.get(export_url(hand.workshop, "secrets")).status_code == 404
-    assert staff_client.get(export_url(hand.workshop, "scores", run="nope")).status_code == 404
+    assert staff_client.post(export_url(hand.workshop, "secrets")).status_code == 404
+    response = staff_client.post(export_url(hand.workshop, "scores"), {"run": "nope"})
+    assert response.status_code == 404
+    assert not InstanceExport.objects.exists()
+
+
+def test_an_export_is_a_job_not_a_page(staff_client, hand):
+    """Asking computes nothing: the row is queued for the worker (no broker here, so it
+    stays queued), and its page says so without a download."""
+    asked = staff_client.post(export_url(hand.workshop, "scores"))
+
+    export = InstanceExport.objects.get()
+    assert export.state == InstanceExport.State.QUEUED
+    assert not export.file
+    page = staff_client.get(asked.url)
+    assert "export_download" not in page.content.decode()
+    download = reverse("assignment:export_download", args=[hand.workshop.code, export.code])
+    assert download not in page.content.decode()
+    assert staff_client.get(download).status_code == 404
 
 
 def upload(data, name="assignments.json"):
@@ -214,11 +250,16 @@ def test_import_without_a_run_scores_with_the_default_weights(staff_client, staf
 
 @pytest.mark.parametrize("size", [3, 30])
 @pytest.mark.parametrize("kind", ["scores", "constraints", "max_loads", "all"])
-def test_export_queries_constant_and_none_while_streaming(
-    staff_client, workshop, django_assert_num_queries, size, kind
+def test_export_queries_constant_and_none_while_downloading(
+    staff_client,
+    workshop,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    size,
+    kind,
 ):
-    """The instance is loaded in a fixed number of queries whatever its size; the rows
-    are then formatted without touching the database."""
+    """Asking for an export is a fixed number of queries, and so is building it (the
+    instance is loaded in a fixed number whatever its size); the download reads the row."""
     from tests.assignment.helpers import Instance  # noqa: PLC0415 -- test-local
 
     instance = Instance(workshop)
@@ -228,18 +269,28 @@ def test_export_queries_constant_and_none_while_streaming(
         orgs = ["Shared lab"] if index == 0 else []
         instance.reviewer(f"R{index}", expertise={"cbrn": 1 + index % 3}, orgs=orgs)
 
-    # request (4), workshop, then the instance; the audit event
-    with django_assert_num_queries(EXPORT_QUERIES + audit_event_queries()):
-        response = staff_client.get(export_url(workshop, kind))
-        if kind == "all":
-            archive = zipfile.ZipFile(io.BytesIO(response.content))
-            got = {
-                name: list(csv.reader(io.StringIO(archive.read(name).decode())))
-                for name in archive.namelist()
-            }
-    if kind != "all":
-        with django_assert_num_queries(0):
-            got = {EXPORT_FILES[kind]: rows(response)}
+    # asking (ASK_QUERIES) and its audit event
+    with (
+        django_assert_num_queries(ASK_QUERIES + audit_event_queries()),
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        asked = staff_client.post(export_url(workshop, kind))
+    # the worker (BUILD_QUERIES) and its audit event
+    with django_assert_num_queries(BUILD_QUERIES + audit_event_queries()):
+        for callback in callbacks:
+            callback()
+    export = InstanceExport.objects.get()
+    download = reverse("assignment:export_download", args=[workshop.code, export.code])
+    response = staff_client.get(download)
+    if kind == "all":
+        archive = zipfile.ZipFile(io.BytesIO(body(response)))
+        got = {
+            name: list(csv.reader(io.StringIO(archive.read(name).decode())))
+            for name in archive.namelist()
+        }
+    else:
+        got = {EXPORT_FILES[kind]: rows(response)}
+    assert asked.status_code == 302
 
     if kind in ("all", "max_loads"):
         assert sorted(got["max_loads.csv"]) == sorted(
@@ -261,7 +312,11 @@ EXPORT_FILES = {
     "constraints": "constraints.csv",
     "max_loads": "max_loads.csv",
 }
-# request (4), workshop; the instance (the vocabularies, submissions and their areas and
-# methods, reviewers and their expertise, memberships, bids, conflicts, assignments); then
-# the audit event (audit_event_queries).
-EXPORT_QUERIES = 21
+# request (4), workshop, the run check, the active export of the same files, the new export
+# (with its savepoint); then the
+# audit event (audit_event_queries).
+ASK_QUERIES = 9
+# The worker: the claim; the instance (the vocabularies, submissions and their areas and
+# methods, reviewers and their expertise, memberships, bids, conflicts, assignments); the
+# final write; then the audit event (audit_event_queries).
+BUILD_QUERIES = 22

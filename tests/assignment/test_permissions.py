@@ -21,11 +21,11 @@ def urls(hand, staff):
             run_url(run),
             run_url(run, "run_status"),
             run_url(run, "run_publish"),
-            reverse("assignment:export", args=[code, "scores"]),
         ],
         "post": [
             reverse("assignment:runs", args=[code]),
             reverse("assignment:import", args=[code]),
+            reverse("assignment:export", args=[code, "scores"]),
             run_url(run, "run_again"),
             run_url(run, "pair_add"),
             run_url(run, "pair_remove"),
@@ -105,7 +105,7 @@ def test_staff_pages_of_a_draft_workshop_are_404_to_everyone_else(client, staff,
 
     responses = [
         client.get(reverse("assignment:runs", args=[draft.code])),
-        client.get(reverse("assignment:export", args=[draft.code, "scores"])),
+        client.post(reverse("assignment:export", args=[draft.code, "scores"])),
         client.post(reverse("assignment:import", args=[draft.code])),
         client.get(run_url(run)),
         client.post(run_url(run, "run_again")),

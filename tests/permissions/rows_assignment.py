@@ -83,11 +83,19 @@ def _pair(reviewer_attribute):
 
 
 def _export(kind, **row):
+    # Asking for files queues a job (POST); its status page and download are GETs.
     return Row(
         "assignment:export",
         kwargs=lambda w: {**_workshop(w), "kind": kind},
-        **{"get": staff_only(), **row},
+        **{"get": staff_only(405), "post": staff_only(REDIRECT), **row},
     )
+
+
+def _instance_export(attribute):
+    def kwargs(w):
+        return {**_workshop(w), "export_code": getattr(w, attribute).code}
+
+    return kwargs
 
 
 ROWS = [
@@ -226,14 +234,57 @@ ROWS = [
     _export("max_loads", state="max_loads"),
     _export("all", state="all (ZIP)"),
     # A kind the portal does not write: 404 for staff, 403 still for everyone else.
-    _export("secrets", state="unknown kind", get=staff_only(404)),
-    _export("scores", state="unknown run", query="run=nosuchrun123", get=staff_only(404)),
-    _export("scores", state="refused filter", query="reviewer_key=name", get=staff_only(400)),
+    _export("secrets", state="unknown kind", post=staff_only(404)),
+    _export(
+        "scores",
+        state="unknown run",
+        get=None,
+        post=staff_only(404),
+        data=lambda w: {"run": "nosuchrun123"},
+    ),
+    _export(
+        "scores",
+        state="refused filter",
+        get=None,
+        post=staff_only(400),
+        data=lambda w: {"reviewer_key": "name"},
+    ),
     Row(
         "assignment:export",
         state="draft workshop",
         kwargs=lambda w: {**_draft_workshop(w), "kind": "scores"},
-        get=staff_only(others=404),
+        get=staff_only(405, others=404),
+        post=staff_only(REDIRECT, others=404),
+    ),
+    Row(
+        "assignment:export_status",
+        kwargs=_instance_export("instance_export"),
+        get=staff_only(),
+        post=staff_only(405),
+    ),
+    Row(
+        "assignment:export_status",
+        state="queued",
+        kwargs=_instance_export("queued_instance_export"),
+        get=staff_only(),
+    ),
+    Row(
+        "assignment:export_status",
+        state="unknown export",
+        kwargs=lambda w: {**_workshop(w), "export_code": "nosuchexport"},
+        get=staff_only(404),
+    ),
+    Row(
+        "assignment:export_download",
+        kwargs=_instance_export("instance_export"),
+        get=staff_only(),
+        post=staff_only(405),
+    ),
+    Row(
+        "assignment:export_download",
+        state="not built yet",
+        kwargs=_instance_export("queued_instance_export"),
+        get=staff_only(404),
     ),
     Row(
         "assignment:import",

@@ -34,7 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assignment.models import AssignmentRun, Bid, ProposedPair
+from assignment.models import AssignmentRun, Bid, InstanceExport, ProposedPair
 from criteria.models import CriteriaSet
 from imports.services import import_run_create, import_run_preview
 from portal.models import Membership
@@ -225,6 +225,21 @@ def build_world() -> SimpleNamespace:
         reviewer=w.reviewer_unassigned,
         origin=ProposedPair.Origin.SOLVER,
         score=0.5,
+    )
+    # openreview-matcher files the worker built, and some it has not built yet.
+    w.instance_export = InstanceExport(
+        workshop=w.workshop,
+        kind=InstanceExport.Kind.MAX_LOADS,
+        created_by=w.staff,
+        state=InstanceExport.State.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        file_name="max_loads.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+    w.instance_export.file.save("max_loads.csv", ContentFile(b"r@example.org,5\n"), save=True)
+    w.queued_instance_export = InstanceExport.objects.create(
+        workshop=w.workshop, kind=InstanceExport.Kind.SCORES, created_by=w.staff
     )
 
     # --- reports --------------------------------------------------------------------------

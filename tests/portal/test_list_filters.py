@@ -148,13 +148,6 @@ LIST_VIEWS = [
     ListView("assignment:bid_list", _workshop, "reviewer", {"risk_area": CHOICE, "page": WHOLE}),
     ListView("assignment:run", _run, "staff", {"tab": CHOICE, "q": SEARCH, "page": WHOLE}),
     ListView(
-        "assignment:export",
-        lambda scene: [scene.workshop.code, "scores"],
-        "staff",
-        {"reviewer_key": CHOICE, "run": CODE},
-        export=True,
-    ),
-    ListView(
         "reviews:aggregate_overview",
         _workshop,
         "staff",
