@@ -112,6 +112,17 @@ def _finish(export: InstanceExport, attempt: int, result: ExportFile) -> bool:
             obj=export.workshop,
             details={"export": export.code, "files": export.kind, "size": len(result.content)},
         )
+        # The same files asked for again replace the older ones (theirs go once this
+        # commits): the page lists what is current, and storage does not grow per click.
+        for older in InstanceExport.objects.filter(
+            workshop_id=export.workshop_id,
+            kind=export.kind,
+            reviewer_key=export.reviewer_key,
+            run_code=export.run_code,
+            state__in=[InstanceExport.State.DONE, InstanceExport.State.FAILED],
+            pk__lt=export.pk,
+        ):
+            older.delete()
 
     return jobs.job_finish(
         model=InstanceExport,

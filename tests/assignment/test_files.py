@@ -318,5 +318,21 @@ EXPORT_FILES = {
 ASK_QUERIES = 9
 # The worker: the claim; the instance (the vocabularies, submissions and their areas and
 # methods, reviewers and their expertise, memberships, bids, conflicts, assignments); the
-# final write; then the audit event (audit_event_queries).
-BUILD_QUERIES = 22
+# final write and the older exports of the same files it replaces; then the audit event
+# (audit_event_queries).
+BUILD_QUERIES = 23
+
+
+def test_the_same_files_built_again_replace_the_older_ones(fetch, hand):
+    close_response(fetch(hand.workshop, "max_loads"))
+    first = InstanceExport.objects.get()
+    old_name = first.file.name
+    storage = first.file.storage
+
+    close_response(fetch(hand.workshop, "max_loads"))
+    close_response(fetch(hand.workshop, "scores"))
+
+    kept = InstanceExport.objects.order_by("pk")
+    assert [export.kind for export in kept] == ["max_loads", "scores"]
+    assert kept[0].pk != first.pk
+    assert not storage.exists(old_name)
