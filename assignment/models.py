@@ -4,12 +4,10 @@ A run never touches Assignment rows itself: it stores ProposedPair rows and a su
 only `assignment.services.runs.assignment_run_publish` turns a proposal into assignments.
 """
 
-import logging
-
 # Imported under another name: AssignmentRun has a field called `settings`.
 from django.conf import settings as django_settings
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -17,9 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.ids import new_code
-from portal.models.jobs import BackgroundJob
-
-logger = logging.getLogger(__name__)
+from portal.models.jobs import BackgroundJob, job_file_delete_on_commit
 
 
 class Bid(models.Model):
@@ -210,18 +206,6 @@ class InstanceExport(BackgroundJob):
 
 @receiver(post_delete, sender=InstanceExport, dispatch_uid="instance_export_delete_file")
 def _instance_export_delete_file(sender, instance: InstanceExport, **kwargs) -> None:
-    """A deleted export takes its file along once the deletion is committed (a rolled-back
-    deletion must still find it): a newer export of the same files, the workshop's
-    deletion."""
-    name = instance.file.name
-    if not name:
-        return
-    storage = instance.file.storage
-
-    def delete_file() -> None:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete matcher files %s", name, exc_info=True)
-
-    transaction.on_commit(delete_file, using=kwargs.get("using"))
+    """A deleted export takes its file along: a newer export of the same files, the
+    workshop's deletion."""
+    job_file_delete_on_commit(instance.file, using=kwargs.get("using"))

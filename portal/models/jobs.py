@@ -2,8 +2,12 @@
 truth: its state and progress, which the page polls, and the attempts and heartbeat that
 portal.jobs reads to tell a lost worker from a busy one."""
 
-from django.db import models
+import logging
+
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class BackgroundJob(models.Model):
@@ -33,3 +37,21 @@ class BackgroundJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+
+def job_file_delete_on_commit(field_file, *, using: str | None = None) -> None:
+    """Delete a deleted job's file once the deletion is committed (a rolled-back deletion
+    must still find it). For a kind's post_delete receiver; a file left behind when the
+    storage refuses is only wasted space, and logged."""
+    name = field_file.name
+    if not name:
+        return
+    storage = field_file.storage
+
+    def delete_file() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete job file %s", name, exc_info=True)
+
+    transaction.on_commit(delete_file, using=using)
