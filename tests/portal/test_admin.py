@@ -234,6 +234,9 @@ def test_selects_are_djangos_markup(rf, superuser):
             django = super(FastSelectMixin, fast).render(name, value, attrs)
             assert fast.render(name, value, attrs) == django, name
         if name == "user_permissions":
+            assert [label for _value, label in field.choices] == [
+                str(permission) for permission in field.queryset
+            ]
             assert django.count("<option") == Permission.objects.count() > 100
             assert django.count(" selected>") == len(chosen)
 
