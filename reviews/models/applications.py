@@ -105,7 +105,12 @@ class ReviewerApplication(models.Model):
                 name="reviewer_application_state_valid",
             ),
         ]
-        indexes = [models.Index(fields=["workshop", "state"])]
+        indexes = [
+            models.Index(fields=["workshop", "state"]),
+            # The admin's list, newest first (its ordering and the pk after it): without it
+            # every application is joined and sorted for the first page.
+            models.Index(fields=["-created_at", "-id"], name="reviewer_application_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.workshop}"
