@@ -19,7 +19,7 @@ from django.utils.timezone import template_localtime
 _WIDGETS = "django/forms/widgets/"
 
 
-def _value(value) -> str:
+def template_value(value) -> str:
     """`{{ value }}`: as the template engine shows a variable (render_value_in_context)."""
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
@@ -40,9 +40,9 @@ def _attrs(attrs: dict) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {_value(name)}")
+            parts.append(f" {template_value(name)}")
         else:
-            parts.append(f' {_value(name)}="{_stringformat(value)}"')
+            parts.append(f' {template_value(name)}="{_stringformat(value)}"')
     return "".join(parts)
 
 
@@ -52,7 +52,7 @@ def _input(widget: dict) -> str:
     if widget["value"] != None:  # noqa: E711 -- the template's `!= None`, not `is not`
         value = f' value="{_stringformat(widget["value"])}"'
     return (
-        f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"'
+        f'<input type="{template_value(widget["type"])}" name="{template_value(widget["name"])}"'
         f"{value}{_attrs(widget['attrs'])}>\n"
     )
 
@@ -62,15 +62,15 @@ def _input_option(widget: dict) -> str:
     if not widget.get("wrap_label"):
         return _input(widget) + "\n"
     id_ = widget["attrs"].get("id")
-    label_for = f' for="{_value(id_)}"' if id_ else ""
-    return f"<label{label_for}>{_input(widget)} {_value(widget['label'])}</label>\n"
+    label_for = f' for="{template_value(id_)}"' if id_ else ""
+    return f"<label{label_for}>{_input(widget)} {template_value(widget['label'])}</label>\n"
 
 
 def _select_option(widget: dict) -> str:
     """django/forms/widgets/select_option.html"""
     return (
         f'<option value="{_stringformat(widget["value"])}"{_attrs(widget["attrs"])}>'
-        f"{_value(widget['label'])}</option>\n"
+        f"{template_value(widget['label'])}</option>\n"
     )
 
 
@@ -102,7 +102,7 @@ def _groups(optgroups, markup: tuple[str, str, str, str]) -> str:
     parts = []
     for group, options, _index in optgroups:
         if group:
-            parts.append(group_open.format(_value(group)))
+            parts.append(group_open.format(template_value(group)))
         for option in options:
             parts.append(before)
             parts.append(_OPTIONS[option["template_name"]](option))
@@ -117,9 +117,8 @@ def _select(widget: dict) -> str | None:
     if not _options_known(widget["optgroups"]):
         return None
     options = _groups(widget["optgroups"], _SELECT_MARKUP)
-    return (
-        f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>\n'
-    )
+    name = template_value(widget["name"])
+    return f'<select name="{name}"{_attrs(widget["attrs"])}>{options}\n</select>\n'
 
 
 def _multiple_input(widget: dict) -> str | None:
@@ -128,16 +127,16 @@ def _multiple_input(widget: dict) -> str | None:
         return None
     id_ = widget["attrs"].get("id")
     class_ = widget["attrs"].get("class")
-    id_attr = f' id="{_value(id_)}"' if id_ else ""
-    class_attr = f' class="{_value(class_)}"' if class_ else ""
+    id_attr = f' id="{template_value(id_)}"' if id_ else ""
+    class_attr = f' class="{template_value(class_)}"' if class_ else ""
     options = _groups(widget["optgroups"], _INPUTS_MARKUP)
     return f"<div{id_attr}{class_attr}>{options}\n</div>\n"
 
 
 def _textarea(widget: dict) -> str:
     """django/forms/widgets/textarea.html"""
-    value = _value(widget["value"]) if widget["value"] else ""
-    name = _value(widget["name"])
+    value = template_value(widget["value"]) if widget["value"] else ""
+    name = template_value(widget["name"])
     return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
 
 
