@@ -12,9 +12,13 @@ groups, files, fieldsets, horizontal forms, a field in a table, label or field c
 import functools
 
 from crispy_forms.templatetags.crispy_forms_field import CrispyFieldNode
+from crispy_forms.templatetags.crispy_forms_filters import optgroups as crispy_optgroups
 from django import forms
 from django.template import engines
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 
+from portal.form_renderer import attributes
 from portal.form_renderer import template_value as _value
 
 TEMPLATE = "bootstrap5/field.html"
@@ -31,12 +35,8 @@ _CONTROLS = {
 }
 
 
-_OTHER_WIDGETS = (
-    forms.CheckboxInput,
-    forms.RadioSelect,
-    forms.CheckboxSelectMultiple,
-    forms.FileInput,
-)
+_CHOICE_GROUPS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+_OTHER_WIDGETS = (forms.CheckboxInput, forms.FileInput)
 
 
 @functools.cache
@@ -48,23 +48,28 @@ def _pack_template():
     return template
 
 
-def _plain(context, field) -> bool:
-    return not (
+def _kind(context, field) -> str | None:
+    """ "plain", "choices" (a radio or checkbox group), or None: the pack's template."""
+    if (
         field.is_hidden
         or isinstance(field.field.widget, _OTHER_WIDGETS)
-        or field.use_fieldset
         or context.get("tag")
         or context.get("field_class")
         or context.get("label_class")
+        or context.get("inline_class")
         or "form-horizontal" in (context.get("form_class") or "")
-    )
+    ):
+        return None
+    if isinstance(field.field.widget, _CHOICE_GROUPS):
+        return "choices"
+    return None if field.use_fieldset else "plain"
 
 
 def field_html(context) -> str:
     field = context.get("field")
-    if field is None or not isinstance(field, forms.BoundField) or not _plain(context, field):
+    kind = _kind(context, field) if isinstance(field, forms.BoundField) else None
+    if kind is None:
         return _pack_template().render(context)
-    required = field.field.required
     wrapper_class = context.get("wrapper_class")
     css_classes = field.css_classes()
     parts = [
@@ -75,33 +80,92 @@ def field_html(context) -> str:
         f" {_value(css_classes)}" if css_classes else "",
         '">\n        ',
     ]
-    if field.label and context.get("form_show_labels"):
-        id_for_label = field.id_for_label
+    labelled = field.label and context.get("form_show_labels")
+    if labelled:
+        parts.append(_label(field))
+    if kind == "choices":
+        parts += ["\n\n        \n            ", _choices(context, field), "\n        \n\n        "]
+        parts += ["\n        ", "</fieldset>" if field.use_fieldset and labelled else ""]
+    else:
+        parts += ["\n\n        \n\n        \n            \n                \n                    "]
+        parts += [_control(context, field), "\n                    \n                        "]
         parts += [
-            "\n            \n            <label\n                ",
+            _help_text_and_errors(context, field),
+            "\n                    \n                \n",
+        ]
+        parts += ["            \n        \n        "]
+    parts.append("\n    </div>\n    \n\n")
+    return "".join(parts)
+
+
+def _label(field) -> str:
+    required = field.field.required
+    id_for_label = field.id_for_label
+    element = "label"
+    fieldset = ""
+    if field.use_fieldset:
+        element = "legend"
+        described = field.aria_describedby
+        fieldset = f' aria-describedby="{_value(described)}"' if described else ""
+        fieldset = f"<fieldset{fieldset}>"
+    return "".join(
+        [
+            f"\n            {fieldset}\n            <{element}\n                ",
             f'for="{_value(id_for_label)}"' if id_for_label else "",
             ' class="form-label',
             " requiredField" if required else "",
+            " fs-6" if field.use_fieldset else "",
             '">\n                ',
             _value(field.label),
             '<span class="asteriskField">*</span>' if required else "",
-            "\n            </label>\n        ",
+            f"\n            </{element}>\n        ",
         ]
+    )
+
+
+def _control(context, field) -> str:
     select = isinstance(field.field.widget, forms.Select)
     control = _CONTROLS[select, bool(field.errors)].render(context)
-    parts += ["\n\n        \n\n        \n            \n                \n                    "]
     if select:
-        parts += ["\n                        \n                            ", control]
-        parts += ["\n                        \n                    "]
-    else:
-        parts += ["\n                        ", control, "\n                    "]
-    parts += [
-        "\n                    \n                        ",
-        _help_text_and_errors(context, field),
-        "\n                    \n                \n            \n        \n        \n    </div>",
-        "\n    \n\n",
-    ]
+        return f"\n                        \n                            {control}" + (
+            "\n                        \n                    "
+        )
+    return f"\n                        {control}\n                    "
+
+
+def _choices(context, field) -> str:
+    """bootstrap5/layout/radio_checkbox_select.html (without inline_class)"""
+    flat_attrs = context.get("flat_attrs")
+    invalid = " is-invalid" if field.errors else ""
+    name = _value(field.html_name)
+    parts = ["\n\n\n<div ", f" {_value(flat_attrs)}" if flat_attrs else "", ">\n\n    "]
+    groups = crispy_optgroups(field)
+    for group_number, (group, options, _index) in enumerate(groups, start=1):
+        parts += ["\n    ", f"<strong>{_value(group)}</strong>" if group else "", "\n    "]
+        for number, option in enumerate(options, start=1):
+            parts += [
+                '\n      <div class="form-check">\n        <input type="',
+                _value(option["type"]),
+                f'" class="form-check-input{invalid}"  name="{name}" value="',
+                _unlocalized(option["value"]),
+                f'" {attributes(option["attrs"])}>\n        <label for="',
+                _value(option["attrs"].get("id", "")),
+                '" class="form-check-label">\n            ',
+                _unlocalized(option["label"]),
+                "\n        </label>\n        ",
+            ]
+            if field.errors and number == len(options) and group_number == len(groups):
+                parts += ["\n            ", _errors(context, field, "p"), "\n        "]
+            parts.append("\n     </div>\n    ")
+        parts.append("\n    ")
+    help_text = _help_text(field, inline=bool(context.get("help_text_inline")))
+    parts += ["\n\n</div>\n", "\n", help_text, "\n"]
     return "".join(parts)
+
+
+def _unlocalized(value) -> str:
+    """`{{ value|unlocalize }}`"""
+    return conditional_escape(str(localize(value, use_l10n=False)))
 
 
 def _help_text_and_errors(context, field) -> str:

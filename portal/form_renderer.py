@@ -33,7 +33,7 @@ def _stringformat(value) -> str:
     return text if isinstance(value, SafeData) else escape(text)
 
 
-def _attrs(attrs: dict) -> str:
+def attributes(attrs: dict) -> str:
     """django/forms/widgets/attrs.html"""
     parts = []
     for name, value in attrs.items():
@@ -53,7 +53,7 @@ def _input(widget: dict) -> str:
         value = f' value="{_stringformat(widget["value"])}"'
     return (
         f'<input type="{template_value(widget["type"])}" name="{template_value(widget["name"])}"'
-        f"{value}{_attrs(widget['attrs'])}>\n"
+        f"{value}{attributes(widget['attrs'])}>\n"
     )
 
 
@@ -69,7 +69,7 @@ def _input_option(widget: dict) -> str:
 def _select_option(widget: dict) -> str:
     """django/forms/widgets/select_option.html"""
     return (
-        f'<option value="{_stringformat(widget["value"])}"{_attrs(widget["attrs"])}>'
+        f'<option value="{_stringformat(widget["value"])}"{attributes(widget["attrs"])}>'
         f"{template_value(widget['label'])}</option>\n"
     )
 
@@ -118,7 +118,7 @@ def _select(widget: dict) -> str | None:
         return None
     options = _groups(widget["optgroups"], _SELECT_MARKUP)
     name = template_value(widget["name"])
-    return f'<select name="{name}"{_attrs(widget["attrs"])}>{options}\n</select>\n'
+    return f'<select name="{name}"{attributes(widget["attrs"])}>{options}\n</select>\n'
 
 
 def _multiple_input(widget: dict) -> str | None:
@@ -137,7 +137,7 @@ def _textarea(widget: dict) -> str:
     """django/forms/widgets/textarea.html"""
     value = template_value(widget["value"]) if widget["value"] else ""
     name = template_value(widget["name"])
-    return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
+    return f'<textarea name="{name}"{attributes(widget["attrs"])}>\n{value}</textarea>\n'
 
 
 _TEMPLATES = {

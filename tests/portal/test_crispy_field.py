@@ -1,5 +1,6 @@
-"""crispy-forms' field template, plain fields written out in Python (portal/crispy_field.py):
-the same bytes as the template pack's field.html, for every kind of field and option."""
+"""crispy-forms' field template, plain fields and radio or checkbox groups written out in
+Python (portal/crispy_field.py): the same bytes as the template pack's field.html, for every
+kind of field and option."""
 
 import itertools
 
@@ -50,6 +51,12 @@ def _contexts():
     yield {"form_show_labels": True, "form_show_errors": True, "field_class": "col-8"}
     yield {"form_show_labels": True, "label_class": "col-4", "form_class": "form-horizontal"}
     yield {"form_show_labels": True, "tag": "td"}
+    yield {
+        "form_show_labels": True,
+        "form_show_errors": True,
+        "flat_attrs": mark_safe('data-x="1"'),
+    }
+    yield {"form_show_labels": True, "form_show_errors": True, "inline_class": "inline"}
 
 
 def _render(template, options: dict) -> list[str]:
@@ -91,12 +98,15 @@ def test_a_plain_field_renders_no_template_of_the_pack():
     try:
         html = get_template(TEMPLATE).render({"field": form["text"], "form_show_labels": True})
         checkbox = get_template(TEMPLATE).render({"field": form["agree"]})
+        group = get_template(TEMPLATE).render({"field": form["boxes"], "form_show_labels": True})
     finally:
         template_rendered.disconnect(record)
     assert 'id="div_id_text"' in html
     assert 'id="id_agree"' in checkbox
-    # The checkbox goes through the pack's template (and its includes); the text field not.
-    assert names[0] == TEMPLATE
-    assert names[1] == TEMPLATE
+    assert 'id="id_boxes_1"' in group
+    # The checkbox goes through the pack's template (and its includes); the text field and
+    # the checkbox group not.
+    assert names[:3] == [TEMPLATE, TEMPLATE, TEMPLATE]
     assert "bootstrap5/layout/help_text_and_errors.html" in names
-    assert names.count(TEMPLATE) == 3
+    assert "bootstrap5/layout/radio_checkbox_select.html" not in names
+    assert names.count(TEMPLATE) == 4
