@@ -299,6 +299,9 @@ if EULOGIN_CLIENT_ID:
         ]
     }
 
+# Django's renderer, with the widget templates that repeat per option done in Python.
+FORM_RENDERER = "portal.form_renderer.PortalFormRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 import rules
@@ -9,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.precompiled import precompiled_list
 
 
+@functools.cache
 def timezone_choices() -> list[tuple[str, str]]:
+    """The zones of the tz database, read from disk once per process (a time-zone field's
+    choices were listed on every request, twice: some 600 files opened each time)."""
     return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
