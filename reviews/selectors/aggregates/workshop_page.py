@@ -70,7 +70,8 @@ def scores_stamp(*, workshop: Workshop) -> str:
     return f"{stamp['count']}:{last}"
 
 
-def _cached_stamp(workshop: Workshop) -> str:
+def cached_stamp(workshop: Workshop) -> str:
+    """The scores stamp, asked again only when the workshop's audit log moved."""
     position = AuditEvent.objects.filter(workshop_id=workshop.pk).aggregate(last=Max("pk"))["last"]
     key = f"{_PREFIX}:stamp:{workshop.pk}:{position or 0}"
     stamp = cache.get(key)
@@ -85,7 +86,7 @@ _Criteria = dict[int, tuple[CriteriaSet, list[Criterion]]]
 
 def _figures(workshop: Workshop) -> tuple[dict[int, VersionFigures], _Criteria | None]:
     """The figures, and the criteria of their versions when they were computed just now."""
-    stamp = _cached_stamp(workshop)
+    stamp = cached_stamp(workshop)
     key = f"{_PREFIX}:figures:{workshop.pk}:{stamp}"
     figures = cache.get(key)
     if figures is not None:
