@@ -105,7 +105,15 @@ class ReviewerApplication(models.Model):
                 name="reviewer_application_state_valid",
             ),
         ]
-        indexes = [models.Index(fields=["workshop", "state"])]
+        indexes = [
+            models.Index(fields=["workshop", "state"]),
+            # The staff list pages through a call's applications newest first, all of them or
+            # one state's: without these, PostgreSQL sorted all 5,000 to show 25.
+            models.Index(fields=["workshop", "-created_at", "id"], name="application_newest"),
+            models.Index(
+                fields=["workshop", "state", "-created_at", "id"], name="application_state_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.workshop}"
