@@ -110,6 +110,12 @@ class ReviewerApplication(models.Model):
             # The admin's list, newest first (its ordering and the pk after it): without it
             # every application is joined and sorted for the first page.
             models.Index(fields=["-created_at", "-id"], name="reviewer_application_newest"),
+            # The staff list pages through a call's applications newest first, all of them or
+            # one state's: without these, PostgreSQL sorted all 5,000 to show 25.
+            models.Index(fields=["workshop", "-created_at", "id"], name="application_newest"),
+            models.Index(
+                fields=["workshop", "state", "-created_at", "id"], name="application_state_newest"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -85,8 +85,9 @@ def invite_submitters(request, workshop: Workshop):
             messages.error(request, " ".join(form.errors.get("selected", [])))
     filter_form = filters_from(request, InvitationListForm)
     sort = filter_form.filters()["sort"] or "mean"
-    submissions = selectors.submissions_for_invitation(workshop=workshop, sort=sort)
-    page = Paginator(submissions, PER_PAGE).get_page(filter_form.page_number)
+    page = selectors.submissions_for_invitation(
+        workshop=workshop, sort=sort, page_number=filter_form.page_number
+    )
     return render(
         request,
         "reviews/workshop_invitations/submitters.html",

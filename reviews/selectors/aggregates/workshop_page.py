@@ -20,7 +20,7 @@ reopen or an import (reviews.tasks.task_warm_aggregates).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -70,12 +70,27 @@ def scores_stamp(*, workshop: Workshop) -> str:
     return f"{stamp['count']}:{last}"
 
 
-def _cached_stamp(workshop: Workshop) -> str:
+def log_position(workshop: Workshop) -> int:
+    """The workshop's audit-log position (its last event's id, 0 without any): one index
+    probe."""
     position = AuditEvent.objects.filter(workshop_id=workshop.pk).aggregate(last=Max("pk"))["last"]
-    key = f"{_PREFIX}:stamp:{workshop.pk}:{position or 0}"
+    return position or 0
+
+
+def cached_stamp(workshop: Workshop, *, position: int | None = None) -> str:
+    """The scores stamp, asked again only when the workshop's audit log moved (`position`,
+    read here unless given)."""
+    if position is None:
+        position = log_position(workshop)
+    return stamp_of_position(f"{_PREFIX}:stamp:{workshop.pk}:{position}", scores_stamp, workshop)
+
+
+def stamp_of_position(key: str, stamp_of: Callable[..., str], workshop: Workshop) -> str:
+    """`stamp_of(workshop=…)` cached for STAMP_SECONDS under `key`, which names an audit-log
+    position of the workshop."""
     stamp = cache.get(key)
     if stamp is None:
-        stamp = scores_stamp(workshop=workshop)
+        stamp = stamp_of(workshop=workshop)
         cache.set(key, stamp, STAMP_SECONDS)
     return stamp
 
@@ -85,7 +100,7 @@ _Criteria = dict[int, tuple[CriteriaSet, list[Criterion]]]
 
 def _figures(workshop: Workshop) -> tuple[dict[int, VersionFigures], _Criteria | None]:
     """The figures, and the criteria of their versions when they were computed just now."""
-    stamp = _cached_stamp(workshop)
+    stamp = cached_stamp(workshop)
     key = f"{_PREFIX}:figures:{workshop.pk}:{stamp}"
     figures = cache.get(key)
     if figures is not None:
