@@ -104,12 +104,14 @@ def reviewers_of_workshop(*, workshop: Workshop) -> QuerySet[User]:
     )
 
 
-def approved_application_exists(workshop: Workshop) -> Exists:
-    return Exists(
-        ReviewerApplication.objects.filter(
-            workshop=workshop, user=OuterRef("pk"), state=ReviewerApplication.State.APPROVED
-        )
+def approved_applications(workshop: Workshop) -> QuerySet[ReviewerApplication]:
+    return ReviewerApplication.objects.filter(
+        workshop=workshop, state=ReviewerApplication.State.APPROVED
     )
+
+
+def approved_application_exists(workshop: Workshop) -> Exists:
+    return Exists(approved_applications(workshop).filter(user=OuterRef("pk")))
 
 
 def ties_of_user(*, user: User, active_only: bool = True) -> QuerySet[ReviewerTie]:

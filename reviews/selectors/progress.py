@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from portal.models import User, Workshop
 from reviews.models import Assignment, ConflictRecord, Review, ReviewerApplication
-from reviews.selectors.applications import reviewers_of_workshop
+from reviews.selectors.applications import approved_applications, reviewers_of_workshop
 from submissions.models import RiskArea, Submission
 
 OPEN_STATES = (Assignment.State.ASSIGNED, Assignment.State.ACCEPTED)
@@ -168,9 +168,12 @@ def workshop_progress_totals(*, workshop: Workshop, now: datetime | None = None)
 def reviewers_progress(*, workshop: Workshop, now: datetime | None = None) -> QuerySet[User]:
     """Approved reviewers, and anyone else holding an assignment in the workshop (say, after
     withdrawing), ordered; `reviewers_progress_rows` adds the numbers for one page."""
+    # Two uncorrelated id lists: PostgreSQL hashes each once. The same condition with a
+    # correlated EXISTS per user scanned every account of the portal (14 ms for a call of
+    # 50 reviewers, twice: the count and the page).
     return User.objects.filter(
-        Q(pk__in=reviewers_of_workshop(workshop=workshop).values("pk"))
-        | Exists(Assignment.objects.filter(workshop=workshop, reviewer=OuterRef("pk")))
+        Q(pk__in=approved_applications(workshop).values("user_id"), is_active=True)
+        | Q(pk__in=Assignment.objects.filter(workshop=workshop).values("reviewer_id"))
     ).order_by("full_name", "email", "pk")
 
 

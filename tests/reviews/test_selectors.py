@@ -108,3 +108,25 @@ def test_expertise_unique_per_area(application):
     ReviewerExpertiseFactory(application=application)
     with pytest.raises(IntegrityError):
         ReviewerExpertiseFactory(application=application)
+
+
+def test_progress_reviewers_are_the_approved_and_everyone_assigned_without_a_per_user_exists(
+    workshop,
+):
+    from reviews.selectors.progress import reviewers_progress
+    from tests.factories import AssignmentFactory, CompleteSubmissionFactory
+
+    approved = ReviewerApplicationFactory(workshop=workshop, state="approved").user
+    inactive = ReviewerApplicationFactory(workshop=workshop, state="approved").user
+    inactive.is_active = False
+    inactive.save()
+    withdrawn = ReviewerApplicationFactory(workshop=workshop, state="withdrawn").user
+    submission = CompleteSubmissionFactory(workshop=workshop, state="eligible")
+    AssignmentFactory(submission=submission, reviewer=withdrawn)
+    ReviewerApplicationFactory(workshop=workshop, state=State.PENDING)  # not listed
+
+    queryset = reviewers_progress(workshop=workshop)
+
+    assert set(queryset) == {approved, withdrawn}
+    # Two id lists, each hashed once; a correlated EXISTS ran once per account of the portal.
+    assert "EXISTS" not in str(queryset.query).upper()
