@@ -155,6 +155,7 @@ KEPT: dict[str, str] = {
     "assignment.AssignmentRun.created_by": "Staff's run.",
     "assignment.AssignmentRun.published_by": "Staff's run.",
     "assignment.ProposedPair.reviewer": "A run's proposal as it was computed.",
+    "assignment.InstanceExport.created_by": "Staff's export of the call's matcher files.",
     "imports.ImportRun.created_by": "Staff's import.",
     "imports.SurveyMapping.updated_by": "Staff's mapping.",
     "reports.ReportJob.created_by": "Staff's report.",

@@ -516,6 +516,14 @@ SOURCES: tuple[Source, ...] = (
         fields=("code", "workshop", "state", "created_at", "published_at"),
     ),
     Source(
+        key="instance_exports",
+        category="staff",
+        model="assignment.InstanceExport",
+        title=_("Matcher files you asked for"),
+        person=("created_by",),
+        fields=("code", "workshop", "kind", "created_at"),
+    ),
+    Source(
         key="report_jobs",
         category="staff",
         model="reports.ReportJob",

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from assignment.models import AssignmentRun, Bid, ProposedPair
+from assignment.models import AssignmentRun, Bid, InstanceExport, ProposedPair
 from imports.models import ImportedRecord, ImportedReviewText, ImportRun, SurveyMapping
 from portal.audit.context import set_request_id
 from portal.models import Membership, OutgoingEmail, Workshop
@@ -296,6 +296,7 @@ def seeded(db, settings):
     ProposedPair.objects.create(
         run=run, submission=reviewed, reviewer=me, score=0.75, why={"bid": "eager"}, kept=True
     )
+    InstanceExport.objects.create(workshop=workshop, kind=InstanceExport.Kind.SCORES, created_by=me)
     ImportedReviewText.objects.create(
         workshop=workshop,
         submission=reviewed,

@@ -44,6 +44,7 @@ KNOWN_PERSON_FIELDS = {
     ("assignment.AssignmentRun", "created_by"),
     ("assignment.AssignmentRun", "published_by"),
     ("assignment.ProposedPair", "reviewer"),
+    ("assignment.InstanceExport", "created_by"),
     ("reports.ReportJob", "created_by"),
     ("reports.ReportJob", "released_by"),
     ("reports.WorkshopSummary", "updated_by"),
