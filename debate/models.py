@@ -81,6 +81,14 @@ class Proposal(models.Model):
     resulting_criteria = models.ManyToManyField(
         "criteria.Criterion", blank=True, related_name="source_proposals"
     )
+    # The version made from it (see debate.services.criteria_set_next_from_proposals).
+    applied_in = models.ForeignKey(
+        "criteria.CriteriaSet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applied_proposals",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
