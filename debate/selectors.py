@@ -168,3 +168,53 @@ def proposals_of_criteria(*, criterion_ids: list[int]) -> dict[int, list[Proposa
     for row in rows.order_by("proposal__created_at", "proposal__pk"):
         result.setdefault(row.criterion_id, []).append(row.proposal)
     return result
+
+
+# Opportunities to refine, in the public summary: what the session agreed on or sent back.
+SUMMARY_OUTCOMES = (
+    Proposal.Outcome.ACCEPTED,
+    Proposal.Outcome.ACCEPTED_WITH_CHANGES,
+    Proposal.Outcome.NEEDS_MORE_WORK,
+)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """A decided proposal as the public summary shows it."""
+
+    criterion_code: str  # "" for a new criterion
+    kind: str
+    title: str
+    proposed_text: str
+    outcome: str
+    # The proposer's name, only with their consent; else "".
+    proposer: str
+    support: int
+    objections: int
+
+
+def refinements_for_summary(*, workshop: Workshop) -> list[Refinement]:
+    """The workshop's decided proposals (not withdrawn, not grouped under another), in one
+    query, in the order they were made. The proposer is named only with consent: an erased
+    account withdraws it (privacy.erasure)."""
+    rows = with_counts(
+        Proposal.objects.filter(
+            workshop=workshop,
+            withdrawn_at__isnull=True,
+            duplicate_of__isnull=True,
+            outcome__in=SUMMARY_OUTCOMES,
+        ).select_related("criterion", "author")
+    ).order_by("created_at", "pk")
+    return [
+        Refinement(
+            criterion_code=p.criterion.code if p.criterion else "",
+            kind=p.get_kind_display(),
+            title=p.title,
+            proposed_text=p.proposed_text,
+            outcome=p.get_outcome_display(),
+            proposer=p.author.full_name if p.attribution_consent and p.author else "",
+            support=p.support_count,
+            objections=p.objection_count,
+        )
+        for p in rows
+    ]
