@@ -126,11 +126,17 @@ def criteria_for_proposals(*, workshop: Workshop) -> tuple[CriteriaSet | None, Q
 def linkable_submissions(*, user: User, workshop: Workshop) -> QuerySet[Submission]:
     """The evaluations the proposer may see: their organisation's (all, for staff) and the
     ones they review (through the reviews' visibility rules, so never a conflicted one)."""
-    visible = submissions_visible_to(user=user, workshop=workshop).values("pk")
-    reviewed = reviews_visible_to(user=user).values("assignment__submission")
+    # Two id lists, not one OR of two subqueries: PostgreSQL cannot turn an OR into
+    # semi-joins, and would test every submission of a large call against both.
+    visible = submissions_visible_to(user=user, workshop=workshop).values_list("pk", flat=True)
+    reviewed = (
+        reviews_visible_to(user=user)
+        .filter(assignment__workshop=workshop)
+        .values_list("assignment__submission_id", flat=True)
+    )
+    ids = {*visible, *reviewed}
     return (
-        Submission.objects.filter(workshop=workshop)
-        .filter(Q(pk__in=visible) | Q(pk__in=reviewed))
+        Submission.objects.filter(workshop=workshop, pk__in=ids)
         .exclude(state=Submission.State.DRAFT)
         .order_by("title", "pk")
     )
