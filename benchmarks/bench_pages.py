@@ -236,6 +236,8 @@ def pages_for(name: str) -> dict[str, tuple]:
     staff = User.objects.get(email="bench-staff@bench.example")
     submission = Assignment.objects.filter(workshop=workshop).order_by("pk")[30].submission
     return {
+        # A participant of the criteria debate (ensure_debate_world) reads its proposals.
+        "proposals_list": (reviewer, reverse(PROPOSALS_URL, args=[workshop.code])),
         "reviewer_dashboard": (reviewer, reverse(DASHBOARD_URL)),
         "progress_board": (staff, reverse(PROGRESS_URL, args=[workshop.code])),
         "submission_aggregate": (
@@ -246,6 +248,9 @@ def pages_for(name: str) -> dict[str, tuple]:
 
 
 DASHBOARD_URL = "reviews:review_list"
+PROPOSALS_URL = "debate:proposal_list"
+# Proposals to change the criteria per bench workshop: a debate's 20 against 2,000.
+PROPOSALS = {"small": 20, "large": 2_000}
 PROGRESS_URL = "reviews:staff_progress"
 AGGREGATE_URL = "reviews:aggregate_submission"
 
@@ -264,6 +269,51 @@ def ensure_staff():
     staff.groups.add(Group.objects.get(name=settings.STAFF_GROUP_NAME))
     if not Authenticator.objects.filter(user=staff, type="totp").exists():
         TOTP.activate(staff, generate_totp_secret())
+
+
+def ensure_debate_world() -> None:
+    """Each bench workshop's proposals (PROPOSALS), with stances and a comment on some, and
+    its reviewer7 a participant (accepted workshop invitation). Added once, kept."""
+    from criteria.models import CriteriaSet
+    from debate.models import Proposal, ProposalComment, ProposalStance
+    from portal.models import User, Workshop
+    from reviews.models import WorkshopInvitation
+
+    for name, count in PROPOSALS.items():
+        workshop = Workshop.objects.get(title=f"Bench workshop {name}")
+        reviewer = User.objects.get(email=f"{name}-reviewer7@bench.example")
+        WorkshopInvitation.objects.update_or_create(
+            workshop=workshop,
+            user=reviewer,
+            defaults={"kind": "reviewer", "state": WorkshopInvitation.State.ACCEPTED},
+        )
+        have = Proposal.objects.filter(workshop=workshop).count()
+        if have >= count:
+            continue
+        criteria_set = CriteriaSet.objects.filter(workshop=workshop).order_by("-version").first()
+        criteria = list(criteria_set.criteria.order_by("position", "pk"))
+        voters = list(User.objects.filter(email__startswith=f"{name}-reviewer")[:5])
+        kinds = [k for k in Proposal.Kind.values if k != Proposal.Kind.ADD]
+        made = Proposal.objects.bulk_create(
+            Proposal(
+                workshop=workshop,
+                criteria_set=criteria_set,
+                criterion=criteria[i % len(criteria)],
+                kind=kinds[i % len(kinds)],
+                title=f"Bench proposal {i}",
+                rationale="Reviewers read the criterion differently.",
+                author=voters[i % len(voters)],
+            )
+            for i in range(have, count)
+        )
+        ProposalStance.objects.bulk_create(
+            ProposalStance(proposal=p, user=u, stance="support" if j % 3 else "object")
+            for p in made[::2]
+            for j, u in enumerate(voters)
+        )
+        ProposalComment.objects.bulk_create(
+            ProposalComment(proposal=p, author=voters[0], body="Agreed.") for p in made[::3]
+        )
 
 
 AUDIT_SIZES = {"small": 100, "large": 1_000_000}
@@ -624,6 +674,7 @@ def main() -> int:
             seed(name, spec)
     ensure_staff()
     ensure_audit_world()
+    ensure_debate_world()
     # Fresh planner statistics and visibility map, as autovacuum would have after a bulk
     # load: without statistics PostgreSQL plans the 10,000-row workshop as if it had two
     # rows, and without the visibility map every index-only count (the criteria overview's

@@ -14,13 +14,22 @@ def criteria_set_current(*, workshop: Workshop) -> CriteriaSet | None:
     return CriteriaSet.objects.filter(workshop=workshop).order_by("-version").first()
 
 
-def criteria_set_with_criteria(*, criteria_set: CriteriaSet) -> CriteriaSet:
-    """The set with groups and their criteria loaded in two queries, in display order."""
+def criteria_set_with_criteria(
+    *, criteria_set: CriteriaSet, with_proposals: bool = False
+) -> CriteriaSet:
+    """The set with groups and their criteria loaded in two queries, in display order.
+
+    `with_proposals` (the staff's pages) adds, in one more query, the proposals of the
+    criteria debate that changed or created each criterion (`criterion.source_proposals`,
+    the debate app's relation: named, never imported, as the debate sits above)."""
+    criteria = Criterion.objects.order_by("position", "pk")
+    if with_proposals:
+        criteria = criteria.prefetch_related("source_proposals")
     return CriteriaSet.objects.prefetch_related(
         Prefetch(
             "groups",
             queryset=CriterionGroup.objects.order_by("position", "pk").prefetch_related(
-                Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk"))
+                Prefetch("criteria", queryset=criteria)
             ),
         )
     ).get(pk=criteria_set.pk)

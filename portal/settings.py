@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "assignment",
     "reports",
     "imports",
+    "debate",
     "api",
     "privacy",
 ]

@@ -73,6 +73,7 @@ urlpatterns = [
     path("", include("criteria.urls")),
     path("", include("imports.urls")),
     path("", include("privacy.urls")),
+    path("", include("debate.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -89,6 +89,9 @@ PSEUDONYMISED: dict[str, Replaced] = {
     ),
     # The tie (organisation or provider, type, dates) stays: it explains conflict decisions.
     "reviews.ReviewerTie": Replaced("user", {"note": ""}),
+    # A proposal stays in the debate's record under the pseudonym; the public summary no
+    # longer names its author.
+    "debate.Proposal": Replaced("author", {"attribution_consent": False}),
     # Health-related and dietary needs for the event.
     "reviews.WorkshopInvitation": Replaced(
         "user", {"accessibility_needs": "", "dietary_needs": ""}
@@ -165,6 +168,12 @@ KEPT: dict[str, str] = {
     "reports.QuoteSelection.selected_by": "Staff's choice.",
     "reports.QuoteSelection.edited_by": "Staff's edit.",
     "reports.FeedbackRemark.updated_by": "Staff's text.",
+    "debate.Proposal.decided_by": "Staff's record of the session's outcome.",
+    "debate.ProposalComment.author": "Comments are part of the debate's record; they show the "
+    "pseudonym.",
+    "debate.ProposalStance.user": "Support and objection counts stay as they were.",
+    "debate.AgendaSession.chair": "Staff's agenda.",
+    "debate.AgendaSession.note_taker": "Staff's agenda.",
     "admin.LogEntry.user": "The Django admin's own log of what an administrator changed.",
     "privacy.ErasedAccount.user": "The record that the account was erased, and why.",
     "privacy.ErasedAccount.erased_by": "Who erased an account.",

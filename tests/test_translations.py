@@ -23,6 +23,7 @@ SOURCES = [
     "reports",
     "imports",
     "privacy",
+    "debate",
     "api",
     "templates",
 ]

@@ -62,7 +62,7 @@ def editor(request, workshop: Workshop):
             messages.success(request, _("Title and description saved."))
             _report_version(request, current, saved)
             return redirect(editor_url(workshop))
-    criteria_set = selectors.criteria_set_with_criteria(criteria_set=current)
+    criteria_set = selectors.criteria_set_with_criteria(criteria_set=current, with_proposals=True)
     groups = list(criteria_set.groups.all())
     return render(
         request,

@@ -63,7 +63,8 @@ def create_default(request, workshop: Workshop):
 @permission_required("criteria.manage_criteria", lookup=lookups.workshop)
 def preview(request, workshop: Workshop, set_code: str):
     criteria_set = selectors.criteria_set_with_criteria(
-        criteria_set=selectors.criteria_set_get(workshop=workshop, code=set_code)
+        criteria_set=selectors.criteria_set_get(workshop=workshop, code=set_code),
+        with_proposals=True,
     )
     return render(
         request,

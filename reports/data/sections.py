@@ -5,7 +5,7 @@ staff chose and their notes. Figures as in `summary`'s docstring."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Workshop
@@ -48,6 +48,8 @@ class CriterionSection:
     quotes: list[Quote]
     notes_md: str
     min_group: int
+    # Decided proposals of the criteria debate about this criterion (debate.selectors).
+    refinements: list = field(default_factory=list)
 
     @property
     def suppressed(self) -> bool:
@@ -94,6 +96,7 @@ def criterion_section(
     quotes: list[Quote],
     notes_md: str,
     min_group: int,
+    refinements: list | None = None,
 ) -> CriterionSection:
     """One criterion's section from its rows, and the levels each evaluation got (`units`,
     in submission order, as the staff page hands them to alpha)."""
@@ -111,6 +114,7 @@ def criterion_section(
         quotes=quotes,
         notes_md=notes_md,
         min_group=min_group,
+        refinements=refinements or [],
     )
 
 

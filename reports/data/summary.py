@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
+from debate.selectors import Refinement, refinements_for_summary
 from portal.models import Organisation, Workshop
 from reports.data.gc_pause import gc_paused
 from reports.data.rows import (
@@ -90,6 +91,8 @@ class ReportData:
     excluded_ai_office_only: int
     other_version_reviews: int
     sections: list[CriterionSection]
+    # Decided proposals of new criteria (the others are in their criterion's section).
+    new_criteria: list[Refinement]
     risk_areas: list[RiskArea]
     heatmap: list[HeatmapRow]
     organisation_types: list[OrganisationTypeRow]
@@ -268,6 +271,9 @@ def report_data(
     notes = dict(
         CriterionNote.objects.filter(workshop=workshop).values_list("criterion_code", "notes_md")
     )
+    refinements: dict[str, list[Refinement]] = defaultdict(list)
+    for refinement in refinements_for_summary(workshop=workshop):
+        refinements[refinement.criterion_code].append(refinement)
     risk_area_ids = {pk for info in submissions.values() for pk in info.risk_area_ids}
     risk_areas = [
         area for area in RiskArea.objects.order_by("position", "code") if area.pk in risk_area_ids
@@ -299,9 +305,11 @@ def report_data(
                 quotes=quotes.get(criterion.pk, []),
                 notes_md=notes.get(criterion.code, ""),
                 min_group=min_group,
+                refinements=refinements.get(criterion.code, []),
             )
             for criterion in criteria
         ],
+        new_criteria=refinements.get("", []),
         risk_areas=risk_areas,
         heatmap=_heatmap(criteria, risk_areas, groups, min_group=min_group),
         organisation_types=_organisation_types(groups, min_group=min_group),

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.markup import render_markdown
 from reports.data import CriterionSection, ReportData
 from reports.data.gc_pause import gc_paused
 from reports.editions import charts, heatmaps
@@ -22,7 +23,6 @@ from reports.editions.common import (
     number,
     percent,
 )
-from reports.editions.markup import render_markdown
 from reviews.models import CriterionScore
 
 Tag = CriterionScore.Tag
@@ -77,6 +77,22 @@ def _distribution_chart(section: CriterionSection, figures: _DistributionCharts)
     return chart, alt
 
 
+def _refinement_view(refinement, *, min_group: int) -> dict:
+    """A decided proposal: support and objections are a group of people like any other,
+    so counted only from `min_group` of them (the suppression rule of the summary)."""
+    people = refinement.support + refinement.objections
+    return {
+        "title": refinement.title,
+        "kind": refinement.kind,
+        "outcome": refinement.outcome,
+        "proposed_text": refinement.proposed_text,
+        "proposer": refinement.proposer,
+        "stances_suppressed": 0 < people < min_group,
+        "support": refinement.support,
+        "objections": refinement.objections,
+    }
+
+
 def _section_view(
     section: CriterionSection, *, internal: bool, figures: _DistributionCharts
 ) -> dict:
@@ -95,6 +111,9 @@ def _section_view(
         "disagreement_count": section.disagreement_count,
         "fewer_than": fewer_than(section.min_group),
         "notes_html": render_markdown(section.notes_md),
+        "refinements": [
+            _refinement_view(r, min_group=section.min_group) for r in section.refinements
+        ],
         "quotes": [
             {
                 "text": quote.text,
@@ -217,6 +236,7 @@ def summary_context(data: ReportData, *, internal: bool) -> dict:
         "executive_summary_html": render_markdown(data.executive_summary_md),
         "insights_html": render_markdown(data.insights_md),
         "fewer_than": fewer_than(data.min_group),
+        "new_criteria": [_refinement_view(r, min_group=data.min_group) for r in data.new_criteria],
     }
 
 

@@ -59,8 +59,9 @@ def test_overview_counts_reviews_without_a_row_per_review(client, staff, worksho
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_editor_queries_constant(client, staff, workshop, sized, django_assert_num_queries):
     client.force_login(staff)
-    # session, user, staff group, MFA check, workshop, current version, set, groups, criteria
-    with django_assert_num_queries(9):
+    # session, user, staff group, MFA check, workshop, current version, set, groups, criteria,
+    # the proposals that changed them
+    with django_assert_num_queries(10):
         response = client.get(reverse("criteria:editor", args=[workshop.code]))
     assert sum(len(g.criteria.all()) for g in response.context["groups"]) == (
         sized.criteria.count()
@@ -71,7 +72,8 @@ def test_editor_queries_constant(client, staff, workshop, sized, django_assert_n
 def test_preview_queries_constant(client, staff, workshop, sized, django_assert_num_queries):
     client.force_login(staff)
     url = reverse("criteria:preview", args=[workshop.code, sized.code])
-    # session, user, staff group, MFA check, workshop, version, set, groups, criteria
-    with django_assert_num_queries(9):
+    # session, user, staff group, MFA check, workshop, version, set, groups, criteria, the
+    # proposals that changed them
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("<fieldset disabled>") == sized.criteria.count()

@@ -42,6 +42,7 @@ ROW_MODULES = (
     "rows_imports",
     "rows_privacy_erasure",
     "rows_privacy",
+    "rows_debate",
 )
 
 STAFF = ("staff", "superuser")

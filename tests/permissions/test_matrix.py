@@ -28,6 +28,7 @@ PROJECT_APPS = (
     "imports",
     "privacy",
     "api",
+    "debate",
 )
 ROWS = matrix.all_rows()
 

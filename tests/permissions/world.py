@@ -303,7 +303,42 @@ def build_world() -> SimpleNamespace:
     _add_erasure_states(w)
     _add_reopen_states(w)
     _add_data_exports(w)
+    _add_debate_states(w)
     return w
+
+
+# --- the criteria debate: a participant (the reviewer accepted the workshop invitation) -----
+def _add_debate_states(w) -> None:
+    from debate.models import Proposal  # noqa: PLC0415 -- the debate's rows only
+
+    WorkshopInvitation.objects.create(
+        workshop=w.workshop,
+        user=w.reviewer,
+        kind=WorkshopInvitation.Kind.REVIEWER,
+        state=WorkshopInvitation.State.ACCEPTED,
+        invited_by=w.staff,
+    )
+    w.proposal = Proposal.objects.create(
+        workshop=w.workshop,
+        criteria_set=w.criteria_set,
+        criterion=w.criterion,
+        kind=Proposal.Kind.REWORD,
+        title="Clearer wording",
+        proposed_text="Reported with uncertainty",
+        rationale="Reviewers read it differently.",
+        author=w.reviewer,
+    )
+    w.accepted_proposal = Proposal.objects.create(
+        workshop=w.workshop,
+        criteria_set=w.criteria_set,
+        criterion=w.criterion,
+        kind=Proposal.Kind.REWORD,
+        title="Accepted wording",
+        proposed_text="Reported with confidence intervals",
+        rationale="Agreed in the session.",
+        author=w.staff,
+        outcome=Proposal.Outcome.ACCEPTED,
+    )
 
 
 # --- reviews: states the reviews rows need (added for them; nothing above changes) ---------

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from assignment.models import AssignmentRun, Bid, InstanceExport, ProposedPair
+from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
 from imports.models import ImportedRecord, ImportedReviewText, ImportRun, SurveyMapping
 from portal.audit.context import set_request_id
 from portal.models import Membership, OutgoingEmail, Workshop
@@ -366,6 +367,37 @@ def seeded(db, settings):
         object_repr="A workshop",
         action_flag=ADDITION,
         change_message="[]",
+    )
+
+    # --- the criteria debate -------------------------------------------------------------
+    proposal = Proposal.objects.create(
+        workshop=workshop,
+        criteria_set=criteria_set,
+        criterion=criterion,
+        kind=Proposal.Kind.ANCHOR,
+        title="Pia's anchor",
+        proposed_text="Reported with intervals",
+        level=3,
+        rationale="Reviewers disagreed.",
+        author=me,
+        attribution_consent=True,
+        withdrawn_at=now,
+        outcome=Proposal.Outcome.REJECTED,
+        decided_at=now,
+        decided_by=me,
+    )
+    ProposalComment.objects.create(
+        proposal=proposal, author=me, body="Pia's comment", removed_at=now
+    )
+    ProposalStance.objects.create(proposal=proposal, user=me, stance=ProposalStance.Stance.SUPPORT)
+    AgendaSession.objects.create(
+        workshop=workshop,
+        title="Pia's session",
+        starts_at=now,
+        ends_at=now + timedelta(hours=1),
+        room="Room 1",
+        chair=me,
+        note_taker=me,
     )
 
     # --- erasure and retention ---------------------------------------------------------

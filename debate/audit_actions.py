@@ -1,0 +1,13 @@
+"""The audit log's actions recorded by the debate app, with their labels."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "proposal.created": _("Criteria proposal made"),
+    "proposal.withdrawn": _("Criteria proposal withdrawn"),
+    "proposal.grouped": _("Criteria proposal grouped as a duplicate"),
+    "proposal.ungrouped": _("Criteria proposal no longer grouped as a duplicate"),
+    "proposal.commented": _("Comment on a criteria proposal"),
+    "proposal.stance_set": _("Support or objection to a criteria proposal"),
+    "proposal.applied": _("Criteria proposals applied to a new criteria version"),
+}

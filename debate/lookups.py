@@ -1,0 +1,11 @@
+"""Lookups for the debate's views: a proposal of a workshop the user may see, through the
+selectors (404 for anyone who does not take part in the debate)."""
+
+from debate import selectors
+from debate.models import Proposal
+from portal import lookups
+
+
+def proposal(request, workshop_code: str, proposal_code: str) -> Proposal:
+    workshop = lookups.workshop(request, workshop_code)
+    return selectors.proposal_get_for_user(workshop=workshop, code=proposal_code, user=request.user)

@@ -1,0 +1,226 @@
+"""Reads and visibility for the criteria debate: who sees which proposal, what a proposer
+may link, and the list with its counts in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from criteria.models import CriteriaSet, Criterion
+from criteria.selectors import criteria_set_current
+from debate.models import Proposal, ProposalComment, ProposalStance
+from portal.models import User, Workshop
+from portal.permissions import has_perm
+from reviews.models import Review
+from reviews.selectors.visibility import reviews_visible_to
+from submissions.models import Submission
+from submissions.selectors import submissions_visible_to
+
+
+def takes_part(*, user: User, workshop: Workshop) -> bool:
+    return has_perm(user, "debate.take_part", workshop)
+
+
+def proposals_visible_to(*, user: User, workshop: Workshop) -> QuerySet[Proposal]:
+    """Every proposal of the workshop for its participants and staff; none for others."""
+    if not takes_part(user=user, workshop=workshop):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(workshop=workshop)
+
+
+def _count(model, **filters) -> Coalesce:
+    counted = (
+        model.objects.filter(proposal=OuterRef("pk"), **filters)
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_counts(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Support, objection and comment counts, as subqueries (no row multiplication)."""
+    return qs.annotate(
+        support_count=_count(ProposalStance, stance=ProposalStance.Stance.SUPPORT),
+        objection_count=_count(ProposalStance, stance=ProposalStance.Stance.OBJECT),
+        comment_count=_count(ProposalComment, removed_at__isnull=True),
+    )
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    kind: str = ""
+    criterion: str = ""  # a criterion code
+    status: str = ""  # open | withdrawn | decided | duplicate
+    mine: bool = False
+    query: str = ""
+
+
+def proposals_for_list(
+    *, user: User, workshop: Workshop, filters: ProposalFilters
+) -> QuerySet[Proposal]:
+    qs = proposals_visible_to(user=user, workshop=workshop)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.criterion:
+        qs = qs.filter(criterion__code=filters.criterion)
+    if filters.status == "open":
+        qs = qs.filter(withdrawn_at__isnull=True, outcome="", duplicate_of__isnull=True)
+    elif filters.status == "decided":
+        qs = qs.exclude(outcome="")
+    elif filters.status == "withdrawn":
+        qs = qs.filter(withdrawn_at__isnull=False)
+    elif filters.status == "duplicate":
+        qs = qs.filter(duplicate_of__isnull=False)
+    if filters.mine:
+        qs = qs.filter(author=user)
+    if filters.query:
+        qs = qs.filter(Q(title__icontains=filters.query) | Q(rationale__icontains=filters.query))
+    return with_counts(
+        qs.select_related("criterion", "author", "duplicate_of", "criteria_set")
+    ).order_by("-created_at", "-pk")
+
+
+def proposal_get_for_user(*, workshop: Workshop, code: str, user: User) -> Proposal:
+    """The proposal with its counts, or 404 for anyone who does not take part."""
+    qs = with_counts(
+        proposals_visible_to(user=user, workshop=workshop).select_related(
+            "workshop", "criterion", "criteria_set", "author", "duplicate_of", "decided_by"
+        )
+    ).prefetch_related(
+        "other_criteria",
+        "resulting_criteria__criteria_set",
+        Prefetch("duplicates", queryset=Proposal.objects.order_by("created_at", "pk")),
+    )
+    try:
+        return qs.get(code=code)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+
+
+def proposal_comments(*, proposal: Proposal) -> QuerySet[ProposalComment]:
+    return proposal.comments.select_related("author").order_by("created_at", "pk")
+
+
+def stance_of(*, user: User, proposal: Proposal) -> str:
+    return (
+        ProposalStance.objects.filter(proposal=proposal, user=user)
+        .values_list("stance", flat=True)
+        .first()
+        or ""
+    )
+
+
+def criteria_for_proposals(*, workshop: Workshop) -> tuple[CriteriaSet | None, QuerySet]:
+    """The current version and its criteria: what a new proposal is about."""
+    current = criteria_set_current(workshop=workshop)
+    if current is None:
+        return None, Criterion.objects.none()
+    return current, current.criteria.select_related("group").order_by(
+        "group__position", "position", "pk"
+    )
+
+
+def linkable_submissions(*, user: User, workshop: Workshop) -> QuerySet[Submission]:
+    """The evaluations the proposer may see: their organisation's (all, for staff) and the
+    ones they review (through the reviews' visibility rules, so never a conflicted one)."""
+    # Two id lists, not one OR of two subqueries: PostgreSQL cannot turn an OR into
+    # semi-joins, and would test every submission of a large call against both.
+    visible = submissions_visible_to(user=user, workshop=workshop).values_list("pk", flat=True)
+    reviewed = (
+        reviews_visible_to(user=user)
+        .filter(assignment__workshop=workshop)
+        .values_list("assignment__submission_id", flat=True)
+    )
+    ids = {*visible, *reviewed}
+    return (
+        Submission.objects.filter(workshop=workshop, pk__in=ids)
+        .exclude(state=Submission.State.DRAFT)
+        .order_by("title", "pk")
+    )
+
+
+def linkable_reviews(*, user: User, workshop: Workshop) -> QuerySet[Review]:
+    """The reviews the proposer may read: their own, and for staff every submitted one."""
+    return (
+        reviews_visible_to(user=user)
+        .filter(assignment__workshop=workshop)
+        .select_related("assignment__submission")
+        .order_by("assignment__submission__title", "pk")
+    )
+
+
+def accepted_proposals(*, workshop: Workshop) -> QuerySet[Proposal]:
+    """Proposals the session accepted (with or without changes), not yet applied."""
+    return (
+        Proposal.objects.filter(
+            workshop=workshop,
+            withdrawn_at__isnull=True,
+            outcome__in=[Proposal.Outcome.ACCEPTED, Proposal.Outcome.ACCEPTED_WITH_CHANGES],
+        )
+        .select_related("criterion")
+        .prefetch_related("other_criteria")
+        .order_by("created_at", "pk")
+    )
+
+
+def proposals_of_criteria(*, criterion_ids: list[int]) -> dict[int, list[Proposal]]:
+    """criterion id -> the proposals that changed or created it, in one query."""
+    through = Proposal.resulting_criteria.through
+    rows = through.objects.filter(criterion_id__in=criterion_ids).select_related("proposal")
+    result: dict[int, list[Proposal]] = {}
+    for row in rows.order_by("proposal__created_at", "proposal__pk"):
+        result.setdefault(row.criterion_id, []).append(row.proposal)
+    return result
+
+
+# Opportunities to refine, in the public summary: what the session agreed on or sent back.
+SUMMARY_OUTCOMES = (
+    Proposal.Outcome.ACCEPTED,
+    Proposal.Outcome.ACCEPTED_WITH_CHANGES,
+    Proposal.Outcome.NEEDS_MORE_WORK,
+)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """A decided proposal as the public summary shows it."""
+
+    criterion_code: str  # "" for a new criterion
+    kind: str
+    title: str
+    proposed_text: str
+    outcome: str
+    # The proposer's name, only with their consent; else "".
+    proposer: str
+    support: int
+    objections: int
+
+
+def refinements_for_summary(*, workshop: Workshop) -> list[Refinement]:
+    """The workshop's decided proposals (not withdrawn, not grouped under another), in one
+    query, in the order they were made. The proposer is named only with consent: an erased
+    account withdraws it (privacy.erasure)."""
+    rows = with_counts(
+        Proposal.objects.filter(
+            workshop=workshop,
+            withdrawn_at__isnull=True,
+            duplicate_of__isnull=True,
+            outcome__in=SUMMARY_OUTCOMES,
+        ).select_related("criterion", "author")
+    ).order_by("created_at", "pk")
+    return [
+        Refinement(
+            criterion_code=p.criterion.code if p.criterion else "",
+            kind=p.get_kind_display(),
+            title=p.title,
+            proposed_text=p.proposed_text,
+            outcome=p.get_outcome_display(),
+            proposer=p.author.full_name if p.attribution_consent and p.author else "",
+            support=p.support_count,
+            objections=p.objection_count,
+        )
+        for p in rows
+    ]

@@ -1,0 +1,44 @@
+from django.urls import path
+
+from debate import views
+
+app_name = "debate"
+
+urlpatterns = [
+    path("workshops/<str:workshop_code>/proposals/", views.proposal_list, name="proposal_list"),
+    path(
+        "workshops/<str:workshop_code>/proposals/new/",
+        views.proposal_create,
+        name="proposal_create",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/",
+        views.proposal_detail,
+        name="proposal_detail",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/comment/",
+        views.proposal_comment,
+        name="proposal_comment",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/stance/",
+        views.proposal_stance,
+        name="proposal_stance",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/withdraw/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/group/",
+        views.proposal_group,
+        name="proposal_group",
+    ),
+    path(
+        "staff/workshops/<str:workshop_code>/criteria/next-from-proposals/",
+        views.next_version,
+        name="next_version",
+    ),
+]

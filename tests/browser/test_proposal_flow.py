@@ -1,0 +1,80 @@
+"""A proposal's life: a participant proposes a reword, another supports and comments,
+the session accepts it (set directly: the live notes are another page), staff make the
+next criteria version from it, and the editor links the changed criterion back."""
+
+import re
+
+import pytest
+
+from criteria.selectors import criteria_set_current
+from debate.models import Proposal
+from reviews.models import WorkshopInvitation
+from tests.browser_support import assert_accessible, login_as, screenshot
+from tests.factories import UserFactory, WorkshopFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _context(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context._portal_base_url = live_server.url
+    page = context.new_page()
+    login_as(page, user)
+    return page
+
+
+def test_proposal_from_creation_to_a_new_criteria_version(browser, live_server, staff):
+    workshop = WorkshopFactory(title="Brussels 2027")
+    pat = UserFactory(email="pat@example.org", full_name="Pat Proposer")
+    quinn = UserFactory(email="quinn@example.org", full_name="Quinn Supporter")
+    for user in (pat, quinn):
+        WorkshopInvitation.objects.create(
+            workshop=workshop, user=user, kind="reviewer", state="accepted"
+        )
+
+    page = _context(browser, live_server, pat)
+    page.goto(f"/workshops/{workshop.code}/proposals/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Propose a change").click()
+    page.get_by_label("Kind of change").select_option("reword")
+    page.get_by_label("Criterion", exact=True).select_option("REL-1")
+    page.get_by_role("textbox", name="Summary").fill("Say what uncertainty means")
+    page.get_by_role("textbox", name="Proposed text").fill(
+        "Uncertainty reported\nIntervals for every number."
+    )
+    page.get_by_role("textbox", name="Rationale").fill("Reviewers read *uncertainty* differently.")
+    page.get_by_label("Name me in the public summary").check()
+    assert_accessible(page)
+    screenshot(page, "70-proposal-form")
+    page.get_by_role("button", name="Publish the proposal").click()
+    page.wait_for_url(re.compile(r".*/proposals/[^/]+/$"))
+    proposal = Proposal.objects.get()
+    assert proposal.author == pat and proposal.attribution_consent
+
+    other = _context(browser, live_server, quinn)
+    other.goto(f"/workshops/{workshop.code}/proposals/{proposal.code}/")
+    other.get_by_label("Support").check()
+    other.get_by_role("button", name="Save my position").click()
+    other.get_by_label("Your comment").fill("Yes, **intervals** please.")
+    other.get_by_role("button", name="Add comment").click()
+    other.wait_for_load_state()
+    assert other.locator("#support-count").inner_text() == "1"
+    assert other.locator("strong", has_text="intervals").count() == 1
+    assert_accessible(other)
+    screenshot(other, "71-proposal-detail")
+
+    Proposal.objects.filter(pk=proposal.pk).update(outcome=Proposal.Outcome.ACCEPTED)
+    first = criteria_set_current(workshop=workshop)
+    staff_page = _context(browser, live_server, staff)
+    staff_page.goto(f"/staff/workshops/{workshop.code}/criteria/next-from-proposals/")
+    assert_accessible(staff_page)
+    screenshot(staff_page, "72-next-version")
+    staff_page.get_by_role("button", name="Create the next version").click()
+    staff_page.wait_for_url(re.compile(r".*/criteria/edit/$"))
+    new_set = criteria_set_current(workshop=workshop)
+    assert new_set.version == first.version + 1
+    assert new_set.criteria.get(code="REL-1").title == "Uncertainty reported"
+    link = staff_page.get_by_role("link", name="Say what uncertainty means")
+    assert link.count() == 1
+    assert_accessible(staff_page)
+    screenshot(staff_page, "73-editor-with-proposal")

@@ -1,0 +1,81 @@
+"""The criteria debate: participants (the reviewer accepted the workshop invitation) and
+staff take part; anyone else sees the workshop, so gets 403 on its pages, and 404 for a
+proposal. The author alone withdraws; staff alone group duplicates and make the next
+version."""
+
+from tests.permissions.matrix import OK, STAFF, Row, each, signed_in, staff_only
+
+
+def _workshop(w):
+    return {"workshop_code": w.workshop.code}
+
+
+def _proposal(w):
+    return {**_workshop(w), "proposal_code": w.proposal.code}
+
+
+def _new_proposal(w):
+    return {
+        "kind": "reword",
+        "criterion": w.criterion.code,
+        "title": "Matrix proposal",
+        "proposed_text": "Matrix wording",
+        "rationale": "Because.",
+    }
+
+
+PARTICIPANTS = (*STAFF, "reviewer")
+
+ROWS = [
+    Row(
+        "debate:proposal_list",
+        kwargs=_workshop,
+        get=signed_in(403, **each(PARTICIPANTS, 200)),
+    ),
+    Row(
+        "debate:proposal_create",
+        kwargs=_workshop,
+        get=signed_in(403, **each(PARTICIPANTS, 200)),
+        post=signed_in(403, **each(PARTICIPANTS, OK)),
+        data=_new_proposal,
+    ),
+    Row(
+        "debate:proposal_detail",
+        kwargs=_proposal,
+        get=signed_in(404, **each(PARTICIPANTS, 200)),
+    ),
+    Row(
+        "debate:proposal_comment",
+        kwargs=_proposal,
+        get=signed_in(404, **each(PARTICIPANTS, 405)),
+        post=signed_in(404, **each(PARTICIPANTS, OK)),
+        data=lambda w: {"body": "I agree."},
+    ),
+    Row(
+        "debate:proposal_stance",
+        kwargs=_proposal,
+        get=signed_in(404, **each(PARTICIPANTS, 405)),
+        post=signed_in(404, **each(PARTICIPANTS, OK)),
+        data=lambda w: {"stance": "support"},
+    ),
+    Row(
+        "debate:proposal_withdraw",
+        kwargs=_proposal,
+        get=signed_in(404, **each(STAFF, 403), reviewer=405),
+        post=signed_in(404, **each(STAFF, 403), reviewer=OK),
+    ),
+    Row(
+        "debate:proposal_group",
+        kwargs=_proposal,
+        get=signed_in(404, **each(STAFF, 405), reviewer=403),
+        post=signed_in(404, **each(STAFF, OK), reviewer=403),
+        data=lambda w: {"duplicate_of": w.accepted_proposal.code},
+    ),
+    Row(
+        "debate:next_version",
+        kwargs=_workshop,
+        get=staff_only(),
+        post=staff_only(OK),
+        data=lambda w: {"proposals": [w.accepted_proposal.code]},
+    ),
+]
