@@ -120,6 +120,8 @@ DELETED: dict[str, Deleted] = {
     # Reviews never submitted: no figure counts them. A review that was submitted and is
     # being revised (it has versions) stays.
     "reviews.Review": Deleted("assignment__reviewer", {"state": "draft", "versions__isnull": True}),
+    # Whether the person wanted the discussion digest, and when they last had one.
+    "discussion.ThreadReader": Deleted("user"),
     "privacy.RetentionWarning": Deleted("user"),
     # The person's data exports (files included): made for them, of no use to anyone else.
     "privacy.DataExport": Deleted("user"),
@@ -164,6 +166,8 @@ KEPT: dict[str, str] = {
     "reports.QuoteSelection.selected_by": "Staff's choice.",
     "reports.QuoteSelection.edited_by": "Staff's edit.",
     "reports.FeedbackRemark.updated_by": "Staff's text.",
+    "discussion.Comment.author": "The reviewers' discussion of an evaluation stays as "
+    "written, as submitted reviews do, attributed to the pseudonym.",
     "admin.LogEntry.user": "The Django admin's own log of what an administrator changed.",
     "privacy.ErasedAccount.user": "The record that the account was erased, and why.",
     "privacy.ErasedAccount.erased_by": "Who erased an account.",

@@ -7,11 +7,11 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from portal.markup import render_markdown
 from portal.models import Organisation
 from reports.data import AnnexEntry, FeedbackData, feedback_data
 from reports.editions.common import fewer_than, html_to_pdf, number
 from reports.editions.dots import dot_comparison
-from reports.editions.markup import render_markdown
 from reports.jobs.types import BuildResult
 from reports.models import ReportJob
 

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.markup import render_markdown
 from reports.data import CriterionSection, ReportData
 from reports.data.gc_pause import gc_paused
 from reports.editions import charts, heatmaps
@@ -22,7 +23,6 @@ from reports.editions.common import (
     number,
     percent,
 )
-from reports.editions.markup import render_markdown
 from reviews.models import CriterionScore
 
 Tag = CriterionScore.Tag

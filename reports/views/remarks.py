@@ -15,10 +15,10 @@ from portal import lookups as portal_lookups
 from portal.concurrency import StaleEditError
 from portal.filters import filters_from
 from portal.forms import add_service_errors
+from portal.markup import render_markdown
 from portal.models import Workshop
 from portal.permissions import permission_required
 from reports import lookups, selectors
-from reports.editions.markup import render_markdown
 from reports.forms import RemarkFilterForm, RemarkForm
 from reports.models import FeedbackRemark, ReportJob
 from reports.services import texts
