@@ -156,6 +156,7 @@ KEPT: dict[str, str] = {
     "assignment.Bid.reviewer": "Bids fed assignment runs whose results stay.",
     "assignment.AssignmentRun.created_by": "Staff's run.",
     "assignment.AssignmentRun.published_by": "Staff's run.",
+    "assignment.InstanceExport.created_by": "Staff's matcher-file export.",
     "assignment.ProposedPair.reviewer": "A run's proposal as it was computed.",
     "imports.ImportRun.created_by": "Staff's import.",
     "imports.SurveyMapping.updated_by": "Staff's mapping.",

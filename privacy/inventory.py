@@ -663,6 +663,10 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
         "pseudonym's code"
     ),
     ("portal.Organisation", "members"): "the same rows as portal.Membership (memberships)",
+    ("assignment.InstanceExport", "created_by"): (
+        "a matcher file staff asked for: workshop data (bids, loads, scores), not about the "
+        "person who asked"
+    ),
 }
 
 
