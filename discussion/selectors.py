@@ -13,18 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from discussion.models import Comment, CommentRevision, ThreadReader
 from portal.markup import render_markdown
 from portal.models import User
-from reviews.models import Assignment
+from reviews.models import Assignment, Review, ReviewVersion
 from reviews.selectors.conflicts import has_conflict
 from reviews.selectors.visibility import (
+    Audience,
+    DisplayGroup,
+    DisplayReview,
+    DisplayScore,
     assignments_for_reviewer,
+    other_reviews_shared_with_reviewer,
     others_open_to_reviewer,
+    review_for_display,
     reviewer_labels,
 )
 from submissions.models import Submission
@@ -164,3 +171,79 @@ def digest_candidates(*, since: datetime) -> QuerySet[Submission]:
             created_at__gt=since, readers=Comment.Readers.REVIEWERS, removed_at__isnull=True
         ).values("submission_id")
     ).select_related("workshop")
+
+
+@dataclass(frozen=True)
+class QuotableScore:
+    """A criterion's score in a review shown beside the thread: its anchor, and the
+    Markdown quote that links to it."""
+
+    anchor: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class ThreadReview:
+    review: DisplayReview
+    # (group, [(score, its quotable form), ...]) in the review's order
+    groups: list[tuple[DisplayGroup, list[tuple[DisplayScore, QuotableScore]]]]
+
+    @property
+    def quotables(self) -> list[QuotableScore]:
+        return [quotable for _group, scores in self.groups for _score, quotable in scores]
+
+
+def score_anchor(*, label: str, criterion_code: str) -> str:
+    return f"score-{slugify(label)}-{slugify(criterion_code)}"
+
+
+def _quotable(review: DisplayReview) -> ThreadReview:
+    groups = []
+    for group in review.groups:
+        scores = []
+        groups.append((group, scores))
+        for score in group.scores:
+            anchor = score_anchor(label=review.label, criterion_code=score.code)
+            lines = [f"> [{review.label}, {score.code}: {score.level_label}](#{anchor})"]
+            text = score.na_reason if score.not_applicable else score.justification
+            lines.extend(f"> {line}" for line in text.splitlines() if line.strip())
+            quotable = QuotableScore(anchor=anchor, quote="\n".join(lines) + "\n\n")
+            scores.append((score, quotable))
+    return ThreadReview(review=review, groups=groups)
+
+
+def thread_reviews(*, thread: Thread, user: User) -> list[ThreadReview]:
+    """The submitted reviews shown beside the thread, to quote from: for a reviewer, the
+    others' as the review page shows them (labels); for staff, every one, by name."""
+    if not thread.staff:
+        shared = other_reviews_shared_with_reviewer(user=user, assignment=thread.assignment)
+        return [_quotable(review) for review in shared]
+    latest = ReviewVersion.objects.filter(review=OuterRef("pk")).order_by("-number")
+    reviews = (
+        Review.objects.filter(
+            assignment__submission=thread.submission, state=Review.State.SUBMITTED
+        )
+        .select_related("assignment__reviewer")
+        .annotate(submitted_data=Subquery(latest.values("data")[:1], output_field=JSONField()))
+        .order_by("assignment__created_at", "pk")
+    )
+    return [
+        _quotable(
+            review_for_display(
+                data=review.submitted_data,
+                audience=Audience.OWN,
+                label=str(review.assignment.reviewer),
+            )
+        )
+        for review in reviews
+        if review.submitted_data is not None
+    ]
+
+
+def quote_for(*, reviews: list[ThreadReview], anchor: str) -> str:
+    """The Markdown quote of the score with this anchor, or "" (a stale or foreign link)."""
+    for item in reviews:
+        for quotable in item.quotables:
+            if quotable.anchor == anchor:
+                return quotable.quote
+    return ""

@@ -33,7 +33,13 @@ def _back_url(thread: Thread) -> str:
 @require_http_methods(["GET", "POST"])
 @permission_required("discussion.read_thread", lookup=lookups.thread)
 def thread_detail(request, thread: Thread):
-    form = CommentForm(request.POST or None)
+    reviews = selectors.thread_reviews(thread=thread, user=request.user)
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+    else:
+        # "Quote" beside a score: the comment box starts with a quote linking to it.
+        quote = selectors.quote_for(reviews=reviews, anchor=request.GET.get("quote", ""))
+        form = CommentForm(initial={"body": quote} if quote else None)
     if request.method == "POST" and form.is_valid():
         try:
             comment = services.comment_post(
@@ -52,6 +58,7 @@ def thread_detail(request, thread: Thread):
         "submission": thread.submission,
         "comments": selectors.thread_comments(thread=thread, user=request.user),
         "form": form,
+        "reviews": reviews,
         "subscribed": selectors.reader_subscribed(submission=thread.submission, user=request.user),
         "back_url": _back_url(thread),
         "posted": request.method == "POST",

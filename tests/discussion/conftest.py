@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from portal.models import Membership
-from reviews.models import Assignment, Review, ReviewerApplication
+from reviews.models import Assignment, Review, ReviewerApplication, ReviewVersion
+from reviews.services.reviewing import ReviewInput, ScoreInput, review_snapshot
 from tests.factories import (
     AssignmentFactory,
     CompleteSubmissionFactory,
@@ -58,10 +59,33 @@ def d(db, staff):
     )
     AssignmentFactory(submission=w.submission, workshop=w.workshop, reviewer=w.conflicted)
     for user in (w.a, w.b):
-        ReviewFactory(
+        review = ReviewFactory(
             assignment=w.assignments[user],
             state=Review.State.SUBMITTED,
             submitted_at=timezone.now(),
+        )
+        criteria = list(review.criteria_set.criteria.select_related("group"))
+        w.criterion = criteria[0]
+        level = w.criterion.levels[0]["level"]
+        data = ReviewInput(
+            summary="A summary",
+            scores={
+                w.criterion.pk: ScoreInput(
+                    level=int(level), justification=f"Justification {user.email[0].upper()}1"
+                )
+            },
+        )
+        ReviewVersion.objects.create(
+            review=review,
+            number=1,
+            data=review_snapshot(
+                review=review,
+                criteria_set=review.criteria_set,
+                criteria=criteria,
+                data=data,
+                number=1,
+                submitted_at=timezone.now(),
+            ),
         )
     ReviewFactory(assignment=w.assignments[w.c])
     return w

@@ -210,7 +210,35 @@ def test_thread_queries_constant(client, d, django_assert_num_queries, size):
 
 
 # session, user, staff group, the reviewer's assignment, its conflict checks (recorded
-# conflicts, membership, ties), comments with authors and edit counts, labels, subscription
-QUERIES_REVIEWER = 10
-# session, user, staff group, MFA, submission, comments, labels, subscription
-QUERIES_STAFF = 8
+# conflicts, membership, ties), comments with authors and edit counts, labels, the other
+# reviews to quote and their labels, subscription
+QUERIES_REVIEWER = 12
+# session, user, staff group, MFA, submission, comments, labels, submitted reviews,
+# subscription
+QUERIES_STAFF = 9
+
+
+def test_quote_links_to_the_score_beside_the_thread(client, d):
+    client.force_login(d.b)
+    page = client.get(_url(d))
+    [other] = page.context["reviews"]
+    assert other.review.label == "Reviewer A"
+    anchor = f"score-reviewer-a-{d.criterion.code.lower()}"
+    content = page.content.decode()
+    assert f'id="{anchor}"' in content
+    assert "Justification A1" in content and "Justification B1" not in content
+    quoted = client.get(_url(d), {"quote": anchor}).context["form"]["body"].value()
+    assert quoted.startswith(f"> [Reviewer A, {d.criterion.code}: ")
+    assert f"](#{anchor})" in quoted and "> Justification A1" in quoted
+    client.post(_url(d), {"body": quoted + "I disagree.", "readers": "reviewers"})
+    page = client.get(_url(d)).content.decode()
+    assert f'<a href="#{anchor}" rel="noopener noreferrer">Reviewer A, {d.criterion.code}' in page
+    # A foreign or stale anchor quotes nothing.
+    form = client.get(_url(d), {"quote": "score-reviewer-b-x"}).context["form"]
+    assert not form["body"].value()
+
+
+def test_staff_quote_from_every_review_by_name(client, d):
+    client.force_login(d.staff)
+    reviews = client.get(_url(d)).context["reviews"]
+    assert [item.review.label for item in reviews] == ["Alma Alpha", "Bo Beta"]
