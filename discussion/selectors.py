@@ -15,11 +15,11 @@ from datetime import datetime
 
 from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from discussion.models import Comment, CommentRevision, ThreadReader
-from portal.markup import render_markdown
 from portal.models import User
 from reviews.models import Assignment, Review, ReviewVersion
 from reviews.selectors.conflicts import has_conflict
@@ -147,7 +147,8 @@ def thread_comments(*, thread: Thread, user: User) -> list[DisplayComment]:
                 comment=comment, thread=thread, labels=labels, names_visible=names_visible
             ),
             own=comment.author_id == user.pk,
-            body_html="" if comment.removed_at else render_markdown(comment.body),
+            # Rendered and sanitised by portal.markup when the comment was written.
+            body_html="" if comment.removed_at else mark_safe(comment.body_html),  # noqa: S308
             edits=comment.edits,
         )
         for comment in comments

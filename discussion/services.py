@@ -15,6 +15,7 @@ from discussion import selectors
 from discussion.models import Comment, CommentRevision, ThreadReader
 from discussion.selectors import Thread
 from portal.concurrency import check_revision
+from portal.markup import render_markdown
 from portal.models import User
 from portal.services.audit import audit_record
 from portal.services.mail import absolute_url, email_queue_from_templates
@@ -42,11 +43,13 @@ def _clean_body(body: str) -> str:
 def comment_post(*, thread: Thread, user: User, body: str, readers: str) -> Comment:
     if readers not in Comment.Readers.values:
         raise ValidationError({"readers": _("Choose who may read the comment.")})
+    body = _clean_body(body)
     comment = Comment.objects.create(
         submission=thread.submission,
         author=user,
         readers=readers,
-        body=_clean_body(body),
+        body=body,
+        body_html=render_markdown(body),
         by_staff=thread.staff,
     )
     audit_record(
@@ -74,9 +77,10 @@ def comment_edit(*, comment: Comment, user: User, body: str, revision: int) -> C
         comment=locked, number=locked.revision, body=locked.body, created_at=timezone.now()
     )
     locked.body = body
+    locked.body_html = render_markdown(body)
     locked.revision += 1
     locked.edited_at = timezone.now()
-    locked.save(update_fields=["body", "revision", "edited_at"])
+    locked.save(update_fields=["body", "body_html", "revision", "edited_at"])
     audit_record(
         action="comment.edited",
         obj=locked,
