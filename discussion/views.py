@@ -52,11 +52,15 @@ def thread_detail(request, thread: Thread):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your comment is posted."))
-            return redirect(f"{_thread_url(thread)}#comment-{comment.code}")
+            # The page it lands on tells the script that the draft reached the server.
+            return redirect(f"{_thread_url(thread)}?posted={comment.code}#comment-{comment.code}")
+    comments = selectors.thread_comments(thread=thread, user=request.user)
+    posted_code = request.GET.get("posted", "")
     context = {
         "thread": thread,
         "submission": thread.submission,
-        "comments": selectors.thread_comments(thread=thread, user=request.user),
+        "comments": comments,
+        "draft_posted": any(item.own and item.comment.code == posted_code for item in comments),
         "form": form,
         "reviews": reviews,
         "subscribed": selectors.reader_subscribed(submission=thread.submission, user=request.user),

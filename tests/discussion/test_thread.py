@@ -93,6 +93,9 @@ def test_posting_through_the_page_is_audited(client, d):
     response = client.post(_url(d), {"body": "See **C1**", "readers": "reviewers"})
     assert response.status_code == 302
     comment = Comment.objects.get()
+    # The page it lands on tells the draft script that the text reached the server.
+    assert client.get(response.url).context["draft_posted"] is True
+    assert client.get(_url(d)).context["draft_posted"] is False
     assert (comment.author, comment.readers, comment.by_staff) == (d.a, "reviewers", False)
     assert AuditEvent.objects.filter(action="comment.posted", object_code=comment.code).exists()
     page = client.get(_url(d)).content.decode()
