@@ -657,6 +657,68 @@ def bench_matrix() -> dict[str, dict[str, tuple[int, float]]]:
     return results
 
 
+DISCUSSION_SIZES = {"small": 5, "large": 50}
+
+
+def bench_discussion_thread() -> dict[str, dict[str, tuple[int, float]]]:
+    """The discussion thread of one submission of the small workshop with 5 comments and
+    of the large one with 50 (a third edited), as a reviewer whose own review is submitted
+    (the default rule opens the thread then) and as staff; rolled back."""
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from discussion.models import Comment, CommentRevision
+    from portal.markup import render_markdown
+    from portal.models import User
+    from reviews.models import Assignment, Review
+
+    staff = User.objects.get(email="bench-staff@bench.example")
+    results: dict[str, dict[str, tuple[int, float]]] = {}
+    with transaction.atomic():
+        for name, count in DISCUSSION_SIZES.items():
+            reviewer = User.objects.get(email=f"{name}-reviewer7@bench.example")
+            assignment = (
+                Assignment.objects.filter(
+                    workshop__title=f"Bench workshop {name}", reviewer=reviewer
+                )
+                .select_related("submission", "review")
+                .order_by("pk")
+                .first()
+            )
+            Review.objects.filter(pk=assignment.review.pk).update(
+                state=Review.State.SUBMITTED, submitted_at=timezone.now()
+            )
+            others = list(
+                Assignment.objects.filter(submission=assignment.submission)
+                .exclude(reviewer=reviewer)
+                .values_list("reviewer_id", flat=True)
+            ) or [staff.pk]
+            now = timezone.now()
+            comments = Comment.objects.bulk_create(
+                Comment(
+                    submission=assignment.submission,
+                    author_id=[reviewer.pk, *others][index % (len(others) + 1)],
+                    body=f"Comment {index}: see **C1**, and\n\n> a quote",
+                    body_html=render_markdown(f"Comment {index}: see **C1**, and\n\n> a quote"),
+                    created_at=now,
+                )
+                for index in range(count)
+            )
+            CommentRevision.objects.bulk_create(
+                CommentRevision(comment=comment, number=1, body="Before")
+                for comment in comments[::3]
+            )
+            url = reverse("discussion:thread", kwargs={"code": assignment.submission.code})
+            for persona, user in (("reviewer", reviewer), ("staff", staff)):
+                client = Client()
+                client.force_login(user)
+                results.setdefault(f"discussion_thread_{persona}", {})[name] = measure(client, url)
+        transaction.set_rollback(True)
+    return results
+
+
 def main() -> int:
     ensure_database(reseed="--reseed" in sys.argv)
     import django
@@ -703,6 +765,8 @@ def main() -> int:
         results.update(bench_matrix())
     if only in (None, "audit_log"):
         results.update(bench_audit_log(staff_client))
+    if only in (None, "discussion_thread"):
+        results.update(bench_discussion_thread())
     ok = True
     for page, by_size in results.items():
         (qs, ms_s), (ql, ms_l) = by_size["small"], by_size["large"]

@@ -1,4 +1,4 @@
-"""Staff's Markdown, rendered safely for print.
+"""Markdown written in the portal (staff's report texts, discussion comments), rendered safely.
 
 `markdown` turns the text into HTML; `nh3` (the ammonia sanitiser) then keeps only plain
 text markup: no images (WeasyPrint would fetch them), no raw HTML, no scripts or styles,

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "debate",
+    "discussion",
     "api",
     "privacy",
 ]
@@ -451,6 +452,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.task_purge_old_reports",
         "schedule": 24 * 3600.0,
         "options": {"expires": 12 * 3600},
+    },
+    # At most one per hour per submission and reviewer: the service checks, so running
+    # every five minutes only makes the digest timely.
+    "send-discussion-digests": {
+        "task": "discussion.tasks.task_send_discussion_digests",
+        "schedule": 300.0,
+        "options": {"expires": 240},
     },
     # Retention of personal data (privacy.services.retention): idempotent, so a missed or
     # repeated run only finds more or less to do.

@@ -72,6 +72,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("criteria.urls")),
     path("", include("imports.urls")),
+    path("", include("discussion.urls")),
     path("", include("privacy.urls")),
     path("", include("debate.urls")),
     path("api/v1/", include("api.urls")),

@@ -123,6 +123,8 @@ DELETED: dict[str, Deleted] = {
     # Reviews never submitted: no figure counts them. A review that was submitted and is
     # being revised (it has versions) stays.
     "reviews.Review": Deleted("assignment__reviewer", {"state": "draft", "versions__isnull": True}),
+    # Whether the person wanted the discussion digest, and when they last had one.
+    "discussion.ThreadReader": Deleted("user"),
     "privacy.RetentionWarning": Deleted("user"),
     # The person's data exports (files included): made for them, of no use to anyone else.
     "privacy.DataExport": Deleted("user"),
@@ -174,6 +176,8 @@ KEPT: dict[str, str] = {
     "debate.ProposalStance.user": "Support and objection counts stay as they were.",
     "debate.AgendaSession.chair": "Staff's agenda.",
     "debate.AgendaSession.note_taker": "Staff's agenda.",
+    "discussion.Comment.author": "The reviewers' discussion of an evaluation stays as "
+    "written, as submitted reviews do, attributed to the pseudonym.",
     "admin.LogEntry.user": "The Django admin's own log of what an administrator changed.",
     "privacy.ErasedAccount.user": "The record that the account was erased, and why.",
     "privacy.ErasedAccount.erased_by": "Who erased an account.",

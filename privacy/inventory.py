@@ -414,6 +414,38 @@ SOURCES: tuple[Source, ...] = (
         fields=("workshop", "rating", "note", "updated_at"),
     ),
     Source(
+        key="discussion_comments",
+        category="reviewing",
+        model="discussion.Comment",
+        title=_("Your comments in reviewers' discussions"),
+        person=("author",),
+        fields=(
+            "submission__code",
+            "submission",
+            "readers",
+            "body",
+            "created_at",
+            "edited_at",
+            "removed_at",
+        ),
+        nested=(
+            Nested(
+                relation="revisions",
+                model="discussion.CommentRevision",
+                title=_("Earlier versions"),
+                fields=("number", "body", "created_at"),
+            ),
+        ),
+    ),
+    Source(
+        key="discussion_subscriptions",
+        category="reviewing",
+        model="discussion.ThreadReader",
+        title=_("Your email settings for reviewers' discussions"),
+        person=("user",),
+        fields=("submission__code", "submission", "unsubscribed_at"),
+    ),
+    Source(
         key="proposed_pairs",
         category="reviewing",
         model="assignment.ProposedPair",

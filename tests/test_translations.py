@@ -22,6 +22,7 @@ SOURCES = [
     "assignment",
     "reports",
     "imports",
+    "discussion",
     "privacy",
     "debate",
     "api",

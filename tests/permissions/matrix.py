@@ -40,6 +40,7 @@ ROW_MODULES = (
     "rows_assignment",
     "rows_reports",
     "rows_imports",
+    "rows_discussion",
     "rows_privacy_erasure",
     "rows_privacy",
     "rows_debate",

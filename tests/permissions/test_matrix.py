@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "privacy",
     "api",
     "debate",
+    "discussion",
 )
 ROWS = matrix.all_rows()
 

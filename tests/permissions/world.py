@@ -304,6 +304,7 @@ def build_world() -> SimpleNamespace:
     _add_reopen_states(w)
     _add_data_exports(w)
     _add_debate_states(w)
+    _add_discussion_states(w)
     return w
 
 
@@ -595,3 +596,22 @@ def _add_data_exports(w) -> None:
         expires_at=now - timedelta(days=1),
     )
     w.expired_data_export.file.save("data.zip", ContentFile(b"PK\x05\x06"), save=True)
+
+
+def _add_discussion_states(w) -> None:
+    """The reviewers' discussion: the reviewer submitted their review of the released
+    study (the thread is open to them) and not yet of the owning study (it is not, under
+    the default "after their own review"); a comment of theirs and one of staff for the
+    AI Office only. Comments are imported here: nothing above depends on the app."""
+    from discussion.models import Comment  # noqa: PLC0415 -- only this part needs it
+
+    w.discussion_comment = Comment.objects.create(
+        submission=w.released_submission, author=w.reviewer, body="I read C1 differently."
+    )
+    w.discussion_staff_comment = Comment.objects.create(
+        submission=w.released_submission,
+        author=w.staff,
+        by_staff=True,
+        readers=Comment.Readers.AI_OFFICE,
+        body="Note for the AI Office.",
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from assignment.models import AssignmentRun, Bid, InstanceExport, ProposedPair
 from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
+from discussion.models import Comment, CommentRevision, ThreadReader
 from imports.models import ImportedRecord, ImportedReviewText, ImportRun, SurveyMapping
 from portal.audit.context import set_request_id
 from portal.models import Membership, OutgoingEmail, Workshop
@@ -287,6 +288,18 @@ def seeded(db, settings):
         workshop=workshop, reviewer=me, rating=5, note="Thorough.", rated_by=other
     )
     ReviewerRating.objects.create(workshop=workshop, reviewer=other, rating=2, rated_by=me)
+    comment = Comment.objects.create(
+        submission=reviewed,
+        author=me,
+        body="I read REL-1 differently.",
+        edited_at=now,
+        removed_at=now,
+        revision=2,
+    )
+    CommentRevision.objects.create(comment=comment, number=1, body="First thought.")
+    ThreadReader.objects.create(
+        submission=reviewed, user=me, unsubscribed_at=now, digest_sent_at=earlier
+    )
     run = AssignmentRun.objects.create(
         workshop=workshop,
         created_by=me,

@@ -115,17 +115,22 @@ def reviewer_labels_by_submission(*, submission_ids: list[int]) -> dict[int, dic
     return {pk: _labels_in_order(ids) for pk, ids in ordered.items()}
 
 
-def other_reviews_for_reviewer(*, user: User, assignment: Assignment) -> QuerySet:
-    """Other reviewers' submitted reviews of the same submission, if the workshop allows."""
-    workshop = assignment.workshop
-    none = Review.objects.none()
-    policy = workshop.review_visibility
+def others_open_to_reviewer(*, assignment: Assignment) -> bool:
+    """The workshop's rule for seeing other reviewers' work: never, after submitting one's
+    own review, or always. Other reviews and the discussion thread both follow it."""
+    policy = assignment.workshop.review_visibility
     if policy == Workshop.ReviewVisibility.NEVER:
-        return none
+        return False
     if policy == Workshop.ReviewVisibility.AFTER_OWN:
         own = getattr(assignment, "review", None)
-        if own is None or own.state != Review.State.SUBMITTED:
-            return none
+        return own is not None and own.state == Review.State.SUBMITTED
+    return True
+
+
+def other_reviews_for_reviewer(*, user: User, assignment: Assignment) -> QuerySet:
+    """Other reviewers' submitted reviews of the same submission, if the workshop allows."""
+    if not others_open_to_reviewer(assignment=assignment):
+        return Review.objects.none()
     return (
         Review.objects.filter(
             assignment__submission=assignment.submission, state=Review.State.SUBMITTED

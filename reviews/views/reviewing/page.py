@@ -87,6 +87,7 @@ def _review_context(
             user=request.user, assignment=assignment
         ),
         "workshop": assignment.workshop,
+        "discussion_open": selectors.others_open_to_reviewer(assignment=assignment),
     }
     if review is not None and loaded is not None:
         if not can_edit:

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from discussion.models import Comment
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        help_text=_(
+            "Markdown: **bold**, *italic*, lists, > quotes and links. "
+            "Who may read it is fixed when you post it."
+        ),
+    )
+    readers = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Comment.Readers.choices,
+        initial=Comment.Readers.REVIEWERS,
+        widget=forms.RadioSelect,
+    )
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
+        help_text=_("The earlier text is kept in the comment's history (the AI Office sees it)."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SubscriptionForm(forms.Form):
+    subscribed = forms.BooleanField(required=False, widget=forms.HiddenInput)
