@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from criteria.models import CriteriaSet, Criterion
@@ -143,6 +143,7 @@ def consolidation_page(*, assessment: ConsolidatedAssessment, named: bool) -> Co
 
 @dataclass
 class FinalScore:
+    submission_id: int | None
     criterion: Criterion
     level: int | None
     descriptor: str
@@ -163,13 +164,29 @@ def final_consolidation(*, submission: Submission) -> list[FinalScore] | None:
 
 
 def final_scores_of(assessment: ConsolidatedAssessment) -> list[FinalScore]:
-    scores = (
-        ConsolidatedScore.objects.filter(assessment=assessment)
-        .select_related("criterion__group")
-        .order_by("criterion__group__position", "criterion__position", "criterion__pk")
+    return _final_scores(ConsolidatedScore.objects.filter(assessment=assessment))
+
+
+def final_consolidations(*, submission_ids: list[int]) -> dict[int, list[FinalScore]]:
+    """submission id -> its final consolidated assessment's scores, for many submissions in
+    one query (the feedback report)."""
+    by_submission: dict[int, list[FinalScore]] = {}
+    scores = ConsolidatedScore.objects.filter(
+        assessment__submission_id__in=submission_ids,
+        assessment__state=ConsolidatedAssessment.State.FINAL,
+    ).annotate(submission_id=F("assessment__submission_id"))
+    for score in _final_scores(scores):
+        by_submission.setdefault(score.submission_id, []).append(score)
+    return by_submission
+
+
+def _final_scores(scores: QuerySet[ConsolidatedScore]) -> list[FinalScore]:
+    scores = scores.select_related("criterion__group").order_by(
+        "criterion__group__position", "criterion__position", "criterion__pk"
     )
     return [
         FinalScore(
+            submission_id=getattr(s, "submission_id", None),
             criterion=s.criterion,
             level=s.level,
             descriptor=s.criterion.descriptor(s.level) if s.level is not None else "",
