@@ -63,7 +63,7 @@ def consolidation_lead_name(
             _("The lead must be a reviewer of this evaluation or a member of the AI Office.")
         )
     assessment = (
-        ConsolidatedAssessment.objects.select_for_update()
+        ConsolidatedAssessment.objects.select_for_update(of=("self",))
         .select_related("submission__workshop")
         .filter(submission=submission)
         .first()
