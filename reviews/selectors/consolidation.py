@@ -32,17 +32,21 @@ def _assessments() -> QuerySet[ConsolidatedAssessment]:
 
 
 def consolidation_get_for_user(*, code: str, user: User) -> ConsolidatedAssessment:
-    """The assessment, for staff, its lead, and the submission's reviewers who may open
-    their assignment (conflicted, declined and uncleared reviewers get 404, like everyone
-    else who may not see it)."""
+    """The assessment, for staff, its lead, and, once circulated, the submission's reviewers
+    who may open their assignment (conflicted, declined and uncleared reviewers get 404,
+    like everyone else who may not see it)."""
     assessment = _assessments().filter(code=code).first()
     if assessment is None or not user.is_authenticated:
         raise Http404
     if is_ai_office_staff(user):
         return assessment
     submission = assessment.submission
-    if assessment.lead_id != user.pk and not co_reviewer(user=user, submission=submission):
-        raise Http404
+    if assessment.lead_id != user.pk:
+        # The other reviewers see it once circulated: a draft is the lead's work in progress.
+        if assessment.state == ConsolidatedAssessment.State.DRAFT:
+            raise Http404
+        if not co_reviewer(user=user, submission=submission):
+            raise Http404
     if has_conflict(reviewer=user, submission=submission):
         raise Http404
     return assessment

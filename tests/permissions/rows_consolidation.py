@@ -3,9 +3,9 @@
 Who sees what:
 - staff name the lead on the submission's Reviewers page: its members get 403 (they see
   the submission), everyone else 404;
-- an assessment: staff, its lead and the submission's reviewers who may open their
-  assignment; 404 for everyone else (the declined, conflicted and unassigned reviewers and
-  the submitters included);
+- an assessment: staff, its lead and, once circulated, the submission's reviewers who may
+  open their assignment; 404 for everyone else (the declined, conflicted and unassigned
+  reviewers and the submitters included);
 - only the lead edits and circulates a draft, only the other reviewers answer a circulated
   one, only staff finalise it: 403 for whoever sees it but may not.
 """

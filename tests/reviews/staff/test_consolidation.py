@@ -118,10 +118,11 @@ def test_the_whole_flow(client, staff, submission, criteria_set, team):
     assert fresh.status_code == 200
     assert fresh.json()["revision"] == assessment.revision + 1
 
-    # Mia may not answer a draft; Rui circulates it and can no longer edit it.
+    # Mia does not see the draft; Rui circulates it and can no longer edit it.
     client.force_login(mia)
     concur = reverse("reviews:consolidation_concur", args=[assessment.code])
-    assert client.post(concur, {"agrees": "yes"}).status_code == 403
+    assert client.post(concur, {"agrees": "yes"}).status_code == 404
+    assert client.get(url).status_code == 404
     client.force_login(rui)
     circulate = reverse("reviews:consolidation_circulate", args=[assessment.code])
     assert client.post(circulate).status_code == 302
@@ -188,11 +189,15 @@ def test_circulating_needs_a_level(client, staff, submission, team):
     assert assessment.state == "draft"
 
 
-def test_a_conflicted_reviewer_and_the_submitters_never_see_it(
+def test_only_the_lead_and_staff_see_a_draft_and_the_reviewers_a_circulated_one(
     staff, submission, workshop, baltic_lab, team
 ):
     rui, mia = team
     assessment = consolidation_lead_name(submission=submission, lead=rui, user=staff)
+    # A draft is the lead's alone; circulated, the other reviewers see it.
+    with pytest.raises(Http404):
+        consolidation_get_for_user(code=assessment.code, user=mia)
+    ConsolidatedAssessment.objects.filter(pk=assessment.pk).update(state="circulated")
     assert consolidation_get_for_user(code=assessment.code, user=mia) == assessment
     ReviewerTieFactory(user=mia, organisation=baltic_lab)
     with pytest.raises(Http404):
