@@ -156,6 +156,11 @@ KEPT: dict[str, str] = {
     "reviews.Assignment.created_by": "Staff's decision.",
     "reviews.ReminderLog.sent_by": "Staff's reminder.",
     "reviews.ReviewerRating.rated_by": "Staff's rating.",
+    "reviews.ConsolidatedAssessment.lead": "The consolidated assessment stays what the "
+    "submitters were shown; its lead is shown as the pseudonym.",
+    "reviews.ConsolidatedAssessment.finalised_by": "Staff's decision.",
+    "reviews.Concurrence.reviewer": "A reviewer's answer to a consolidated assessment is part "
+    "of its record, like a submitted review.",
     "assignment.Bid.reviewer": "Bids fed assignment runs whose results stay.",
     "assignment.AssignmentRun.created_by": "Staff's run.",
     "assignment.AssignmentRun.published_by": "Staff's run.",

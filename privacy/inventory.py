@@ -398,6 +398,47 @@ SOURCES: tuple[Source, ...] = (
         ),
     ),
     Source(
+        key="consolidations_led",
+        category="reviewing",
+        model="reviews.ConsolidatedAssessment",
+        title=_("Consolidated assessments you led"),
+        person=("lead",),
+        fields=(
+            "code",
+            "submission__code",
+            "submission",
+            "criteria_set",
+            "state",
+            "circulated_at",
+            "finalised_at",
+            "created_at",
+            "updated_at",
+        ),
+        nested=(
+            Nested(
+                relation="scores",
+                model="reviews.ConsolidatedScore",
+                title=_("Consolidated scores"),
+                fields=("criterion", "level", "tag", "synthesis"),
+            ),
+        ),
+    ),
+    Source(
+        key="concurrences",
+        category="reviewing",
+        model="reviews.Concurrence",
+        title=_("Your answers to consolidated assessments"),
+        person=("reviewer",),
+        fields=(
+            "assessment__code",
+            "assessment__submission__code",
+            "agrees",
+            "dissent_note",
+            "created_at",
+            "updated_at",
+        ),
+    ),
+    Source(
         key="quotes",
         category="reviewing",
         model="reports.QuoteSelection",
@@ -723,6 +764,7 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
         "pseudonym's code"
     ),
     ("portal.Organisation", "members"): "the same rows as portal.Membership (memberships)",
+    ("reviews.ConsolidatedAssessment", "finalised_by"): "staff's decision, not about them",
 }
 
 

@@ -37,6 +37,7 @@ def build_public_summary(*, job: ReportJob, progress: Progress) -> BuildResult:
         workshop=job.workshop,
         version=params.get("criteria_set_version"),
         include_ai_office_only=params.get("include_ai_office_only", False),
+        basis=params.get("basis", report_data.BASIS_INDIVIDUAL),
     )
     progress(25)
     html = summary_html(data, internal=False, language=translation.get_language())

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
+from reports.data import BASIS_CONSOLIDATED, BASIS_INDIVIDUAL
 from reports.models import ReportJob
 from reports.services.quotes import QUOTE_MAX_LENGTH
 from reports.services.texts import MARKDOWN_MAX_LENGTH
@@ -40,10 +41,21 @@ class GenerateForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the report"), choices=settings.LANGUAGES, initial="en"
     )
+    basis = forms.ChoiceField(
+        label=_("Figures per criterion count"),
+        choices=[
+            (BASIS_INDIVIDUAL, _("the individual reviews")),
+            (BASIS_CONSOLIDATED, _("the final consolidated assessments")),
+        ],
+        initial=BASIS_INDIVIDUAL,
+        required=False,
+        help_text=_("Public summary and internal edition; the method section says which."),
+    )
 
     def params(self) -> dict:
         data = self.cleaned_data
         return {
+            "basis": data.get("basis") or BASIS_INDIVIDUAL,
             "include_ai_office_only": data["include_ai_office_only"],
             "criteria_set_version": data["criteria_set_version"],
             "language": data["language"],

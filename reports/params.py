@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation
+from reports.data import BASES, BASIS_INDIVIDUAL
 from reports.models import ReportJob
 
 Kind = ReportJob.Kind
@@ -46,6 +47,15 @@ def _version(value) -> int | None:
     return version
 
 
+def _basis(value) -> str:
+    value = value or BASIS_INDIVIDUAL
+    if value not in BASES:
+        raise ValidationError(
+            {"basis": _("Count either the individual reviews or the consolidated assessments.")}
+        )
+    return value
+
+
 def report_params_normalise(
     *, kind: str, params: dict | None, organisation: Organisation | None = None
 ) -> dict:
@@ -64,11 +74,16 @@ def report_params_normalise(
     if organisation is not None:
         raise ValidationError(_("Only feedback reports are for one organisation."))
     if kind in (Kind.PUBLIC_SUMMARY, Kind.INTERNAL_EDITION):
-        return {
+        normalised = {
             "include_ai_office_only": params.get("include_ai_office_only") is True,
             "criteria_set_version": _version(params.get("criteria_set_version")),
             "language": _language(params.get("language")),
         }
+        # Only when not the default: the jobs made before the basis existed keep their hash.
+        basis = _basis(params.get("basis"))
+        if basis != BASIS_INDIVIDUAL:
+            normalised["basis"] = basis
+        return normalised
     return {}
 
 

@@ -11,6 +11,7 @@ from portal import lookups as portal_lookups
 from reviews import selectors
 from reviews.models import Assignment, ReviewerApplication, ReviewerTie, WorkshopInvitation
 from reviews.selectors import visibility
+from reviews.selectors.consolidation import consolidation_get_for_user
 from reviews.workshop_invitations import selectors as invitation_selectors
 from submissions import selectors as submission_selectors
 from submissions.models import Submission
@@ -81,3 +82,9 @@ def review(request, code: str) -> Assignment:
     """The assignment of a review, by the review's code: the reviewer's own (404 when the
     review page would answer 404), or a submitted review for staff; the review is on it."""
     return visibility.review_assignment_get_for_user(code=code, user=request.user)
+
+
+def consolidation(request, code: str):
+    """A consolidated assessment: staff, its lead and the submission's reviewers who may
+    open their assignment; 404 for everyone else (conflicted and declined reviewers too)."""
+    return consolidation_get_for_user(code=code, user=request.user)

@@ -91,6 +91,24 @@ def review_window_open(user, assignment) -> bool:
     return assignment is not None and _window_open(assignment=assignment)
 
 
+# --- the consolidated assessment (the lookup decides who sees it) ---------------------------
+
+
+@rules.predicate
+def is_consolidation_lead(user, assessment) -> bool:
+    return assessment is not None and user.is_authenticated and assessment.lead_id == user.pk
+
+
+def _consolidation_in(*states: str, name: str) -> rules.Predicate:
+    return rules.Predicate(
+        lambda user, assessment: assessment is not None and assessment.state in states, name=name
+    )
+
+
+consolidation_is_draft = _consolidation_in("draft", name="consolidation_is_draft")
+consolidation_is_circulated = _consolidation_in("circulated", name="consolidation_is_circulated")
+
+
 PERMISSIONS = {
     # Reviewer applications: anyone signed in may apply while the call takes applications;
     # the applicant and staff see it; only the applicant changes it, only staff decide.
@@ -130,4 +148,14 @@ PERMISSIONS = {
     # decides what it opens); the answer, which may hold health data, is the invitee's only.
     "reviews.open_invitation_link": rules.always_allow,
     "reviews.answer_invitation": is_invitee,
+    # The consolidated assessment: staff name its lead; the lead drafts and circulates it;
+    # the other reviewers answer while it is circulated; staff finalise it.
+    "reviews.name_consolidation_lead": is_ai_office_staff,
+    "reviews.see_consolidation": rules.is_authenticated,
+    "reviews.edit_consolidation": is_consolidation_lead & consolidation_is_draft,
+    "reviews.circulate_consolidation": is_consolidation_lead & consolidation_is_draft,
+    "reviews.concur_consolidation": ~is_consolidation_lead
+    & ~is_ai_office_staff
+    & consolidation_is_circulated,
+    "reviews.finalise_consolidation": is_ai_office_staff & consolidation_is_circulated,
 }

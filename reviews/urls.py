@@ -4,6 +4,7 @@ assignments and progress, aggregates, workshop invitations)."""
 from reviews import (
     urls_aggregates,
     urls_applications,
+    urls_consolidation,
     urls_reviewing,
     urls_staff,
 )
@@ -17,4 +18,5 @@ urlpatterns = [
     *urls_staff.urlpatterns,
     *urls_workshop_invitations.urlpatterns,
     *urls_aggregates.urlpatterns,
+    *urls_consolidation.urlpatterns,
 ]

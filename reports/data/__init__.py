@@ -21,6 +21,9 @@ from reports.data.scope import (
 )
 from reports.data.sections import CriterionSection, Feedback, Quote
 from reports.data.summary import (
+    BASES,
+    BASIS_CONSOLIDATED,
+    BASIS_INDIVIDUAL,
     Cell,
     HeatmapRow,
     OrganisationTypeRow,
@@ -29,6 +32,9 @@ from reports.data.summary import (
 )
 
 __all__ = [
+    "BASES",
+    "BASIS_CONSOLIDATED",
+    "BASIS_INDIVIDUAL",
     "AnnexCriterionRow",
     "AnnexEntry",
     "Cell",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from reports.data.rows import (
 from reports.data.scope import feedback_remarks, scored_criteria_set
 from reviews.models import CriterionScore, Review
 from reviews.selectors.aggregates import Stats, score_stats
+from reviews.selectors.consolidation import FinalScore, final_consolidations
 from reviews.selectors.visibility import reviewer_labels_by_submission
 from submissions.models import Submission
 
@@ -201,10 +202,13 @@ class FeedbackData:
     remarks_md: str
     min_group: int
     generated_at: datetime
+    # submission id -> the final consolidated assessment, shown before the reviews.
+    consolidated: dict[int, list[FinalScore]] = field(default_factory=dict)
 
     def snapshot(self) -> dict:
         return {
             "organisation": self.organisation.code,
+            "consolidated_assessments": len(self.consolidated),
             "evaluations": len(self.entries),
             "cohort_evaluations": self.cohort_evaluations,
             "reviews": sum(len(entry.columns) for entry in self.entries),
@@ -330,6 +334,7 @@ def feedback_data(
     cohort: list[CohortCriterion] = []
     cohort_evaluations = 0
     entries: list[AnnexEntry] = []
+    consolidated: dict[int, list[FinalScore]] = {}
     if criteria_set is not None:
         cohort, cohort_evaluations = _cohort(
             workshop=workshop,
@@ -354,6 +359,7 @@ def feedback_data(
             submission_ids=list(submissions),
             with_names=False,
         )
+        consolidated = final_consolidations(submission_ids=list(submissions))
     return FeedbackData(
         workshop=workshop,
         organisation=organisation,
@@ -365,4 +371,5 @@ def feedback_data(
         remarks_md=feedback_remarks(workshop=workshop, organisation=organisation),
         min_group=min_group,
         generated_at=timezone.now(),
+        consolidated=consolidated,
     )

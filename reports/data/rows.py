@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Workshop
-from reviews.models import CriterionScore, Review
+from reviews.models import ConsolidatedAssessment, ConsolidatedScore, CriterionScore, Review
 from reviews.selectors.aggregates import Stats, score_stats
 from submissions.models import Submission
 
@@ -69,6 +69,30 @@ def fetch_rows(
             "feedback_clear",
             "feedback_applicable",
             "feedback_suggestion",
+        )
+    ]
+
+
+def fetch_consolidated_rows(
+    *, workshop: Workshop, criteria_set: CriteriaSet, submission_ids: Iterable[int]
+) -> list[Row]:
+    """The final consolidated assessments' scores as rows (one per evaluation and criterion,
+    its lead as the reviewer): the summary's tallies on the "consolidated" basis."""
+    qs = ConsolidatedScore.objects.filter(
+        assessment__state=ConsolidatedAssessment.State.FINAL,
+        assessment__submission__workshop=workshop,
+        assessment__submission_id__in=list(submission_ids),
+        criterion__criteria_set=criteria_set,
+    )
+    return [
+        Row(pk, submission_id, criterion_id, lead_id or 0, level, False, tag, "", "", "")
+        for pk, submission_id, criterion_id, lead_id, level, tag in qs.order_by().values_list(
+            "pk",
+            "assessment__submission_id",
+            "criterion_id",
+            "assessment__lead_id",
+            "level",
+            "tag",
         )
     ]
 

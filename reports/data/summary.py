@@ -31,6 +31,7 @@ from reports.data.rows import (
     AI_OFFICE_ONLY,
     Row,
     SubmissionInfo,
+    fetch_consolidated_rows,
     fetch_rows,
     stats_of,
     submission_infos,
@@ -78,6 +79,12 @@ class HeatmapRow:
     cells: list[Cell]
 
 
+# The bases of the per-criterion tallies (a report parameter, reports.params).
+BASIS_INDIVIDUAL = "individual"
+BASIS_CONSOLIDATED = "consolidated"
+BASES = (BASIS_INDIVIDUAL, BASIS_CONSOLIDATED)
+
+
 @dataclass
 class ReportData:
     workshop: Workshop
@@ -102,9 +109,15 @@ class ReportData:
     insights_md: str
     submissions: dict[int, SubmissionInfo]
     rows: list[Row]
+    # What the per-criterion tallies count: every submitted review's score, or each
+    # evaluation's final consolidated assessment (the method section says which).
+    basis: str = "individual"
+    consolidated_evaluations: int = 0
 
     def snapshot(self) -> dict:
         return {
+            "basis": self.basis,
+            "consolidated_evaluations": self.consolidated_evaluations,
             "evaluations": self.evaluations,
             "reviewers": self.reviewers,
             "reviews": self.reviews,
@@ -246,8 +259,11 @@ def report_data(
     version: int | None = None,
     include_ai_office_only: bool = False,
     min_group: int | None = None,
+    basis: str = BASIS_INDIVIDUAL,
 ) -> ReportData:
-    """Everything a summary needs, in about ten queries whatever the workshop's size."""
+    """Everything a summary needs, in about ten queries whatever the workshop's size. On
+    the "consolidated" basis the tallies (sections, heatmap, organisation types) count each
+    evaluation's final consolidated assessment instead of every review's scores."""
     min_group = settings.REPORT_MIN_GROUP_SIZE if min_group is None else min_group
     criteria_set = scored_criteria_set(workshop=workshop, version=version)
     rows: list[Row] = []
@@ -264,7 +280,12 @@ def report_data(
         criteria_set=criteria_set,
         include_ai_office_only=include_ai_office_only,
     )
-    groups = _Groups.of(rows, submissions)
+    tallied = rows
+    if basis == BASIS_CONSOLIDATED and criteria_set is not None:
+        tallied = fetch_consolidated_rows(
+            workshop=workshop, criteria_set=criteria_set, submission_ids=submissions
+        )
+    groups = _Groups.of(tallied, submissions)
     quotes = quotes_by_criterion(
         workshop=workshop, criteria_set=criteria_set, submission_ids=set(submissions)
     )
@@ -319,4 +340,8 @@ def report_data(
         insights_md=summary.insights_md if summary else "",
         submissions=submissions,
         rows=rows,
+        basis=basis,
+        consolidated_evaluations=len({r.submission_id for r in tallied})
+        if basis == BASIS_CONSOLIDATED
+        else 0,
     )

@@ -71,6 +71,8 @@ def _entry_view(entry: AnnexEntry, data: FeedbackData) -> dict:
         }
     return {
         "info": entry.info,
+        # Without the tag, as above.
+        "consolidated": data.consolidated.get(entry.info.id, []),
         "columns": entry.columns,
         "rows": rows,
         "chart": chart,

@@ -79,6 +79,7 @@ def internal_edition(*, job: ReportJob, progress, file_stem: str) -> BuildResult
         workshop=job.workshop,
         version=params.get("criteria_set_version"),
         include_ai_office_only=params.get("include_ai_office_only", False),
+        basis=params.get("basis", report_data.BASIS_INDIVIDUAL),
         # Staff see every figure: nothing is suppressed in their edition.
         min_group=1,
     )

@@ -16,6 +16,7 @@ from portal.filters import filters_from
 from portal.forms import add_service_errors
 from portal.permissions import permission_required
 from reviews import lookups
+from reviews.forms.consolidation import LeadForm
 from reviews.forms.staff import (
     AssignForm,
     AssignmentExtendForm,
@@ -25,6 +26,7 @@ from reviews.forms.staff import (
 )
 from reviews.models import Assignment, ConflictRecord
 from reviews.selectors.conflicts import conflicted_pairs
+from reviews.selectors.consolidation import consolidation_of_submission
 from reviews.selectors.progress import (
     CANDIDATE_SEARCH_LIMIT,
     assignments_of_submission,
@@ -100,6 +102,11 @@ def _page_data(submission: Submission, *, query: str = "", code: str = "") -> di
         # The reviewer a form names by code, assigned or not (validation only).
         "posted": posted,
         "records": records,
+        # The consolidated assessment and the form naming its lead.
+        "consolidation": consolidation_of_submission(submission=submission),
+        "lead_form": LeadForm(
+            assignments=[a for a in assignments if a.state == Assignment.State.ACCEPTED]
+        ),
     }
 
 

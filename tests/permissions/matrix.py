@@ -37,6 +37,7 @@ ROW_MODULES = (
     "rows_submissions",
     "rows_criteria",
     "rows_reviews",
+    "rows_consolidation",
     "rows_assignment",
     "rows_reports",
     "rows_imports",

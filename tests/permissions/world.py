@@ -45,6 +45,8 @@ from reports.models import FeedbackRemark, QuoteSelection, ReportJob
 from reviews.models import (
     Assignment,
     ConflictRecord,
+    ConsolidatedAssessment,
+    ConsolidatedScore,
     CriterionScore,
     Review,
     ReviewerApplication,
@@ -305,6 +307,7 @@ def build_world() -> SimpleNamespace:
     _add_data_exports(w)
     _add_debate_states(w)
     _add_discussion_states(w)
+    _add_consolidation_states(w)
     return w
 
 
@@ -614,4 +617,20 @@ def _add_discussion_states(w) -> None:
         by_staff=True,
         readers=Comment.Readers.AI_OFFICE,
         body="Note for the AI Office.",
+    )
+
+
+def _add_consolidation_states(w) -> None:
+    """A draft consolidated assessment led by the reviewer (on the owned submission), and a
+    circulated one led by staff on the released submission, which the reviewer reviews."""
+    w.consolidation = ConsolidatedAssessment.objects.create(
+        submission=w.submission, criteria_set=w.criteria_set, lead=w.reviewer
+    )
+    ConsolidatedScore.objects.create(assessment=w.consolidation, criterion=w.criterion, level=1)
+    w.circulated_consolidation = ConsolidatedAssessment.objects.create(
+        submission=w.released_submission,
+        criteria_set=w.submitted_review.criteria_set,
+        lead=w.staff,
+        state=ConsolidatedAssessment.State.CIRCULATED,
+        circulated_at=timezone.now(),
     )

@@ -34,7 +34,10 @@ from reports.models import (
     WorkshopSummary,
 )
 from reviews.models import (
+    Concurrence,
     ConflictRecord,
+    ConsolidatedAssessment,
+    ConsolidatedScore,
     CriterionScore,
     ReminderLog,
     ReviewerApplication,
@@ -286,6 +289,28 @@ def seeded(db, settings):
     )
     ReviewerRating.objects.create(
         workshop=workshop, reviewer=me, rating=5, note="Thorough.", rated_by=other
+    )
+    consolidation = ConsolidatedAssessment.objects.create(
+        submission=reviewed,
+        criteria_set=criteria_set,
+        lead=me,
+        state="final",
+        circulated_at=earlier,
+        finalised_at=now,
+        finalised_by=other,
+    )
+    ConsolidatedScore.objects.create(
+        assessment=consolidation,
+        criterion=criterion,
+        level=3,
+        tag="aligned",
+        synthesis="Pia's synthesis of the three reviews.",
+    )
+    Concurrence.objects.create(
+        assessment=consolidation,
+        reviewer=me,
+        agrees=False,
+        dissent_note="Pia's dissent: the level is one too high.",
     )
     ReviewerRating.objects.create(workshop=workshop, reviewer=other, rating=2, rated_by=me)
     comment = Comment.objects.create(

@@ -185,8 +185,8 @@ def test_feedback_data_is_a_fixed_number_of_queries(
     feedback_data(workshop=workshop, organisation=organisation)  # the cohort, once
 
     # Versions, criteria, submissions' last change, own scores, evaluations,
-    # justifications, reviews, reviewer labels, remarks.
-    with django_assert_num_queries(9):
+    # justifications, reviews, reviewer labels, final consolidated assessments, remarks.
+    with django_assert_num_queries(10):
         data = feedback_data(workshop=workshop, organisation=organisation)
 
     assert len(data.entries) == evaluations

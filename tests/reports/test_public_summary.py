@@ -245,6 +245,8 @@ def test_snapshot_records_what_the_report_was_built_from(make_summary, scored_wo
     snapshot = dict(job.snapshot)
     assert snapshot.pop("generated_at")
     assert snapshot == {
+        "basis": "individual",
+        "consolidated_evaluations": 0,
         "evaluations": 3,
         "reviewers": 3,
         "reviews": 9,

@@ -16,20 +16,20 @@ from reviews.services.reviewing import ReviewClosedError
 from reviews.views.reviewing.loading import editable, load_review, review_form
 
 
-def _json_error(message: str, status: int, **extra) -> JsonResponse:
+def json_error(message: str, status: int, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def _logged_out(request) -> JsonResponse:
+def logged_out(request) -> JsonResponse:
     # 401 with a message rather than the login redirect: the script would read a redirect
     # as a page, not as a refusal.
-    return _json_error(
+    return json_error(
         _("you are signed out. Sign in again in another tab; a copy is kept in this browser."),
         401,
     )
 
 
-@permission_required("reviews.see_assignment", lookup=lookups.assignment, anonymous=_logged_out)
+@permission_required("reviews.see_assignment", lookup=lookups.assignment, anonymous=logged_out)
 @require_POST
 def review_autosave(request, assignment: Assignment):
     review = getattr(assignment, "review", None)
@@ -40,10 +40,10 @@ def review_autosave(request, assignment: Assignment):
             if review is not None and assignment.state == Assignment.State.ACCEPTED
             else _("this review cannot be changed.")
         )
-        return _json_error(message, 403)
+        return json_error(message, 403)
     form = review_form(load_review(review), assignment, data=request.POST)
     if not form.is_valid():
-        return _json_error(
+        return json_error(
             _("some answers are not valid. Save the page to see which."),
             400,
             errors={key: list(errors) for key, errors in form.errors.items()},
@@ -56,7 +56,7 @@ def review_autosave(request, assignment: Assignment):
             data=form.review_input(),
         )
     except StaleEditError as stale:
-        return _json_error(
+        return json_error(
             _(
                 "this review was saved in another tab or window after you opened this page. "
                 "Your text is kept in this browser: reload the page and restore it."
@@ -65,9 +65,9 @@ def review_autosave(request, assignment: Assignment):
             current_revision=stale.current,
         )
     except ReviewClosedError as closed:
-        return _json_error(closed.message, 403)
+        return json_error(closed.message, 403)
     except ValidationError as error:
-        return _json_error(" ".join(error.messages), 400)
+        return json_error(" ".join(error.messages), 400)
     when = formats.time_format(timezone.localtime(saved.updated_at), "H:i")
     return JsonResponse(
         {

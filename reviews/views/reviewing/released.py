@@ -1,5 +1,6 @@
-"""The submitters' page of their reviews, once staff release them: "Reviewer A", never a
-name, cut to what the submitters may read (reviews.selectors.visibility)."""
+"""The submitters' page of their reviews, once staff release them: the final consolidated
+assessment first, if there is one, then the reviews, "Reviewer A", never a name, cut to what
+the submitters may read (reviews.selectors.visibility)."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET
 from portal.permissions import permission_required
 from reviews import lookups
 from reviews.selectors import visibility as selectors
+from reviews.selectors.consolidation import final_consolidation
 from submissions.models import Submission
 
 
@@ -19,8 +21,15 @@ def submission_reviews(request, submission: Submission):
         if released
         else []
     )
+    # The final consolidated assessment comes first, released with the reviews.
+    consolidated = final_consolidation(submission=submission) if released else None
     return render(
         request,
         "reviews/reviewing/submission_reviews.html",
-        {"submission": submission, "released": released, "reviews": reviews},
+        {
+            "submission": submission,
+            "released": released,
+            "consolidated": consolidated,
+            "reviews": reviews,
+        },
     )

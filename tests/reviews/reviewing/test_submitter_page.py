@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models import ConsolidatedAssessment, ConsolidatedScore
 from reviews.services import reviewing as services
 
 from .conftest import complete_input, submit_review
@@ -117,3 +118,54 @@ def test_the_latest_submitted_version_is_shown(client, evaluator, url, reviewed,
 
     assert "RESUBMITTED-SUMMARY" in html
     assert "FIRST-REVIEW-SUMMARY" not in html
+
+
+def _final_consolidation(submission, criteria_set, lead, *, state="final"):
+    assessment = ConsolidatedAssessment.objects.create(
+        submission=submission, criteria_set=criteria_set, lead=lead, state=state
+    )
+    criterion = criteria_set.criteria.order_by("position").first()
+    ConsolidatedScore.objects.create(
+        assessment=assessment, criterion=criterion, level=2, tag="gap", synthesis="SYNTHESIS-TEXT"
+    )
+    return criterion
+
+
+def test_the_final_consolidated_assessment_comes_before_the_reviews(
+    client, evaluator, url, reviewed, workshop, submission, criteria_set, reviewer
+):
+    criterion = _final_consolidation(submission, criteria_set, reviewer)
+    _release(workshop)
+    client.force_login(evaluator)
+
+    html = client.get(url).content.decode()
+
+    assert "SYNTHESIS-TEXT" in html
+    assert html.index("SYNTHESIS-TEXT") < html.index("FIRST-REVIEW-SUMMARY")
+    assert f"2 – {criterion.descriptor(2)}" in html
+    # Like the reviews' tags, the assessment's tag is for the AI Office only.
+    assert "Gap" not in html
+    assert reviewer.full_name not in html
+
+
+@pytest.mark.parametrize("state", ["draft", "circulated"])
+def test_an_unfinished_consolidated_assessment_is_not_shown(
+    client, evaluator, url, reviewed, workshop, submission, criteria_set, reviewer, state
+):
+    _final_consolidation(submission, criteria_set, reviewer, state=state)
+    _release(workshop)
+    client.force_login(evaluator)
+
+    html = client.get(url).content.decode()
+
+    assert "SYNTHESIS-TEXT" not in html
+    assert "FIRST-REVIEW-SUMMARY" in html
+
+
+def test_the_consolidated_assessment_waits_for_the_release(
+    client, evaluator, url, reviewed, submission, criteria_set, reviewer
+):
+    _final_consolidation(submission, criteria_set, reviewer)
+    client.force_login(evaluator)
+
+    assert "SYNTHESIS-TEXT" not in client.get(url).content.decode()

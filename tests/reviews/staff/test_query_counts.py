@@ -116,8 +116,8 @@ def test_submission_reviewers_page_queries_constant(
     client.force_login(staff)
     url = reverse("reviews:staff_submission_reviewers", args=[submission.code])
     # request (4), submission, assignments, approved reviewers among them, conflict records,
-    # conflicted pairs (4)
-    with django_assert_num_queries(REQUEST + 8):
+    # conflicted pairs (4), the consolidated assessment (1)
+    with django_assert_num_queries(REQUEST + 9):
         response = client.get(url)
     # No search, no list of the call's reviewers: only those assigned, for the conflict form.
     assert response.context["candidates"] == []
@@ -126,7 +126,7 @@ def test_submission_reviewers_page_queries_constant(
 
     # A search that matches every reviewer (all at example.org) adds one query, and shows
     # at most 20 of those not assigned.
-    with django_assert_num_queries(REQUEST + 9):
+    with django_assert_num_queries(REQUEST + 10):
         response = client.get(url, {"q": "example.org"})
     unassigned = size - len(assigned)
     assert len(response.context["candidates"]) == min(unassigned, 20)
