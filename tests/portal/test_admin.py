@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 QUERIES_WORKSHOP_DELETE_REFUSED = 5
 # Without submissions: the same four, the count, then one query per kind of related object
 # (the collector), whatever their number.
-QUERIES_WORKSHOP_DELETE_COUNTS = 28  # 27 before the matcher-file exports (a new kind)
+# One per kind of object a workshop can hold: 27, then the matcher-file exports, then the
+# discussion, the consolidated assessments and the criteria debate (9 kinds).
+QUERIES_WORKSHOP_DELETE_COUNTS = 37
 
 
 def test_outgoing_email_cannot_be_added_in_the_admin(client, superuser):
