@@ -39,6 +39,8 @@ COPY reports ./reports
 COPY imports ./imports
 COPY api ./api
 COPY privacy ./privacy
+COPY debate ./debate
+COPY discussion ./discussion
 COPY templates ./templates
 COPY static ./static
 
