@@ -41,6 +41,7 @@ COPY api ./api
 COPY privacy ./privacy
 COPY debate ./debate
 COPY discussion ./discussion
+COPY expertise ./expertise
 COPY templates ./templates
 COPY static ./static
 

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "imports",
     "debate",
     "discussion",
+    "expertise",
     "api",
     "privacy",
 ]

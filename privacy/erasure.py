@@ -125,6 +125,8 @@ DELETED: dict[str, Deleted] = {
     "reviews.Review": Deleted("assignment__reviewer", {"state": "draft", "versions__isnull": True}),
     # Whether the person wanted the discussion digest, and when they last had one.
     "discussion.ThreadReader": Deleted("user"),
+    # What the person has written, listed to match them with evaluations: no report uses it.
+    "expertise.Publication": Deleted("user"),
     "privacy.RetentionWarning": Deleted("user"),
     # The person's data exports (files included): made for them, of no use to anyone else.
     "privacy.DataExport": Deleted("user"),

@@ -479,6 +479,14 @@ SOURCES: tuple[Source, ...] = (
         ),
     ),
     Source(
+        key="publications",
+        category="reviewing",
+        model="expertise.Publication",
+        title=_("Your publications and evaluations listed for reviewer matching"),
+        person=("user",),
+        fields=("kind", "title", "abstract", "year", "venue", "doi", "url", "source", "created_at"),
+    ),
+    Source(
         key="discussion_subscriptions",
         category="reviewing",
         model="discussion.ThreadReader",

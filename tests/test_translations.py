@@ -23,6 +23,7 @@ SOURCES = [
     "reports",
     "imports",
     "discussion",
+    "expertise",
     "privacy",
     "debate",
     "api",

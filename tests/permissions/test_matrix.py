@@ -30,6 +30,7 @@ PROJECT_APPS = (
     "api",
     "debate",
     "discussion",
+    "expertise",
 )
 ROWS = matrix.all_rows()
 

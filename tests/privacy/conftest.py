@@ -20,6 +20,7 @@ from django.utils import timezone
 from assignment.models import AssignmentRun, Bid, InstanceExport, ProposedPair
 from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
 from discussion.models import Comment, CommentRevision, ThreadReader
+from expertise.models import Publication
 from imports.models import ImportedRecord, ImportedReviewText, ImportRun, SurveyMapping
 from portal.audit.context import set_request_id
 from portal.models import Membership, OutgoingEmail, Workshop
@@ -325,6 +326,17 @@ def seeded(db, settings):
     ThreadReader.objects.create(
         submission=reviewed, user=me, unsubscribed_at=now, digest_sent_at=earlier
     )
+    Publication.objects.create(
+        user=me,
+        title="Pia's paper on uplift studies",
+        abstract="Pia's abstract.",
+        year=2025,
+        venue="Pia's venue",
+        doi="10.1234/pia",
+        url="https://example.org/pia",
+        source=Publication.Source.BIBTEX,
+    )
+    Publication.objects.create(user=other, title="Someone else's paper")
     run = AssignmentRun.objects.create(
         workshop=workshop,
         created_by=me,
