@@ -141,7 +141,7 @@ class OutcomeForm(forms.Form):
         label=_("Outcome"),
         required=False,
         choices=[("", _("Not decided"))] + Proposal.Outcome.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     notes = forms.CharField(
         label=_("Discussion notes"),
