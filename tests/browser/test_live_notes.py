@@ -2,16 +2,14 @@
 the browser is back online; a failed save kept across a reload and restored with a
 notice; and a second note-taker's save refused, with the first one's text shown."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from debate.models import AgendaSession, Proposal
-from reviews.models import WorkshopInvitation
+from debate.models import Proposal
 from tests.browser_support import assert_accessible, login_as, screenshot
+from tests.debate.conftest import invite, make_proposal, make_session
 from tests.factories import UserFactory, WorkshopFactory
 
 from .test_proposal_flow import _wait_saved
@@ -29,34 +27,11 @@ def _page(browser, live_server, user):
 
 
 def _session_with_a_proposal(staff):
-    from criteria.selectors import criteria_set_current  # noqa: PLC0415 -- test set-up only
-
     workshop = WorkshopFactory(title="Brussels 2027")
     pat = UserFactory(email="pat@example.org", full_name="Pat Proposer")
-    WorkshopInvitation.objects.create(
-        workshop=workshop, user=pat, kind="reviewer", state="accepted"
-    )
-    criteria_set = criteria_set_current(workshop=workshop)
-    proposal = Proposal.objects.create(
-        workshop=workshop,
-        criteria_set=criteria_set,
-        criterion=criteria_set.criteria.get(code="REL-1"),
-        kind=Proposal.Kind.REWORD,
-        title="Say what uncertainty means",
-        proposed_text="Uncertainty reported",
-        rationale="Reviewers read it differently.",
-        author=pat,
-    )
-    start = timezone.now() + dt.timedelta(hours=1)
-    session = AgendaSession.objects.create(
-        workshop=workshop,
-        title="Reliability criteria",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        note_taker=staff,
-    )
-    session.proposals.add(proposal)
-    return session, proposal
+    invite(workshop, pat)
+    proposal = make_proposal(workshop, pat, title="Say what uncertainty means")
+    return make_session(workshop, proposal, note_taker=staff), proposal
 
 
 def _url(session):

@@ -2,18 +2,17 @@
 the session accepts it (the note-taker records it on the live-notes page), staff make the
 next criteria version from it, and the editor links the changed criterion back."""
 
-import datetime as dt
 import re
 import time
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from criteria.selectors import criteria_set_current
-from debate.models import AgendaSession, Proposal
+from debate.models import Proposal
 from reviews.models import WorkshopInvitation
 from tests.browser_support import assert_accessible, login_as, screenshot
+from tests.debate.conftest import make_session
 from tests.factories import UserFactory, WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,16 +84,7 @@ def test_proposal_from_creation_to_a_new_criteria_version(browser, live_server, 
 
     # The session (made here: the agenda pages are another test's) discusses it; the
     # note-taker records the outcome on the live-notes page, autosaved.
-    start = timezone.now() + dt.timedelta(days=1)
-    session = AgendaSession.objects.create(
-        workshop=workshop,
-        title="Reliability criteria",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        room="Room 2",
-        note_taker=staff,
-    )
-    session.proposals.add(proposal)
+    session = make_session(workshop, proposal, note_taker=staff, room="Room 2")
     staff_page = _context(browser, live_server, staff)
     staff_page.goto(f"/staff/workshops/{workshop.code}/agenda/{session.code}/notes/")
     item = staff_page.locator(f"#proposal-{proposal.code}")

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from debate.models import AgendaSession, Proposal, ProposalStance
+from debate.models import Proposal, ProposalStance
 from debate.services import criteria_set_next_from_proposals, proposal_outcome_record
 from portal.concurrency import StaleEditError
 from portal.models import AuditEvent
 from tests.factories import UserFactory
 
-from .conftest import make_proposal
+from .conftest import make_proposal, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +38,7 @@ def _audit(proposal, action=None):
 
 
 def _session(workshop, *proposals, note_taker=None):
-    start = timezone.now() + dt.timedelta(days=1)
-    session = AgendaSession.objects.create(
-        workshop=workshop,
-        title="Reliability criteria",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        room="Room 2",
-        note_taker=note_taker,
-    )
-    session.proposals.set(proposals)
-    return session
+    return make_session(workshop, *proposals, note_taker=note_taker, room="Room 2")
 
 
 def _notes_url(session):
