@@ -10,4 +10,6 @@ ACTIONS = {
     "proposal.commented": _("Comment on a criteria proposal"),
     "proposal.stance_set": _("Support or objection to a criteria proposal"),
     "proposal.applied": _("Criteria proposals applied to a new criteria version"),
+    "proposal.outcome_recorded": _("Outcome of a criteria proposal recorded"),
+    "proposal.notes_edited": _("Discussion notes of a criteria proposal edited"),
 }

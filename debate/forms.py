@@ -130,3 +130,34 @@ class DuplicateForm(forms.Form):
         max_length=16,
         help_text=_("Leave empty to ungroup it."),
     )
+
+
+class OutcomeForm(forms.Form):
+    """The note-taker's outcome and notes for one proposal (live notes). Several are on one
+    page: each gets ids of its own (`id_<proposal code>_<field>`), the same field names."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("Not decided"))] + Proposal.Outcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    notes = forms.CharField(
+        label=_("Discussion notes"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "revision": proposal.outcome_revision,
+                "outcome": proposal.outcome,
+                "notes": proposal.outcome_notes,
+            },
+        )
+        super().__init__(*args, auto_id=f"id_{proposal.code}_%s", **kwargs)
+        self.proposal = proposal

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from criteria.models import CriteriaSet, Criterion
 from criteria.selectors import criteria_set_current
-from debate.models import Proposal, ProposalComment, ProposalStance
+from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
 from portal.models import User, Workshop
 from portal.permissions import has_perm
 from reviews.models import Review
@@ -224,3 +224,26 @@ def refinements_for_summary(*, workshop: Workshop) -> list[Refinement]:
         )
         for p in rows
     ]
+
+
+# --- live notes --------------------------------------------------------------------------
+
+
+def agenda_session_get_for_user(*, workshop: Workshop, code: str, user: User) -> AgendaSession:
+    """A session of the workshop's agenda, or 404 for anyone who does not take part."""
+    if not takes_part(user=user, workshop=workshop):
+        raise Http404
+    try:
+        return AgendaSession.objects.select_related("workshop", "note_taker").get(
+            workshop=workshop, code=code
+        )
+    except AgendaSession.DoesNotExist:
+        raise Http404 from None
+
+
+def proposals_for_notes(*, session: AgendaSession) -> QuerySet[Proposal]:
+    """The session's proposals with what the note-taker needs, in a fixed number of queries:
+    criterion, counts, who decided; in the order they were made."""
+    return with_counts(
+        session.proposals.select_related("workshop", "criterion", "decided_by", "applied_in")
+    ).order_by("created_at", "pk")

@@ -3,6 +3,7 @@ the next criteria version made from the accepted proposals."""
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,9 +16,10 @@ from criteria.selectors import criteria_set_current
 from criteria.services import criteria_set_new_version
 from debate.models import Proposal, ProposalComment, ProposalStance
 from debate.selectors import linkable_reviews, linkable_submissions
-from portal.models import User, Workshop
+from portal.concurrency import check_revision
+from portal.models import AuditEvent, User, Workshop
 from portal.permissions import require_perm
-from portal.services.audit import audit_record
+from portal.services.audit import audit_record, object_type
 from reviews.models import Review
 from submissions.models import Submission
 
@@ -360,3 +362,96 @@ def criteria_set_next_from_proposals(
             },
         )
     return result
+
+
+# --- the outcome, recorded live in the session -----------------------------------------
+
+# Notes alone are audited at most once a minute per proposal: autosave posts every few
+# seconds while the note-taker types, and a row per pause would bury the decisions.
+NOTES_AUDIT_INTERVAL = timedelta(minutes=1)
+
+
+def _notes_audited_recently(proposal: Proposal, now) -> bool:
+    return AuditEvent.objects.filter(
+        object_type=object_type(proposal),
+        object_code=proposal.code,
+        action="proposal.notes_edited",
+        created_at__gte=now - NOTES_AUDIT_INTERVAL,
+    ).exists()
+
+
+@transaction.atomic
+def proposal_outcome_record(
+    *,
+    proposal: Proposal,
+    user: User,
+    revision: int,
+    outcome: str,
+    notes: str,
+    now: datetime | None = None,
+) -> Proposal:
+    """The note-taker's outcome and discussion notes for a proposal (live notes, autosaved).
+
+    A save from an outdated revision (another note-taker, another tab) is refused with
+    StaleEditError carrying the stored revision and what is stored now. Setting an
+    outcome records who decided and when; clearing it clears them, unless the proposal was
+    already applied to a new criteria version. The audit log gets a row when the outcome
+    changes, and for notes alone at most one a minute (with their length, not the text)."""
+    require_perm(user, "debate.manage_debate", proposal)
+    locked = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("applied_in")
+        .get(pk=proposal.pk)
+    )
+    check_revision(
+        expected=revision,
+        current=locked.outcome_revision,
+        current_value={"outcome": locked.outcome, "notes": locked.outcome_notes},
+    )
+    if locked.withdrawn_at is not None:
+        raise ValidationError(_("This proposal was withdrawn; no outcome can be recorded."))
+    if outcome and outcome not in Proposal.Outcome.values:
+        raise ValidationError(_("Choose one of the outcomes."))
+    if locked.applied_in_id is not None and outcome != locked.outcome:
+        raise ValidationError(
+            _(
+                "This proposal is already applied to criteria version %(version)d; its "
+                "outcome can no longer change."
+            )
+            % {"version": locked.applied_in.version}
+        )
+    before_outcome, before_notes = locked.outcome, locked.outcome_notes
+    now = now or timezone.now()
+    locked.outcome = outcome
+    locked.outcome_notes = notes
+    if outcome != before_outcome:
+        locked.decided_at = now if outcome else None
+        locked.decided_by = user if outcome else None
+    locked.outcome_revision += 1
+    locked.save(
+        update_fields=[
+            "outcome",
+            "outcome_notes",
+            "decided_at",
+            "decided_by",
+            "outcome_revision",
+            "updated_at",
+        ]
+    )
+    notes_changed = notes != before_notes
+    if outcome != before_outcome:
+        audit_record(
+            action="proposal.outcome_recorded",
+            obj=locked,
+            actor=user,
+            changes={"outcome": [before_outcome, outcome]},
+            details={"notes_length": len(notes), "notes_changed": notes_changed},
+        )
+    elif notes_changed and not _notes_audited_recently(locked, now):
+        audit_record(
+            action="proposal.notes_edited",
+            obj=locked,
+            actor=user,
+            details={"notes_length": len(notes)},
+        )
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from debate import views
+from debate import views, views_notes
 
 app_name = "debate"
 
@@ -40,5 +40,24 @@ urlpatterns = [
         "staff/workshops/<str:workshop_code>/criteria/next-from-proposals/",
         views.next_version,
         name="next_version",
+    ),
+]
+
+# Live notes (debate/views_notes.py).
+urlpatterns += [
+    path(
+        "staff/workshops/<str:workshop_code>/agenda/<str:session_code>/notes/",
+        views_notes.session_notes,
+        name="session_notes",
+    ),
+    path(
+        "staff/workshops/<str:workshop_code>/proposals/<str:proposal_code>/outcome/",
+        views_notes.proposal_outcome,
+        name="proposal_outcome",
+    ),
+    path(
+        "staff/workshops/<str:workshop_code>/proposals/<str:proposal_code>/outcome/autosave/",
+        views_notes.proposal_outcome_autosave,
+        name="proposal_outcome_autosave",
     ),
 ]

@@ -5,9 +5,7 @@ the lead circulates it, the other reviewers agree or dissent, staff finalise it.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +18,12 @@ from reviews.forms.consolidation import LEAD_SELF, ConcurrenceForm, Consolidatio
 from reviews.models import Assignment, ConsolidatedAssessment
 from reviews.selectors.consolidation import co_reviewer, consolidation_page
 from reviews.services import consolidation as services
-from reviews.views.reviewing.autosave import json_error, logged_out
+from reviews.views.reviewing.autosave import (
+    invalid_form_json,
+    json_error,
+    logged_out,
+    saved_json,
+)
 from submissions.models import Submission
 
 STALE_MESSAGE = (
@@ -130,11 +133,7 @@ def consolidation_autosave(request, assessment: ConsolidatedAssessment):
     page = consolidation_page(assessment=assessment, named=False)
     form = ConsolidationForm(request.POST, rows=page.rows)
     if not form.is_valid():
-        return json_error(
-            _("some answers are not valid. Save the page to see which."),
-            400,
-            errors={key: list(errors) for key, errors in form.errors.items()},
-        )
+        return invalid_form_json(form)
     try:
         saved = services.consolidation_save_draft(
             assessment=assessment,
@@ -146,14 +145,7 @@ def consolidation_autosave(request, assessment: ConsolidatedAssessment):
         return json_error(_(STALE_MESSAGE), 409, current_revision=stale.current)
     except ValidationError as error:
         return json_error(" ".join(error.messages), 400)
-    when = formats.time_format(timezone.localtime(saved.updated_at), "H:i")
-    return JsonResponse(
-        {
-            "revision": saved.revision,
-            "saved_at": saved.updated_at.isoformat(),
-            "message": _("Saved at %(time)s") % {"time": when},
-        }
-    )
+    return saved_json(revision=saved.revision, updated_at=saved.updated_at)
 
 
 @permission_required("reviews.circulate_consolidation", lookup=lookups.consolidation)

@@ -1,18 +1,37 @@
 """A proposal's life: a participant proposes a reword, another supports and comments,
-the session accepts it (set directly: the live notes are another page), staff make the
+the session accepts it (the note-taker records it on the live-notes page), staff make the
 next criteria version from it, and the editor links the changed criterion back."""
 
 import re
+import time
 
 import pytest
+from playwright.sync_api import expect
 
 from criteria.selectors import criteria_set_current
 from debate.models import Proposal
 from reviews.models import WorkshopInvitation
 from tests.browser_support import assert_accessible, login_as, screenshot
+from tests.debate.conftest import make_session
 from tests.factories import UserFactory, WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_saved(page, proposal, **expected):
+    """Everything typed is saved: the page holds no unsaved local copy and the database
+    has `expected` (the status says "Saved" already after the first of two saves: the
+    notes when focus leaves them, then the outcome)."""
+    page.wait_for_function(
+        "code => !Object.keys(localStorage).some(k => k.startsWith('portal-review:proposal-'"
+        " + code + ':'))",
+        arg=proposal.code,
+    )
+    for _ in range(100):
+        if Proposal.objects.filter(pk=proposal.pk, **expected).exists():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not saved: {expected}")
 
 
 def _context(browser, live_server, user):
@@ -63,9 +82,25 @@ def test_proposal_from_creation_to_a_new_criteria_version(browser, live_server, 
     assert_accessible(other)
     screenshot(other, "71-proposal-detail")
 
-    Proposal.objects.filter(pk=proposal.pk).update(outcome=Proposal.Outcome.ACCEPTED)
-    first = criteria_set_current(workshop=workshop)
+    # The session (made here: the agenda pages are another test's) discusses it; the
+    # note-taker records the outcome on the live-notes page, autosaved.
+    session = make_session(workshop, proposal, note_taker=staff, room="Room 2")
     staff_page = _context(browser, live_server, staff)
+    staff_page.goto(f"/staff/workshops/{workshop.code}/agenda/{session.code}/notes/")
+    item = staff_page.locator(f"#proposal-{proposal.code}")
+    assert item.get_by_role("link", name="Say what uncertainty means").count() == 1
+    item.get_by_label("Discussion notes").fill("Broad support; intervals for every number.")
+    item.get_by_label("Accepted", exact=True).check()
+    status = item.get_by_role("status")
+    expect(status).to_contain_text("Saved at", timeout=10_000)
+    _wait_saved(staff_page, proposal, outcome=Proposal.Outcome.ACCEPTED)
+    proposal.refresh_from_db()
+    assert proposal.outcome_notes == "Broad support; intervals for every number."
+    assert proposal.decided_by == staff and proposal.decided_at is not None
+    assert_accessible(staff_page)
+    screenshot(staff_page, "82-live-notes")
+
+    first = criteria_set_current(workshop=workshop)
     staff_page.goto(f"/staff/workshops/{workshop.code}/criteria/next-from-proposals/")
     assert_accessible(staff_page)
     screenshot(staff_page, "72-next-version")

@@ -1,10 +1,13 @@
 """A workshop with its default criteria, a participant (accepted invitation), one invited
 but not yet accepted, and helpers for proposals."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from criteria.selectors import criteria_set_current
-from debate.models import Proposal
+from debate.models import AgendaSession, Proposal
 from reviews.models import WorkshopInvitation
 from tests.factories import UserFactory, WorkshopFactory
 
@@ -56,3 +59,18 @@ def make_proposal(workshop, author, **fields) -> Proposal:
     }
     defaults.update(fields)
     return Proposal.objects.create(workshop=workshop, author=author, **defaults)
+
+
+def make_session(workshop, *proposals, note_taker=None, room="") -> AgendaSession:
+    """An agenda session tomorrow, with `proposals` on it."""
+    start = timezone.now() + dt.timedelta(days=1)
+    session = AgendaSession.objects.create(
+        workshop=workshop,
+        title="Reliability criteria",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        room=room,
+        note_taker=note_taker,
+    )
+    session.proposals.set(proposals)
+    return session

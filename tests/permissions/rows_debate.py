@@ -79,3 +79,46 @@ ROWS = [
         data=lambda w: {"proposals": [w.accepted_proposal.code]},
     ),
 ]
+
+
+# --- live notes: staff record outcomes; a participant may see the proposal (403), others
+# may not (404). The JSON autosave answers a signed-out script with 401.
+def _session(w):
+    return {**_workshop(w), "session_code": w.agenda_session.code}
+
+
+def _outcome_form(w):
+    return {
+        "proposal": w.proposal.code,
+        "revision": w.proposal.outcome_revision,
+        "outcome": "accepted",
+        "notes": "Agreed in the matrix.",
+    }
+
+
+def _live(outcome, *, staff):
+    return signed_in(404, reviewer=outcome, **each(STAFF, staff))
+
+
+ROWS += [
+    *(
+        Row(
+            name,
+            kwargs=kwargs,
+            get=_live(403, staff=200),
+            post=_live(403, staff=OK),
+            data=_outcome_form,
+        )
+        for name, kwargs in (
+            ("debate:session_notes", _session),
+            ("debate:proposal_outcome", _proposal),
+        )
+    ),
+    Row(
+        "debate:proposal_outcome_autosave",
+        kwargs=_proposal,
+        get={**_live(403, staff=405), "anonymous": 401},
+        post={**_live(403, staff=200), "anonymous": 401},
+        data=_outcome_form,
+    ),
+]

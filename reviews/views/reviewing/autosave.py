@@ -20,6 +20,27 @@ def json_error(message: str, status: int, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
+def invalid_form_json(form) -> JsonResponse:
+    """400 for an autosave whose form does not validate, with the fields' errors."""
+    return json_error(
+        _("some answers are not valid. Save the page to see which."),
+        400,
+        errors={key: list(errors) for key, errors in form.errors.items()},
+    )
+
+
+def saved_json(*, revision: int, updated_at) -> JsonResponse:
+    """The answer to a saved autosave: the new revision and "Saved at 14:02"."""
+    when = formats.time_format(timezone.localtime(updated_at), "H:i")
+    return JsonResponse(
+        {
+            "revision": revision,
+            "saved_at": updated_at.isoformat(),
+            "message": _("Saved at %(time)s") % {"time": when},
+        }
+    )
+
+
 def logged_out(request) -> JsonResponse:
     # 401 with a message rather than the login redirect: the script would read a redirect
     # as a page, not as a refusal.
@@ -43,11 +64,7 @@ def review_autosave(request, assignment: Assignment):
         return json_error(message, 403)
     form = review_form(load_review(review), assignment, data=request.POST)
     if not form.is_valid():
-        return json_error(
-            _("some answers are not valid. Save the page to see which."),
-            400,
-            errors={key: list(errors) for key, errors in form.errors.items()},
-        )
+        return invalid_form_json(form)
     try:
         saved = services.review_save_draft(
             review=review,
@@ -68,11 +85,4 @@ def review_autosave(request, assignment: Assignment):
         return json_error(closed.message, 403)
     except ValidationError as error:
         return json_error(" ".join(error.messages), 400)
-    when = formats.time_format(timezone.localtime(saved.updated_at), "H:i")
-    return JsonResponse(
-        {
-            "revision": saved.revision,
-            "saved_at": saved.updated_at.isoformat(),
-            "message": _("Saved at %(time)s") % {"time": when},
-        }
-    )
+    return saved_json(revision=saved.revision, updated_at=saved.updated_at)
