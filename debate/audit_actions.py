@@ -10,4 +10,7 @@ ACTIONS = {
     "proposal.commented": _("Comment on a criteria proposal"),
     "proposal.stance_set": _("Support or objection to a criteria proposal"),
     "proposal.applied": _("Criteria proposals applied to a new criteria version"),
+    "agenda_session.created": _("Workshop agenda session added"),
+    "agenda_session.updated": _("Workshop agenda session changed"),
+    "agenda_session.deleted": _("Workshop agenda session removed"),
 }

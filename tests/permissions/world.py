@@ -313,7 +313,7 @@ def build_world() -> SimpleNamespace:
 
 # --- the criteria debate: a participant (the reviewer accepted the workshop invitation) -----
 def _add_debate_states(w) -> None:
-    from debate.models import Proposal  # noqa: PLC0415 -- the debate's rows only
+    from debate.models import AgendaSession, Proposal  # noqa: PLC0415 -- the debate's rows only
 
     WorkshopInvitation.objects.create(
         workshop=w.workshop,
@@ -343,6 +343,18 @@ def _add_debate_states(w) -> None:
         author=w.staff,
         outcome=Proposal.Outcome.ACCEPTED,
     )
+    now = timezone.now()
+    w.agenda_session = AgendaSession.objects.create(
+        workshop=w.workshop,
+        title="Reliability criteria",
+        starts_at=now + timedelta(days=30),
+        ends_at=now + timedelta(days=30, hours=1),
+        room="Room A",
+        chair=w.staff,
+        note_taker=w.reviewer,
+    )
+    w.agenda_session.proposals.set([w.proposal])
+    w.agenda_session.criteria.set([w.criterion])
 
 
 # --- reviews: states the reviews rows need (added for them; nothing above changes) ---------
