@@ -31,7 +31,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,6 +238,8 @@ def pages_for(name: str) -> dict[str, tuple]:
     return {
         # A participant of the criteria debate (ensure_debate_world) reads its proposals.
         "proposals_list": (reviewer, reverse(PROPOSALS_URL, args=[workshop.code])),
+        # The same participant's agenda (AGENDA_SESSIONS sessions of its proposals).
+        "agenda": (reviewer, reverse(AGENDA_URL, args=[workshop.code])),
         "reviewer_dashboard": (reviewer, reverse(DASHBOARD_URL)),
         "progress_board": (staff, reverse(PROGRESS_URL, args=[workshop.code])),
         "submission_aggregate": (
@@ -252,6 +254,12 @@ PROPOSALS_URL = "debate:proposal_list"
 # Proposals to change the criteria per bench workshop: a debate's 20 against 2,000.
 PROPOSALS = {"small": 20, "large": 2_000}
 PROGRESS_URL = "reviews:staff_progress"
+AGENDA_URL = "debate:agenda"
+# A workshop's agenda is a day or two of sessions whatever the size of the call: the same
+# sessions at both sizes, so the case shows the page does not grow with the 2,000
+# proposals and their stances behind it.
+AGENDA_SESSIONS = 8
+AGENDA_PROPOSALS_PER_SESSION = 5
 AGGREGATE_URL = "reviews:aggregate_submission"
 
 
@@ -289,6 +297,7 @@ def ensure_debate_world() -> None:
         )
         have = Proposal.objects.filter(workshop=workshop).count()
         if have >= count:
+            ensure_agenda(workshop)
             continue
         criteria_set = CriteriaSet.objects.filter(workshop=workshop).order_by("-version").first()
         criteria = list(criteria_set.criteria.order_by("position", "pk"))
@@ -314,6 +323,33 @@ def ensure_debate_world() -> None:
         ProposalComment.objects.bulk_create(
             ProposalComment(proposal=p, author=voters[0], body="Agreed.") for p in made[::3]
         )
+        ensure_agenda(workshop)
+
+
+def ensure_agenda(workshop) -> None:
+    """AGENDA_SESSIONS sessions on the event's two days, each with a chair, two criteria and
+    AGENDA_PROPOSALS_PER_SESSION of the workshop's proposals. Added once, kept."""
+    from debate.models import AgendaSession, Proposal
+    from portal.models import User
+
+    if AgendaSession.objects.filter(workshop=workshop).exists():
+        return
+    start = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+    chair = User.objects.get(email="bench-staff@bench.example")
+    proposals = list(Proposal.objects.filter(workshop=workshop).order_by("pk"))
+    for i in range(AGENDA_SESSIONS):
+        begins = start + timedelta(days=i // 4, hours=2 * (i % 4))
+        session = AgendaSession.objects.create(
+            workshop=workshop,
+            title=f"Bench session {i}",
+            starts_at=begins,
+            ends_at=begins + timedelta(hours=1, minutes=30),
+            room=f"Room {i % 3}",
+            chair=chair,
+        )
+        picked = proposals[i * AGENDA_PROPOSALS_PER_SESSION :][:AGENDA_PROPOSALS_PER_SESSION]
+        session.proposals.set(picked)
+        session.criteria.set({p.criterion_id for p in picked if p.criterion_id})
 
 
 AUDIT_SIZES = {"small": 100, "large": 1_000_000}

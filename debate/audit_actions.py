@@ -12,4 +12,7 @@ ACTIONS = {
     "proposal.applied": _("Criteria proposals applied to a new criteria version"),
     "proposal.outcome_recorded": _("Outcome of a criteria proposal recorded"),
     "proposal.notes_edited": _("Discussion notes of a criteria proposal edited"),
+    "agenda_session.created": _("Workshop agenda session added"),
+    "agenda_session.updated": _("Workshop agenda session changed"),
+    "agenda_session.deleted": _("Workshop agenda session removed"),
 }

@@ -1,10 +1,12 @@
 """Forms of the criteria debate."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from debate.models import Proposal, ProposalStance
 from portal.filters import SEARCH_MAX_LENGTH, FlagField, ListFilterForm
+from portal.forms import LocalDateTimeField, attach_zone
 
 
 class ProposalListForm(ListFilterForm):
@@ -161,3 +163,80 @@ class OutcomeForm(forms.Form):
         )
         super().__init__(*args, auto_id=f"id_{proposal.code}_%s", **kwargs)
         self.proposal = proposal
+
+
+class AgendaSessionForm(forms.Form):
+    """A session of the agenda. Times are typed in the workshop's time zone, as the
+    workshop's own deadlines are (portal.forms.LocalDateTimeField)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = LocalDateTimeField(label=_("Starts"))
+    ends_at = LocalDateTimeField(label=_("Ends"))
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None, required=False)
+    note_taker = forms.ModelChoiceField(label=_("Note-taker"), queryset=None, required=False)
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("Criteria discussed"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("Proposals discussed"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12, "data-agenda-proposals": "on"}),
+        help_text=_(
+            "Grouped by criterion. Hold Ctrl (⌘ on a Mac) to choose several; type in the "
+            "filter above the list to find one by its title or criterion code."
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, workshop, people, criteria, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        for name in ("chair", "note_taker"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = lambda u: (
+                f"{u.full_name} ({u.email})" if u.full_name else u.email
+            )
+        self.fields["criteria"].queryset = criteria
+        self.fields["criteria"].label_from_instance = lambda c: f"{c.code} {c.title}"
+        self.fields["proposals"].queryset = proposals
+        self.fields["proposals"].choices = _proposal_choices(proposals)
+
+    @staticmethod
+    def initial_from(session, tz) -> dict:
+        return {
+            "title": session.title,
+            "starts_at": timezone.localtime(session.starts_at, tz).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": timezone.localtime(session.ends_at, tz).strftime("%Y-%m-%dT%H:%M"),
+            "room": session.room,
+            "chair": session.chair_id,
+            "note_taker": session.note_taker_id,
+            "criteria": [c.code for c in session.criteria.all()],
+            "proposals": [p.code for p in session.proposals.all()],
+            "description": session.description,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        attach_zone(self, cleaned, ("starts_at", "ends_at"), self.workshop.tzinfo)
+        return cleaned
+
+
+def _proposal_choices(proposals) -> list:
+    """Options grouped by criterion (one query), labelled with the proposal's status."""
+    groups: dict[str, list] = {}
+    for proposal in proposals:
+        key = proposal.criterion.code if proposal.criterion else str(_("New criteria"))
+        label = proposal.title
+        if proposal.outcome:
+            label = f"{label} ({proposal.get_outcome_display()})"
+        groups.setdefault(key, []).append((proposal.code, label))
+    return list(groups.items())

@@ -1,5 +1,5 @@
-"""Lookups for the debate's views: a proposal of a workshop the user may see, through the
-selectors (404 for anyone who does not take part in the debate)."""
+"""Lookups for the debate's views: a proposal or an agenda session of a workshop the user may
+see, through the selectors (404 for anyone who does not take part in the debate)."""
 
 from debate import selectors
 from debate.models import AgendaSession, Proposal

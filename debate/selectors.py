@@ -1,18 +1,21 @@
 """Reads and visibility for the criteria debate: who sees which proposal, what a proposer
-may link, and the list with its counts in a fixed number of queries."""
+may link, the list with its counts in a fixed number of queries, and the workshop agenda."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from criteria.models import CriteriaSet, Criterion
 from criteria.selectors import criteria_set_current
 from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
 from portal.models import User, Workshop
 from portal.permissions import has_perm
-from reviews.models import Review
+from reviews.models import Review, WorkshopInvitation
 from reviews.selectors.visibility import reviews_visible_to
 from submissions.models import Submission
 from submissions.selectors import submissions_visible_to
@@ -226,17 +229,23 @@ def refinements_for_summary(*, workshop: Workshop) -> list[Refinement]:
     ]
 
 
-# --- live notes --------------------------------------------------------------------------
+# --- the workshop agenda ------------------------------------------------------------------
+
+
+def agenda_sessions_visible_to(*, user: User, workshop: Workshop) -> QuerySet[AgendaSession]:
+    """The workshop's sessions for its participants and staff; none for others."""
+    if not takes_part(user=user, workshop=workshop):
+        return AgendaSession.objects.none()
+    return AgendaSession.objects.filter(workshop=workshop)
 
 
 def agenda_session_get_for_user(*, workshop: Workshop, code: str, user: User) -> AgendaSession:
-    """A session of the workshop's agenda, or 404 for anyone who does not take part."""
-    if not takes_part(user=user, workshop=workshop):
-        raise Http404
+    """One session (for the staff's form), or 404 for anyone who does not take part."""
+    qs = agenda_sessions_visible_to(user=user, workshop=workshop).select_related(
+        "workshop", "chair", "note_taker"
+    )
     try:
-        return AgendaSession.objects.select_related("workshop", "note_taker").get(
-            workshop=workshop, code=code
-        )
+        return qs.get(code=code)
     except AgendaSession.DoesNotExist:
         raise Http404 from None
 
@@ -247,3 +256,78 @@ def proposals_for_notes(*, session: AgendaSession) -> QuerySet[Proposal]:
     return with_counts(
         session.proposals.select_related("workshop", "criterion", "decided_by", "applied_in")
     ).order_by("created_at", "pk")
+
+
+def agenda_for_workshop(*, user: User, workshop: Workshop) -> list[AgendaSession]:
+    """The sessions in time order with their chair and note-taker, criteria (in the
+    criteria set's order) and proposals with their support and objection counts: three
+    queries, however many sessions and proposals."""
+    criteria = Criterion.objects.select_related("group").order_by(
+        "group__position", "position", "pk"
+    )
+    proposals = with_counts(Proposal.objects.select_related("criterion")).order_by(
+        "created_at", "pk"
+    )
+    return list(
+        agenda_sessions_visible_to(user=user, workshop=workshop)
+        .select_related("chair", "note_taker")
+        .prefetch_related(
+            Prefetch("criteria", queryset=criteria),
+            Prefetch("proposals", queryset=proposals),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AgendaDay:
+    day: date
+    sessions: list[AgendaSession]
+
+
+def agenda_by_day(sessions: list[AgendaSession]) -> list[AgendaDay]:
+    """Sessions grouped by their day in the active time zone (the viewer's, as the times
+    on the page are shown)."""
+    days: list[AgendaDay] = []
+    for session in sessions:
+        day = timezone.localtime(session.starts_at).date()
+        if not days or days[-1].day != day:
+            days.append(AgendaDay(day=day, sessions=[]))
+        days[-1].sessions.append(session)
+    return days
+
+
+def agenda_people(*, workshop: Workshop) -> QuerySet[User]:
+    """Who may chair a session or take its notes: active AI Office staff and the people
+    who accepted the workshop invitation (a bounded list, not every account)."""
+    invited = WorkshopInvitation.objects.filter(
+        workshop=workshop, state=WorkshopInvitation.State.ACCEPTED
+    ).values("user_id")
+    staff = User.objects.filter(groups__name=settings.STAFF_GROUP_NAME).values("pk")
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(pk__in=staff) | Q(pk__in=invited), is_active=True
+    ).order_by("full_name", "email")
+
+
+def agenda_proposals(*, workshop: Workshop) -> QuerySet[Proposal]:
+    """The proposals a session can take up: open or decided, not withdrawn, and not grouped
+    under another proposal (the main one is discussed for the group)."""
+    return (
+        Proposal.objects.filter(
+            workshop=workshop, withdrawn_at__isnull=True, duplicate_of__isnull=True
+        )
+        .select_related("criterion")
+        .order_by("criterion__code", "created_at", "pk")
+    )
+
+
+def workshops_taken_part_in(*, user: User) -> list[Workshop]:
+    """The workshops whose invitation the user accepted (one query), soonest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Workshop.objects.filter(
+            event_invitations__user=user,
+            event_invitations__state=WorkshopInvitation.State.ACCEPTED,
+        ).order_by(F("event_date").asc(nulls_last=True), "pk")
+    )

@@ -1,5 +1,5 @@
-"""Writes of the criteria debate: proposals, their comments and stances, duplicates, and
-the next criteria version made from the accepted proposals."""
+"""Writes of the criteria debate: proposals, their comments and stances, duplicates, the
+next criteria version made from the accepted proposals, and the workshop agenda."""
 
 import re
 from dataclasses import dataclass, field
@@ -14,12 +14,17 @@ from django.utils.translation import gettext as _
 from criteria.models import CriteriaSet, Criterion
 from criteria.selectors import criteria_set_current
 from criteria.services import criteria_set_new_version
-from debate.models import Proposal, ProposalComment, ProposalStance
-from debate.selectors import linkable_reviews, linkable_submissions
+from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
+from debate.selectors import (
+    agenda_people,
+    agenda_proposals,
+    linkable_reviews,
+    linkable_submissions,
+)
 from portal.concurrency import check_revision
 from portal.models import AuditEvent, User, Workshop
 from portal.permissions import require_perm
-from portal.services.audit import audit_record, object_type
+from portal.services.audit import audit_changes, audit_record, object_type
 from reviews.models import Review
 from submissions.models import Submission
 
@@ -455,3 +460,139 @@ def proposal_outcome_record(
             details={"notes_length": len(notes)},
         )
     return locked
+
+
+# --- the workshop agenda ------------------------------------------------------------------
+
+# A session is part of a day, and the days are around the workshop's event day.
+SESSION_MAX_LENGTH = timedelta(hours=12)
+SESSION_DAYS_FROM_EVENT = 7
+
+
+@dataclass(frozen=True)
+class AgendaSessionInput:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str = ""
+    chair: User | None = None
+    note_taker: User | None = None
+    criteria: list[Criterion] | tuple = ()
+    proposals: list[Proposal] | tuple = ()
+    description: str = ""
+
+
+def _agenda_check(*, workshop: Workshop, data: AgendaSessionInput) -> None:
+    errors: dict[str, list[str]] = {}
+    if data.ends_at <= data.starts_at:
+        errors.setdefault("ends_at", []).append(_("The session must end after it starts."))
+    elif data.ends_at - data.starts_at > SESSION_MAX_LENGTH:
+        errors.setdefault("ends_at", []).append(_("A session lasts at most 12 hours."))
+    if workshop.event_date:
+        day = timezone.localtime(data.starts_at, workshop.tzinfo).date()
+        if abs((day - workshop.event_date).days) > SESSION_DAYS_FROM_EVENT:
+            errors.setdefault("starts_at", []).append(
+                _("The session must be within a week of the workshop day (%(day)s).")
+                % {"day": workshop.event_date.isoformat()}
+            )
+    people = [p.pk for p in (data.chair, data.note_taker) if p is not None]
+    allowed = set(
+        agenda_people(workshop=workshop).filter(pk__in=people).values_list("pk", flat=True)
+    )
+    if data.chair is not None and data.chair.pk not in allowed:
+        errors.setdefault("chair", []).append(
+            _("Choose AI Office staff or a participant of the workshop.")
+        )
+    if data.note_taker is not None and data.note_taker.pk not in allowed:
+        errors.setdefault("note_taker", []).append(
+            _("Choose AI Office staff or a participant of the workshop.")
+        )
+    current = criteria_set_current(workshop=workshop)
+    if any(current is None or c.criteria_set_id != current.pk for c in data.criteria):
+        errors.setdefault("criteria", []).append(
+            _("Choose criteria of the current criteria version.")
+        )
+    wanted = {p.pk for p in data.proposals}
+    found = set(
+        agenda_proposals(workshop=workshop).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if wanted - found:
+        errors.setdefault("proposals", []).append(
+            _("Choose proposals of this workshop that are not withdrawn or grouped.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _agenda_snapshot(session: AgendaSession) -> dict:
+    return {
+        "title": session.title,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "room": session.room,
+        "chair": session.chair_id,
+        "note_taker": session.note_taker_id,
+        "criteria": sorted(c.code for c in session.criteria.all()),
+        "proposals": sorted(p.code for p in session.proposals.all()),
+        "description_length": len(session.description),
+    }
+
+
+def _agenda_save(session: AgendaSession, data: AgendaSessionInput) -> None:
+    session.title = data.title
+    session.starts_at = data.starts_at
+    session.ends_at = data.ends_at
+    session.room = data.room
+    session.chair = data.chair
+    session.note_taker = data.note_taker
+    session.description = data.description
+    session.save()
+    session.criteria.set(data.criteria)
+    session.proposals.set(data.proposals)
+
+
+@transaction.atomic
+def agenda_session_create(
+    *, workshop: Workshop, user: User, data: AgendaSessionInput
+) -> AgendaSession:
+    """Add a session to the workshop's agenda (staff)."""
+    require_perm(user, "debate.manage_debate", workshop)
+    _agenda_check(workshop=workshop, data=data)
+    session = AgendaSession(workshop=workshop)
+    _agenda_save(session, data)
+    audit_record(
+        action="agenda_session.created",
+        obj=session,
+        actor=user,
+        changes=audit_changes({}, _agenda_snapshot(session)),
+    )
+    return session
+
+
+@transaction.atomic
+def agenda_session_update(
+    *, session: AgendaSession, user: User, data: AgendaSessionInput
+) -> AgendaSession:
+    require_perm(user, "debate.manage_debate", session.workshop)
+    _agenda_check(workshop=session.workshop, data=data)
+    before = _agenda_snapshot(session)
+    _agenda_save(session, data)
+    # The relations were just set: read them again for the "after" side.
+    for name in ("criteria", "proposals"):
+        getattr(session, "_prefetched_objects_cache", {}).pop(name, None)
+    changes = audit_changes(before, _agenda_snapshot(session))
+    if changes:
+        audit_record(action="agenda_session.updated", obj=session, actor=user, changes=changes)
+    return session
+
+
+@transaction.atomic
+def agenda_session_delete(*, session: AgendaSession, user: User) -> None:
+    require_perm(user, "debate.manage_debate", session.workshop)
+    audit_record(
+        action="agenda_session.deleted",
+        obj=session,
+        actor=user,
+        details={"title_length": len(session.title), "starts_at": session.starts_at},
+    )
+    session.delete()

@@ -36,6 +36,24 @@ urlpatterns = [
         views.proposal_group,
         name="proposal_group",
     ),
+    path("workshops/<str:workshop_code>/agenda/", views.agenda, name="agenda"),
+    path("workshops/<str:workshop_code>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("staff/workshops/<str:workshop_code>/agenda/", views.agenda_manage, name="agenda_manage"),
+    path(
+        "staff/workshops/<str:workshop_code>/agenda/new/",
+        views.agenda_session_create,
+        name="agenda_session_create",
+    ),
+    path(
+        "staff/workshops/<str:workshop_code>/agenda/<str:session_code>/",
+        views.agenda_session_edit,
+        name="agenda_session_edit",
+    ),
+    path(
+        "staff/workshops/<str:workshop_code>/agenda/<str:session_code>/delete/",
+        views.agenda_session_delete,
+        name="agenda_session_delete",
+    ),
     path(
         "staff/workshops/<str:workshop_code>/criteria/next-from-proposals/",
         views.next_version,

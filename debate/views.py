@@ -1,16 +1,27 @@
 """Pages of the criteria debate: the proposals of a workshop, one proposal with its
-discussion, and the staff's next criteria version made from the accepted proposals."""
+discussion, the staff's next criteria version made from the accepted proposals, and the
+workshop agenda (the participants' page, its iCalendar file and the staff's editor)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from debate import lookups, selectors, services
-from debate.forms import CommentForm, DuplicateForm, ProposalForm, ProposalListForm, StanceForm
-from debate.models import Proposal
+from debate.forms import (
+    AgendaSessionForm,
+    CommentForm,
+    DuplicateForm,
+    ProposalForm,
+    ProposalListForm,
+    StanceForm,
+)
+from debate.ical import agenda_calendar
+from debate.models import AgendaSession, Proposal
 from portal import lookups as portal_lookups
 from portal.filters import filters_from
 from portal.markup import render_markdown
@@ -231,4 +242,128 @@ def next_version(request, workshop: Workshop):
             "pending": pending,
             "applied": [p for p in accepted if p.applied_in_id is not None],
         },
+    )
+
+
+# --- the workshop agenda ------------------------------------------------------------------
+
+
+def _agenda_context(request, workshop: Workshop) -> dict:
+    sessions = selectors.agenda_for_workshop(user=request.user, workshop=workshop)
+    return {
+        "workshop": workshop,
+        "sessions": sessions,
+        "days": selectors.agenda_by_day(sessions),
+        "is_staff": has_perm(request.user, "debate.manage_debate", workshop),
+    }
+
+
+@permission_required("debate.take_part", lookup=portal_lookups.workshop)
+def agenda(request, workshop: Workshop):
+    return render(request, "debate/agenda.html", _agenda_context(request, workshop))
+
+
+@permission_required("debate.take_part", lookup=portal_lookups.workshop)
+def agenda_ics(request, workshop: Workshop):
+    sessions = selectors.agenda_for_workshop(user=request.user, workshop=workshop)
+    body = agenda_calendar(workshop=workshop, sessions=sessions, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="agenda-{workshop.code}.ics"'
+    return response
+
+
+@permission_required("debate.manage_debate", lookup=portal_lookups.workshop)
+def agenda_manage(request, workshop: Workshop):
+    return render(request, "debate/agenda_manage.html", _agenda_context(request, workshop))
+
+
+def _session_form(workshop: Workshop, data=None, initial=None) -> AgendaSessionForm:
+    _current, criteria = selectors.criteria_for_proposals(workshop=workshop)
+    return AgendaSessionForm(
+        data,
+        initial=initial,
+        workshop=workshop,
+        people=selectors.agenda_people(workshop=workshop),
+        criteria=criteria,
+        proposals=selectors.agenda_proposals(workshop=workshop),
+    )
+
+
+def _session_input(form: AgendaSessionForm) -> services.AgendaSessionInput:
+    data = form.cleaned_data
+    return services.AgendaSessionInput(
+        title=data["title"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        room=data["room"],
+        chair=data["chair"],
+        note_taker=data["note_taker"],
+        criteria=list(data["criteria"]),
+        proposals=list(data["proposals"]),
+        description=data["description"],
+    )
+
+
+def _session_save(request, workshop: Workshop, form: AgendaSessionForm, session=None):
+    """Save through the service; its errors go onto the form's fields."""
+    try:
+        if session is None:
+            services.agenda_session_create(
+                workshop=workshop, user=request.user, data=_session_input(form)
+            )
+        else:
+            services.agenda_session_update(
+                session=session, user=request.user, data=_session_input(form)
+            )
+    except ValidationError as error:
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+        return None
+    messages.success(request, _("The agenda was saved."))
+    return redirect("debate:agenda_manage", workshop.code)
+
+
+def _session_page(request, workshop: Workshop, form: AgendaSessionForm, session=None):
+    return render(
+        request,
+        "debate/agenda_form.html",
+        {"workshop": workshop, "form": form, "session": session},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("debate.manage_debate", lookup=portal_lookups.workshop)
+def agenda_session_create(request, workshop: Workshop):
+    if request.method == "POST":
+        form = _session_form(workshop, request.POST)
+        if form.is_valid() and (done := _session_save(request, workshop, form)):
+            return done
+    else:
+        form = _session_form(workshop)
+    return _session_page(request, workshop, form)
+
+
+@permission_required("debate.manage_debate", lookup=lookups.agenda_session)
+def agenda_session_edit(request, session: AgendaSession):
+    workshop = session.workshop
+    if request.method == "POST":
+        form = _session_form(workshop, request.POST)
+        if form.is_valid() and (done := _session_save(request, workshop, form, session)):
+            return done
+    else:
+        form = _session_form(
+            workshop, initial=AgendaSessionForm.initial_from(session, workshop.tzinfo)
+        )
+    return _session_page(request, workshop, form, session)
+
+
+@permission_required("debate.manage_debate", lookup=lookups.agenda_session)
+def agenda_session_delete(request, session: AgendaSession):
+    workshop = session.workshop
+    if request.method == "POST":
+        services.agenda_session_delete(session=session, user=request.user)
+        messages.success(request, _("The session was removed from the agenda."))
+        return redirect("debate:agenda_manage", workshop.code)
+    return render(
+        request, "debate/agenda_confirm_delete.html", {"workshop": workshop, "session": session}
     )

@@ -127,6 +127,19 @@ def make_aware_strict(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     return aware
 
 
+def attach_zone(form: forms.Form, cleaned: dict, names, tz: zoneinfo.ZoneInfo) -> None:
+    """In `form.clean()`: the LocalDateTimeField values `names` made aware in `tz`, each
+    refused on its own field when the clocks skip that moment."""
+    for name in names:
+        value = cleaned.get(name)
+        if value is None:
+            continue
+        try:
+            cleaned[name] = make_aware_strict(value, tz)
+        except forms.ValidationError as error:
+            form.add_error(name, error)
+
+
 _WORKSHOP_DATETIMES = ("submission_opens_at", "submission_closes_at", "review_deadline")
 
 
@@ -163,15 +176,7 @@ class WorkshopForm(forms.ModelForm):
         tz_name = cleaned.get("timezone")
         if not tz_name:
             return cleaned
-        tz = zoneinfo.ZoneInfo(tz_name)
-        for name in _WORKSHOP_DATETIMES:
-            value = cleaned.get(name)
-            if value is None:
-                continue
-            try:
-                cleaned[name] = make_aware_strict(value, tz)
-            except forms.ValidationError as error:
-                self.add_error(name, error)
+        attach_zone(self, cleaned, _WORKSHOP_DATETIMES, zoneinfo.ZoneInfo(tz_name))
         opens = cleaned.get("submission_opens_at")
         closes = cleaned.get("submission_closes_at")
         review = cleaned.get("review_deadline")

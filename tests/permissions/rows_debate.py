@@ -1,7 +1,11 @@
 """The criteria debate: participants (the reviewer accepted the workshop invitation) and
 staff take part; anyone else sees the workshop, so gets 403 on its pages, and 404 for a
-proposal. The author alone withdraws; staff alone group duplicates and make the next
-version."""
+proposal or an agenda session. The author alone withdraws; staff alone group duplicates,
+make the next version and edit the agenda (a participant sees the session: 403)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from tests.permissions.matrix import OK, STAFF, Row, each, signed_in, staff_only
 
@@ -12,6 +16,23 @@ def _workshop(w):
 
 def _proposal(w):
     return {**_workshop(w), "proposal_code": w.proposal.code}
+
+
+def _session(w):
+    return {**_workshop(w), "session_code": w.agenda_session.code}
+
+
+def _session_form(w):
+    start = timezone.localtime(w.agenda_session.starts_at, w.workshop.tzinfo)
+    return {
+        "title": "Matrix session",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "room": "Room B",
+        "chair": w.reviewer.pk,
+        "criteria": [w.criterion.code],
+        "proposals": [w.proposal.code],
+    }
 
 
 def _new_proposal(w):
@@ -77,6 +98,41 @@ ROWS = [
         get=staff_only(),
         post=staff_only(OK),
         data=lambda w: {"proposals": [w.accepted_proposal.code]},
+    ),
+    Row(
+        "debate:agenda",
+        kwargs=_workshop,
+        get=signed_in(403, **each(PARTICIPANTS, 200)),
+    ),
+    Row(
+        "debate:agenda_ics",
+        kwargs=_workshop,
+        get=signed_in(403, **each(PARTICIPANTS, 200)),
+    ),
+    Row(
+        "debate:agenda_manage",
+        kwargs=_workshop,
+        get=staff_only(),
+    ),
+    Row(
+        "debate:agenda_session_create",
+        kwargs=_workshop,
+        get=staff_only(),
+        post=staff_only(OK),
+        data=_session_form,
+    ),
+    Row(
+        "debate:agenda_session_edit",
+        kwargs=_session,
+        get=signed_in(404, **each(STAFF, 200), reviewer=403),
+        post=signed_in(404, **each(STAFF, OK), reviewer=403),
+        data=_session_form,
+    ),
+    Row(
+        "debate:agenda_session_delete",
+        kwargs=_session,
+        get=signed_in(404, **each(STAFF, 200), reviewer=403),
+        post=signed_in(404, **each(STAFF, OK), reviewer=403),
     ),
 ]
 

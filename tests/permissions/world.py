@@ -314,7 +314,7 @@ def build_world() -> SimpleNamespace:
 
 # --- the criteria debate: a participant (the reviewer accepted the workshop invitation) -----
 def _add_debate_states(w) -> None:
-    from debate.models import Proposal  # noqa: PLC0415 -- the debate's rows only
+    from debate.models import AgendaSession, Proposal  # noqa: PLC0415 -- the debate's rows only
 
     WorkshopInvitation.objects.create(
         workshop=w.workshop,
@@ -344,6 +344,18 @@ def _add_debate_states(w) -> None:
         author=w.staff,
         outcome=Proposal.Outcome.ACCEPTED,
     )
+    now = timezone.now()
+    w.agenda_session = AgendaSession.objects.create(
+        workshop=w.workshop,
+        title="Reliability criteria",
+        starts_at=now + timedelta(days=30),
+        ends_at=now + timedelta(days=30, hours=1),
+        room="Room A",
+        chair=w.staff,
+        note_taker=w.reviewer,
+    )
+    w.agenda_session.proposals.set([w.proposal])
+    w.agenda_session.criteria.set([w.criterion])
 
 
 # --- live notes: an agenda session with the open proposal on it ----------------------------

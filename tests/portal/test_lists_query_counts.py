@@ -63,8 +63,9 @@ def test_dashboard_queries_constant(client, staff, django_assert_num_queries, si
     for _ in range(size):
         MembershipFactory(user=staff, organisation=OrganisationFactory())
     client.force_login(staff)
-    # One of them: the open workshop invitations of the user (workshop_invitation_tags).
-    with django_assert_num_queries(11):
+    # Two of them: the open workshop invitations of the user (workshop_invitation_tags) and
+    # the workshops whose invitation they accepted (debate_tags).
+    with django_assert_num_queries(12):
         response = client.get(reverse("portal:dashboard"))
     assert len(response.context["organisations"]) == size
     assert len(response.context["staff_workshops"]) == size

@@ -1,0 +1,56 @@
+/*
+ * A text filter above the agenda form's list of proposals (templates/debate/agenda_form.html).
+ *
+ * A workshop may have thousands of proposals: the list is a multiple select grouped by
+ * criterion, and typing here hides the options whose text (title, outcome) or criterion
+ * code does not contain the words typed. Hidden options keep their selection. Without
+ * JavaScript the filter stays hidden and the list works as it is.
+ */
+(function () {
+  "use strict";
+
+  var select = document.querySelector("select[data-agenda-proposals]");
+  var box = document.getElementById("proposal-filter-box");
+  var input = document.getElementById("proposal-filter");
+  var count = document.getElementById("proposal-filter-count");
+  if (!select || !box || !input || !count) {
+    return;
+  }
+  box.hidden = false;
+  var template = count.getAttribute("data-template");
+
+  function update() {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    var total = 0;
+    var chosen = 0;
+    Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+      var label = (group.getAttribute("label") || "").toLowerCase();
+      var visible = 0;
+      Array.prototype.forEach.call(group.querySelectorAll("option"), function (option) {
+        var text = label + " " + option.textContent.toLowerCase();
+        var match = words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        option.hidden = !match;
+        total += 1;
+        if (match) {
+          visible += 1;
+        }
+        if (option.selected) {
+          chosen += 1;
+        }
+      });
+      group.hidden = visible === 0;
+      shown += visible;
+    });
+    count.textContent = template
+      .replace("{shown}", shown)
+      .replace("{total}", total)
+      .replace("{chosen}", chosen);
+  }
+
+  input.addEventListener("input", update);
+  select.addEventListener("change", update);
+  update();
+})();
