@@ -16,31 +16,13 @@ and named; nothing is written if any is refused, unless --force.
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 import polib
 
-PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]|\{[\w.]*\}")
-TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
-
-
-def placeholders(text: str) -> list[str]:
-    return sorted(m for m in PLACEHOLDER.findall(text) if m != "%%")
-
-
-def tags(text: str) -> list[str]:
-    return sorted(m.group(0).split()[0].rstrip(">").lower() for m in TAG.finditer(text))
-
-
-def mismatch(source: str, translation: str) -> str | None:
-    """Why a translation does not carry its source's placeholders and tags, or None."""
-    if placeholders(source) != placeholders(translation):
-        return f"placeholders {placeholders(source)} != {placeholders(translation)}"
-    if tags(source) != tags(translation):
-        return f"tags {tags(source)} != {tags(translation)}"
-    return None
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from portal.translation_checks import mismatch  # noqa: E402
 
 
 def key(entry: polib.POEntry) -> str:
