@@ -85,7 +85,7 @@ bench: $(DEV_STAMP) var
 	done
 
 messages: $(DEV_STAMP)
-	$(BIN)/python manage.py makemessages -l da --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(BIN)/python manage.py makemessages -l da -l fr -l de --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv'
 
 clean:

@@ -310,7 +310,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("da", _("Danish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("da", _("Danish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+]
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

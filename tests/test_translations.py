@@ -1,7 +1,9 @@
-"""The Danish catalogue covers every user-facing string in the code as it is now.
+"""Every shipped catalogue covers every user-facing string in the code as it is now.
 
 The test extracts the messages afresh (makemessages on a copy of the source), so a new
-string that nobody translated fails here, not in front of a Danish-speaking user.
+string that nobody translated fails here, not in front of a user who reads that language.
+Every language in settings.LANGUAGES but English is shipped, and each of its translations
+must carry the placeholders and HTML tags of its English source.
 """
 
 import shutil
@@ -11,6 +13,9 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
+
+from portal.translation_checks import mismatch
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -29,11 +34,20 @@ SOURCES = [
     "api",
     "templates",
 ]
-CATALOGUE = ROOT / "portal" / "locale" / "da" / "LC_MESSAGES" / "django.po"
+LOCALE = ROOT / "portal" / "locale"
+SHIPPED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def catalogue(locale: Path, language: str) -> Path:
+    return locale / language / "LC_MESSAGES" / "django.po"
+
+
+def test_french_and_german_are_shipped():
+    assert {"da", "fr", "de"} <= set(SHIPPED)
 
 
 @pytest.fixture(scope="module")
-def fresh_catalogue(tmp_path_factory) -> polib.POFile:
+def fresh_catalogues(tmp_path_factory) -> dict[str, polib.POFile]:
     copy = tmp_path_factory.mktemp("i18n")
     for name in SOURCES:
         source = ROOT / name
@@ -41,28 +55,75 @@ def fresh_catalogue(tmp_path_factory) -> polib.POFile:
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, copy / name)
+    languages = [arg for code in SHIPPED for arg in ("-l", code)]
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "da", "--no-obsolete", "-v", "0"],
+        [sys.executable, "manage.py", "makemessages", *languages, "--no-obsolete", "-v", "0"],
         cwd=copy,
         check=True,
         env={"DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin"},
     )
-    return polib.pofile(str(copy / "portal" / "locale" / "da" / "LC_MESSAGES" / "django.po"))
+    locale = copy / "portal" / "locale"
+    return {code: polib.pofile(str(catalogue(locale, code))) for code in SHIPPED}
 
 
-def test_every_message_has_a_danish_translation(fresh_catalogue):
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_message_is_translated(fresh_catalogues, language):
     untranslated = [
         entry.msgid
-        for entry in fresh_catalogue
+        for entry in fresh_catalogues[language]
         if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
     ]
     assert untranslated == []
 
 
-def test_compiled_catalogue_is_up_to_date():
-    compiled = CATALOGUE.with_suffix(".mo")
+@pytest.mark.parametrize("language", SHIPPED)
+def test_translations_keep_placeholders_and_tags(language):
+    offending = []
+    for entry in polib.pofile(str(catalogue(LOCALE, language))).translated_entries():
+        if entry.msgid_plural:
+            pairs = [
+                (entry.msgid_plural if index else entry.msgid, text)
+                for index, text in sorted(entry.msgstr_plural.items())
+            ]
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for source, text in pairs:
+            problem = mismatch(source, text)
+            if problem:
+                offending.append(f"{entry.msgid!r} -> {text!r}: {problem}")
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problem"),
+    [
+        ("Hello %(name)s", "Bonjour %(nom)s", "placeholders missing: %(name)s"),
+        ("%(count)d left", "%(count)d übrig, %s", "placeholders not in the source: %s"),
+        ("At most {max} characters.", "Höchstens max Zeichen.", "placeholders missing: {max}"),
+        (
+            '<a href="%(url)s">Sign in</a>',
+            '<a href="/">Connexion</a>',
+            'tags missing: <a href="%(url)s">',
+        ),
+        ("Edit<span> %(code)s</span>", "Modifier %(code)s</span>", "tags missing: <span>"),
+        ("100 %% sure, %(a)s", "%(a)s, sicher zu 100 %%", None),
+    ],
+)
+def test_the_check_names_what_a_translation_lost(source, translation, problem):
+    found = mismatch(source, translation)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert problem in found
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_compiled_catalogue_is_up_to_date(language):
+    source_path = catalogue(LOCALE, language)
+    compiled = source_path.with_suffix(".mo")
     assert compiled.exists(), "run `make messages` to compile the catalogue"
-    source = polib.pofile(str(CATALOGUE))
+    source = polib.pofile(str(source_path))
     binary = polib.mofile(str(compiled))
     assert {e.msgid: e.msgstr for e in source.translated_entries()} == {
         e.msgid: e.msgstr for e in binary if e.msgid

@@ -13,7 +13,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("language", ["en", "da"])
+@pytest.mark.parametrize("language", ["en", "da", "fr", "de"])
 def test_staff_navbar_fits_on_one_line_at_1280_px(page, superuser, language):
     # The superuser sees every link staff can have (the administration's too).
     superuser.preferred_language = language
@@ -34,6 +34,8 @@ def test_staff_navbar_fits_on_one_line_at_1280_px(page, superuser, language):
     assert max(tops) - min(tops) <= 8, tops
     height = page.locator("header nav.navbar").bounding_box()["height"]
     assert height < 70, height
+    # Nothing sticks out to the right (longer French and German words included).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
     nav = page.locator("header nav")
     nav.locator("#main-nav > .navbar-nav > .dropdown > button").first.click()
