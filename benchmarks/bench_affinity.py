@@ -21,6 +21,9 @@ Prints, after header lines starting with '#', one line per variant and per revie
   ordering, 0.5 what a constant score gets, 1 the reverse; lower is better.
 - ci_low, ci_high: 95 % percentile bootstrap interval of the loss, resampling reviewers
   with replacement (1,000 resamples, fixed seed).
+- After each variant but the first measured, a '#' line gives its loss minus the first
+  one's with a paired 95 % interval (the same reviewer resamples for both): intervals of
+  two losses can overlap while their difference is clearly not zero.
 - seconds: wall time of the similarity call (fitting included), after a first call on
   one text each has loaded the libraries (and a model).
 
@@ -118,6 +121,18 @@ def ordering_loss(judged: Iterable[tuple[str, int, float]]) -> float:
     return sum(wrong for wrong, _ in terms) / total
 
 
+def _resampled_losses(
+    terms: dict[str, tuple[float, float]], order: list[str], *, resamples: int, seed: int
+) -> np.ndarray:
+    """The loss on each bootstrap resample of the reviewers (the same resamples for the
+    same seed and number of reviewers, so two variants can be compared pair-wise)."""
+    wrong = np.array([terms[reviewer][0] for reviewer in order])
+    weight = np.array([terms[reviewer][1] for reviewer in order])
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(order), size=(resamples, len(order)))
+    return wrong[picks].sum(axis=1) / np.maximum(weight[picks].sum(axis=1), 1e-12)
+
+
 def bootstrap_interval(
     terms: dict[str, tuple[float, float]],
     *,
@@ -125,13 +140,30 @@ def bootstrap_interval(
     seed: int = BOOTSTRAP_SEED,
 ) -> tuple[float, float]:
     """95 % percentile interval of the loss, resampling reviewers with replacement."""
-    wrong = np.array([w for w, _ in terms.values()])
-    weight = np.array([t for _, t in terms.values()])
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(wrong), size=(resamples, len(wrong)))
-    losses = wrong[picks].sum(axis=1) / np.maximum(weight[picks].sum(axis=1), 1e-12)
+    losses = _resampled_losses(terms, sorted(terms), resamples=resamples, seed=seed)
     low, high = np.percentile(losses, [2.5, 97.5])
     return float(low), float(high)
+
+
+def paired_difference(
+    terms: dict[str, tuple[float, float]],
+    baseline: dict[str, tuple[float, float]],
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> tuple[float, float, float]:
+    """Loss minus the baseline's, with a 95 % interval from the same reviewer resamples."""
+    order = sorted(terms)
+    if order != sorted(baseline):
+        raise ValueError("the two variants were measured on different reviewers")
+    kwargs = {"resamples": resamples, "seed": seed}
+    diffs = _resampled_losses(terms, order, **kwargs) - _resampled_losses(baseline, order, **kwargs)
+    low, high = np.percentile(diffs, [2.5, 97.5])
+
+    def loss(t: dict[str, tuple[float, float]]) -> float:
+        return sum(w for w, _ in t.values()) / sum(t_ for _, t_ in t.values())
+
+    return loss(terms) - loss(baseline), float(low), float(high)
 
 
 # --- the similarity ------------------------------------------------------------------
@@ -186,7 +218,7 @@ def measure(
     judgements: Sequence[tuple],
     *,
     titles_only: bool = False,
-) -> dict[str, float]:
+) -> dict:
     sub_index = {sub["id"]: i for i, sub in enumerate(submissions)}
     rev_index = {rev["id"]: j for j, rev in enumerate(reviewers)}
     sub_texts = [submission_text(sub) for sub in submissions]
@@ -205,6 +237,7 @@ def measure(
     terms = reviewer_terms(judged)
     low, high = bootstrap_interval(terms)
     return {
+        "terms": terms,
         "pairs": len(judged),
         "loss": ordering_loss(judged),
         "ci_low": low,
@@ -229,6 +262,7 @@ def main() -> int:
         f"submissions; similarity from {source}"
     )
     measured = 0
+    baseline = None
     for titles_only in (False, True):
         for variant in VARIANTS:
             name = f"{variant}[titles_only]" if titles_only else variant
@@ -251,6 +285,14 @@ def main() -> int:
                 f"seconds={result['seconds']:.3f}",
                 flush=True,
             )
+            if baseline is None:
+                baseline = (name, result["terms"])
+            else:
+                diff, low, high = paired_difference(result["terms"], baseline[1])
+                print(
+                    f"# affinity {name} minus {baseline[0]}: {diff:+.4f} "
+                    f"(95 % CI {low:+.4f} to {high:+.4f}, same reviewer resamples)"
+                )
     if not measured:
         print("bench_affinity: no variant could be measured", file=sys.stderr)
         return 1

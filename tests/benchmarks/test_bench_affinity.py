@@ -78,6 +78,18 @@ def test_bootstrap_interval_resamples_reviewers():
     assert bench.bootstrap_interval(one) == (0.25, 0.25)
 
 
+def test_paired_difference_compares_variants_on_the_same_resamples():
+    worse = {"x": (2.0, 4.0), "y": (1.0, 2.0)}  # loss 3/6
+    better = {"x": (1.0, 4.0), "y": (0.0, 2.0)}  # loss 1/6
+    assert bench.paired_difference(better, better) == (0.0, 0.0, 0.0)
+    diff, low, high = bench.paired_difference(worse, better)
+    assert diff == pytest.approx(1 / 3)
+    # Worse on every resample, whatever the mix of reviewers.
+    assert 0.0 < low <= diff <= high
+    with pytest.raises(ValueError, match="different reviewers"):
+        bench.paired_difference(better, {"x": (1.0, 4.0)})
+
+
 # --- the run -------------------------------------------------------------------------
 
 
@@ -125,6 +137,10 @@ def test_main_prints_a_line_per_variant_and_skips_one_that_raises(monkeypatch, c
     assert all(
         f"pairs={len(judgements)} loss=0.0000 ci_low=0.0000 ci_high=0.0000" in line
         for line in results
+    )
+    assert (
+        "# affinity combined[titles_only] minus tfidf_joined: +0.0000 "
+        "(95 % CI +0.0000 to +0.0000, same reviewer resamples)" in lines
     )
     assert (
         "# affinity semantic_per_doc skipped: RuntimeError: the semantic extra is not "
