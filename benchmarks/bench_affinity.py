@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -198,6 +199,12 @@ def _stand_in(sub_texts: list[str], rev_docs: list[list[str]], variant: str) -> 
 def similarity_function() -> tuple[Similarity, str]:
     """The portal's similarity if it is there, else the stand-in; and which it is."""
     sys.path.insert(0, str(ROOT))
+    # textsim may read the portal's settings (whether the semantic extra is enabled).
+    os.environ.setdefault("DJANGO_DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
     try:
         from assignment.matching.textsim import similarity
     except ModuleNotFoundError as exc:
