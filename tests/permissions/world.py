@@ -313,7 +313,7 @@ def build_world() -> SimpleNamespace:
 
 # --- the criteria debate: a participant (the reviewer accepted the workshop invitation) -----
 def _add_debate_states(w) -> None:
-    from debate.models import Proposal  # noqa: PLC0415 -- the debate's rows only
+    from debate.models import Proposal, ProposalComment  # noqa: PLC0415 -- the debate's rows only
 
     WorkshopInvitation.objects.create(
         workshop=w.workshop,
@@ -343,6 +343,11 @@ def _add_debate_states(w) -> None:
         author=w.staff,
         outcome=Proposal.Outcome.ACCEPTED,
     )
+    # The reviewer's comment on their proposal (edited once, so that it has a history).
+    w.proposal_comment = ProposalComment.objects.create(
+        proposal=w.proposal, author=w.reviewer, body="I would add intervals.", revision=2
+    )
+    w.proposal_comment.revisions.create(number=1, body="Intervals?")
 
 
 # --- reviews: states the reviews rows need (added for them; nothing above changes) ---------
