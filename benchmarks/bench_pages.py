@@ -17,8 +17,8 @@ first page and of filtered ones, and the rows each page shows, are printed as "#
 lines. `--only audit_log` runs just this case.
 
 The consolidated assessment's page (`consolidation_lead`, `--only consolidation`): staff as
-the lead of one submission with 3 submitted reviews (small) and with 12 (large), 11
-criteria each.
+the lead of one submission with 3 submitted reviews (small) and with 12 (large), on the
+same criteria set.
 
 Target: equal query counts, and ms_large within 1.3x of ms_small (for the filtered audit
 pages, equal query counts only: a filter matches fewer than a page of the 100 events).
@@ -729,7 +729,7 @@ CONSOLIDATION_REVIEWS = {"small": 3, "large": 12}
 def bench_consolidation() -> dict[str, dict[str, tuple[int, float]]]:
     """The consolidated assessment's page of one submission, staff as its lead: in the small
     workshop with its 3 submitted reviews, in the large one with 12 (nine more added, scored
-    on the 11 criteria), a draft level and synthesis on every criterion; rolled back."""
+    on every criterion of the set), a draft level and synthesis on every criterion; rolled back."""
     from django.db import transaction
     from django.test import Client
     from django.urls import reverse
