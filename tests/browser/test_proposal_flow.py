@@ -62,6 +62,15 @@ def test_proposal_from_creation_to_a_new_criteria_version(browser, live_server, 
     assert other.locator("strong", has_text="intervals").count() == 1
     assert_accessible(other)
     screenshot(other, "71-proposal-detail")
+    # Quinn edits the comment: the edit page, then the proposal marks it "edited".
+    other.get_by_role("link", name="Edit your comment").click()
+    other.get_by_role("textbox", name="Comment").fill("Yes, **intervals** and ranges.")
+    assert_accessible(other)
+    screenshot(other, "71b-proposal-comment-edit")
+    other.get_by_role("button", name="Save").click()
+    other.get_by_text("Your comment is saved.").wait_for()
+    assert "intervals</strong> and ranges." in other.content()
+    assert_accessible(other)
 
     Proposal.objects.filter(pk=proposal.pk).update(outcome=Proposal.Outcome.ACCEPTED)
     first = criteria_set_current(workshop=workshop)
