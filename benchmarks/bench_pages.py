@@ -16,6 +16,10 @@ action, actor, object and a week of dates, and an older page; the query plans of
 first page and of filtered ones, and the rows each page shows, are printed as "#"
 lines. `--only audit_log` runs just this case.
 
+The consolidated assessment's page (`consolidation_lead`, `--only consolidation`): staff as
+the lead of one submission with 3 submitted reviews (small) and with 12 (large), on the
+same criteria set.
+
 Target: equal query counts, and ms_large within 1.3x of ms_small (for the filtered audit
 pages, equal query counts only: a filter matches fewer than a page of the 100 events).
 
@@ -755,6 +759,89 @@ def bench_discussion_thread() -> dict[str, dict[str, tuple[int, float]]]:
     return results
 
 
+CONSOLIDATION_REVIEWS = {"small": 3, "large": 12}
+
+
+def bench_consolidation() -> dict[str, dict[str, tuple[int, float]]]:
+    """The consolidated assessment's page of one submission, staff as its lead: in the small
+    workshop with its 3 submitted reviews, in the large one with 12 (nine more added, scored
+    on every criterion of the set), a draft level and synthesis on every criterion; rolled back."""
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portal.models import User
+    from reviews.models import Assignment, ConsolidatedScore, CriterionScore, Review
+    from reviews.services.consolidation import consolidation_lead_name
+
+    staff = User.objects.get(email="bench-staff@bench.example")
+    results: dict[str, dict[str, tuple[int, float]]] = {}
+    with transaction.atomic():
+        for name, count in CONSOLIDATION_REVIEWS.items():
+            first = (
+                Review.objects.filter(
+                    assignment__workshop__title=f"Bench workshop {name}",
+                    state=Review.State.SUBMITTED,
+                )
+                .select_related("assignment__submission", "criteria_set")
+                .order_by("pk")
+                .first()
+            )
+            submission, criteria_set = first.assignment.submission, first.criteria_set
+            criteria = list(criteria_set.criteria.order_by("pk"))
+            taken = Assignment.objects.filter(submission=submission).values("reviewer_id")
+            extra = User.objects.filter(email__startswith=f"{name}-reviewer").exclude(pk__in=taken)[
+                : count - Assignment.objects.filter(submission=submission).count()
+            ]
+            assignments = Assignment.objects.bulk_create(
+                Assignment(
+                    workshop=submission.workshop,
+                    submission=submission,
+                    reviewer=user,
+                    state="accepted",
+                )
+                for user in extra
+            )
+            reviews = Review.objects.bulk_create(
+                Review(
+                    assignment=assignment,
+                    criteria_set=criteria_set,
+                    state="submitted",
+                    confidence=3,
+                    recommendation="maybe",
+                    submitted_at=timezone.now(),
+                    summary="Bench review.",
+                )
+                for assignment in assignments
+            )
+            CriterionScore.objects.bulk_create(
+                CriterionScore(
+                    review=review,
+                    criterion=criterion,
+                    level=(n + m) % 5,
+                    justification="Bench justification text.",
+                )
+                for n, review in enumerate(reviews)
+                for m, criterion in enumerate(criteria)
+            )
+            assessment = consolidation_lead_name(submission=submission, lead=staff, user=staff)
+            ConsolidatedScore.objects.bulk_create(
+                ConsolidatedScore(
+                    assessment=assessment, criterion=criterion, level=2, synthesis="Between."
+                )
+                for criterion in criteria
+            )
+            reviewers = Assignment.objects.filter(submission=submission).count()
+            print(f"# consolidation {name}: {reviewers} reviews, {len(criteria)} criteria")
+            client = Client()
+            client.force_login(staff)
+            url = reverse("reviews:consolidation_detail", kwargs={"code": assessment.code})
+            results.setdefault("consolidation_lead", {})[name] = measure(client, url)
+        transaction.set_rollback(True)
+    return results
+
+
 def main() -> int:
     ensure_database(reseed="--reseed" in sys.argv)
     import django
@@ -767,7 +854,8 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     started = time.perf_counter()
-    if only in (None, "matrix"):
+    # The cases on the bench workshops need them (seeded once, reused afterwards).
+    if only in (None, "matrix", "discussion_thread", "consolidation"):
         for name, spec in SIZES.items():
             seed(name, spec)
     ensure_staff()
@@ -803,6 +891,8 @@ def main() -> int:
         results.update(bench_audit_log(staff_client))
     if only in (None, "discussion_thread"):
         results.update(bench_discussion_thread())
+    if only in (None, "consolidation"):
+        results.update(bench_consolidation())
     ok = True
     for page, by_size in results.items():
         (qs, ms_s), (ql, ms_l) = by_size["small"], by_size["large"]

@@ -8,6 +8,8 @@ ACTIONS = {
     "proposal.grouped": _("Criteria proposal grouped as a duplicate"),
     "proposal.ungrouped": _("Criteria proposal no longer grouped as a duplicate"),
     "proposal.commented": _("Comment on a criteria proposal"),
+    "proposal.comment_edited": _("Comment on a criteria proposal edited"),
+    "proposal.comment_removed": _("Comment on a criteria proposal removed"),
     "proposal.stance_set": _("Support or objection to a criteria proposal"),
     "proposal.applied": _("Criteria proposals applied to a new criteria version"),
     "proposal.outcome_recorded": _("Outcome of a criteria proposal recorded"),

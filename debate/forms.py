@@ -1,6 +1,9 @@
 """Forms of the criteria debate."""
 
+from dataclasses import dataclass
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,14 +88,33 @@ class ProposalForm(forms.Form):
         queryset=None,
         to_field_name="code",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "You cannot link the evaluation “%(value)s”: it does not exist or you may "
+                "not see it."
+            )
+        },
+    )
+    submission_q = forms.CharField(
+        label=_("Search the evaluations by title or code"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
     )
     reviews = forms.ModelMultipleChoiceField(
         label=_("Reviews that motivate it"),
         queryset=None,
         to_field_name="code",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "You cannot link the review “%(value)s”: it does not exist or you may not read it."
+            )
+        },
+    )
+    review_q = forms.CharField(
+        label=_("Search the reviews by the evaluation's title or code"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
     )
 
     def __init__(self, *args, criteria, submissions, reviews, **kwargs):
@@ -101,12 +123,73 @@ class ProposalForm(forms.Form):
         self.fields["criterion"].label_from_instance = lambda c: f"{c.code} {c.title}"
         self.fields["other_criteria"].queryset = criteria
         self.fields["other_criteria"].label_from_instance = lambda c: f"{c.code} {c.title}"
+        # The querysets validate what is posted (only linkable objects are accepted); the page
+        # shows only the chosen ones and at most LINK_MATCHES matches of a search.
         self.fields["submissions"].queryset = submissions
-        self.fields["submissions"].label_from_instance = lambda s: s.title
         self.fields["reviews"].queryset = reviews
-        self.fields["reviews"].label_from_instance = lambda r: (
-            _("Review of “%(title)s”") % {"title": r.assignment.submission.title}
+
+    def _value(self, name: str) -> str:
+        source = self.data if self.is_bound else self.initial
+        value = source.get(name) or ""
+        return value.strip()[:SEARCH_MAX_LENGTH] if isinstance(value, str) else ""
+
+    def _chosen_codes(self, name: str) -> list[str]:
+        if self.is_bound:
+            return [code for code in self.data.getlist(name) if code][: LINK_MATCHES * 5]
+        value = self.initial.get(name) or []
+        return [value] if isinstance(value, str) else list(value)[: LINK_MATCHES * 5]
+
+    def link_choices(self, name: str) -> "LinkChoices":
+        """The checkboxes of `name` ("submissions" or "reviews"): the chosen objects (still
+        linkable) first, checked, then up to LINK_MATCHES others matching the search."""
+        field = self.fields[name]
+        query_name = LINK_SEARCH[name]
+        query = self._value(query_name)
+        codes = self._chosen_codes(name)
+        chosen = list(field.queryset.filter(code__in=codes)) if codes else []
+        matches = field.queryset.exclude(code__in=codes)
+        if query:
+            title = "title" if name == "submissions" else "assignment__submission__title"
+            code = "code" if name == "submissions" else "assignment__submission__code"
+            matches = matches.filter(
+                Q(**{f"{title}__icontains": query}) | Q(**{f"{code}__iexact": query})
+            )
+        found = list(matches[: LINK_MATCHES + 1])
+        label = _submission_label if name == "submissions" else _review_label
+        return LinkChoices(
+            name=name,
+            field=self[name],
+            search=self[query_name],
+            query=query,
+            items=[(o.code, label(o), True) for o in chosen]
+            + [(o.code, label(o), False) for o in found[:LINK_MATCHES]],
+            more=len(found) > LINK_MATCHES,
+            limit=LINK_MATCHES,
         )
+
+
+LINK_MATCHES = 20
+LINK_SEARCH = {"submissions": "submission_q", "reviews": "review_q"}
+
+
+def _submission_label(submission) -> str:
+    return f"{submission.title} ({submission.code})"
+
+
+def _review_label(review) -> str:
+    submission = review.assignment.submission
+    return _("Review of “%(title)s” (%(code)s)") % {"title": submission.title, "code": review.code}
+
+
+@dataclass
+class LinkChoices:
+    name: str
+    field: forms.BoundField
+    search: forms.BoundField
+    query: str
+    items: list[tuple[str, str, bool]]
+    more: bool
+    limit: int
 
 
 class CommentForm(forms.Form):

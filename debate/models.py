@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.ids import new_code
+from portal.models.comments import CommentRevisionBase
 
 
 class Proposal(models.Model):
@@ -107,7 +108,10 @@ class ProposalComment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     body = models.TextField(_("comment"))
+    # Optimistic locking of edits, as on the review form.
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -115,6 +119,20 @@ class ProposalComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.body[:40]}"
+
+
+class ProposalCommentRevision(CommentRevisionBase):
+    """The text a proposal comment had before an edit (staff read the history)."""
+
+    comment = models.ForeignKey(ProposalComment, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta:
+        ordering = ("comment", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "number"], name="proposal_comment_revision_unique"
+            )
+        ]
 
 
 class ProposalStance(models.Model):

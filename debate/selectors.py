@@ -107,6 +107,20 @@ def proposal_comments(*, proposal: Proposal) -> QuerySet[ProposalComment]:
     return proposal.comments.select_related("author").order_by("created_at", "pk")
 
 
+def proposal_comment_get(*, proposal: Proposal, code: str) -> ProposalComment:
+    """A comment of `proposal` (which the caller may see), or 404."""
+    try:
+        comment = proposal.comments.select_related("author").get(code=code)
+    except ProposalComment.DoesNotExist:
+        raise Http404 from None
+    comment.proposal = proposal
+    return comment
+
+
+def proposal_comment_history(*, comment: ProposalComment) -> QuerySet:
+    return comment.revisions.order_by("-number")
+
+
 def stance_of(*, user: User, proposal: Proposal) -> str:
     return (
         ProposalStance.objects.filter(proposal=proposal, user=user)

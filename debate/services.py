@@ -25,6 +25,7 @@ from portal.concurrency import check_revision
 from portal.models import AuditEvent, User, Workshop
 from portal.permissions import require_perm
 from portal.services.audit import audit_changes, audit_record, object_type
+from portal.services.comments import comment_mark_removed, comment_text_revise
 from reviews.models import Review
 from submissions.models import Submission
 
@@ -153,6 +154,45 @@ def proposal_comment_add(*, proposal: Proposal, user: User, body: str) -> Propos
         details={"comment": comment.code},
     )
     return comment
+
+
+@transaction.atomic
+def proposal_comment_edit(
+    *, comment: ProposalComment, user: User, body: str, revision: int
+) -> ProposalComment:
+    """The author changes their comment; the earlier text is kept (ProposalCommentRevision).
+    A save started from an older revision is refused (StaleEditError)."""
+    require_perm(user, "debate.edit_proposal_comment", comment)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment.")})
+    locked = ProposalComment.objects.select_for_update().get(pk=comment.pk)
+    if not comment_text_revise(locked=locked, body=body, revision=revision):
+        return locked
+    locked.save(update_fields=["body", "revision", "edited_at"])
+    audit_record(
+        action="proposal.comment_edited",
+        obj=comment.proposal,
+        actor=user,
+        details={"comment": locked.code, "revision": locked.revision},
+    )
+    return locked
+
+
+@transaction.atomic
+def proposal_comment_remove(*, comment: ProposalComment, user: User) -> ProposalComment:
+    """The author or staff hide the comment behind a "removed" marker; staff still read it
+    in its history."""
+    require_perm(user, "debate.remove_proposal_comment", comment)
+    locked = ProposalComment.objects.select_for_update().get(pk=comment.pk)
+    if comment_mark_removed(locked=locked):
+        audit_record(
+            action="proposal.comment_removed",
+            obj=comment.proposal,
+            actor=user,
+            details={"comment": locked.code},
+        )
+    return locked
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from debate import views, views_notes
+from debate import views, views_comments, views_notes
 
 app_name = "debate"
 
@@ -20,6 +20,24 @@ urlpatterns = [
         "workshops/<str:workshop_code>/proposals/<str:proposal_code>/comment/",
         views.proposal_comment,
         name="proposal_comment",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/comments/<str:comment_code>/"
+        "edit/",
+        views_comments.proposal_comment_edit,
+        name="proposal_comment_edit",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/comments/<str:comment_code>/"
+        "remove/",
+        views_comments.proposal_comment_remove,
+        name="proposal_comment_remove",
+    ),
+    path(
+        "workshops/<str:workshop_code>/proposals/<str:proposal_code>/comments/<str:comment_code>/"
+        "history/",
+        views_comments.proposal_comment_history,
+        name="proposal_comment_history",
     ),
     path(
         "workshops/<str:workshop_code>/proposals/<str:proposal_code>/stance/",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from debate import lookups, selectors, services
 from debate.forms import (
+    LINK_SEARCH,
     AgendaSessionForm,
     CommentForm,
     DuplicateForm,
@@ -60,20 +61,61 @@ def proposal_list(request, workshop: Workshop):
     )
 
 
-def _form(request, workshop: Workshop, data=None) -> ProposalForm:
+def _form(request, workshop: Workshop, data=None, initial=None) -> ProposalForm:
     _current, criteria = selectors.criteria_for_proposals(workshop=workshop)
     return ProposalForm(
         data,
+        initial=initial,
         criteria=criteria,
         submissions=selectors.linkable_submissions(user=request.user, workshop=workshop),
         reviews=selectors.linkable_reviews(user=request.user, workshop=workshop),
     )
 
 
+def _typed_values(query) -> dict:
+    """What the user typed (a GET query or a POST asking for a search), as the initial values
+    of an unbound form: a search reloads the form without judging a half-filled one."""
+    multiple = {"other_criteria", "submissions", "reviews"}
+    return {
+        key: query.getlist(key) if key in multiple else query.get(key)
+        for key in query
+        if key not in ("csrfmiddlewaretoken", "search", "partial")
+    }
+
+
+def _render_form(request, workshop: Workshop, form: ProposalForm, *, status: int = 200):
+    partial = request.GET.get("partial")
+    if request.method == "GET" and partial in LINK_SEARCH:
+        # The search of static/debate/proposal-links.js: only the checkboxes of one list.
+        return render(
+            request,
+            "debate/_link_choices.html",
+            {"links": form.link_choices(partial)},
+        )
+    return render(
+        request,
+        "debate/proposal_form.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "link_lists": [form.link_choices(name) for name in LINK_SEARCH],
+        },
+        status=status,
+    )
+
+
 @permission_required("debate.take_part", lookup=portal_lookups.workshop)
 def proposal_create(request, workshop: Workshop):
-    form = _form(request, workshop, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _render_form(
+            request, workshop, _form(request, workshop, initial=_typed_values(request.GET))
+        )
+    if "search" in request.POST:
+        # A search button (without JavaScript): the same form again, with the new matches.
+        form = _form(request, workshop, initial=_typed_values(request.POST))
+        return _render_form(request, workshop, form)
+    form = _form(request, workshop, request.POST)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             proposal = services.proposal_create(
@@ -96,12 +138,7 @@ def proposal_create(request, workshop: Workshop):
         else:
             messages.success(request, _("Your proposal was published."))
             return redirect("debate:proposal_detail", workshop.code, proposal.code)
-    return render(
-        request,
-        "debate/proposal_form.html",
-        {"workshop": workshop, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return _render_form(request, workshop, form, status=400)
 
 
 @permission_required("debate.see_proposal", lookup=lookups.proposal)

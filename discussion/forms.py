@@ -21,14 +21,5 @@ class CommentForm(forms.Form):
     )
 
 
-class CommentEditForm(forms.Form):
-    body = forms.CharField(
-        label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
-        help_text=_("The earlier text is kept in the comment's history (the AI Office sees it)."),
-    )
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class SubscriptionForm(forms.Form):
     subscribed = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.ids import new_code
+from portal.models.comments import CommentRevisionBase
 
 
 class Comment(models.Model):
@@ -52,22 +53,16 @@ class Comment(models.Model):
         return self.submission.workshop_id
 
 
-class CommentRevision(models.Model):
+class CommentRevision(CommentRevisionBase):
     """The text a comment had before an edit (staff read the history)."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("comment", "number")
         constraints = [
             models.UniqueConstraint(fields=["comment", "number"], name="comment_revision_unique")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.comment.code} r{self.number}"
 
 
 class ThreadReader(models.Model):

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discussion import selectors
-from discussion.models import Comment, CommentRevision, ThreadReader
+from discussion.models import Comment, ThreadReader
 from discussion.selectors import Thread
-from portal.concurrency import check_revision
 from portal.markup import render_markdown
 from portal.models import User
 from portal.services.audit import audit_record
+from portal.services.comments import comment_mark_removed, comment_text_revise
 from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import Assignment
 
@@ -68,18 +68,9 @@ def comment_edit(*, comment: Comment, user: User, body: str, revision: int) -> C
     older revision is refused (StaleEditError), as on the review form."""
     body = _clean_body(body)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    check_revision(expected=revision, current=locked.revision, current_value=locked.body)
-    if locked.removed_at is not None:
-        raise ValidationError(_("This comment was removed."))
-    if body == locked.body:
+    if not comment_text_revise(locked=locked, body=body, revision=revision):
         return locked
-    CommentRevision.objects.create(
-        comment=locked, number=locked.revision, body=locked.body, created_at=timezone.now()
-    )
-    locked.body = body
     locked.body_html = render_markdown(body)
-    locked.revision += 1
-    locked.edited_at = timezone.now()
     locked.save(update_fields=["body", "body_html", "revision", "edited_at"])
     audit_record(
         action="comment.edited",
@@ -95,9 +86,7 @@ def comment_edit(*, comment: Comment, user: User, body: str, revision: int) -> C
 def comment_remove(*, comment: Comment, user: User) -> Comment:
     """Hide the text behind a "removed" marker; staff still read it in the history."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    if locked.removed_at is None:
-        locked.removed_at = timezone.now()
-        locked.save(update_fields=["removed_at"])
+    if comment_mark_removed(locked=locked):
         audit_record(
             action="comment.removed",
             obj=locked,

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from discussion import lookups, selectors, services
-from discussion.forms import CommentEditForm, CommentForm, SubscriptionForm
+from discussion.forms import CommentForm, SubscriptionForm
 from discussion.models import Comment
 from discussion.selectors import Thread
-from portal.concurrency import StaleEditError
 from portal.forms import add_service_errors
 from portal.permissions import permission_required
+from portal.views.comments import comment_edit_page, comment_history_page
 
 
 def _thread_url(thread: Thread) -> str:
@@ -79,49 +79,15 @@ def thread_detail(request, thread: Thread):
 @permission_required("discussion.edit_comment", lookup=lookups.comment)
 def comment_edit(request, comment: Comment):
     thread = comment.thread
-    status = 200
-    conflict = None
-    if request.method == "POST":
-        form = CommentEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.comment_edit(
-                    comment=comment,
-                    user=request.user,
-                    body=form.cleaned_data["body"],
-                    revision=form.cleaned_data["revision"],
-                )
-            except StaleEditError as error:
-                # Someone (this reader in another tab) saved since: show both texts, keep
-                # what was typed, and let them save again from the current revision.
-                conflict = error.current_value
-                data = request.POST.copy()
-                data["revision"] = str(error.current)
-                form = CommentEditForm(data)
-                form.add_error(
-                    None,
-                    _(
-                        "This comment was changed since you started editing it. The text "
-                        "saved now is shown below; yours is still in the box. Save again to "
-                        "replace it."
-                    ),
-                )
-                status = 409
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Your comment is saved."))
-                return redirect(f"{_thread_url(thread)}#comment-{comment.code}")
-        else:
-            status = 400
-    else:
-        form = CommentEditForm(initial={"body": comment.body, "revision": comment.revision})
-    return render(
+    return comment_edit_page(
         request,
-        "discussion/comment_edit.html",
-        {"thread": thread, "comment": comment, "form": form, "conflict": conflict},
-        status=status,
+        comment=comment,
+        save=lambda body, revision: services.comment_edit(
+            comment=comment, user=request.user, body=body, revision=revision
+        ),
+        done_url=f"{_thread_url(thread)}#comment-{comment.code}",
+        template="discussion/comment_edit.html",
+        context={"thread": thread},
     )
 
 
@@ -139,14 +105,12 @@ def comment_remove(request, comment: Comment):
 @require_http_methods(["GET"])
 @permission_required("discussion.see_comment_history", lookup=lookups.comment)
 def comment_history(request, comment: Comment):
-    return render(
+    return comment_history_page(
         request,
-        "discussion/comment_history.html",
-        {
-            "thread": comment.thread,
-            "comment": comment,
-            "revisions": selectors.comment_history(comment=comment),
-        },
+        comment=comment,
+        revisions=selectors.comment_history(comment=comment),
+        template="discussion/comment_history.html",
+        context={"thread": comment.thread},
     )
 
 

@@ -211,3 +211,15 @@ class ApiTokenForm(forms.Form):
         initial=DEFAULT_LIFETIME_DAYS,
         help_text=_("At most 365 days. You can revoke the token at any time."),
     )
+
+
+class CommentEditForm(forms.Form):
+    """The edit of a comment (the reviewers' discussion, the criteria debate); `revision`
+    guards against overwriting a save made since (portal.services.comments)."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
+        help_text=_("The earlier text is kept in the comment's history (the AI Office sees it)."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)

@@ -670,7 +670,15 @@ SOURCES: tuple[Source, ...] = (
         model="debate.ProposalComment",
         title=_("Your comments on proposals to change the criteria"),
         person=("author",),
-        fields=("code", "proposal__code", "body", "created_at", "removed_at"),
+        fields=("code", "proposal__code", "body", "created_at", "edited_at", "removed_at"),
+        nested=(
+            Nested(
+                relation="revisions",
+                model="debate.ProposalCommentRevision",
+                title=_("Earlier versions"),
+                fields=("number", "body", "created_at"),
+            ),
+        ),
     ),
     Source(
         key="proposal_stances",

@@ -80,7 +80,7 @@ class ConcurrenceForm(forms.Form):
         label=_("Your answer"),
         choices=[("yes", _("I agree")), ("no", _("I dissent"))],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     dissent_note = forms.CharField(
         label=_("Dissent note"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from criteria.models import Criterion, CriterionGroup
 from portal.forms import field_anchor
@@ -137,7 +138,12 @@ class ReviewForm(forms.Form):
         self.fields[score_key(pk, "justification")] = _text(
             label=_("Justification"),
             help_text=(
-                _("Required to submit: at least %(count)s characters.") % {"count": min_length}
+                ngettext(
+                    "Required to submit: at least %(count)s character.",
+                    "Required to submit: at least %(count)s characters.",
+                    min_length,
+                )
+                % {"count": min_length}
                 if criterion.justification_required
                 else _("Optional.")
             ),

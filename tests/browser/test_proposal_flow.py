@@ -81,6 +81,15 @@ def test_proposal_from_creation_to_a_new_criteria_version(browser, live_server, 
     assert other.locator("strong", has_text="intervals").count() == 1
     assert_accessible(other)
     screenshot(other, "71-proposal-detail")
+    # Quinn edits the comment: the edit page, then the proposal marks it "edited".
+    other.get_by_role("link", name="Edit your comment").click()
+    other.get_by_role("textbox", name="Comment").fill("Yes, **intervals** and ranges.")
+    assert_accessible(other)
+    screenshot(other, "71b-proposal-comment-edit")
+    other.get_by_role("button", name="Save").click()
+    other.get_by_text("Your comment is saved.").wait_for()
+    assert "intervals</strong> and ranges." in other.content()
+    assert_accessible(other)
 
     # The session (made here: the agenda pages are another test's) discusses it; the
     # note-taker records the outcome on the live-notes page, autosaved.
@@ -113,3 +122,27 @@ def test_proposal_from_creation_to_a_new_criteria_version(browser, live_server, 
     assert link.count() == 1
     assert_accessible(staff_page)
     screenshot(staff_page, "73-editor-with-proposal")
+
+
+def test_linking_evaluations_by_search_in_a_large_call(browser, live_server, staff):
+    from tests.factories import CompleteSubmissionFactory  # noqa: PLC0415 -- this test only
+
+    workshop = WorkshopFactory(title="Brussels 2027")
+    for index in range(30):
+        CompleteSubmissionFactory(workshop=workshop, state="eligible", title=f"Bulk {index:02}")
+    wanted = CompleteSubmissionFactory(workshop=workshop, state="eligible", title="Wet-lab uplift")
+    page = _context(browser, live_server, staff)
+    page.goto(f"/workshops/{workshop.code}/proposals/new/")
+    boxes = page.locator("[data-link-search=submissions] input[type=checkbox]")
+    assert boxes.count() == 20
+    page.get_by_role("textbox", name="Summary").fill("Typed before searching")
+    page.get_by_label("Bulk 03").check()
+    page.get_by_role("searchbox", name="Search the evaluations by title or code").fill("wet")
+    page.get_by_label(f"Wet-lab uplift ({wanted.code})").wait_for()
+    # The ticked one stays, ticked; the typed summary is untouched (no reload).
+    assert boxes.count() == 2
+    assert page.get_by_label("Bulk 03").is_checked()
+    assert page.get_by_role("textbox", name="Summary").input_value() == "Typed before searching"
+    page.get_by_label(f"Wet-lab uplift ({wanted.code})").check()
+    assert_accessible(page)
+    screenshot(page, "74-proposal-links")

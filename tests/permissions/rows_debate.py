@@ -45,6 +45,10 @@ def _new_proposal(w):
     }
 
 
+def _comment(w):
+    return {**_proposal(w), "comment_code": w.proposal_comment.code}
+
+
 PARTICIPANTS = (*STAFF, "reviewer")
 
 ROWS = [
@@ -71,6 +75,26 @@ ROWS = [
         get=signed_in(404, **each(PARTICIPANTS, 405)),
         post=signed_in(404, **each(PARTICIPANTS, OK)),
         data=lambda w: {"body": "I agree."},
+    ),
+    # The reviewer's own comment: they edit it; they or staff remove it; staff read its
+    # history. Staff may not edit someone else's words.
+    Row(
+        "debate:proposal_comment_edit",
+        kwargs=_comment,
+        get=signed_in(404, **each(STAFF, 403), reviewer=200),
+        post=signed_in(404, **each(STAFF, 403), reviewer=OK),
+        data=lambda w: {"body": "I would add intervals, edited.", "revision": 2},
+    ),
+    Row(
+        "debate:proposal_comment_remove",
+        kwargs=_comment,
+        get=signed_in(404, **each(PARTICIPANTS, 200)),
+        post=signed_in(404, **each(PARTICIPANTS, OK)),
+    ),
+    Row(
+        "debate:proposal_comment_history",
+        kwargs=_comment,
+        get=signed_in(404, **each(STAFF, 200), reviewer=403),
     ),
     Row(
         "debate:proposal_stance",

@@ -314,7 +314,11 @@ def build_world() -> SimpleNamespace:
 
 # --- the criteria debate: a participant (the reviewer accepted the workshop invitation) -----
 def _add_debate_states(w) -> None:
-    from debate.models import AgendaSession, Proposal  # noqa: PLC0415 -- the debate's rows only
+    from debate.models import (  # noqa: PLC0415 -- the debate's rows only
+        AgendaSession,
+        Proposal,
+        ProposalComment,
+    )
 
     WorkshopInvitation.objects.create(
         workshop=w.workshop,
@@ -356,6 +360,11 @@ def _add_debate_states(w) -> None:
     )
     w.agenda_session.proposals.set([w.proposal])
     w.agenda_session.criteria.set([w.criterion])
+    # The reviewer's comment on their proposal (edited once, so that it has a history).
+    w.proposal_comment = ProposalComment.objects.create(
+        proposal=w.proposal, author=w.reviewer, body="I would add intervals.", revision=2
+    )
+    w.proposal_comment.revisions.create(number=1, body="Intervals?")
 
 
 # --- live notes: an agenda session with the open proposal on it ----------------------------

@@ -436,9 +436,10 @@ def seeded(db, settings):
         decided_at=now,
         decided_by=me,
     )
-    ProposalComment.objects.create(
-        proposal=proposal, author=me, body="Pia's comment", removed_at=now
+    proposal_comment = ProposalComment.objects.create(
+        proposal=proposal, author=me, body="Pia's comment", removed_at=now, edited_at=now
     )
+    proposal_comment.revisions.create(number=1, body="Pia's first comment")
     ProposalStance.objects.create(proposal=proposal, user=me, stance=ProposalStance.Stance.SUPPORT)
     AgendaSession.objects.create(
         workshop=workshop,

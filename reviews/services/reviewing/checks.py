@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from criteria.models import Criterion
 from reviews.services.reviewing.review_input import ReviewInput, ScoreInput, score_key
@@ -56,7 +57,11 @@ def review_submit_problems(
         if criterion.justification_required and len(item.justification.strip()) < min_length:
             add(
                 score_key(criterion.pk, "justification"),
-                _("%(criterion)s: the justification needs at least %(count)s characters")
+                ngettext(
+                    "%(criterion)s: the justification needs at least %(count)s character",
+                    "%(criterion)s: the justification needs at least %(count)s characters",
+                    min_length,
+                )
                 % {"criterion": name, "count": min_length},
             )
     if not data.summary.strip():
