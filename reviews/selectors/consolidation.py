@@ -17,6 +17,7 @@ from reviews.models import (
     Concurrence,
     ConsolidatedAssessment,
     ConsolidatedScore,
+    CriterionScore,
     Review,
 )
 from reviews.selectors.aggregates.overview import SubmissionCriterionRow, submission_aggregates
@@ -94,6 +95,12 @@ class ConsolidationRow:
     criterion: Criterion
     individual: SubmissionCriterionRow | None  # each reviewer's level, stats, disagreement
     score: ConsolidatedScore | None
+    # (reviewer label, justification), in the order of the page's reviewer labels.
+    justifications: list[tuple[str, str]] = ()
+
+    @property
+    def has_justification(self) -> bool:
+        return any(text for _label, text in self.justifications)
 
     @property
     def level_descriptor(self) -> str:
@@ -124,6 +131,7 @@ def consolidation_page(*, assessment: ConsolidatedAssessment, named: bool) -> Co
         people = User.objects.filter(pk__in=reviewer_ids)
         names = {u.pk: u.get_full_name() or u.email for u in people}
     scores = {s.criterion_id: s for s in assessment.scores.all()}
+    texts = _justifications(submission=submission, criteria_set_id=assessment.criteria_set_id)
     criteria = Criterion.objects.filter(criteria_set=assessment.criteria_set_id).select_related(
         "group"
     )
@@ -134,15 +142,35 @@ def consolidation_page(*, assessment: ConsolidatedAssessment, named: bool) -> Co
             or (concurrence.reviewer.get_full_name() if named else "")
             or labels.get(concurrence.reviewer_id, "")
         )
+    shown = [names.get(pk) or labels.get(pk, "") for pk in reviewer_ids]
     return ConsolidationPage(
         assessment=assessment,
-        reviewer_labels=[names.get(pk) or labels.get(pk, "") for pk in reviewer_ids],
+        reviewer_labels=shown,
         rows=[
-            ConsolidationRow(criterion=c, individual=individual.get(c.pk), score=scores.get(c.pk))
+            ConsolidationRow(
+                criterion=c,
+                individual=individual.get(c.pk),
+                score=scores.get(c.pk),
+                justifications=[
+                    (label, texts.get((c.pk, pk), ""))
+                    for label, pk in zip(shown, reviewer_ids, strict=True)
+                ],
+            )
             for c in criteria
         ],
         concurrences=concurrences,
     )
+
+
+def _justifications(*, submission: Submission, criteria_set_id: int) -> dict[tuple[int, int], str]:
+    """(criterion id, reviewer id) -> the submitted review's justification, one query: the
+    lead drafts the synthesis from the reviewers' own words, not from their levels alone."""
+    rows = CriterionScore.objects.filter(
+        review__assignment__submission=submission,
+        review__state=Review.State.SUBMITTED,
+        criterion__criteria_set_id=criteria_set_id,
+    ).values_list("criterion_id", "review__assignment__reviewer_id", "justification")
+    return {(criterion, reviewer): text for criterion, reviewer, text in rows.order_by()}
 
 
 @dataclass

@@ -221,7 +221,33 @@ def test_the_lead_page_queries_do_not_grow_with_reviewers(
     client.force_login(staff)
     url = reverse("reviews:consolidation_detail", args=[assessment.code])
     # the assessment, the reviewer order, score rows, criteria of the version, the reviewers'
-    # names (staff), the assessment's scores, its criteria, the answers
-    with django_assert_num_queries(REQUEST + 8):
+    # names (staff), the assessment's scores, the justifications, its criteria, the answers
+    with django_assert_num_queries(REQUEST + 9):
         response = client.get(url)
     assert len(response.context["page"].reviewer_labels) == reviewers
+
+
+def test_the_lead_reads_the_justifications_side_by_side(client, staff, submission, team):
+    rui, mia = team
+    CriterionScore.objects.filter(review__assignment__reviewer=mia, criterion__code="REL-1").update(
+        justification="Only point estimates are reported."
+    )
+    assessment = consolidation_lead_name(submission=submission, lead=rui, user=staff)
+    client.force_login(rui)
+    response = client.get(reverse("reviews:consolidation_detail", args=[assessment.code]))
+    rows = {row.criterion.code: row for row in response.context["page"].rows}
+    labels = response.context["page"].reviewer_labels
+    # In the labels' order: Rui wrote nothing, Mia's words are beside her label.
+    assert dict(rows["REL-1"].justifications) == {
+        labels[0]: "",
+        labels[1]: "Only point estimates are reported.",
+    } or dict(rows["REL-1"].justifications) == {
+        labels[0]: "Only point estimates are reported.",
+        labels[1]: "",
+    }
+    assert not rows["VAL-1"].has_justification
+    html = response.content.decode()
+    assert "Only point estimates are reported." in html
+    # REL-1 is a disagreement: its justifications are open; anonymous labels, no names.
+    assert '<details class="mb-3" open>' in html
+    assert "Mia Second" not in html
