@@ -21,12 +21,14 @@ Which solver, when, and why:
   when HiGHS finds no integer solution within the time limit: Lagrangian relaxation of
   the coverage rows over the min-cost flow (coverage.py). At 10,000 x 5,000 (about
   600,000 candidate pairs) HiGHS found no integer solution in minutes; the relaxation
-  covers every requirement the pool allows and is within 0.3 % of the LP bound in a few
-  flows. Measured against the alternatives: a flow with per-requirement coverage nodes
-  cannot credit one reviewer for two risks of a submission nor combine the node with the
-  same-organisation groups without losing exactness, and HiGHS on a reduced candidate set
-  still had to branch on tens of thousands of pairs. The relaxation also proves its own
-  bound (`Solution.bound`, `mip_gap`), so the run states how far from the best it can be.
+  covers every requirement the pool allows and is within 0.1 % of the LP bound in a few
+  flows. The alternatives were reasoned out, not measured: a flow with per-requirement
+  coverage nodes cannot credit one reviewer for two risks of a submission nor share a
+  node with a same-organisation group, so it would be a restriction needing the same
+  repair; HiGHS on a reduced candidate set would still be an integer program of some
+  100,000 pairs with no integrality guarantee from the flow. The relaxation also
+  proves its own bound (`Solution.bound`, `mip_gap`), so the run states how far from
+  the best it can be.
   Earlier versions fell back to the flow without coverage here ("coverage_too_large",
   "coverage_dropped"); those statuses only remain in stored runs.
 
