@@ -271,7 +271,6 @@ def solve_coverage_lagrangian(
     problem: Problem,
     *,
     iterations: int = COVERAGE_ITERATIONS,
-    time_limit: float | None = None,
 ) -> Solution:
     """Assignment with coverage over the flow (see the module docstring). Needs a problem
     whose same-organisation groups are disjoint, as a flow does."""
@@ -303,8 +302,6 @@ def solve_coverage_lagrangian(
         # at the coverage weight, so that the step keeps the scale of affinity.
         target = best.value + int(lam_int[best.missed].sum())
         if not best.missed.any() and _gap(p, best, best_dual) <= TARGET_GAP:
-            break
-        if time_limit and time.perf_counter() - started > time_limit:
             break
         covered = np.bincount(p.req_id, weights=chosen[p.req_cand], minlength=p.n_req)
         g = 1.0 - covered
