@@ -141,6 +141,7 @@ def solver_label(code: str) -> str:
     labels = {
         "min_cost_flow": _("Min-cost flow (OR-Tools)"),
         "milp": _("Integer program (HiGHS)"),
+        "lagrangian": _("Min-cost flow with coverage by Lagrangian relaxation (OR-Tools)"),
         "openreview-matcher import": _("Imported from openreview-matcher"),
     }
     return str(labels.get(code, code))
@@ -151,6 +152,12 @@ def status_label(code: str) -> str:
         "optimal": _("optimal"),
         "time_limit": _("stopped at the time limit: best found, not proven optimal"),
         "coverage_dropped": _("optimal without coverage (coverage left out)"),
+        "coverage_too_large": _("optimal without coverage (coverage left out)"),
+        "near_optimal": _("near-optimal: within a proven gap of the best possible"),
+        "near_optimal_time_limit": _(
+            "near-optimal after the integer program's time limit: within a proven gap of "
+            "the best possible"
+        ),
     }
     return str(labels.get(code, code))
 

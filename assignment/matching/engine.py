@@ -85,7 +85,7 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
     progress(70, "bound")
 
     with timings.step("lp_bound"):
-        bound = lp_bound(problem) if settings.wants_lp_bound(len(problem.cand_sub)) else None
+        lp = lp_bound(problem) if settings.wants_lp_bound(len(problem.cand_sub)) else None
     with timings.step("greedy"):
         greedy_objective, greedy_filled = greedy(problem)
     progress(80, "explain")
@@ -108,7 +108,7 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
         final_score=score,
         kept=kept,
         max_load=prepared.max_load,
-        bound=bound,
+        lp=lp,
         greedy_objective=greedy_objective,
         greedy_filled=greedy_filled,
         n_candidates=len(candidates),
@@ -152,7 +152,9 @@ def _search(
             fixed_score=fixed_score,
             coverage=settings.coverage,
         )
-        return problem, solve(problem, time_limit=settings.time_limit_s)
+        return problem, solve(
+            problem, time_limit=settings.time_limit_s, milp_max_pairs=settings.milp_max_pairs
+        )
 
     problem, solution = solve_over(candidates)
     wider = _for_unfilled_slots(model, prepared, problem, solution, candidates, settings)
@@ -160,7 +162,8 @@ def _search(
         candidates = wider
         problem, solution = solve_over(candidates)
     # Pricing rounds re-solve the whole problem: cheap with a flow, not with an integer
-    # program (whose time limit would apply again), so only flows get them.
+    # program (whose time limit would apply again) nor with the coverage relaxation (a
+    # flow per iteration), so only flows get them.
     rounds = settings.pricing_rounds if solution.solver == "min_cost_flow" else 0
     for _round in range(rounds):
         wider = _pricing_round(model, prepared, problem, solution, candidates, settings)

@@ -96,16 +96,26 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
             else:
                 items.append(explanation_item("candidates_full", count=len(rest), k=ctx.k))
 
-    if ctx.coverage and solution.status not in ("coverage_dropped", "coverage_too_large"):
+    if ctx.coverage:
         items.extend(_coverage_items(problem, ctx))
 
     if ctx.min_load:
         items.extend(_min_load_items(problem, ctx))
 
-    if solution.status in ("time_limit", "coverage_dropped"):
-        items.append(explanation_item(solution.status, seconds=int(ctx.time_limit or 0)))
-    if solution.status == "coverage_too_large":
-        items.append(explanation_item("coverage_too_large", pairs=len(problem.cand_sub)))
+    if solution.status == "time_limit":
+        items.append(explanation_item("time_limit", seconds=int(ctx.time_limit or 0)))
+    if solution.status in ("near_optimal", "near_optimal_time_limit"):
+        # Coverage by Lagrangian relaxation (coverage.py): say so, with its proven gap.
+        items.append(
+            explanation_item(
+                "coverage_relaxed",
+                pairs=len(problem.cand_sub),
+                gap=round(100 * float(solution.mip_gap or 0), 2),
+                seconds=int(ctx.time_limit or 0)
+                if solution.status == "near_optimal_time_limit"
+                else 0,
+            )
+        )
     return items
 
 
@@ -132,18 +142,57 @@ def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:
             items.append(
                 explanation_item("coverage_conflicted", area=code, count=int(conflicted.sum()))
             )
-        rest = int((~conflicted).sum())
-        if rest:
-            items.append(
-                explanation_item(
-                    "coverage_capacity" if len(experts) > 1 else "coverage_capacity_one",
-                    area=code,
-                    count=rest,
-                    experts=len(experts),
-                    capacity=int(ctx.max_load[experts].sum()),
-                )
-            )
+        rest = subs[~conflicted]
+        if len(rest):
+            items.extend(_coverage_rest(ctx, code, rest, experts))
     return items
+
+
+def _coverage_rest(
+    ctx: Context, code: str, subs: np.ndarray, experts: np.ndarray
+) -> list[dict[str, Any]]:
+    """Submissions missing risk `code` that some expert may review, by cause: every such
+    expert is at their maximum load; or those with room all share an organisation with a
+    reviewer the submission has (the same-organisation rule); or neither (the solver found
+    no exchange: its candidates or its search fell short)."""
+    data = ctx.data
+    load = np.bincount(ctx.final_rev, minlength=data.n_rev)
+    has_room = load[experts] < ctx.max_load[experts]
+    causes = {"capacity": 0, "same_organisation": 0, "not_found": 0}
+    for s in subs.tolist():
+        allowed = ctx.allowed(np.full(len(experts), s), experts) & has_room
+        if not allowed.any():
+            causes["capacity"] += 1
+        elif _all_share_an_organisation(ctx, s, experts[allowed]):
+            causes["same_organisation"] += 1
+        else:
+            causes["not_found"] += 1
+    items = []
+    if causes["capacity"]:
+        items.append(
+            explanation_item(
+                "coverage_capacity" if len(experts) > 1 else "coverage_capacity_one",
+                area=code,
+                count=causes["capacity"],
+                experts=len(experts),
+                capacity=int(ctx.max_load[experts].sum()),
+            )
+        )
+    for cause in ("same_organisation", "not_found"):
+        if causes[cause]:
+            items.append(explanation_item(f"coverage_{cause}", area=code, count=causes[cause]))
+    return items
+
+
+def _all_share_an_organisation(ctx: Context, s: int, experts: np.ndarray) -> bool:
+    data = ctx.data
+    on_sub = ctx.final_rev[ctx.final_sub == s]
+    taken = np.unique(data.member_org[np.isin(data.member_rev, on_sub)])
+    if len(taken) == 0:
+        return False
+    member = np.isin(data.member_rev, experts) & np.isin(data.member_org, taken)
+    blocked = np.unique(data.member_rev[member])
+    return len(blocked) == len(np.unique(experts))
 
 
 def coverage_missed(data: MatchingData, sub: np.ndarray, rev: np.ndarray) -> np.ndarray:

@@ -28,14 +28,30 @@ def solve_flow(problem: Problem) -> Solution:
       and explained when not.
     Supplies: each submission its open slots; the sink takes them all.
     """
+    started = time.perf_counter()
+    chosen, unfilled, _cost = flow_optimum(problem, problem.cost)
+    return Solution(
+        chosen=chosen,
+        solver="min_cost_flow",
+        status="optimal",
+        unfilled=unfilled,
+        coverage_missed=np.zeros(0, dtype=bool),
+        objective=total_score(problem, chosen),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def flow_optimum(problem: Problem, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(chosen per candidate, unfilled per submission, optimal cost) of the network of
+    `solve_flow` with `cost` (int64 per candidate) on the pair arcs: coverage.py solves it
+    again and again with coverage prices added to the costs."""
     # Solvers load in the worker that runs a solve, not in every web process.
     from ortools.graph.python import min_cost_flow  # noqa: PLC0415 -- heavy, see above
 
-    started = time.perf_counter()
     p = problem
     n_sub, n_cand = p.n_sub, len(p.cand_sub)
     sink = n_sub + p.n_rev
-    tails, heads, caps, costs = _arcs(p, sink)
+    tails, heads, caps, costs = _arcs(p, sink, cost)
     smcf = min_cost_flow.SimpleMinCostFlow()
     arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     n_nodes = sink + 1 + p.n_groups
@@ -50,25 +66,18 @@ def solve_flow(problem: Problem) -> Solution:
     chosen = flows[:n_cand] > 0
     slack_start = n_cand + p.n_groups
     unfilled = flows[slack_start : slack_start + n_sub].astype(np.int64)
-    return Solution(
-        chosen=chosen,
-        solver="min_cost_flow",
-        status="optimal",
-        unfilled=unfilled,
-        coverage_missed=np.zeros(0, dtype=bool),
-        objective=total_score(p, chosen),
-        seconds=time.perf_counter() - started,
-    )
+    return chosen, unfilled, int(smcf.optimal_cost())
 
 
-def _arcs(p: Problem, sink: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _arcs(
+    p: Problem, sink: int, cost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(tails, heads, capacities, costs) of every arc, in the order of solve_flow's
     docstring: candidate pairs first, then group arcs, slack arcs, and the two arcs of each
     reviewer to the sink."""
     n_sub, n_rev = p.n_sub, p.n_rev
     first_group = sink + 1
     weights = p.weights()
-    cost = p.cost
     n_cand = len(cost)
 
     group_of = np.full(n_cand, -1, dtype=np.int64)

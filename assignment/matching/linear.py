@@ -182,15 +182,26 @@ def solve_milp(problem: Problem, *, time_limit: float | None = None) -> Solution
     )
 
 
-def lp_bound(problem: Problem) -> float | None:
-    """Total score of the LP relaxation's optimum (HiGHS), fixed pairs included.
+@dataclass
+class LpBound:
+    """The LP relaxation's optimum: its affinity part (`bound`, fixed pairs included) and
+    the coverage it leaves missing (the sum of the v variables, fractional)."""
+
+    bound: float
+    coverage_missed: float
+
+
+def lp_bound(problem: Problem) -> LpBound | None:
+    """The LP relaxation's optimum (HiGHS), or None when HiGHS finds none.
 
     The LP is the integer problem with x in [0, 1]; it is solved with the same priority
-    weights, and the bound reported is its affinity part, comparable with the objective.
-    For a flow instance the two are equal (integrality of min-cost flow).
+    weights, and the bound reported is its affinity part, comparable with the objective of
+    any assignment that fills as many slots, covers as many requirements and reaches as
+    many minimum loads as the LP does (the weights put those first). For a flow instance
+    the two are equal (integrality of min-cost flow).
     """
     if len(problem.cand_sub) == 0:
-        return total_score(problem, np.zeros(0, dtype=bool))
+        return LpBound(total_score(problem, np.zeros(0, dtype=bool)), 0.0)
     model = _linear_model(problem)
     result = _highs(model, integral=False, time_limit=None)
     if result.x is None:
@@ -198,4 +209,5 @@ def lp_bound(problem: Problem) -> float | None:
     x = result.x[: model.n_cand]
     total = float(np.dot(problem.cand_score * SCALE, x))
     total += float(np.rint(problem.fixed_score * SCALE).sum())
-    return round(total) / SCALE
+    missed = float(result.x[model.cover_start :].sum())
+    return LpBound(round(total) / SCALE, round(missed, 6))

@@ -15,6 +15,8 @@ from .weights import AffinityWeights
 MAX_K = 10
 MAX_CANDIDATES = 500
 LP_BOUND_AUTO_LIMIT = 200_000
+# See solve.py: above this many candidate pairs, coverage is solved by Lagrangian relaxation.
+MILP_MAX_PAIRS = 200_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class RunSettings:
       optimum equals the objective anyway (integrality), so large runs skip it unless
       asked.
     - time_limit_s: limit for the integer program (the flow has none: it is polynomial).
+    - milp_max_pairs: with coverage on, the largest problem (in candidate pairs) solved
+      exactly by the integer program; above it, coverage is solved by Lagrangian
+      relaxation over the min-cost flow (coverage.py), near-optimal with a proven gap.
     """
 
     k: int = 3
@@ -63,6 +68,7 @@ class RunSettings:
     pricing_per_submission: int = 10
     lp_bound: bool | None = None
     time_limit_s: float = 120.0
+    milp_max_pairs: int = MILP_MAX_PAIRS
 
     def __post_init__(self):
         errors = {}
@@ -94,6 +100,8 @@ class RunSettings:
             errors["pricing_per_submission"] = _(
                 "Pricing pairs per submission must be between 0 and %(max)s."
             ) % {"max": MAX_CANDIDATES}
+        if self.milp_max_pairs < 0:
+            errors["milp_max_pairs"] = _("The integer program limit cannot be negative.")
         if errors:
             raise ValidationError(errors)
 

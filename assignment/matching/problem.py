@@ -86,6 +86,8 @@ class Solution:
     objective: float  # total score of the assignment (fixed pairs included)
     seconds: float
     mip_gap: float | None = None
+    # A proven upper bound on the affinity (coverage.py), when the solver has one.
+    bound: float | None = None
 
 
 def total_score(problem: Problem, chosen: np.ndarray) -> float:

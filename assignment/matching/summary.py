@@ -10,6 +10,7 @@ import numpy as np
 from .affinity import SCALE
 from .data import MatchingData
 from .explain import coverage_missed
+from .linear import LpBound
 from .options import RunSettings
 from .problem import Problem, Solution
 
@@ -86,7 +87,7 @@ def proposal_summary(
     final_score: np.ndarray,
     kept: np.ndarray,
     max_load: np.ndarray,
-    bound: float | None,
+    lp: LpBound | None,
     greedy_objective: float,
     greedy_filled: int,
     n_candidates: int,
@@ -108,8 +109,13 @@ def proposal_summary(
         "status": solution.status,
         **stats,
         "objective": solution.objective,
-        "lp_bound": bound,
+        "lp_bound": lp.bound if lp else None,
+        # Coverage the LP relaxation leaves missing: the proposal's missed requirements
+        # (among those with an expert candidate) are at least its round-up.
+        "lp_coverage_missed": lp.coverage_missed if lp else None,
+        "coverage_missed_by_solver": int(solution.coverage_missed.sum()),
         "mip_gap": solution.mip_gap,
+        "solver_bound": solution.bound,
         "greedy": {"objective": greedy_objective, "filled": greedy_filled},
         "candidates": n_candidates,
         "slots": int(problem.demand.sum()) + len(problem.fixed_sub),

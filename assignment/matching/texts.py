@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from submissions.models.taxonomy import LABELS
 
@@ -26,6 +26,58 @@ def _area_name(code: str) -> str:
     if code in SHORT_NAMES:
         return _(SHORT_NAMES[code])
     return str(LABELS.get(code, code))
+
+
+# Sentences about a risk area and a count of submissions: the plural follows "n".
+_AREA_COUNT = {
+    "coverage_no_experts": ngettext_lazy(
+        "%(area)s coverage impossible for %(count)s submission: no approved reviewer "
+        "declares %(area)s expertise; approve reviewers with that expertise.",
+        "%(area)s coverage impossible for %(count)s submissions: no approved reviewer "
+        "declares %(area)s expertise; approve reviewers with that expertise.",
+        "n",
+    ),
+    "coverage_conflicted": ngettext_lazy(
+        "%(area)s coverage impossible for %(count)s submission: every approved reviewer "
+        "who declares %(area)s expertise has a conflict with it; dismiss conflicts that "
+        "do not apply or approve more reviewers.",
+        "%(area)s coverage impossible for %(count)s submissions: every approved reviewer "
+        "who declares %(area)s expertise has a conflict with them; dismiss conflicts "
+        "that do not apply or approve more reviewers.",
+        "n",
+    ),
+    "coverage_same_organisation": ngettext_lazy(
+        "%(area)s coverage impossible for %(count)s submission: every approved reviewer "
+        "who declares %(area)s expertise and still has room works for an organisation "
+        "already represented among its reviewers; raise other experts' capacity or "
+        "approve more reviewers.",
+        "%(area)s coverage impossible for %(count)s submissions: every approved reviewer "
+        "who declares %(area)s expertise and still has room works for an organisation "
+        "already represented among their reviewers; raise other experts' capacity or "
+        "approve more reviewers.",
+        "n",
+    ),
+    "coverage_not_found": ngettext_lazy(
+        "%(area)s coverage missed for %(count)s submission although an approved reviewer "
+        "with %(area)s expertise has room: the solver found no exchange that covers it; "
+        "raise the candidates per submission or add the expert by hand.",
+        "%(area)s coverage missed for %(count)s submissions although approved reviewers "
+        "with %(area)s expertise have room: the solver found no exchange that covers "
+        "them; raise the candidates per submission or add the experts by hand.",
+        "n",
+    ),
+}
+
+
+def _area_count(code: str) -> Callable[[dict[str, Any]], str]:
+    def render(p: dict[str, Any]) -> str:
+        return _AREA_COUNT[code] % {
+            "n": p["count"],
+            "area": _area_name(p["area"]),
+            "count": _n(p["count"]),
+        }
+
+    return render
 
 
 def _capacity_short(p: dict[str, Any]) -> str:
@@ -124,30 +176,6 @@ def _coverage_capacity_one(p: dict[str, Any]) -> str:
     ) % {"area": area, "count": _n(p["count"]), "capacity": _n(p["capacity"])}
 
 
-def _coverage_no_experts(p: dict[str, Any]) -> str:
-    area = _area_name(p["area"])
-    return ngettext(
-        "%(area)s coverage impossible for %(count)s submission: no approved reviewer "
-        "declares %(area)s expertise; approve reviewers with that expertise.",
-        "%(area)s coverage impossible for %(count)s submissions: no approved reviewer "
-        "declares %(area)s expertise; approve reviewers with that expertise.",
-        p["count"],
-    ) % {"area": area, "count": _n(p["count"])}
-
-
-def _coverage_conflicted(p: dict[str, Any]) -> str:
-    area = _area_name(p["area"])
-    return ngettext(
-        "%(area)s coverage impossible for %(count)s submission: every approved reviewer "
-        "who declares %(area)s expertise has a conflict with it; dismiss conflicts that "
-        "do not apply or approve more reviewers.",
-        "%(area)s coverage impossible for %(count)s submissions: every approved reviewer "
-        "who declares %(area)s expertise has a conflict with them; dismiss conflicts "
-        "that do not apply or approve more reviewers.",
-        p["count"],
-    ) % {"area": area, "count": _n(p["count"])}
-
-
 def _min_load_slots(p: dict[str, Any]) -> str:
     return ngettext(
         "%(count)s reviewer stays below the minimum load of %(min)s: the %(slots)s open "
@@ -216,6 +244,33 @@ def _coverage_dropped(p: dict[str, Any]) -> str:
     )
 
 
+def _coverage_relaxed(p: dict[str, Any]) -> str:
+    values = {
+        "pairs": _n(p["pairs"]),
+        "gap": number_format(p["gap"], decimal_pos=2),
+        "seconds": p["seconds"],
+    }
+    if p["seconds"]:
+        return (
+            _(
+                "The integer program found no assignment within its time limit of "
+                "%(seconds)s s, so coverage was solved by Lagrangian relaxation over the "
+                "min-cost flow: the total affinity is proven within %(gap)s %% of the best "
+                "assignment that fills as many slots and covers the same risks."
+            )
+            % values
+        )
+    return (
+        _(
+            "Coverage over %(pairs)s candidate pairs was solved by Lagrangian relaxation "
+            "over the min-cost flow, as an exact integer program would be too large: the "
+            "total affinity is proven within %(gap)s %% of the best assignment that fills "
+            "as many slots and covers the same risks."
+        )
+        % values
+    )
+
+
 def _time_limit(p: dict[str, Any]) -> str:
     return (
         _(
@@ -234,12 +289,16 @@ _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "candidates_full": _candidates_full,
     "coverage_capacity": _coverage_capacity,
     "coverage_capacity_one": _coverage_capacity_one,
-    "coverage_no_experts": _coverage_no_experts,
-    "coverage_conflicted": _coverage_conflicted,
+    "coverage_no_experts": _area_count("coverage_no_experts"),
+    "coverage_conflicted": _area_count("coverage_conflicted"),
+    "coverage_same_organisation": _area_count("coverage_same_organisation"),
+    "coverage_not_found": _area_count("coverage_not_found"),
+    "coverage_relaxed": _coverage_relaxed,
     "min_load_slots": _min_load_slots,
     "min_load_candidates": _min_load_candidates,
     "existing_conflicted": _existing_conflicted,
     "existing_conflicted_started": _existing_conflicted_started,
+    # Runs before coverage.py (stored explanations are rendered again for each reader).
     "coverage_too_large": _coverage_too_large,
     "coverage_dropped": _coverage_dropped,
     "time_limit": _time_limit,

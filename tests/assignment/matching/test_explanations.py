@@ -157,7 +157,9 @@ def test_existing_assignment_now_conflicted_is_dropped(hand_instance):
     assert ("S1", "B") not in named_pairs(hand_instance, data, proposal)
 
 
-def test_coverage_dropped_when_the_integer_program_finds_nothing(instance, monkeypatch):
+def test_coverage_kept_when_the_integer_program_finds_nothing(instance, monkeypatch):
+    """No more "coverage left out": the Lagrangian relaxation over the flow takes over."""
+
     def no_solution(problem, *, time_limit=None):
         raise RuntimeError("HiGHS found no solution: time limit reached")
 
@@ -169,13 +171,31 @@ def test_coverage_dropped_when_the_integer_program_finds_nothing(instance, monke
 
     proposal, data = solve_instance(instance, k=2, coverage=True, time_limit_s=30)
 
-    assert proposal.summary["solver"] == "min_cost_flow"
-    assert proposal.summary["status"] == "coverage_dropped"
-    assert named_pairs(instance, data, proposal) == {("S1", "A"), ("S1", "B")}
-    assert texts(proposal)[-1] == (
-        "The integer program found no assignment within its time limit of 30 s, so coverage "
-        "was left out: the assignment is optimal without it; raise the time limit to try "
-        "again with coverage."
+    assert proposal.summary["solver"] == "lagrangian"
+    # The relaxation proves this one optimal: the same answer as the integer program.
+    assert proposal.summary["status"] == "optimal"
+    assert proposal.summary["mip_gap"] == 0.0
+    assert ("S1", "C") in named_pairs(instance, data, proposal)
+    assert proposal.summary["objective"] == 0.625
+    assert proposal.summary["coverage"]["met"] == 2
+    assert texts(proposal) == []
+
+
+def test_relaxed_coverage_is_explained_with_its_proven_gap():
+    large = {"pairs": 561111, "gap": 0.28, "seconds": 0}
+    after_time_limit = {"pairs": 1200, "gap": 1.5, "seconds": 120}
+
+    assert explanation_text({"code": "coverage_relaxed", "params": large}) == (
+        "Coverage over 561,111 candidate pairs was solved by Lagrangian relaxation over the "
+        "min-cost flow, as an exact integer program would be too large: the total affinity "
+        "is proven within 0.28 % of the best assignment that fills as many slots and covers "
+        "the same risks."
+    )
+    assert explanation_text({"code": "coverage_relaxed", "params": after_time_limit}) == (
+        "The integer program found no assignment within its time limit of 120 s, so "
+        "coverage was solved by Lagrangian relaxation over the min-cost flow: the total "
+        "affinity is proven within 1.50 % of the best assignment that fills as many slots "
+        "and covers the same risks."
     )
 
 
@@ -194,18 +214,58 @@ def test_coverage_impossible_with_a_single_expert(instance):
     ]
 
 
-def test_coverage_left_out_when_the_integer_program_would_be_too_large(instance, monkeypatch):
-    monkeypatch.setattr("assignment.matching.solve.MILP_MAX_PAIRS", 2)
+def test_coverage_kept_when_the_integer_program_would_be_too_large(instance):
     instance.submission("S1", areas=["cbrn", "cyber_offence"])
     instance.reviewer("A", expertise={"cbrn": 3})
     instance.reviewer("B", expertise={"cbrn": 3})
     instance.reviewer("C", expertise={"cyber_offence": 1})
 
-    proposal, _data = solve_instance(instance, k=2, coverage=True)
+    proposal, data = solve_instance(instance, k=2, coverage=True, milp_max_pairs=2)
 
-    assert proposal.summary["status"] == "coverage_too_large"
+    assert proposal.summary["solver"] == "lagrangian"
+    assert proposal.summary["status"] == "optimal"
+    assert ("S1", "C") in named_pairs(instance, data, proposal)
+    assert proposal.summary["coverage"]["met"] == 2
+    assert texts(proposal) == []
+
+
+def test_relaxed_coverage_explains_what_the_pool_cannot_cover(instance):
+    for i in range(3):
+        instance.submission(f"S{i}", areas=["loss_of_control"])
+    instance.reviewer("A", expertise={"loss_of_control": 3}, max_reviews=1)
+    instance.reviewer("B", expertise={"benchmark": 3}, max_reviews=5)
+
+    proposal, _data = solve_instance(instance, k=1, coverage=True, milp_max_pairs=0)
+
+    assert proposal.summary["solver"] == "lagrangian"
+    assert proposal.summary["coverage"]["met"] == 1
+    assert proposal.summary["coverage_missed_by_solver"] == 2
     assert texts(proposal) == [
-        "Coverage was left out: an integer program over 3 candidate pairs is too large to "
-        "solve in reasonable time, so the assignment is the optimal one without coverage; "
-        "lower the candidates per submission or run coverage on a smaller call."
+        "Loss of control coverage impossible for 2 submissions: only 1 approved reviewer "
+        "declares Loss of control expertise and their capacity is 1; raise capacity or "
+        "approve more reviewers."
     ]
+
+
+def test_coverage_blocked_by_the_same_organisation_rule(instance):
+    """S1 needs CBRN and cyber offence; the only experts, A (CBRN) and B (cyber), both
+    work for Lab X, so S1 can have one of them: the other risk stays uncovered, for that
+    reason, whichever solver runs."""
+    instance.submission("S1", areas=["cbrn", "cyber_offence"])
+    instance.reviewer("A", expertise={"cbrn": 3}, orgs=["Lab X"])
+    instance.reviewer("B", expertise={"cyber_offence": 1}, orgs=["Lab X"])
+    instance.reviewer("C", expertise={"benchmark": 3})
+
+    exact, _data = solve_instance(instance, k=2, coverage=True)
+    relaxed, _data = solve_instance(instance, k=2, coverage=True, milp_max_pairs=0)
+
+    assert exact.summary["solver"] == "milp"
+    assert relaxed.summary["solver"] == "lagrangian"
+    for proposal in (exact, relaxed):
+        assert proposal.summary["coverage"]["met"] == 1
+        assert proposal.summary["objective"] == exact.summary["objective"]
+        assert len(texts(proposal)) == 1
+        assert (
+            "works for an organisation already represented among its reviewers"
+            in (texts(proposal)[0])
+        )
