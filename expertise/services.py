@@ -160,10 +160,13 @@ def publications_import(*, user: User, source: str, data: bytes) -> ImportResult
                 untitled += 1
                 continue
             keys = duplicate_keys(title=entry.title, year=entry.year, doi=entry.doi)
-            if seen.intersection(keys):
+            # A duplicate's keys count too: an entry with the DOI of a listed work and a
+            # new title makes that title known as well.
+            duplicate = not seen.isdisjoint(keys)
+            seen.update(keys)
+            if duplicate:
                 duplicates += 1
                 continue
-            seen.update(keys)
             new.append(
                 Publication(
                     user=user,
