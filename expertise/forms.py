@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from expertise.formats.base import (
     ABSTRACT_MAX,
@@ -38,7 +39,7 @@ class PublicationForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
     venue = forms.CharField(
-        label=_("Venue"),
+        label=pgettext_lazy("publication", "Venue"),
         required=False,
         max_length=VENUE_MAX,
         help_text=_("Journal, conference, or the organisation that published the report."),
