@@ -23,6 +23,27 @@ _NAME = re.compile(r"[^\s\"#%'(),={}]+")
 _SPACE = re.compile(r"\s*")
 _SPECIAL_IN_BRACES = re.compile(r"\\.|[{}]", re.DOTALL)
 _SPECIAL_IN_QUOTES = re.compile(r'\\.|[{}"]', re.DOTALL)
+_ENTRY_START = re.compile(r"\s*([A-Za-z]+)\s*[{(]")
+_WORD = re.compile(r"\s*([A-Za-z]+)")
+_KNOWN_TYPES = {
+    "article",
+    "book",
+    "booklet",
+    "conference",
+    "inbook",
+    "incollection",
+    "inproceedings",
+    "manual",
+    "mastersthesis",
+    "misc",
+    "online",
+    "phdthesis",
+    "proceedings",
+    "report",
+    "techreport",
+    "thesis",
+    "unpublished",
+}
 _MONTHS = {
     "jan": "January",
     "feb": "February",
@@ -164,11 +185,20 @@ class _Parser:
             self.pos = at + 1
             self.entry_start = at
             self.key = ""
-            kind = self.name(gettext_lazy("An entry type")).lower()
+            match = _ENTRY_START.match(self.text, self.pos)
+            if match is None:
+                # Outside entries everything is a comment, an "@" in an address too;
+                # only a known entry type without its brace is a mistake worth naming.
+                word = _WORD.match(self.text, self.pos)
+                if word is not None and word.group(1).lower() in _KNOWN_TYPES:
+                    raise self.fail(
+                        _("“{” expected after @%(kind)s.") % {"kind": word.group(1).lower()}
+                    )
+                continue
+            kind = match.group(1).lower()
+            self.pos = match.end(1)
             self.skip_space()
             opening = self.peek()
-            if opening not in ("{", "("):
-                raise self.fail(_("“{” expected after @%(kind)s.") % {"kind": kind})
             closing = "}" if opening == "{" else ")"
             if kind in ("comment", "preamble"):
                 if opening == "{":

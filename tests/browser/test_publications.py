@@ -7,7 +7,7 @@ import pytest
 
 from expertise.models import Publication
 from tests.browser_support import assert_accessible, login_as, screenshot
-from tests.factories import UserFactory
+from tests.factories import ReviewerApplicationFactory, UserFactory, WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,3 +63,31 @@ def test_publications_import_and_list(page):
     )
     assert_accessible(page)
     screenshot(page, "85-publications")
+
+
+def test_staff_see_the_applicants_publications(page, staff):
+    applicant = UserFactory(email="ada@example.org", full_name="Ada Author")
+    Publication.objects.create(
+        user=applicant,
+        title="Schön Bayesian red-teaming of large language models",
+        year=2021,
+        venue="Journal of AI Safety & Evaluation",
+        doi="10.5555/jais.2021.0042",
+    )
+    Publication.objects.create(
+        user=applicant,
+        kind=Publication.Kind.EVALUATION,
+        title="Cyber-offence uplift evaluation of a frontier model",
+        year=2025,
+        url="https://example.org/uplift-report",
+    )
+    application = ReviewerApplicationFactory(user=applicant, workshop=WorkshopFactory())
+    login_as(page, staff)
+
+    page.goto(f"/review-applications/{application.code}/")
+
+    section = page.get_by_role("region", name="Publications and evaluations")
+    assert section.get_by_role("listitem").count() == 2
+    assert section.get_by_role("link", name="doi:10.5555/jais.2021.0042").count() == 1
+    assert_accessible(page)
+    screenshot(page, "88-application-publications")

@@ -272,3 +272,15 @@ def test_clean_doi_and_url():
 
 def test_title_key_ignores_case_accents_and_punctuation():
     assert title_key("Schön  Bayesian: Red-Teaming!") == title_key("schon bayesian red teaming")
+
+
+def test_bibtex_at_sign_in_text_between_entries_is_a_comment():
+    data = b"Contact me@example.org with questions.\n@article{a, title={Kept}}\n"
+
+    assert [entry.title for entry in PARSERS["bibtex"](data)] == ["Kept"]
+
+
+def test_bibtex_known_type_without_brace_is_named():
+    message = _problem("bibtex", b"\n@article first2019, title={T}}\n")
+
+    assert message == "Line 2: “{” expected after @article."
