@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FILES = Path(__file__).resolve().parents[1] / "expertise" / "files"
 
 
-def test_publications_import_and_list(page):
+def _author_with_two_publications():
     user = UserFactory(email="ada@example.org", full_name="Ada Author")
     Publication.objects.create(
         user=user,
@@ -28,8 +28,14 @@ def test_publications_import_and_list(page):
         user=user,
         title="Schön Bayesian red-teaming of large language models",
         year=2021,
-        venue="arXiv",
+        venue="Journal of AI Safety & Evaluation",
+        doi="10.5555/jais.2021.0042",
     )
+    return user
+
+
+def test_publications_import_and_list(page):
+    user = _author_with_two_publications()
     login_as(page, user)
 
     page.goto("/profile/")
@@ -66,21 +72,7 @@ def test_publications_import_and_list(page):
 
 
 def test_staff_see_the_applicants_publications(page, staff):
-    applicant = UserFactory(email="ada@example.org", full_name="Ada Author")
-    Publication.objects.create(
-        user=applicant,
-        title="Schön Bayesian red-teaming of large language models",
-        year=2021,
-        venue="Journal of AI Safety & Evaluation",
-        doi="10.5555/jais.2021.0042",
-    )
-    Publication.objects.create(
-        user=applicant,
-        kind=Publication.Kind.EVALUATION,
-        title="Cyber-offence uplift evaluation of a frontier model",
-        year=2025,
-        url="https://example.org/uplift-report",
-    )
+    applicant = _author_with_two_publications()
     application = ReviewerApplicationFactory(user=applicant, workshop=WorkshopFactory())
     login_as(page, staff)
 
