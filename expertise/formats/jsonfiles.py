@@ -2,8 +2,8 @@
 
 ORCID (public API v3.0): a record (`activities-summary.works.group[].work-summary[]`), the
 works list alone (`group[]`), or a bulk works answer (`bulk[].work`, where the full work
-also carries the abstract as `short-description`). A group is one work as several sources
-list it; its first summary is taken.
+also carries the abstract as `short-description`), or a list of works. A group is one
+work as several sources list it; its first summary is taken.
 
 OpenReview: a list of notes, `{"notes": [...]}`, `{"publications": [...]}` or JSON Lines
 (one note per line, as openreview-expertise keeps a reviewer's archive). A note's
@@ -81,6 +81,9 @@ def _wrong_shape(expected: str) -> ImportProblem:
 def _orcid_works(document) -> list:
     if isinstance(document, dict) and isinstance(document.get("bulk"), list):
         return [_get(item, "work") for item in document["bulk"] if _get(item, "work")]
+    if isinstance(document, list):
+        # Works saved one by one and joined in a list: each a work, or {"work": ...}.
+        return [item.get("work", item) if isinstance(item, dict) else item for item in document]
     groups = _get(document, "activities-summary", "works", "group")
     if groups is None:
         groups = _get(document, "works", "group")
@@ -151,6 +154,13 @@ def _openreview_notes(document) -> list:
                 return document[key]
         if isinstance(document.get("content"), dict):
             return [document]
+        if "profiles" in document or "profile" in document:
+            raise ImportProblem(
+                _(
+                    "The file is an OpenReview profile without its publications. Export "
+                    "your publications (the notes you authored) and upload that file."
+                )
+            )
     if isinstance(document, list):
         return document
     raise _wrong_shape(_("an OpenReview export (a list of notes was not found)"))

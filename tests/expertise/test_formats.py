@@ -249,8 +249,14 @@ def test_openreview_json_lines_with_plain_values():
     ]
 
 
-def test_openreview_wrong_shape():
+def test_openreview_profile_without_publications():
     message = _problem("openreview", (FILES / "openreview_wrong_shape.json").read_bytes())
+
+    assert message.startswith("The file is an OpenReview profile without its publications.")
+
+
+def test_openreview_wrong_shape():
+    message = _problem("openreview", b'{"title": "Not a note"}')
 
     assert message.startswith("The file is JSON, but not an OpenReview export")
 
@@ -284,3 +290,14 @@ def test_bibtex_known_type_without_brace_is_named():
     message = _problem("bibtex", b"\n@article first2019, title={T}}\n")
 
     assert message == "Line 2: “{” expected after @article."
+
+
+def test_orcid_list_of_works():
+    data = (
+        b'[{"title": {"title": {"value": "One"}}, "publication-date": {"year": {"value": "2020"}}},'
+        b' {"work": {"title": {"title": {"value": "Two"}}}}, "not a work"]'
+    )
+
+    entries = PARSERS["orcid"](data)
+
+    assert [(e.title, e.year) for e in entries] == [("One", 2020), ("Two", None), ("", None)]
