@@ -385,6 +385,8 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Uploaded evaluations are confidential: not readable by other users on the host.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# A publication list uploaded for import (expertise): BibTeX, ORCID, DBLP, OpenReview.
+PUBLICATION_IMPORT_MAX_MB = 5
 # Non-file form fields (kept in memory by Django): generous for long text fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Limits for the child process that opens uploaded PDFs and JSON (submissions.pdfcheck).

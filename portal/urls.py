@@ -75,6 +75,7 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("privacy.urls")),
     path("", include("debate.urls")),
+    path("", include("expertise.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

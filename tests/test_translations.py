@@ -125,6 +125,7 @@ def test_compiled_catalogue_is_up_to_date(language):
     assert compiled.exists(), "run `make messages` to compile the catalogue"
     source = polib.pofile(str(source_path))
     binary = polib.mofile(str(compiled))
-    assert {e.msgid: e.msgstr for e in source.translated_entries()} == {
-        e.msgid: e.msgstr for e in binary if e.msgid
+    # Keyed by context too: one msgid may have several translations, one per context.
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in source.translated_entries()} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in binary if e.msgid
     }

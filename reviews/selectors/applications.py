@@ -3,9 +3,11 @@
 Views, the CV download and the coming conflict and assignment code all go through these.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from expertise.models import Publication
 from portal.models import Organisation, User, Workshop
 from portal.permissions import has_perm
 from reviews.models import ReviewerApplication, ReviewerExpertise, ReviewerTie
@@ -74,6 +76,17 @@ def applications_for_staff_list(
                 )
             )
         )
+    # How many publications each applicant listed: a subquery, no query per row.
+    publications = (
+        Publication.objects.filter(user=OuterRef("user_id"))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = qs.annotate(
+        publication_count=Coalesce(Subquery(publications, output_field=IntegerField()), 0)
+    )
     return qs.prefetch_related(_expertise_prefetch()).order_by("-created_at", "pk")
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from expertise.selectors import publications_of
 from portal import lookups as portal_lookups
 from portal.downloads import attachment_response, open_stored
 from portal.filters import filters_from
@@ -96,6 +97,12 @@ def _detail_context(request, application, *, decision_form=None) -> dict:
         ),
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
         "ties": list(selectors.ties_of_user(user=application.user, active_only=False)),
+        # What the applicant wrote: for staff deciding, and for the applicant themselves.
+        "publications": (
+            list(publications_of(user=application.user))
+            if has_perm(user, "expertise.see_publications_of", application.user)
+            else None
+        ),
     }
 
 

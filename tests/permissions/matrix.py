@@ -45,6 +45,7 @@ ROW_MODULES = (
     "rows_privacy_erasure",
     "rows_privacy",
     "rows_debate",
+    "rows_expertise",
 )
 
 STAFF = ("staff", "superuser")

@@ -309,6 +309,7 @@ def build_world() -> SimpleNamespace:
     _add_discussion_states(w)
     _add_consolidation_states(w)
     _add_live_notes_states(w)
+    _add_expertise_states(w)
     return w
 
 
@@ -669,4 +670,13 @@ def _add_consolidation_states(w) -> None:
         lead=w.staff,
         state=ConsolidatedAssessment.State.CIRCULATED,
         circulated_at=timezone.now(),
+    )
+
+
+def _add_expertise_states(w) -> None:
+    """A publication on the reviewer's list: theirs to edit and delete, 404 for others."""
+    from expertise.models import Publication  # noqa: PLC0415 -- only this part needs it
+
+    w.publication = Publication.objects.create(
+        user=w.reviewer, title="Red-teaming at scale", year=2025, venue="Matrix Journal"
     )

@@ -27,7 +27,7 @@ from tests.helpers import close_response
 from tests.privacy.conftest import CV, OTHER_REVIEW_TEXT
 
 State = DataExport.State
-QUERIES = 6
+QUERIES = 7
 
 
 def _build(user, django_capture_on_commit_callbacks) -> DataExport:
@@ -449,7 +449,8 @@ def test_the_profile_page_queries_do_not_grow_with_exports(
 ):
     _exports(evaluator, count)
     client.force_login(evaluator)
-    # session, user, staff group, tokens, the newest export, the latest erasure request
+    # session, user, staff group, the publication count, tokens, the newest export, the
+    # latest erasure request
     with django_assert_num_queries(QUERIES):
         response = client.get(reverse("portal:profile"))
     assert response.status_code == 200
