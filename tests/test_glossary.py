@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from portal.glossary import glossary, glossary_languages, terms_in
+from portal.translation_checks import entry_pairs
 from tests.test_translations import LOCALE, catalogue
 
 # (language or "*", English term, pattern the msgid matches, reason)
@@ -53,14 +54,7 @@ def excepted(language: str, english: str, msgid: str) -> bool:
 def offending_entries(po: polib.POFile, language: str) -> list[str]:
     offending = []
     for entry in po.translated_entries():
-        if entry.msgid_plural:
-            pairs = [
-                (entry.msgid_plural if index else entry.msgid, text)
-                for index, text in sorted(entry.msgstr_plural.items())
-            ]
-        else:
-            pairs = [(entry.msgid, entry.msgstr)]
-        for source, text in pairs:
+        for source, text in entry_pairs(entry):
             for term in terms_in(source, language):
                 if not term.carried_by(text) and not excepted(language, term.english, source):
                     offending.append(f"{term.as_note()}: {source!r} -> {text!r}")
