@@ -198,3 +198,26 @@ def test_a_new_language_starts_from_an_empty_catalogue(locale, tmp_path):
     assert len(po.translated_entries()) == units and po.percent_translated() == 100
     with po_path(locale, "it").with_suffix(".mo").open("rb") as compiled:
         assert gettext.GNUTranslations(compiled).gettext("Sign in") == "Accedi"
+
+
+def test_inline_elements_and_a_missing_plural_segment_are_refused(locale, tmp_path):
+    """Placeholders and tags travel as text: a tool that turned them into <ph> is named."""
+    document, line = replace_in_unit(
+        exported("fr"),
+        "%(reviewer)s on “%(submission)s”",
+        "<target>%(reviewer)s",
+        '<target><ph id="1" disp="%(reviewer)s"/>',
+    )
+    plural = polib.pofile(str(po_path(locale, "fr"))).find("%(n)s score")
+    uid = unit_id(plural)
+    start = document.index(f'<unit id="{uid}">')
+    second = document.index('<segment id="f1"', start)
+    plural_line = document.count("\n", 0, start) + 1
+    document = document[:second] + document[document.index("</segment>", second) + 10 :]
+    path = tmp_path / "inline.xlf"
+    path.write_text(document, encoding="utf-8")
+
+    report = refused(path, "fr")
+
+    assert f"line {line}: unit" in report and "inline elements" in report
+    assert f"line {plural_line}: 1 segments, 2 expected" in report
