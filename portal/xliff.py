@@ -231,8 +231,8 @@ def export_xliff(language: str, domain: str = "django") -> tuple[bytes, int, int
             _note(notes, "max-length", str(SUBJECT_MAX_LENGTH))
         if entry.msgid_plural:
             for index, numbers in enumerate(examples):
-                shown = ", ".join(map(str, numbers)) + ", …"
-                _note(notes, "plural-form", f"segment f{index}: n = {shown}")
+                shown = f"n = {', '.join(map(str, numbers))}, …" if numbers else "no whole n"
+                _note(notes, "plural-form", f"segment f{index}: {shown}")
         translated = entry.translated() and not fuzzy
         todo += not translated
         for index, (source, target) in enumerate(
