@@ -84,8 +84,11 @@ bench: $(DEV_STAMP) var
 		$(BIN)/python "$$script" || exit 1; \
 	done
 
+# Every catalogue under portal/locale (a language being translated too), not the glossaries.
+LOCALES := $(filter-out glossary,$(notdir $(wildcard portal/locale/*)))
+
 messages: $(DEV_STAMP)
-	$(BIN)/python manage.py makemessages -l da -l fr -l de --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(BIN)/python manage.py makemessages $(foreach code,$(LOCALES),-l $(code)) --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv'
 
 clean:

@@ -7,6 +7,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.conf.locale import LANG_INFO
+
+        # Django knows every official EU language's name but Maltese's (the language
+        # switcher shows each language's own name).
+        LANG_INFO.setdefault(
+            "mt", {"bidi": False, "code": "mt", "name": "Maltese", "name_local": "Malti"}
+        )
         from portal import audit_signals
         from portal.permissions import register
         from portal.rules import PERMISSIONS

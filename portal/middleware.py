@@ -75,8 +75,22 @@ class PrivateCacheControlMiddleware:
         return response
 
 
+def _offered(language: str) -> str | None:
+    """The language of settings.LANGUAGES that serves `language`, or None."""
+    try:
+        return translation.get_supported_language_variant(language) if language else None
+    except LookupError:
+        return None
+
+
 class UserPreferencesMiddleware:
-    """Activates the user's display time zone and preferred language."""
+    """Activates the user's display time zone and preferred language.
+
+    The language is negotiated in this order: the profile's language, if the portal is
+    offered in it; the language switcher's cookie and then the browser's Accept-Language
+    (Django's LocaleMiddleware, which runs before this, among settings.LANGUAGES only);
+    English.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -88,8 +102,9 @@ class UserPreferencesMiddleware:
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
-            if user.preferred_language:
-                translation.activate(user.preferred_language)
+            language = _offered(user.preferred_language)
+            if language:
+                translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()
         else:
             timezone.deactivate()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
+
+from portal.languages import LANGUAGE_NAMES, complete_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -310,13 +311,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("da", _("Danish")),
-    ("fr", _("French")),
-    ("de", _("German")),
-]
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# English and every language whose catalogue is complete and compiled (portal/languages.py):
+# a language loaded with `manage.py translations_import` is offered once all its messages
+# are translated, never before. The language switcher and Accept-Language negotiation both
+# use this list; tests/test_translations.py checks every language in it.
+LANGUAGES = [
+    (code, LANGUAGE_NAMES[code]) for code in [LANGUAGE_CODE, *complete_languages(LOCALE_PATHS[0])]
+]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 # English dates as the EU institutions write them ("26 November 2026"); Danish keeps

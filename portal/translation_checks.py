@@ -34,3 +34,16 @@ def mismatch(source: str, translation: str) -> str | None:
         if extra:
             problems.append(f"{name} not in the source: {', '.join(sorted(extra.elements()))}")
     return "; ".join(problems) or None
+
+
+def entry_pairs(entry) -> list[tuple[str, str]]:
+    """A catalogue entry's (English, translation) pairs: one per plural form.
+
+    The first plural form translates the singular msgid, every other form the plural one.
+    """
+    if entry.msgid_plural:
+        return [
+            (entry.msgid_plural if index else entry.msgid, text)
+            for index, text in sorted(entry.msgstr_plural.items())
+        ]
+    return [(entry.msgid, entry.msgstr)]

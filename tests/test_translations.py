@@ -15,7 +15,7 @@ import polib
 import pytest
 from django.conf import settings
 
-from portal.translation_checks import mismatch
+from portal.translation_checks import entry_pairs, mismatch
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -80,14 +80,7 @@ def test_every_message_is_translated(fresh_catalogues, language):
 def test_translations_keep_placeholders_and_tags(language):
     offending = []
     for entry in polib.pofile(str(catalogue(LOCALE, language))).translated_entries():
-        if entry.msgid_plural:
-            pairs = [
-                (entry.msgid_plural if index else entry.msgid, text)
-                for index, text in sorted(entry.msgstr_plural.items())
-            ]
-        else:
-            pairs = [(entry.msgid, entry.msgstr)]
-        for source, text in pairs:
+        for source, text in entry_pairs(entry):
             problem = mismatch(source, text)
             if problem:
                 offending.append(f"{entry.msgid!r} -> {text!r}: {problem}")

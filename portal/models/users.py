@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import site_languages
 from portal.precompiled import precompiled_list
 
 
@@ -54,7 +55,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=site_languages,
         default=settings.LANGUAGE_CODE,
     )
     timezone = models.CharField(

@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -67,7 +67,9 @@ def set_language(request):
     """Django's set_language, also remembered on the profile of a logged-in user."""
     # Django's view checks `next` against open redirects and sets the language cookie.
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language):
+    # Django's check_for_language also knows the languages Django itself is translated
+    # into: only one the portal is offered in is remembered.
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         user_set_language(user=request.user, language=language)
     return django_set_language(request)
 
