@@ -239,6 +239,12 @@ def settings_lines(run: AssignmentRun) -> list[SettingsLine]:
 
 
 @dataclass(frozen=True)
+class WhyDocument:
+    title: str  # the publication's title, or a label for the application's statement
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Why:
     score: float | None
     risk_areas: list[str]
@@ -247,6 +253,10 @@ class Why:
     text_similarity: float | None
     expertise_overlap: float | None
     matcher_score: float | None
+    # What the score adds for text (None in runs before per-document text similarity).
+    text_term: float | None = None
+    documents: tuple[WhyDocument, ...] = ()
+    terms: tuple[str, ...] = ()
 
 
 _BID_LABELS = dict(Bid.Value.choices)
@@ -263,6 +273,15 @@ def pair_why(score: float | None, why: dict[str, Any] | None) -> Why:
         text_similarity=why.get("text_similarity"),
         expertise_overlap=why.get("expertise_overlap"),
         matcher_score=why.get("matcher_score"),
+        text_term=why.get("text_term"),
+        documents=tuple(
+            WhyDocument(
+                title=doc.get("title") or _("Statement of expertise"),
+                similarity=doc.get("similarity", 0.0),
+            )
+            for doc in why.get("documents", [])
+        ),
+        terms=tuple(why.get("terms", [])),
     )
 
 
