@@ -26,8 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-from expertise.models import TextEmbedding
-
 logger = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -63,8 +61,6 @@ def model_dir() -> Path | None:
 def available() -> bool:
     """Whether the semantic extra is installed with its model (an import check, no
     download ever; fails closed)."""
-    if os.environ.get("PORTAL_SEMANTIC", "").lower() == "off":
-        return False
     if importlib.util.find_spec("sentence_transformers") is None:
         return False
     return model_dir() is not None
@@ -105,6 +101,8 @@ def text_hash(text: str) -> str:
 
 
 def _stored(hashes: list[str]) -> dict[str, np.ndarray]:
+    from expertise.models import TextEmbedding  # noqa: PLC0415 -- embed() needs no Django
+
     found: dict[str, np.ndarray] = {}
     for lo in range(0, len(hashes), READ_CHUNK):
         rows = TextEmbedding.objects.filter(
@@ -132,6 +130,8 @@ def stored_vectors(texts: Sequence[str]) -> np.ndarray:
 
 
 def _fill(texts: Sequence[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    from expertise.models import TextEmbedding  # noqa: PLC0415 -- embed() needs no Django
+
     by_hash = {text_hash(text): text for text in texts}
     found = _stored(list(by_hash))
     missing = [h for h in by_hash if h not in found]
