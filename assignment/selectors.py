@@ -118,6 +118,10 @@ class RunSummary:
     explanations: list[str]
     edited: bool
     unfilled_submissions: int  # submissions with an open slot, all of them
+    # The text similarity the run scored with, and its calibration (none in older runs).
+    text_variant: str = ""
+    text_median: float | None = None
+    text_p99: float | None = None
 
     @property
     def coverage_complete(self) -> bool:
@@ -155,6 +159,14 @@ def status_label(code: str) -> str:
     return str(labels.get(code, code))
 
 
+def text_variant_label(code: str) -> str:
+    labels = {
+        "tfidf_per_doc": _("TF-IDF per document"),
+        "combined": _("TF-IDF and the semantic model per document"),
+    }
+    return str(labels.get(code, code))
+
+
 def run_summary(run: AssignmentRun) -> RunSummary:
     """The preview's figures, from the summary the run stored (explanations rendered in the
     reader's language); submission titles of the first unfilled rows in one query."""
@@ -170,6 +182,7 @@ def run_summary(run: AssignmentRun) -> RunSummary:
         ).values_list("code", "title")
     )
     greedy = summary.get("greedy") or {}
+    text = summary.get("text") or {}
     return RunSummary(
         solver=solver_label(summary.get("solver", "")),
         status=status_label(summary.get("status", "")),
@@ -201,6 +214,9 @@ def run_summary(run: AssignmentRun) -> RunSummary:
         explanations=[explanation_text(item) for item in summary.get("explanations") or []],
         edited=bool(summary.get("edited")),
         unfilled_submissions=len(unfilled),
+        text_variant=text_variant_label(text["variant"]) if text.get("variant") else "",
+        text_median=text.get("median"),
+        text_p99=text.get("p99"),
     )
 
 

@@ -147,3 +147,17 @@ def test_the_run_page_shows_the_documents_and_terms_of_a_pair(client, staff, cal
     assert "<q>Novice uplift in the wet lab</q>" in page
     assert "Shared terms:" in page
     assert "virology" in page
+
+
+def test_the_run_says_which_text_similarity_scored_and_its_calibration(client, staff, call):
+    run = done_run(call, staff, k=1, weights=AffinityWeights())
+    client.force_login(staff)
+
+    response = client.get(run_url(run))
+
+    text = run.summary["text"]
+    assert text["variant"] in ("tfidf_per_doc", "combined")
+    assert 0 <= text["median"] < text["p99"]
+    summary = response.context["summary"]
+    assert (summary.text_median, summary.text_p99) == (text["median"], text["p99"])
+    assert "the text term is 0 at the median similarity of the call" in response.content.decode()
