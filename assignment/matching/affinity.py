@@ -83,13 +83,17 @@ class TextScale:
         median, high = np.quantile(sims, [0.5, CALIBRATION_QUANTILE])
         return cls(median=round(float(median), 6), high=round(float(high), 6))
 
-    def term(self, similarity: np.ndarray) -> np.ndarray:
+    def term(self, similarity: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+        """The text term of raw similarities (float32); `in_place` reuses their array."""
         span = self.high - self.median
         if span <= 1e-6:
             # Texts that do not tell pairs apart (none, or all alike): text adds nothing.
             return np.zeros_like(similarity, dtype=np.float32)
-        scaled = (similarity - np.float32(self.median)) / np.float32(span)
-        return np.clip(scaled, 0, TEXT_TERM_CAP).astype(np.float32, copy=False)
+        out = np.asarray(similarity, dtype=np.float32)
+        out = out if in_place and out is similarity else out.copy()
+        out -= np.float32(self.median)
+        out *= np.float32(1 / span)
+        return np.clip(out, 0, TEXT_TERM_CAP, out=out)
 
     def to_json(self) -> dict[str, float]:
         return {"median": self.median, "p99": self.high}
@@ -156,7 +160,10 @@ class AffinityModel:
         bids included: len(rows) x R."""
         out = self._exp_left[rows] @ self._exp_right
         if self.weights.text:
-            out += np.float32(self.weights.text) * self.text_scale.term(self.text.block(rows))
+            term = self.text_scale.term(self.text.block(rows), in_place=True)
+            if self.weights.text != 1:
+                term *= np.float32(self.weights.text)
+            out += term
         scores = out.astype(np.float32, copy=False)
         n_rev = self.data.n_rev
         lo = np.searchsorted(self._bid_keys, rows.min() * n_rev)

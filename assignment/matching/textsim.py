@@ -124,6 +124,8 @@ def top_k_weighted(sims: np.ndarray, counts: np.ndarray, k: int = TOP_K) -> np.n
         return out
     c = counts[has]
     if (c == 1).all():
+        if has.all():
+            return sims  # one document each: nothing to aggregate, no copy
         out[:, has] = sims
         return out
     # harmonic[j]: the summed weights of ranks 1..j.
@@ -296,16 +298,20 @@ class TextScorer:
         from scipy import sparse  # noqa: PLC0415 -- heavy: only where pairs are scored
 
         n_docs = len(self.docs.texts)
-        out = np.zeros((len(rows), n_docs), dtype=np.float32)
         if n_docs == 0:
-            return out
+            return np.zeros((len(rows), 0), dtype=np.float32)
+        out = None
         if self.share > 0:
             text = self.sub_tfidf[rows] @ self._doc_right
             if sparse.issparse(text):
                 text = text.toarray()
-            out += np.asarray(text, dtype=np.float32) * np.float32(self.share)
+            out = np.asarray(text, dtype=np.float32)
+            if self.share != 1:
+                out *= np.float32(self.share)
         if self._vec_right is not None:
-            out += (self.sub_vec[rows] @ self._vec_right) * np.float32(1 - self.share)
+            semantic = self.sub_vec[rows] @ self._vec_right
+            semantic *= np.float32(1 - self.share)
+            out = semantic if out is None else out + semantic
         return out
 
     def block(self, rows: np.ndarray) -> np.ndarray:
@@ -377,12 +383,18 @@ class TextScorer:
             return []
         product = self.sub_tfidf[np.asarray(sub)].multiply(self.doc_tfidf[np.asarray(doc)])
         product = product.tocsr()
-        out = []
-        for i in range(product.shape[0]):
-            lo, hi = product.indptr[i], product.indptr[i + 1]
-            values, columns = product.data[lo:hi], product.indices[lo:hi]
-            top = np.lexsort((columns, -values))[:n]
-            out.append([str(term) for term in self.terms[columns[top]]])
+        product.eliminate_zeros()
+        # Every shared term at once, ordered by row, then weight (heaviest first), then term.
+        counts = np.diff(product.indptr)
+        row = np.repeat(np.arange(len(counts)), counts)
+        order = np.lexsort((product.indices, -product.data, row))
+        rank = np.arange(len(order)) - np.repeat(product.indptr[:-1], counts)
+        keep = order[rank < n]
+        out: list[list[str]] = [[] for _ in range(len(counts))]
+        for r, term in zip(
+            row[keep].tolist(), self.terms[product.indices[keep]].tolist(), strict=True
+        ):
+            out[r].append(str(term))
         return out
 
 
