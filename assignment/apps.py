@@ -16,3 +16,16 @@ class AssignmentConfig(AppConfig):
         from portal.permissions import register  # noqa: PLC0415 -- models load after ready
 
         register(PERMISSIONS)
+
+        from django.db.models.signals import post_save  # noqa: PLC0415 -- with the models
+
+        from assignment import signals  # noqa: PLC0415 -- models load after ready
+        from expertise.models import Publication  # noqa: PLC0415 -- as above
+        from submissions.models import Submission  # noqa: PLC0415 -- as above
+
+        post_save.connect(
+            signals.submission_saved, sender=Submission, dispatch_uid="assignment_embed_sub"
+        )
+        post_save.connect(
+            signals.publication_saved, sender=Publication, dispatch_uid="assignment_embed_pub"
+        )

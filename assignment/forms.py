@@ -92,7 +92,14 @@ def posted_bids(data) -> dict[str, str]:
 _DEFAULT_WEIGHTS = AffinityWeights()
 WEIGHT_FIELDS = [
     ("expertise", _("Expertise overlap"), _("Weight of the declared-expertise overlap.")),
-    ("text", _("Text similarity"), _("Weight of the TF-IDF similarity of statement and abstract.")),
+    (
+        "text",
+        _("Text similarity"),
+        _(
+            "Weight of the text term: the submission against the reviewer's publications and "
+            "statement, 0 at the call's median similarity, 1 at its top 1 %."
+        ),
+    ),
     (
         "risk_area_share",
         _("Share of risk areas"),

@@ -137,7 +137,8 @@ class ProposedPair(models.Model):
     )
     score = models.FloatField(_("affinity"))
     # Why the pair scores as it does: shared risk areas and methods (codes), the bid, the
-    # text similarity and the expertise overlap (see assignment.matching.affinity.pair_why).
+    # text similarity and term, the reviewer's best-matching documents and shared terms,
+    # and the expertise overlap (see assignment.matching.affinity.AffinityModel.why).
     why = models.JSONField(default=dict)
     # The pair was an assignment already when the run started.
     kept = models.BooleanField(default=False)

@@ -118,6 +118,10 @@ class RunSummary:
     explanations: list[str]
     edited: bool
     unfilled_submissions: int  # submissions with an open slot, all of them
+    # The text similarity the run scored with, and its calibration (none in older runs).
+    text_variant: str = ""
+    text_median: float | None = None
+    text_p99: float | None = None
 
     @property
     def coverage_complete(self) -> bool:
@@ -162,6 +166,14 @@ def status_label(code: str) -> str:
     return str(labels.get(code, code))
 
 
+def text_variant_label(code: str) -> str:
+    labels = {
+        "tfidf_per_doc": _("TF-IDF per document"),
+        "combined": _("TF-IDF and the semantic model per document"),
+    }
+    return str(labels.get(code, code))
+
+
 def run_summary(run: AssignmentRun) -> RunSummary:
     """The preview's figures, from the summary the run stored (explanations rendered in the
     reader's language); submission titles of the first unfilled rows in one query."""
@@ -177,6 +189,7 @@ def run_summary(run: AssignmentRun) -> RunSummary:
         ).values_list("code", "title")
     )
     greedy = summary.get("greedy") or {}
+    text = summary.get("text") or {}
     return RunSummary(
         solver=solver_label(summary.get("solver", "")),
         status=status_label(summary.get("status", "")),
@@ -208,6 +221,9 @@ def run_summary(run: AssignmentRun) -> RunSummary:
         explanations=[explanation_text(item) for item in summary.get("explanations") or []],
         edited=bool(summary.get("edited")),
         unfilled_submissions=len(unfilled),
+        text_variant=text_variant_label(text["variant"]) if text.get("variant") else "",
+        text_median=text.get("median"),
+        text_p99=text.get("p99"),
     )
 
 
@@ -246,6 +262,12 @@ def settings_lines(run: AssignmentRun) -> list[SettingsLine]:
 
 
 @dataclass(frozen=True)
+class WhyDocument:
+    title: str  # the publication's title, or a label for the application's statement
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Why:
     score: float | None
     risk_areas: list[str]
@@ -254,6 +276,10 @@ class Why:
     text_similarity: float | None
     expertise_overlap: float | None
     matcher_score: float | None
+    # What the score adds for text (None in runs before per-document text similarity).
+    text_term: float | None = None
+    documents: tuple[WhyDocument, ...] = ()
+    terms: tuple[str, ...] = ()
 
 
 _BID_LABELS = dict(Bid.Value.choices)
@@ -270,6 +296,15 @@ def pair_why(score: float | None, why: dict[str, Any] | None) -> Why:
         text_similarity=why.get("text_similarity"),
         expertise_overlap=why.get("expertise_overlap"),
         matcher_score=why.get("matcher_score"),
+        text_term=why.get("text_term"),
+        documents=tuple(
+            WhyDocument(
+                title=doc.get("title") or _("Statement of expertise"),
+                similarity=doc.get("similarity", 0.0),
+            )
+            for doc in why.get("documents", [])
+        ),
+        terms=tuple(why.get("terms", [])),
     )
 
 

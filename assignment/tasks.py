@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from assignment.models import AssignmentRun
+from assignment.services.embeddings import workshop_texts_embed
 from assignment.services.export_jobs import instance_export_build
 from assignment.services.notify import assignment_run_notify
 from assignment.services.runs import assignment_run_execute
@@ -57,3 +58,12 @@ def task_build_instance_export(self, *, export_id: int) -> None:
         )
 
     instance_export_build(export_id=export_id, delivery=self.request.id or "", retry=retry)
+
+
+@shared_task(ignore_result=True)
+def task_embed_texts(workshop_id: int) -> None:
+    """Embed the workshop's texts that have no stored vector yet (the semantic extra); a
+    run would otherwise embed them itself. Idempotent: texts are re-read by workshop id,
+    and a vector already stored is never computed again."""
+    embedded = workshop_texts_embed(workshop_id=workshop_id)
+    logger.info("Workshop %s: %s texts embedded", workshop_id, embedded)

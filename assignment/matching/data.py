@@ -16,11 +16,14 @@ import numpy as np
 from django.db.models import Exists, OuterRef
 
 from assignment.models import Bid
+from expertise.models import Publication
 from portal.models import Membership, Workshop
 from reviews.models import Assignment, Review, ReviewerApplication, ReviewerExpertise
 from reviews.selectors.applications import reviewers_of_workshop
 from reviews.selectors.conflicts import conflicted_pairs
 from submissions.models import Method, RiskArea, Submission
+
+from .textsim import Documents
 
 # Bids as small integers in arrays; NO_BID is the value of every pair without a bid.
 NO_BID = 0
@@ -31,6 +34,8 @@ BID_CODES = {
     Bid.Value.CONFLICT: 4,
 }
 BID_NAMES = {code: value for value, code in BID_CODES.items()}
+# The kind of a reviewer's document that is their application's statement of expertise.
+STATEMENT = "statement"
 
 
 @dataclass
@@ -50,6 +55,13 @@ class MatchingData:
     rev_max: np.ndarray  # int32, from the application
     rev_cleared: np.ndarray  # bool: cleared for "AI Office only"
     rev_statements: list[str]
+    # Reviewers' documents (textsim.py), flat: reviewer r's are [rev_doc_ptr[r],
+    # rev_doc_ptr[r + 1]). Each publication of the reviewer (title and abstract, in
+    # primary-key order), then the application's statement when it is not blank.
+    rev_doc_ptr: np.ndarray  # int64, R + 1
+    rev_doc_texts: list[str]
+    rev_doc_titles: list[str]  # a publication's title; "" for the statement
+    rev_doc_kinds: list[str]  # Publication.Kind values, or STATEMENT
     rev_area_level: np.ndarray  # int8 R x A, 0 = none, else 1..3
     rev_method_level: np.ndarray  # int8 R x M
     # Organisation memberships of reviewers (same-organisation rule): parallel arrays.
@@ -86,6 +98,20 @@ class MatchingData:
 
     def rev_positions(self, ids: np.ndarray) -> np.ndarray:
         return _positions(self.rev_ids, ids)
+
+    @property
+    def documents(self) -> Documents:
+        return Documents(texts=self.rev_doc_texts, ptr=self.rev_doc_ptr)
+
+
+@dataclass
+class TextCorpus:
+    """The texts of a whole workshop, in the order a run loads them: what TF-IDF is fitted
+    on and what the text similarity is calibrated against (affinity.py), so that a few
+    pairs scored by hand score as they would in a run."""
+
+    sub_texts: list[str]
+    documents: Documents
 
 
 def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -140,6 +166,7 @@ def load_matching_data(
     """The instance of the assignment problem for `workshop`, as it is in the database now.
 
     `submission_ids` and `reviewer_ids` narrow it (to score a few pairs by hand, say).
+    Fifteen queries, whatever the size.
     """
     # Each query filters on plain columns of the workshop; rows of reviewers who are not
     # approved (or submissions not eligible) are dropped by position afterwards, which is
@@ -179,12 +206,7 @@ def _vocabularies() -> dict:
 
 def _submissions(scope: _Scope, vocabularies: dict) -> dict:
     """The eligible submissions, with their risk areas and methods as P x A and P x M."""
-    eligible = Submission.objects.filter(workshop=scope.workshop, state=Submission.State.ELIGIBLE)
-    if scope.only_subs:
-        eligible = eligible.filter(pk__in=scope.only_subs["submission_id__in"])
-    subs = list(
-        eligible.order_by("pk").values_list("pk", "code", "title", "abstract", "confidentiality")
-    )
+    subs = list(_eligible(scope).values_list("pk", "code", "title", "abstract", "confidentiality"))
     sub_ids = np.array([s[0] for s in subs], dtype=np.int64)
     through_filter = {
         "submission__workshop": scope.workshop,
@@ -203,7 +225,7 @@ def _submissions(scope: _Scope, vocabularies: dict) -> dict:
     return {
         "sub_ids": sub_ids,
         "sub_codes": [s[1] for s in subs],
-        "sub_texts": [f"{s[2]}\n{s[3]}" for s in subs],
+        "sub_texts": [submission_text(s[2], s[3]) for s in subs],
         "sub_confidential": np.array(
             [s[4] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
         ),
@@ -212,17 +234,10 @@ def _submissions(scope: _Scope, vocabularies: dict) -> dict:
 
 
 def _reviewers(scope: _Scope, vocabularies: dict) -> dict:
-    """The approved, active reviewers, with their expertise levels as R x A and R x M."""
-    workshop = scope.workshop
-    approved = ReviewerApplication.objects.filter(
-        workshop=workshop,
-        state=ReviewerApplication.State.APPROVED,
-        user__in=reviewers_of_workshop(workshop=workshop).values("pk"),
-    )
-    if scope.only_revs:
-        approved = approved.filter(user_id__in=scope.only_revs["reviewer_id__in"])
+    """The approved, active reviewers, with their expertise levels as R x A and R x M, and
+    their documents."""
     apps = list(
-        approved.order_by("user_id").values_list(
+        _approved(scope).values_list(
             "user_id", "code", "user__email", "max_reviews", "cleared_for_confidential", "statement"
         )
     )
@@ -234,8 +249,79 @@ def _reviewers(scope: _Scope, vocabularies: dict) -> dict:
         "rev_max": np.array([a[3] for a in apps], dtype=np.int32),
         "rev_cleared": np.array([a[4] for a in apps], dtype=bool),
         "rev_statements": [a[5] for a in apps],
+        **_documents(scope, rev_ids, [a[5] for a in apps]),
         **_expertise(scope, rev_ids, vocabularies),
     }
+
+
+def submission_text(title: str, abstract: str) -> str:
+    """What text similarity compares of a submission: its title and abstract."""
+    return f"{title}\n{abstract}"
+
+
+def publication_text(title: str, abstract: str) -> str:
+    """What text similarity compares of a publication (as Publication.text)."""
+    return f"{title}\n{abstract}".strip()
+
+
+def _eligible(scope: _Scope):
+    eligible = Submission.objects.filter(workshop=scope.workshop, state=Submission.State.ELIGIBLE)
+    if scope.only_subs:
+        eligible = eligible.filter(pk__in=scope.only_subs["submission_id__in"])
+    return eligible.order_by("pk")
+
+
+def _approved(scope: _Scope):
+    """The approved applications of active reviewers, by user id."""
+    workshop = scope.workshop
+    approved = ReviewerApplication.objects.filter(
+        workshop=workshop,
+        state=ReviewerApplication.State.APPROVED,
+        user__in=reviewers_of_workshop(workshop=workshop).values("pk"),
+    )
+    if scope.only_revs:
+        approved = approved.filter(user_id__in=scope.only_revs["reviewer_id__in"])
+    return approved.order_by("user_id")
+
+
+def _documents(scope: _Scope, rev_ids: np.ndarray, statements: list[str]) -> dict:
+    """The reviewers' documents in one query: their publications, then their statement."""
+    # Filtered on the applications of the workshop (a join, no list of ids); rows of
+    # reviewers outside the instance are dropped by position.
+    rows = Publication.objects.filter(
+        user__reviewer_applications__workshop=scope.workshop,
+        user__reviewer_applications__state=ReviewerApplication.State.APPROVED,
+        **_renamed(scope.only_revs, "user_id__in"),
+    ).order_by("user_id", "pk")
+    per_rev: list[list[tuple[str, str, str]]] = [[] for _ in range(len(rev_ids))]
+    pubs = list(rows.values_list("user_id", "kind", "title", "abstract"))
+    positions = _positions(rev_ids, np.array([p[0] for p in pubs], dtype=np.int64))
+    for pos, (_user, kind, title, abstract) in zip(positions.tolist(), pubs, strict=True):
+        if pos >= 0:
+            per_rev[pos].append((publication_text(title, abstract), title, kind))
+    for pos, statement in enumerate(statements):
+        if statement and statement.strip():
+            per_rev[pos].append((statement, "", STATEMENT))
+    flat = [doc for docs in per_rev for doc in docs]
+    return {
+        "rev_doc_ptr": np.concatenate([[0], np.cumsum([len(d) for d in per_rev])]).astype(np.int64),
+        "rev_doc_texts": [d[0] for d in flat],
+        "rev_doc_titles": [d[1] for d in flat],
+        "rev_doc_kinds": [d[2] for d in flat],
+    }
+
+
+def load_text_corpus(*, workshop: Workshop) -> TextCorpus:
+    """The texts of the whole workshop as a run loads them (three queries)."""
+    scope = _Scope(workshop=workshop, only_subs={}, only_revs={})
+    subs = list(_eligible(scope).values_list("title", "abstract"))
+    apps = list(_approved(scope).values_list("user_id", "statement"))
+    rev_ids = np.array([a[0] for a in apps], dtype=np.int64)
+    docs = _documents(scope, rev_ids, [a[1] for a in apps])
+    return TextCorpus(
+        sub_texts=[submission_text(title, abstract) for title, abstract in subs],
+        documents=Documents(texts=docs["rev_doc_texts"], ptr=docs["rev_doc_ptr"]),
+    )
 
 
 def _expertise(scope: _Scope, rev_ids: np.ndarray, vocabularies: dict) -> dict:

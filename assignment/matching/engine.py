@@ -115,6 +115,8 @@ def propose(*, data: MatchingData, settings: RunSettings, progress: Progress | N
         explanations=explanations,
         timings=timings,
     )
+    # Which text similarity scored, and its calibration (affinity.TextScale).
+    summary["text"] = {"variant": model.text_variant, **model.text_scale.to_json()}
     return Proposal(
         sub=sub,
         rev=rev,

@@ -7,23 +7,10 @@ from typing import Any
 import numpy as np
 
 from portal.models import Workshop
-from reviews.models import ReviewerApplication
-from submissions.models import Submission
 
 from .affinity import AffinityModel
-from .data import load_matching_data
+from .data import load_matching_data, load_text_corpus
 from .weights import AffinityWeights
-
-
-def _idf_corpus(workshop: Workshop) -> list[str]:
-    """The texts a whole run fits TF-IDF on, so that a pair scores here as it would there."""
-    subs = Submission.objects.filter(workshop=workshop, state=Submission.State.ELIGIBLE)
-    statements = ReviewerApplication.objects.filter(
-        workshop=workshop, state=ReviewerApplication.State.APPROVED, user__is_active=True
-    )
-    texts = [f"{title}\n{abstract}" for title, abstract in subs.values_list("title", "abstract")]
-    texts += list(statements.values_list("statement", flat=True))
-    return texts
 
 
 def score_pairs(
@@ -49,5 +36,6 @@ def score_pairs(
     rev = data.rev_positions(reviewer_ids)
     if (sub < 0).any() or (rev < 0).any():
         raise ValueError("pairs outside the instance")
-    model = AffinityModel(data, weights, idf_texts=_idf_corpus(workshop))
+    # Fitted and calibrated on the whole workshop's texts, as a run is.
+    model = AffinityModel(data, weights, corpus=load_text_corpus(workshop=workshop))
     return model.scores(sub, rev), model.why(sub, rev)

@@ -17,14 +17,19 @@ from .data import BID_CODES
 class AffinityWeights:
     """Weights of the affinity score; staff can override any of them per run.
 
-    Defaults: expertise counts twice as much as text similarity (declared expertise is
-    specific to this portal's taxonomy; free-text statements are noisier); an "eager" bid
-    adds as much as half a perfect expertise match, "willing" a quarter; "not willing"
-    subtracts more than any pair can otherwise score, so it loses to every other option.
+    Defaults: the text weight multiplies the calibrated text term (affinity.TextScale: 0 at
+    the workshop's median text similarity, 1 at its 99th percentile, at most 1.5), so at
+    1.0 a pair in the top 1 % of text similarity adds as much as one declared level-3
+    match (expertise 1.0), and a strong text match outweighs a weak declared one (level 1:
+    0.4). Before issue 15 the weight was 0.5 on the raw TF-IDF cosine of one joined
+    statement: the median pair's text then added about 0.05 and text only broke ties. An
+    "eager" bid adds as much as half a perfect expertise match, "willing" a quarter; "not
+    willing" subtracts more than any pair can otherwise score, so it loses to every other
+    option.
     """
 
     expertise: float = 1.0
-    text: float = 0.5
+    text: float = 1.0
     risk_area_share: float = 0.6
     level_1: float = 0.4
     level_2: float = 0.7

@@ -317,10 +317,10 @@ EXPORT_FILES = {
 # audit event (audit_event_queries).
 ASK_QUERIES = 9
 # The worker: the claim; the instance (the vocabularies, submissions and their areas and
-# methods, reviewers and their expertise, memberships, bids, conflicts, assignments); the
-# final write and the older exports of the same files it replaces; then the audit event
-# (audit_event_queries).
-BUILD_QUERIES = 23
+# methods, reviewers with their documents and expertise, memberships, bids, conflicts,
+# assignments); the final write and the older exports of the same files it replaces; then
+# the audit event (audit_event_queries).
+BUILD_QUERIES = 24
 
 
 def test_the_same_files_built_again_replace_the_older_ones(fetch, hand):

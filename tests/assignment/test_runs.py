@@ -43,7 +43,7 @@ def test_form_shows_the_documented_defaults(staff_client, workshop):
         "existing": "keep",
     }
     assert form["w_expertise"].value() == 1.0
-    assert form["w_text"].value() == 0.5
+    assert form["w_text"].value() == 1.0
     assert form["w_bid_not_willing"].value() == -2.0
 
 

@@ -54,6 +54,9 @@ def test_why_names_shared_expertise(hand_instance):
         "methods": [],
         "bid": None,
         "text_similarity": 0.0,
+        "text_term": 0.0,
+        "documents": [],
+        "terms": [],
         "expertise_overlap": 1.0,
     }
 
