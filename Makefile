@@ -86,6 +86,7 @@ bench: $(DEV_STAMP) var
 
 messages: $(DEV_STAMP)
 	$(BIN)/python manage.py makemessages -l da -l fr -l de --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs -l da -l fr -l de --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'static/vendor/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv'
 
 clean:
