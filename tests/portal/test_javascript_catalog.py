@@ -8,13 +8,10 @@ from django.urls import reverse
 
 from portal.javascript_catalog import catalogue_version
 from tests.factories import (
-    AssignmentFactory,
-    CompleteSubmissionFactory,
-    CriteriaSetFactory,
     UserFactory,
     WorkshopFactory,
 )
-from tests.reviews.reviewing.conftest import add_submitted_version, approve, next_version
+from tests.reviews.reviewing.conftest import assign_for_review
 
 
 def _catalogue_src(html: str) -> str:
@@ -109,13 +106,8 @@ def test_every_page_loads_the_catalogue_of_its_language_before_its_scripts(
 
 @pytest.mark.django_db
 def test_the_review_page_script_comes_after_the_catalogue(client):
-    workshop = WorkshopFactory()
-    CriteriaSetFactory(workshop=workshop, version=next_version(workshop))
-    submission = CompleteSubmissionFactory(workshop=workshop, state="eligible")
-    add_submitted_version(submission)
     reviewer = UserFactory()
-    approve(reviewer, workshop)
-    assignment = AssignmentFactory(submission=submission, reviewer=reviewer)
+    assignment = assign_for_review(WorkshopFactory(), reviewer)
     client.force_login(reviewer)
 
     html = client.get(reverse("reviews:review_detail", args=[assignment.code])).content.decode()
