@@ -108,6 +108,7 @@ LOCALES := $(filter-out glossary,$(notdir $(wildcard portal/locale/*)))
 
 messages: $(DEV_STAMP)
 	$(BIN)/python manage.py makemessages $(foreach code,$(LOCALES),-l $(code)) --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs $(foreach code,$(LOCALES),-l $(code)) --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'static/vendor/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv'
 
 clean:

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import audit, organisations, pages, staff, tokens
+from portal.views import audit, i18n, organisations, pages, staff, tokens
 
 # The admin logs in through allauth, so it gets the same rate limits and MFA.
 admin.autodiscover()
@@ -19,6 +19,8 @@ portal_patterns = [
         name="api_token_revoke",
     ),
     path("i18n/setlang/", pages.set_language, name="set_language"),
+    # Under /i18n/ so that staff setting up MFA get it too (portal.middleware).
+    path("i18n/js/<str:language>/", i18n.javascript_catalog, name="javascript_catalog"),
     path("privacy/", pages.privacy, name="privacy"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("workshops/<str:workshop_code>/", pages.workshop_detail, name="workshop_detail"),

@@ -246,8 +246,17 @@ class SubmissionForm(forms.ModelForm):
 
 
 class AuthorForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+    # Rendered in a table row (submission_edit.html): full-width inputs let the row shrink
+    # to a phone's width instead of pushing the page sideways.
+    name = forms.CharField(
+        label=_("Name"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    affiliation = forms.CharField(
+        label=_("Affiliation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 AuthorFormSet = forms.formset_factory(

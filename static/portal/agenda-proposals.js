@@ -17,7 +17,6 @@
     return;
   }
   box.hidden = false;
-  var template = count.getAttribute("data-template");
 
   function update() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -44,10 +43,16 @@
       group.hidden = visible === 0;
       shown += visible;
     });
-    count.textContent = template
-      .replace("{shown}", shown)
-      .replace("{total}", total)
-      .replace("{chosen}", chosen);
+    // "total" decides the plural: "1 of 1 proposal shown", "2 of 31 proposals shown".
+    count.textContent = interpolate(
+      ngettext(
+        "%(shown)s of %(total)s proposal shown; %(chosen)s chosen.",
+        "%(shown)s of %(total)s proposals shown; %(chosen)s chosen.",
+        total
+      ),
+      { shown: shown, total: total, chosen: chosen },
+      true
+    );
   }
 
   input.addEventListener("input", update);

@@ -4,26 +4,20 @@
  * Loaded with <script src>: the Content-Security-Policy allows no inline script. Without
  * JavaScript the page's Save button posts every bid of the page; with it, each change posts
  * that one bid (the CSRF token and the one select) to the same URL, asking for JSON, and
- * the row's status and a polite live region say whether it was saved.
+ * the row's status and a polite live region say whether it was saved (in the page's
+ * language: the strings come from the JavaScript catalogue, base.html).
  */
 (function () {
   "use strict";
 
   var form = document.getElementById("bid-form");
   var live = document.getElementById("bid-live");
-  var texts = document.getElementById("bid-messages");
-  if (!form || !live || !texts || form.getAttribute("data-autosave") !== "on") {
+  if (!form || !live || form.getAttribute("data-autosave") !== "on") {
     return;
   }
   var note = document.getElementById("bid-autosave-note");
   if (note) {
     note.hidden = false;
-  }
-
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : match;
-    });
   }
 
   function announce(message) {
@@ -55,19 +49,21 @@
       })
       .then(function (result) {
         var message = result.ok
-          ? fill(texts.getAttribute("data-saved"), { title: label })
-          : fill(texts.getAttribute("data-failed"), {
-              title: label,
-              error: (result.data.errors || []).join(" "),
-            });
+          ? interpolate(gettext("Bid on %(title)s saved."), { title: label }, true)
+          : interpolate(
+              gettext("Bid on %(title)s not saved: %(error)s"),
+              { title: label, error: (result.data.errors || []).join(" ") },
+              true
+            );
         if (status) {
-          status.textContent = result.ok ? texts.getAttribute("data-saved-short") : message;
+          // The row's title is beside it: one word says enough.
+          status.textContent = result.ok ? pgettext("one bid", "Saved") : message;
           status.className = result.ok ? "d-block small text-success" : "d-block small text-danger";
         }
         announce(message);
       })
       .catch(function () {
-        var message = texts.getAttribute("data-offline");
+        var message = gettext("The bid could not be saved. Use the Save button to try again.");
         if (status) {
           status.textContent = message;
           status.className = "d-block small text-danger";

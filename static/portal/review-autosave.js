@@ -21,9 +21,15 @@
  *
  * Per form, the elements it uses are named by data attributes (defaults: the review
  * page's ids): data-status-id (the status line), data-restore-id (the restore box, with
- * "-text", "-yes" and "-no" elements), data-conflict-id (where a 409's `current_text`,
- * what the other person saved, is shown; its "-box" element is unhidden). data-restore="auto" restores a newer local copy
- * at once and only says so; data-save-on-blur saves when focus leaves a field.
+ * "-text", "-yes" and "-no" elements; "-text" carries the page's own sentence in
+ * data-template), data-conflict-id (where a 409's `current_text`, what the other person
+ * saved, is shown; its "-box" element is unhidden). data-restore="auto" restores a newer
+ * local copy at once and only says so; data-save-on-blur saves when focus leaves a field.
+ *
+ * The messages come from the JavaScript catalogue (gettext, base.html). They speak of "this
+ * browser"; a page that keeps its copy elsewhere in its users' eyes (the live notes: "this
+ * device") words four of them itself, in data-msg-offline, data-msg-http, data-msg-local
+ * and data-msg-stale.
  */
 (function () {
   "use strict";
@@ -46,6 +52,22 @@
     var conflict = data.conflictId ? document.getElementById(data.conflictId) : null;
     var serverSavedAt = Date.parse(data.savedAt) || 0;
     var skipped = { csrfmiddlewaretoken: true, revision: true, action: true };
+    var messages = {
+      offline:
+        data.msgOffline ||
+        gettext("Not saved: the portal could not be reached. A copy is kept in this browser."),
+      http:
+        data.msgHttp ||
+        gettext(
+          "the portal answered with an error (%(status)s). A copy is kept in this browser."
+        ),
+      local: data.msgLocal || gettext("Changes kept in this browser. Submit again to save them."),
+      stale:
+        data.msgStale ||
+        gettext(
+          "Autosave stopped. Reload the page to see the saved version; your copy stays in this browser."
+        ),
+    };
 
     var dirty = false;
     var blocked = false; // after a 409: never overwrite what another tab saved
@@ -57,12 +79,6 @@
 
     function say(message) {
       statusLine.textContent = message;
-    }
-
-    function fill(template, values) {
-      return template.replace(/%\((\w+)\)s/g, function (match, name) {
-        return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : match;
-      });
     }
 
     function fields() {
@@ -162,7 +178,7 @@
     }
 
     function failed(reason) {
-      say(fill(data.msgFailed, { reason: reason }));
+      say(interpolate(gettext("Not saved: %(reason)s"), { reason: reason }, true));
     }
 
     function save() {
@@ -175,7 +191,7 @@
         return inFlight;
       }
       if (navigator.onLine === false) {
-        say(data.msgOffline); // tried again on the "online" event
+        say(messages.offline); // tried again on the "online" event
         return Promise.resolve();
       }
       var sent = fields();
@@ -202,7 +218,7 @@
             });
         })
         .catch(function () {
-          say(data.msgOffline);
+          say(messages.offline);
         })
         .then(function () {
           inFlight = null;
@@ -233,8 +249,8 @@
       if (response.status === 409) {
         blocked = true;
         window.clearTimeout(timer);
-        failed((answer && answer.error) || "409");
-        statusLine.textContent += " " + data.msgStale;
+        failed((answer && answer.error) || interpolate(messages.http, { status: 409 }, true));
+        statusLine.textContent += " " + messages.stale;
         if (conflict && answer && typeof answer.current_text === "string") {
           conflict.textContent = answer.current_text;
           var conflictBox = document.getElementById(data.conflictId + "-box") || conflict;
@@ -245,7 +261,7 @@
       if (answer && answer.error) {
         failed(answer.error);
       } else {
-        failed(fill(data.msgHttp, { status: response.status || response.type }));
+        failed(interpolate(messages.http, { status: response.status || response.type }, true));
       }
     }
 
@@ -255,7 +271,7 @@
       if (!autosaveOn) {
         if (!toldLocal) {
           toldLocal = true;
-          say(data.msgLocal);
+          say(messages.local);
         }
         return;
       }
@@ -335,7 +351,7 @@
         timeStyle: "short",
       });
       box.hidden = false;
-      text.textContent = fill(text.dataset.template, { time: when });
+      text.textContent = interpolate(text.dataset.template, { time: when }, true);
       if (data.restore === "auto") {
         apply(newest.fields);
         forget();
@@ -347,7 +363,7 @@
         forget();
         box.hidden = true;
         changed();
-        say(data.msgRestored);
+        say(gettext("Your copy was restored."));
         // The button just disappeared: give focus somewhere sensible, not back to the page.
         statusLine.setAttribute("tabindex", "-1");
         statusLine.focus();

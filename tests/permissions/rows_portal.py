@@ -62,6 +62,14 @@ ROWS = [
         post=expect(REDIRECT),
         data=lambda w: {"language": "en", "next": "/"},
     ),
+    # The scripts' translations: the same for everyone, staff setting up MFA included.
+    Row("portal:javascript_catalog", kwargs=lambda w: {"language": "fr"}, get=expect(200)),
+    Row(
+        "portal:javascript_catalog",
+        state="language not offered",
+        kwargs=lambda w: {"language": "xx"},
+        get=expect(404),
+    ),
     Row("portal:workshop_detail", kwargs=_workshop, get=expect(200, staff_nomfa=MFA)),
     Row(
         "portal:workshop_detail",

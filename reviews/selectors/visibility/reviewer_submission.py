@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db.models import Subquery
 from django.http import Http404
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.languages import EU_LANGUAGES
@@ -46,7 +47,9 @@ class ReviewerSubmission:
 
 
 def _label(name: str) -> str:
-    return str(Submission._meta.get_field(name).verbose_name).capitalize()
+    # capfirst, not str.capitalize: that lowercases the rest, and German writes its nouns
+    # with a capital ("Art der Version", not "Art der version").
+    return capfirst(str(Submission._meta.get_field(name).verbose_name))
 
 
 def _choice(name: str, value) -> str:

@@ -111,6 +111,17 @@ def approve(user, workshop, *, cleared: bool = False):
     )
 
 
+def assign_for_review(workshop, reviewer, **submission):
+    """An eligible submission to `workshop` (factory fields in `submission`), with a submitted
+    version and a criteria set, assigned to `reviewer`, approved for the call: the review
+    page is ready to open."""
+    CriteriaSetFactory(workshop=workshop, version=next_version(workshop))
+    submitted = CompleteSubmissionFactory(workshop=workshop, state="eligible", **submission)
+    add_submitted_version(submitted)
+    approve(reviewer, workshop)
+    return AssignmentFactory(submission=submitted, reviewer=reviewer)
+
+
 @pytest.fixture
 def assignment(submission, reviewer, criteria_set):
     approve(reviewer, submission.workshop)

@@ -12,16 +12,13 @@ from reviews.models import Review
 from reviews.services import reviewing as services
 from tests.browser_support import assert_accessible, screenshot
 from tests.factories import (
-    AssignmentFactory,
-    CompleteSubmissionFactory,
-    CriteriaSetFactory,
     OrganisationFactory,
     UserFactory,
     WorkshopFactory,
 )
 from tests.factories.core import PASSWORD
 
-from .conftest import add_submitted_version, approve, next_version
+from .conftest import assign_for_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,17 +40,12 @@ def _status(page, pattern: str, timeout: int = 8000) -> str:
 @pytest.fixture
 def assignment(db):
     workshop = WorkshopFactory(title="Frontier risks call 2027", anonymous_review=True)
-    CriteriaSetFactory(workshop=workshop, version=next_version(workshop))
-    submission = CompleteSubmissionFactory(
-        workshop=workshop,
+    return assign_for_review(
+        workshop,
+        UserFactory(email="rui@example.org", full_name="Rui Reviewer"),
         organisation=OrganisationFactory(name="Centre for Frontier Model Evaluation"),
-        state="eligible",
         title="Wet-lab uplift of Model X",
     )
-    add_submitted_version(submission)
-    reviewer = UserFactory(email="rui@example.org", full_name="Rui Reviewer")
-    approve(reviewer, workshop)
-    return AssignmentFactory(submission=submission, reviewer=reviewer)
 
 
 def test_autosave_stale_refusal_and_restore(page, assignment):
