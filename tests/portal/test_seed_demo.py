@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from expertise.models import Publication
 from reviews.models import ReviewerApplication
 from submissions.models import Submission
 
@@ -36,3 +37,10 @@ def test_demo_data_is_made_once_and_the_logins_printed_each_time():
     assert Submission.objects.get(title__startswith="Capture").organisation.name == (
         "Sentinel Evaluations BV"
     )
+    # The approved reviewers have written something for matching to read, once.
+    assert sorted(Publication.objects.values_list("user__email", "year")) == [
+        ("reviewer2@demo.example.eu", 2024),
+        ("reviewer2@demo.example.eu", 2025),
+        ("reviewer3@demo.example.eu", 2025),
+        ("reviewer3@demo.example.eu", 2026),
+    ]

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from expertise.models import Publication
 from imports.models import ImportedRecord
 from imports.services import import_run_apply, import_run_create, import_run_preview
 from portal.models import Membership, Organisation, User, Workshop
@@ -50,6 +51,39 @@ USERS = [
     ("reviewer2@demo.example.eu", "Rita Reviewer", "approved reviewer", None, None),
     ("reviewer3@demo.example.eu", "Rolf Reviewer", "approved reviewer", None, None),
 ]
+
+# What the approved demo reviewers have written (invented titles): automatic assignment
+# scores each evaluation against every document, so the two reviewers match differently.
+DEMO_PUBLICATIONS = {
+    "reviewer2@demo.example.eu": [
+        (
+            "Measuring wet-lab uplift from language-model assistance",
+            "A randomised study of novices troubleshooting virology protocols with and "
+            "without model help, with expert-graded task success.",
+            2025,
+        ),
+        (
+            "Red-teaming chemical synthesis planning in frontier models",
+            "Elicitation methods for hazardous synthesis routes and how refusal training "
+            "holds up under jailbreaks.",
+            2024,
+        ),
+    ],
+    "reviewer3@demo.example.eu": [
+        (
+            "Capture-the-flag suites for autonomous cyber offence",
+            "Agentic exploitation of web and binary challenges, with tool access, and the "
+            "statistics of pass rates across repeated runs.",
+            2025,
+        ),
+        (
+            "Sandbagging and evaluation awareness in capability tests",
+            "When models under-perform on purpose: detection by fine-tuning elicitation "
+            "and by comparing paraphrased tasks.",
+            2026,
+        ),
+    ],
+}
 
 # OpenReview API v2 notes, as openreview-py writes them (shared/openreview-format.md):
 # evaluations already submitted on OpenReview, imported without their PDFs.
@@ -108,6 +142,10 @@ class Command(BaseCommand):
                 staff = user
             if label == "approved reviewer":
                 self._approved_reviewer(workshop, user)
+                for title, abstract, year in DEMO_PUBLICATIONS.get(email, ()):
+                    Publication.objects.get_or_create(
+                        user=user, title=title, defaults={"abstract": abstract, "year": year}
+                    )
             lines.append(f"  {label:<40} {email} / {DEMO_PASSWORD}")
         self._imported_call(workshop, organisations, staff)
         self.stdout.write(
