@@ -5,6 +5,9 @@ version is frozen: editing it creates the next version, and every score keeps po
 the criterion (and so the version) it was given under.
 """
 
+import hashlib
+import json
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +45,18 @@ class CriteriaSet(models.Model):
         return self.frozen_at is not None
 
 
+def text_digest(texts: dict) -> str:
+    encoded = json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]
+
+
+def _refuse_localised(obj) -> None:
+    # criteria.localisation replaces the English texts of instances shown to readers by
+    # their translation: such an instance must never be written back as the source.
+    if getattr(obj, "text_language", None) not in (None, "en"):
+        raise RuntimeError(f"{obj!r} carries translated texts and cannot be saved")
+
+
 class CriterionGroup(models.Model):
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
     code = models.CharField(_("code"), max_length=20)
@@ -56,6 +71,14 @@ class CriterionGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        _refuse_localised(self)
+        super().save(*args, **kwargs)
+
+    def source_digest(self) -> str:
+        """The English text a translation was made from, as a short fingerprint."""
+        return text_digest({"title": self.title})
 
 
 class Criterion(models.Model):
@@ -87,11 +110,88 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def save(self, *args, **kwargs):
+        _refuse_localised(self)
+        super().save(*args, **kwargs)
+
+    def source_digest(self) -> str:
+        """The English text a translation was made from, as a short fingerprint: a
+        translation whose fingerprint differs was made from older English and needs review."""
+        return text_digest(
+            {
+                "title": self.title,
+                "description": self.description,
+                "guidance": self.guidance,
+                "levels": [[int(i["level"]), i["descriptor"]] for i in self.levels],
+            }
+        )
+
     @property
     def level_values(self) -> list[int]:
         return [int(item["level"]) for item in self.levels]
 
     def descriptor(self, level: int | None) -> str:
+        for item in self.levels:
+            if int(item["level"]) == level:
+                return item["descriptor"]
+        return ""
+
+
+class CriterionGroupTranslation(models.Model):
+    """A group's title in a language other than English (the source)."""
+
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    # CriterionGroup.source_digest() of the English it was translated from.
+    source_digest = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "language"], name="unique_group_translation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} [{self.language}] {self.title}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.source_digest != self.group.source_digest()
+
+
+class CriterionTranslation(models.Model):
+    """A criterion's texts in a language other than English (the source).
+
+    Copied with its criterion into a new version. `source_digest` records the English it was
+    made from: when the English changes (an edit, a proposal applied by the debate), the
+    translation no longer matches, needs review, and readers get the English meanwhile."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    # [{"level": 0, "descriptor": "..."}, ...]: the criterion's levels, translated.
+    levels = models.JSONField(_("levels"), default=list)
+    source_digest = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "language"], name="unique_criterion_translation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id} [{self.language}] {self.title}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.source_digest != self.criterion.source_digest()
+
+    def descriptor(self, level: int) -> str:
         for item in self.levels:
             if int(item["level"]) == level:
                 return item["descriptor"]
