@@ -53,7 +53,7 @@ def translations(request, workshop: Workshop, language: str):
             "criteria_set": criteria_set,
             "language": language,
             "language_name": dict(languages)[language],
-            "languages": languages,
+            "translation_languages": languages,
             "form": form,
             "entries": entries,
             "counts": {s: statuses.count(s) for s in ("current", "stale", "missing")},
