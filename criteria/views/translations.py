@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from criteria import selectors, services
@@ -15,6 +16,13 @@ from portal import lookups
 from portal.forms import add_service_errors
 from portal.models import Workshop
 from portal.permissions import permission_required
+
+# Language names head the tabs; inside a sentence Danish and French write them in lower case.
+LOWER_CASE_NAMES = {"da", "fr"}
+
+
+def _name_in_sentence(name: str) -> str:
+    return name.lower() if (get_language() or "").split("-")[0] in LOWER_CASE_NAMES else name
 
 
 @permission_required("criteria.manage_criteria", lookup=lookups.workshop)
@@ -52,7 +60,7 @@ def translations(request, workshop: Workshop, language: str):
             "workshop": workshop,
             "criteria_set": criteria_set,
             "language": language,
-            "language_name": dict(languages)[language],
+            "language_name": _name_in_sentence(str(dict(languages)[language])),
             "translation_languages": languages,
             "form": form,
             "entries": entries,
