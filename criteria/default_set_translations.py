@@ -7,8 +7,8 @@ essais contradictoires / Angriffstests, Bureau de l'IA / Büro für Künstliche 
 code de bonnes pratiques / Praxisleitfaden, évaluation / Bewertung, NRBC / CBRN. Sources
 (citations) stay as they are. Data, not gettext: staff edit them per workshop.
 
-Layout: {language: {"groups": {code: title}, "criteria": {code: {"title", "description",
-"guidance", "levels": [five descriptors, level 0 to 4]}}}}.
+Layout: {language: {"title", "description", "groups": {code: title}, "criteria": {code:
+{"title", "description", "guidance", "levels": [five descriptors, level 0 to 4]}}}}.
 """
 
 import copy
@@ -49,6 +49,17 @@ def _de(title: str, description: str, guidance: str, *levels: str) -> dict:
 
 
 FR = {
+    "title": "Critères de proportionnalité (proposition par défaut)",
+    "description": (
+        "Un point de départ proposé pour noter les évaluations de modèles d'IA à usage "
+        "général présentant un risque systémique. Il est tiré du code de bonnes pratiques "
+        "pour l'IA à usage général (chapitre Sûreté et sécurité : appendice 3 et mesures "
+        "3.2, 4.1 et 7.3), de la norme de rapport STREAM, de Paskov et al. sur la rigueur "
+        "des évaluations, de BetterBench et du protocole d'élicitation de METR. Ce n'est pas "
+        "un texte du Bureau de l'IA : le personnel l'adapte pour chaque atelier.\n"
+        "Chaque critère est noté de 0 (absent) à 4 (état de l'art), ou N/A avec un motif "
+        "lorsque le critère le permet. Chaque note exige une brève justification."
+    ),
     "groups": {
         "A": "Pertinence au regard du risque systémique",
         "B": "Rigueur et validité",
@@ -259,6 +270,19 @@ FR = {
 }
 
 DE = {
+    "title": "Verhältnismäßigkeitskriterien (vorgeschlagener Standard)",
+    "description": (
+        "Ein vorgeschlagener Ausgangspunkt für die Einstufung von Bewertungen von "
+        "KI-Modellen mit allgemeinem Verwendungszweck mit systemischem Risiko. Er beruht "
+        "auf dem Praxisleitfaden für KI mit allgemeinem Verwendungszweck (Kapitel Sicherheit "
+        "und Gefahrenabwehr: Anhang 3 und Maßnahmen 3.2, 4.1 und 7.3), dem "
+        "Berichtsstandard STREAM, Paskov et al. zur Sorgfalt von Bewertungen, BetterBench "
+        "und dem Elicitation-Protokoll von METR. Er ist kein Text des Büros für Künstliche "
+        "Intelligenz: Das Personal passt ihn für jeden Workshop an.\n"
+        "Jedes Kriterium wird von 0 (fehlt) bis 4 (Stand der Technik) eingestuft, oder mit "
+        "N/A und Begründung, wo das Kriterium es zulässt. Jede Einstufung braucht eine "
+        "kurze Begründung."
+    ),
     "groups": {
         "A": "Relevanz für systemische Risiken",
         "B": "Sorgfalt und Validität",

@@ -153,11 +153,13 @@ class TranslationForm(forms.Form):
     A criterion left wholly empty has no translation (readers get the English); one begun
     needs every text its English has."""
 
-    def __init__(self, data=None, *, groups: list, rows: dict, language: str):
+    def __init__(self, data=None, *, criteria_set, groups: list, rows: dict, language: str):
         super().__init__(data)
+        self.criteria_set = criteria_set
         self.groups = groups
         self.language = language
         lang = {"lang": language}
+        self._set_fields(criteria_set, rows["set"], lang)
         for group in groups:
             row = rows["groups"].get(group.pk)
             self.fields[f"g-{group.code}-title"] = forms.CharField(
@@ -186,6 +188,23 @@ class TranslationForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = (
                     f"id_{name}-source id_{name}-error"
                 )
+
+    def _set_fields(self, criteria_set, row, lang: dict) -> None:
+        self.fields["s-title"] = forms.CharField(
+            label=_("Title"),
+            required=False,
+            max_length=validation.TITLE_MAX_LENGTH,
+            initial=row.title if row else "",
+            widget=forms.TextInput(attrs=lang),
+        )
+        self.fields["s-description"] = forms.CharField(
+            label=_("Description"),
+            required=False,
+            initial=row.description if row else "",
+            widget=forms.Textarea(attrs={"rows": 4, **lang}),
+        )
+        if row is not None and row.source_digest != criteria_set.source_digest():
+            self.fields["s-checked"] = _checked_field()
 
     def _criterion_fields(self, criterion, row, lang: dict) -> None:
         prefix = f"c-{criterion.code}"
@@ -229,6 +248,14 @@ class TranslationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        set_title = cleaned.get("s-title", "").strip()
+        if not set_title and cleaned.get("s-description", "").strip():
+            self.add_error("s-title", _("Translate the title too, or leave both empty."))
+        description_missing = not cleaned.get("s-description", "").strip()
+        if set_title and self.criteria_set.description.strip() and description_missing:
+            self.add_error(
+                "s-description", _("Translate the description too, or leave both empty.")
+            )
         for group in self.groups:
             for criterion in group.criteria.all():
                 entered = self._entered(criterion)
@@ -258,6 +285,11 @@ class TranslationForm(forms.Form):
     def texts(self) -> dict:
         """What the service takes: group code -> title, criterion code -> its texts."""
         return {
+            "set": {
+                "title": self.cleaned_data.get("s-title", "").strip(),
+                "description": self.cleaned_data.get("s-description", "").strip(),
+                "checked": bool(self.cleaned_data.get("s-checked")),
+            },
             "groups": {
                 group.code: {
                     "title": self.cleaned_data.get(f"g-{group.code}-title", "").strip(),
@@ -270,6 +302,14 @@ class TranslationForm(forms.Form):
                 for group in self.groups
                 for criterion in group.criteria.all()
             },
+        }
+
+    def set_entry(self, rows: dict) -> dict:
+        return {
+            "status": _status(rows["set"], self.criteria_set),
+            "title": self["s-title"],
+            "description": self["s-description"],
+            "checked": _bound_or_none(self, "s-checked"),
         }
 
     def entries(self, rows: dict) -> list[dict]:

@@ -8,7 +8,7 @@ translated, MISSING when there is no translation, STALE when the English changed
 translation was made). Templates mark the fallback (`lang="en"` and a badge). A localised
 instance refuses to be saved, so a translation never overwrites the English source.
 
-One query per kind (criteria, groups) for any number of them: the active language's
+One query per kind (criteria, groups, sets) for any number of them: the active language's
 translations only.
 """
 
@@ -18,6 +18,8 @@ from django.conf import settings
 from django.utils import translation
 
 from criteria.models import (
+    CriteriaSet,
+    CriteriaSetTranslation,
     Criterion,
     CriterionGroup,
     CriterionGroupTranslation,
@@ -72,20 +74,41 @@ def _apply_group(group: CriterionGroup, row: CriterionGroupTranslation | None, l
         _mark(group, language=language, status="")
 
 
+def _apply_set(criteria_set: CriteriaSet, row: CriteriaSetTranslation | None, language: str):
+    if row is None:
+        _mark(criteria_set, language=SOURCE_LANGUAGE, status=MISSING)
+    elif row.source_digest != criteria_set.source_digest():
+        _mark(criteria_set, language=SOURCE_LANGUAGE, status=STALE)
+    else:
+        criteria_set.title = row.title
+        criteria_set.description = row.description
+        _mark(criteria_set, language=language, status="")
+
+
 def criteria_localise(
     *,
     criteria: Iterable[Criterion] = (),
     groups: Iterable[CriterionGroup] = (),
+    criteria_sets: Iterable[CriteriaSet] = (),
     language: str | None = None,
 ) -> str:
-    """Give `criteria` and `groups` their texts in `language` (the active one by default),
-    falling back to English with a flag. Returns the language used."""
+    """Give `criteria`, `groups` and `criteria_sets` their texts in `language` (the active
+    one by default), falling back to English with a flag. Returns the language used."""
     language = active_language(language)
-    criteria, groups = list(criteria), list(groups)
+    criteria, groups, sets = list(criteria), list(groups), list(criteria_sets)
     if language == SOURCE_LANGUAGE:
-        for obj in [*criteria, *groups]:
+        for obj in [*criteria, *groups, *sets]:
             _mark(obj, language=SOURCE_LANGUAGE, status="")
         return language
+    if sets:
+        set_rows = {
+            row.criteria_set_id: row
+            for row in CriteriaSetTranslation.objects.filter(
+                criteria_set__in=[s.pk for s in sets], language=language
+            )
+        }
+        for criteria_set in sets:
+            _apply_set(criteria_set, set_rows.get(criteria_set.pk), language)
     if criteria:
         rows = {
             row.criterion_id: row

@@ -40,9 +40,17 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        _refuse_localised(self)
+        super().save(*args, **kwargs)
+
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    def source_digest(self) -> str:
+        """The English text a translation was made from, as a short fingerprint."""
+        return text_digest({"title": self.title, "description": self.description})
 
 
 def text_digest(texts: dict) -> str:
@@ -196,3 +204,31 @@ class CriterionTranslation(models.Model):
             if int(item["level"]) == level:
                 return item["descriptor"]
         return ""
+
+
+class CriteriaSetTranslation(models.Model):
+    """A version's title and description in a language other than English (the source)."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # CriteriaSet.source_digest() of the English it was translated from.
+    source_digest = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "language"], name="unique_criteria_set_translation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_set_id} [{self.language}] {self.title}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.source_digest != self.criteria_set.source_digest()

@@ -7,6 +7,7 @@ from django.http import Http404
 from criteria.localisation import criteria_localise
 from criteria.models import (
     CriteriaSet,
+    CriteriaSetTranslation,
     Criterion,
     CriterionGroup,
     CriterionGroupTranslation,
@@ -31,7 +32,7 @@ def criteria_set_with_criteria(
     the debate app's relation: named, never imported, as the debate sits above).
 
     `localise` (pages that show the criteria to readers) gives groups and criteria their
-    texts in the active language, in two more queries unless it is English (see
+    texts in the active language, in three more queries unless it is English (see
     criteria.localisation); the editor leaves it off and edits the English source."""
     criteria = Criterion.objects.order_by("position", "pk")
     if with_proposals:
@@ -47,7 +48,9 @@ def criteria_set_with_criteria(
     if localise:
         groups = list(loaded.groups.all())
         criteria_localise(
-            groups=groups, criteria=[c for group in groups for c in group.criteria.all()]
+            criteria_sets=[loaded],
+            groups=groups,
+            criteria=[c for group in groups for c in group.criteria.all()],
         )
     return loaded
 
@@ -113,9 +116,12 @@ def criteria_set_get_for_user(*, code: str, user: User) -> CriteriaSet:
 
 
 def criteria_set_translations(*, criteria_set: CriteriaSet, language: str) -> dict:
-    """The version's stored translations into `language`, in two queries: {"groups":
-    {group id: row}, "criteria": {criterion id: row}}."""
+    """The version's stored translations into `language`, in three queries: {"set": row or
+    None, "groups": {group id: row}, "criteria": {criterion id: row}}."""
     return {
+        "set": CriteriaSetTranslation.objects.filter(
+            criteria_set=criteria_set, language=language
+        ).first(),
         "groups": {
             row.group_id: row
             for row in CriterionGroupTranslation.objects.filter(

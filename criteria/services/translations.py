@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from criteria.localisation import translation_languages
 from criteria.models import (
     CriteriaSet,
+    CriteriaSetTranslation,
     CriterionGroupTranslation,
     CriterionTranslation,
 )
@@ -61,6 +62,28 @@ def _save_criteria(locked: CriteriaSet, language: str, texts: dict, rows: dict) 
     return changed
 
 
+def _save_set(locked: CriteriaSet, language: str, entered: dict, row) -> bool:
+    if not entered or entered["title"] is None:
+        return False
+    if not entered["title"]:
+        if row is not None:
+            row.delete()
+            return True
+        return False
+    digest = locked.source_digest()
+    values = {"title": entered["title"], "description": entered["description"]}
+    if row is None:
+        row = CriteriaSetTranslation(criteria_set=locked, language=language)
+    elif all(getattr(row, k) == v for k, v in values.items()) and (
+        row.source_digest == digest or not entered.get("checked")
+    ):
+        return False
+    row.title, row.description = values["title"], values["description"]
+    row.source_digest = digest
+    row.save()
+    return True
+
+
 def _save_groups(locked: CriteriaSet, language: str, texts: dict, rows: dict) -> list[str]:
     changed = []
     for group in locked.groups.all():
@@ -93,16 +116,18 @@ def criteria_set_translations_save(
 ) -> dict[str, list[str]]:
     """Store the texts of the current version in `language`, as given by the translation
     page (criteria.forms.TranslationForm.texts): an empty title removes that translation.
-    Returns the codes of the groups and criteria whose translation changed."""
+    Returns whether the set's own translation changed, and the codes of the groups and
+    criteria whose translation changed."""
     if language not in dict(translation_languages()):
         raise ValidationError(_("Criteria texts cannot be translated into this language."))
     locked = lock_current(criteria_set)
     rows = criteria_set_translations(criteria_set=locked, language=language)
     changed = {
+        "set": _save_set(locked, language, texts.get("set"), rows["set"]),
         "groups": _save_groups(locked, language, texts.get("groups", {}), rows["groups"]),
         "criteria": _save_criteria(locked, language, texts.get("criteria", {}), rows["criteria"]),
     }
-    if changed["groups"] or changed["criteria"]:
+    if changed["set"] or changed["groups"] or changed["criteria"]:
         audit_record(
             action="criteria_set.translated",
             obj=locked,

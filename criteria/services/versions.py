@@ -12,6 +12,7 @@ from criteria.default_set import content_create, default_content
 from criteria.default_set_translations import default_translations
 from criteria.models import (
     CriteriaSet,
+    CriteriaSetTranslation,
     Criterion,
     CriterionGroup,
     CriterionGroupTranslation,
@@ -95,6 +96,17 @@ def translations_create(*, criteria_set: CriteriaSet, translations: dict[str, di
     groups and criteria have those codes, each marked as made from their present English."""
     groups = list(criteria_set.groups.all())
     criteria = list(criteria_set.criteria.all())
+    CriteriaSetTranslation.objects.bulk_create(
+        CriteriaSetTranslation(
+            criteria_set=criteria_set,
+            language=language,
+            title=texts["title"],
+            description=texts["description"],
+            source_digest=criteria_set.source_digest(),
+        )
+        for language, texts in translations.items()
+        if texts.get("title")
+    )
     CriterionGroupTranslation.objects.bulk_create(
         CriterionGroupTranslation(
             group=group,
@@ -162,6 +174,7 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
         for c in old_criteria
     )
     copy_translations(
+        set_for={source.pk: criteria_set},
         group_for=group_for,
         criterion_for={old.pk: new for old, new in zip(old_criteria, new_criteria, strict=True)},
     )
@@ -186,11 +199,21 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
     return criteria_set
 
 
-def copy_translations(*, group_for: dict, criterion_for: dict) -> None:
-    """The translations of the copied groups and criteria, in two queries, each keeping the
+def copy_translations(*, set_for: dict, group_for: dict, criterion_for: dict) -> None:
+    """The translations of the copied set, groups and criteria, in three queries, each keeping the
     fingerprint of the English it was made from: a criterion whose English is then changed
     in the copy (an edit, a debate proposal applied) shows its translation as needing
     review, never as silently current."""
+    CriteriaSetTranslation.objects.bulk_create(
+        CriteriaSetTranslation(
+            criteria_set=set_for[row.criteria_set_id],
+            language=row.language,
+            title=row.title,
+            description=row.description,
+            source_digest=row.source_digest,
+        )
+        for row in CriteriaSetTranslation.objects.filter(criteria_set_id__in=list(set_for))
+    )
     CriterionGroupTranslation.objects.bulk_create(
         CriterionGroupTranslation(
             group=group_for[row.group_id],

@@ -34,7 +34,13 @@ def translations(request, workshop: Workshop, language: str):
     criteria_set = selectors.criteria_set_with_criteria(criteria_set=current)
     groups = list(criteria_set.groups.all())
     rows = selectors.criteria_set_translations(criteria_set=current, language=language)
-    form = TranslationForm(request.POST or None, groups=groups, rows=rows, language=language)
+    form = TranslationForm(
+        request.POST or None,
+        criteria_set=criteria_set,
+        groups=groups,
+        rows=rows,
+        language=language,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.criteria_set_translations_save(
@@ -43,7 +49,7 @@ def translations(request, workshop: Workshop, language: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            count = len(changed["groups"]) + len(changed["criteria"])
+            count = int(changed["set"]) + len(changed["groups"]) + len(changed["criteria"])
             messages.success(
                 request,
                 _("Translations saved: %(count)d changed.") % {"count": count}
@@ -64,6 +70,7 @@ def translations(request, workshop: Workshop, language: str):
             "translation_languages": languages,
             "form": form,
             "entries": entries,
+            "set_entry": form.set_entry(rows),
             "counts": {s: statuses.count(s) for s in ("current", "stale", "missing")},
         },
     )

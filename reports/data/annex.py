@@ -313,14 +313,14 @@ def _criteria_of(
             .order_by(*order)
         )
         if criteria:
-            criteria_localise(criteria=criteria)
+            criteria_localise(criteria=criteria, criteria_sets=[criteria[0].criteria_set])
             return criteria[0].criteria_set, criteria
     # A version asked for that has no submitted review yet (or a set without criteria).
     criteria_set = scored_criteria_set(workshop=workshop, version=version)
     if criteria_set is None:
         return None, []
     criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by(*order))
-    criteria_localise(criteria=criteria)
+    criteria_localise(criteria=criteria, criteria_sets=[criteria_set])
     return criteria_set, criteria
 
 

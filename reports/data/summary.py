@@ -186,7 +186,7 @@ def _criteria(criteria_set: CriteriaSet | None) -> list[Criterion]:
         )
     )
     # The report's language (reports.builders overrides it with the job's).
-    criteria_localise(criteria=criteria)
+    criteria_localise(criteria=criteria, criteria_sets=[criteria_set])
     return criteria
 
 

@@ -23,6 +23,12 @@ def _criterion(criteria_set, code):
 
 
 def test_default_set_ships_french_and_german_for_every_text(criteria_set):
+    assert sorted(
+        criteria_set.translations.filter(description__gt="").values_list("language", "title")
+    ) == [
+        ("de", "Verhältnismäßigkeitskriterien (vorgeschlagener Standard)"),
+        ("fr", "Critères de proportionnalité (proposition par défaut)"),
+    ]
     for language in ("fr", "de"):
         assert (
             CriterionTranslation.objects.filter(
@@ -127,6 +133,8 @@ def test_new_version_copies_the_translations_as_current(criteria_set, staff):
     assert CriterionGroupTranslation.objects.filter(group__criteria_set=new).count() == (
         2 * new.groups.count()
     )
+    assert not [row for row in new.translations.all() if row.is_stale]
+    assert new.translations.count() == 2
     # The old version keeps its own.
     assert CriterionTranslation.objects.filter(criterion__criteria_set=criteria_set).count() == (
         2 * criteria_set.criteria.count()
@@ -213,6 +221,7 @@ def test_page_saves_a_changed_translation_and_audits_it(client, staff, workshop,
         group__criteria_set=criteria_set, group__code="B", language="de"
     ).exists()
     event = AuditEvent.objects.get(action="criteria_set.translated")
+    assert event.details["set"] is False
     assert event.details["language"] == "de"
     assert event.details["criteria"] == ["REL-1"]
     assert event.details["groups"] == ["B"]
@@ -291,8 +300,8 @@ def test_page_queries_constant(
     fill_set(criteria_set, criteria=size)
     client.force_login(staff)
     # session, user, staff group, MFA check, workshop, current version, set, groups, criteria,
-    # group translations, criterion translations
-    with django_assert_num_queries(11):
+    # the translations of the set, of groups, of criteria
+    with django_assert_num_queries(12):
         response = client.get(_url(workshop))
     assert response.context["counts"]["missing"] == size
 
@@ -326,12 +335,37 @@ def test_preview_in_german_queries_constant(
     staff.save(update_fields=["preferred_language"])
     client.force_login(staff)
     url = reverse("criteria:preview", args=[workshop.code, criteria_set.code])
-    # the English page's 10, and the translations of groups and of criteria
-    with django_assert_num_queries(12):
+    # the English page's 10, and the translations of the set, of groups and of criteria
+    with django_assert_num_queries(13):
         response = client.get(url)
+    # fill_set keeps the default set's title and its German, so the set's is translated.
     assert response.content.decode().count("untranslated") == size + (size + 2) // 3
 
 
 def test_current_set_after_copy_is_the_copy(criteria_set, staff, workshop):
     new = services.criteria_set_new_version(criteria_set=criteria_set, user=staff)
     assert criteria_set_current(workshop=workshop) == new
+
+
+def test_page_translates_the_set_title_and_description(client, staff, workshop, criteria_set):
+    criteria_set.translations.filter(language="de").delete()
+    client.force_login(staff)
+    data = _form_data(client.get(_url(workshop)))
+    data["s-title"] = "Kriterien"
+    response = client.post(_url(workshop), data)
+    assert response.context["form"].errors["s-description"] == [
+        "Translate the description too, or leave both empty."
+    ]
+    data["s-description"] = "Unsere Kriterien."
+    client.post(_url(workshop), data)
+    row = criteria_set.translations.get(language="de")
+    assert (row.title, row.description, row.is_stale) == ("Kriterien", "Unsere Kriterien.", False)
+    with translation.override("de"):
+        loaded = criteria_set_with_criteria(criteria_set=criteria_set, localise=True)
+    assert (loaded.title, loaded.translation_missing) == ("Kriterien", False)
+    services.criteria_set_update(
+        criteria_set=criteria_set, title="Criteria", description="Ours.", user=staff
+    )
+    with translation.override("de"):
+        loaded = criteria_set_with_criteria(criteria_set=criteria_set, localise=True)
+    assert (loaded.title, loaded.translation_status) == ("Criteria", STALE)

@@ -81,8 +81,8 @@ def test_submitted_review_page_queries_constant(
 def test_review_page_in_german_queries_constant(
     client, reviewer, workshop, submission, django_assert_num_queries, size
 ):
-    """In another language than English, the criteria's texts in it: two more queries
-    (translations of groups, of criteria) whatever the size; the first criterion is
+    """In another language than English, the criteria's texts in it: three more queries
+    (translations of the set, of groups, of criteria) whatever the size; the first criterion is
     translated, the others are shown in English and marked."""
     from criteria.models import CriterionTranslation  # noqa: PLC0415 -- test-local
 
@@ -103,9 +103,9 @@ def test_review_page_in_german_queries_constant(
     assignment = AssignmentFactory(submission=submission, reviewer=reviewer)
     services.review_get_or_create(assignment=assignment, user=reviewer)
     client.force_login(reviewer)
-    # The page's own queries (no other reviews to label here), plus the two translation
-    # queries.
-    with django_assert_num_queries(16):
+    # The page's own queries (no other reviews to label here), plus the three translation
+    # queries (the set, its groups, its criteria).
+    with django_assert_num_queries(17):
         response = client.get(reverse("reviews:review_detail", args=[assignment.code]))
     html = response.content.decode()
     assert f"{first.code} <span>Erstes Kriterium</span>" in html
