@@ -23,29 +23,25 @@ _DE_LEVELS = (
 )
 
 
-def _levels(names: tuple[str, ...], *descriptors: str) -> list[str]:
-    return [
-        f"{name} : {text}" if names is _FR_LEVELS else f"{name}: {text}"
-        for name, text in zip(names, descriptors, strict=True)
-    ]
+def _texts(names: tuple[str, ...], separator: str):
+    """A criterion's texts; each descriptor is prefixed with its level's name."""
+
+    def texts(title: str, description: str, guidance: str, *levels: str) -> dict:
+        return {
+            "title": title,
+            "description": description,
+            "guidance": guidance,
+            "levels": [
+                f"{name}{separator}{text}" for name, text in zip(names, levels, strict=True)
+            ],
+        }
+
+    return texts
 
 
-def _fr(title: str, description: str, guidance: str, *levels: str) -> dict:
-    return {
-        "title": title,
-        "description": description,
-        "guidance": guidance,
-        "levels": _levels(_FR_LEVELS, *levels),
-    }
-
-
-def _de(title: str, description: str, guidance: str, *levels: str) -> dict:
-    return {
-        "title": title,
-        "description": description,
-        "guidance": guidance,
-        "levels": _levels(_DE_LEVELS, *levels),
-    }
+# French typography puts a space before the colon.
+_fr = _texts(_FR_LEVELS, " : ")
+_de = _texts(_DE_LEVELS, ": ")
 
 
 FR = {

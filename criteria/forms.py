@@ -141,6 +141,16 @@ def _checked_field() -> forms.BooleanField:
     )
 
 
+def _title_field(row, lang: dict) -> forms.CharField:
+    return forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=validation.TITLE_MAX_LENGTH,
+        initial=row.title if row else "",
+        widget=forms.TextInput(attrs=lang),
+    )
+
+
 def _bound_or_none(form: forms.Form, name: str):
     return form[name] if name in form.fields else None
 
@@ -162,13 +172,7 @@ class TranslationForm(forms.Form):
         self._set_fields(criteria_set, rows["set"], lang)
         for group in groups:
             row = rows["groups"].get(group.pk)
-            self.fields[f"g-{group.code}-title"] = forms.CharField(
-                label=_("Title"),
-                required=False,
-                max_length=validation.TITLE_MAX_LENGTH,
-                initial=row.title if row else "",
-                widget=forms.TextInput(attrs=lang),
-            )
+            self.fields[f"g-{group.code}-title"] = _title_field(row, lang)
             if row is not None and row.source_digest != group.source_digest():
                 self.fields[f"g-{group.code}-checked"] = _checked_field()
             for criterion in group.criteria.all():
@@ -190,13 +194,7 @@ class TranslationForm(forms.Form):
                 )
 
     def _set_fields(self, criteria_set, row, lang: dict) -> None:
-        self.fields["s-title"] = forms.CharField(
-            label=_("Title"),
-            required=False,
-            max_length=validation.TITLE_MAX_LENGTH,
-            initial=row.title if row else "",
-            widget=forms.TextInput(attrs=lang),
-        )
+        self.fields["s-title"] = _title_field(row, lang)
         self.fields["s-description"] = forms.CharField(
             label=_("Description"),
             required=False,
@@ -208,13 +206,7 @@ class TranslationForm(forms.Form):
 
     def _criterion_fields(self, criterion, row, lang: dict) -> None:
         prefix = f"c-{criterion.code}"
-        self.fields[f"{prefix}-title"] = forms.CharField(
-            label=_("Title"),
-            required=False,
-            max_length=validation.TITLE_MAX_LENGTH,
-            initial=row.title if row else "",
-            widget=forms.TextInput(attrs=lang),
-        )
+        self.fields[f"{prefix}-title"] = _title_field(row, lang)
         for name, label in (("description", _("Description")), ("guidance", _("Guidance"))):
             self.fields[f"{prefix}-{name}"] = forms.CharField(
                 label=label,
@@ -248,6 +240,9 @@ class TranslationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = validation.normalise_text(value)
         set_title = cleaned.get("s-title", "").strip()
         if not set_title and cleaned.get("s-description", "").strip():
             self.add_error("s-title", _("Translate the title too, or leave both empty."))

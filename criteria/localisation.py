@@ -47,13 +47,7 @@ def _mark(obj, *, language: str, status: str) -> None:
     obj.translation_missing = bool(status)
 
 
-def _apply_criterion(criterion: Criterion, row: CriterionTranslation | None, language: str):
-    if row is None:
-        _mark(criterion, language=SOURCE_LANGUAGE, status=MISSING)
-        return
-    if row.source_digest != criterion.source_digest():
-        _mark(criterion, language=SOURCE_LANGUAGE, status=STALE)
-        return
+def _criterion_texts(criterion: Criterion, row: CriterionTranslation) -> None:
     criterion.title = row.title
     criterion.description = row.description
     criterion.guidance = row.guidance
@@ -61,28 +55,47 @@ def _apply_criterion(criterion: Criterion, row: CriterionTranslation | None, lan
         {"level": item["level"], "descriptor": row.descriptor(int(item["level"]))}
         for item in criterion.levels
     ]
-    _mark(criterion, language=language, status="")
 
 
-def _apply_group(group: CriterionGroup, row: CriterionGroupTranslation | None, language: str):
-    if row is None:
-        _mark(group, language=SOURCE_LANGUAGE, status=MISSING)
-    elif row.source_digest != group.source_digest():
-        _mark(group, language=SOURCE_LANGUAGE, status=STALE)
-    else:
-        group.title = row.title
-        _mark(group, language=language, status="")
+def _group_texts(group: CriterionGroup, row: CriterionGroupTranslation) -> None:
+    group.title = row.title
 
 
-def _apply_set(criteria_set: CriteriaSet, row: CriteriaSetTranslation | None, language: str):
-    if row is None:
-        _mark(criteria_set, language=SOURCE_LANGUAGE, status=MISSING)
-    elif row.source_digest != criteria_set.source_digest():
-        _mark(criteria_set, language=SOURCE_LANGUAGE, status=STALE)
-    else:
-        criteria_set.title = row.title
-        criteria_set.description = row.description
-        _mark(criteria_set, language=language, status="")
+def _set_texts(criteria_set: CriteriaSet, row: CriteriaSetTranslation) -> None:
+    criteria_set.title = row.title
+    criteria_set.description = row.description
+
+
+# Per kind: the translation model, its link to the translated object, how to find the
+# rows of the objects' versions in one query, and what a current translation replaces.
+_KINDS = {
+    "criteria": (
+        CriterionTranslation,
+        "criterion_id",
+        "criterion__criteria_set_id__in",
+        _criterion_texts,
+    ),
+    "groups": (CriterionGroupTranslation, "group_id", "group__criteria_set_id__in", _group_texts),
+    "sets": (CriteriaSetTranslation, "criteria_set_id", "criteria_set_id__in", _set_texts),
+}
+
+
+def _localise_kind(kind: str, objects: list, language: str) -> None:
+    model, link, versions, replace = _KINDS[kind]
+    version_ids = {obj.pk if kind == "sets" else obj.criteria_set_id for obj in objects}
+    rows = {
+        getattr(row, link): row
+        for row in model.objects.filter(**{versions: version_ids}, language=language)
+    }
+    for obj in objects:
+        row = rows.get(obj.pk)
+        if row is None:
+            _mark(obj, language=SOURCE_LANGUAGE, status=MISSING)
+        elif row.source_digest != obj.source_digest():
+            _mark(obj, language=SOURCE_LANGUAGE, status=STALE)
+        else:
+            replace(obj, row)
+            _mark(obj, language=language, status="")
 
 
 def criteria_localise(
@@ -95,38 +108,13 @@ def criteria_localise(
     """Give `criteria`, `groups` and `criteria_sets` their texts in `language` (the active
     one by default), falling back to English with a flag. Returns the language used."""
     language = active_language(language)
-    criteria, groups, sets = list(criteria), list(groups), list(criteria_sets)
-    if language == SOURCE_LANGUAGE:
-        for obj in [*criteria, *groups, *sets]:
-            _mark(obj, language=SOURCE_LANGUAGE, status="")
-        return language
-    if sets:
-        set_rows = {
-            row.criteria_set_id: row
-            for row in CriteriaSetTranslation.objects.filter(
-                criteria_set__in=[s.pk for s in sets], language=language
-            )
-        }
-        for criteria_set in sets:
-            _apply_set(criteria_set, set_rows.get(criteria_set.pk), language)
-    if criteria:
-        rows = {
-            row.criterion_id: row
-            for row in CriterionTranslation.objects.filter(
-                criterion__criteria_set_id__in={c.criteria_set_id for c in criteria},
-                language=language,
-            )
-        }
-        for criterion in criteria:
-            _apply_criterion(criterion, rows.get(criterion.pk), language)
-    if groups:
-        group_rows = {
-            row.group_id: row
-            for row in CriterionGroupTranslation.objects.filter(
-                group__criteria_set_id__in={g.criteria_set_id for g in groups},
-                language=language,
-            )
-        }
-        for group in groups:
-            _apply_group(group, group_rows.get(group.pk), language)
+    objects = {"criteria": list(criteria), "groups": list(groups), "sets": list(criteria_sets)}
+    for kind, items in objects.items():
+        if not items:
+            continue
+        if language == SOURCE_LANGUAGE:
+            for obj in items:
+                _mark(obj, language=SOURCE_LANGUAGE, status="")
+        else:
+            _localise_kind(kind, items, language)
     return language

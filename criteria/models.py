@@ -145,90 +145,78 @@ class Criterion(models.Model):
         return ""
 
 
-class CriterionGroupTranslation(models.Model):
-    """A group's title in a language other than English (the source)."""
+class Translation(models.Model):
+    """A text's translation into a language other than English (the source).
 
-    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="translations")
+    `source_digest` is the translated object's `source_digest()` when the translation was
+    made: when the English changes (an edit, a proposal applied by the debate), they no
+    longer match, the translation needs review, and readers get the English meanwhile.
+    Subclasses add the link to their object (named in SOURCE) and their own texts."""
+
+    SOURCE = ""
+
     language = models.CharField(_("language"), max_length=10)
     title = models.CharField(_("title"), max_length=200)
-    # CriterionGroup.source_digest() of the English it was translated from.
     source_digest = models.CharField(max_length=32)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["group", "language"], name="unique_group_translation")
-        ]
+        abstract = True
 
     def __str__(self) -> str:
-        return f"{self.group_id} [{self.language}] {self.title}"
+        return f"{getattr(self, self.SOURCE + '_id')} [{self.language}] {self.title}"
 
     @property
     def is_stale(self) -> bool:
-        return self.source_digest != self.group.source_digest()
+        return self.source_digest != getattr(self, self.SOURCE).source_digest()
 
 
-class CriterionTranslation(models.Model):
-    """A criterion's texts in a language other than English (the source).
+def _one_per_language(source: str, name: str) -> list:
+    return [models.UniqueConstraint(fields=[source, "language"], name=name)]
 
-    Copied with its criterion into a new version. `source_digest` records the English it was
-    made from: when the English changes (an edit, a proposal applied by the debate), the
-    translation no longer matches, needs review, and readers get the English meanwhile."""
+
+class CriteriaSetTranslation(Translation):
+    """A version's title and description in another language."""
+
+    SOURCE = "criteria_set"
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="translations"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        constraints = _one_per_language("criteria_set", "unique_criteria_set_translation")
+
+
+class CriterionGroupTranslation(Translation):
+    """A group's title in another language."""
+
+    SOURCE = "group"
+
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta:
+        constraints = _one_per_language("group", "unique_group_translation")
+
+
+class CriterionTranslation(Translation):
+    """A criterion's texts in another language; copied with its criterion into a new
+    version."""
+
+    SOURCE = "criterion"
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=10)
-    title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     guidance = models.TextField(_("guidance for reviewers"), blank=True)
     # [{"level": 0, "descriptor": "..."}, ...]: the criterion's levels, translated.
     levels = models.JSONField(_("levels"), default=list)
-    source_digest = models.CharField(max_length=32)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["criterion", "language"], name="unique_criterion_translation"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion_id} [{self.language}] {self.title}"
-
-    @property
-    def is_stale(self) -> bool:
-        return self.source_digest != self.criterion.source_digest()
+        constraints = _one_per_language("criterion", "unique_criterion_translation")
 
     def descriptor(self, level: int) -> str:
         for item in self.levels:
             if int(item["level"]) == level:
                 return item["descriptor"]
         return ""
-
-
-class CriteriaSetTranslation(models.Model):
-    """A version's title and description in a language other than English (the source)."""
-
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="translations"
-    )
-    language = models.CharField(_("language"), max_length=10)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    # CriteriaSet.source_digest() of the English it was translated from.
-    source_digest = models.CharField(max_length=32)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["criteria_set", "language"], name="unique_criteria_set_translation"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.criteria_set_id} [{self.language}] {self.title}"
-
-    @property
-    def is_stale(self) -> bool:
-        return self.source_digest != self.criteria_set.source_digest()

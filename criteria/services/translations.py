@@ -6,10 +6,13 @@ version takes translations as they are. A translation records the English it was
 staff change it or confirm it still fits.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from criteria import validation
 from criteria.localisation import translation_languages
 from criteria.models import (
     CriteriaSet,
@@ -29,59 +32,50 @@ def _levels(criterion, entered: dict) -> list[dict]:
     ]
 
 
+def _store(obj, row, new_row, entered: dict, values: dict) -> bool:
+    """Write one object's translation; whether anything changed. An empty title removes
+    it. An unchanged one made from older English stays as it is (needing review) unless
+    staff ticked that it still fits; any other change records the present English."""
+    values = {
+        name: validation.normalise_text(value) if isinstance(value, str) else value
+        for name, value in values.items()
+    }
+    if not values["title"]:
+        if row is None:
+            return False
+        row.delete()
+        return True
+    digest = obj.source_digest()
+    if row is None:
+        row = new_row()
+    elif all(getattr(row, k) == v for k, v in values.items()) and (
+        row.source_digest == digest or not entered.get("checked")
+    ):
+        return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.source_digest = digest
+    row.save()
+    return True
+
+
 def _save_criteria(locked: CriteriaSet, language: str, texts: dict, rows: dict) -> list[str]:
     changed = []
     for criterion in locked.criteria.all():
         entered = texts.get(criterion.code)
         if entered is None:
             continue
-        row = rows.get(criterion.pk)
         values = {
             "title": entered["title"],
             "description": entered["description"],
             "guidance": entered["guidance"],
             "levels": _levels(criterion, entered["levels"]),
         }
-        if not entered["title"]:
-            if row is not None:
-                row.delete()
-                changed.append(criterion.code)
-            continue
-        digest = criterion.source_digest()
-        if row is None:
-            row = CriterionTranslation(criterion=criterion, language=language)
-        elif all(getattr(row, k) == v for k, v in values.items()) and (
-            row.source_digest == digest or not entered.get("checked")
-        ):
-            continue
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.source_digest = digest
-        row.save()
-        changed.append(criterion.code)
+        row = rows.get(criterion.pk)
+        new_row = partial(CriterionTranslation, criterion=criterion, language=language)
+        if _store(criterion, row, new_row, entered, values):
+            changed.append(criterion.code)
     return changed
-
-
-def _save_set(locked: CriteriaSet, language: str, entered: dict, row) -> bool:
-    if not entered or entered["title"] is None:
-        return False
-    if not entered["title"]:
-        if row is not None:
-            row.delete()
-            return True
-        return False
-    digest = locked.source_digest()
-    values = {"title": entered["title"], "description": entered["description"]}
-    if row is None:
-        row = CriteriaSetTranslation(criteria_set=locked, language=language)
-    elif all(getattr(row, k) == v for k, v in values.items()) and (
-        row.source_digest == digest or not entered.get("checked")
-    ):
-        return False
-    row.title, row.description = values["title"], values["description"]
-    row.source_digest = digest
-    row.save()
-    return True
 
 
 def _save_groups(locked: CriteriaSet, language: str, texts: dict, rows: dict) -> list[str]:
@@ -90,24 +84,18 @@ def _save_groups(locked: CriteriaSet, language: str, texts: dict, rows: dict) ->
         entered = texts.get(group.code)
         if entered is None:
             continue
-        row = rows.get(group.pk)
-        if not entered["title"]:
-            if row is not None:
-                row.delete()
-                changed.append(group.code)
-            continue
-        digest = group.source_digest()
-        if row is None:
-            row = CriterionGroupTranslation(group=group, language=language)
-        elif row.title == entered["title"] and (
-            row.source_digest == digest or not entered.get("checked")
-        ):
-            continue
-        row.title = entered["title"]
-        row.source_digest = digest
-        row.save()
-        changed.append(group.code)
+        new_row = partial(CriterionGroupTranslation, group=group, language=language)
+        if _store(group, rows.get(group.pk), new_row, entered, {"title": entered["title"]}):
+            changed.append(group.code)
     return changed
+
+
+def _save_set(locked: CriteriaSet, language: str, entered: dict | None, row) -> bool:
+    if not entered:
+        return False
+    values = {"title": entered["title"], "description": entered["description"]}
+    new_row = partial(CriteriaSetTranslation, criteria_set=locked, language=language)
+    return _store(locked, row, new_row, entered, values)
 
 
 @transaction.atomic

@@ -199,42 +199,27 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
     return criteria_set
 
 
+def _copy_rows(model, link: str, new_for: dict) -> None:
+    """Copy `model`'s rows of the old objects (keys of `new_for`) onto the new ones."""
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname != f"{link}_id" and f.name != "updated_at"
+    ]
+    model.objects.bulk_create(
+        model(**{link: new_for[getattr(row, f"{link}_id")]}, **{n: getattr(row, n) for n in fields})
+        for row in model.objects.filter(**{f"{link}_id__in": list(new_for)})
+    )
+
+
 def copy_translations(*, set_for: dict, group_for: dict, criterion_for: dict) -> None:
-    """The translations of the copied set, groups and criteria, in three queries, each keeping the
-    fingerprint of the English it was made from: a criterion whose English is then changed
-    in the copy (an edit, a debate proposal applied) shows its translation as needing
-    review, never as silently current."""
-    CriteriaSetTranslation.objects.bulk_create(
-        CriteriaSetTranslation(
-            criteria_set=set_for[row.criteria_set_id],
-            language=row.language,
-            title=row.title,
-            description=row.description,
-            source_digest=row.source_digest,
-        )
-        for row in CriteriaSetTranslation.objects.filter(criteria_set_id__in=list(set_for))
-    )
-    CriterionGroupTranslation.objects.bulk_create(
-        CriterionGroupTranslation(
-            group=group_for[row.group_id],
-            language=row.language,
-            title=row.title,
-            source_digest=row.source_digest,
-        )
-        for row in CriterionGroupTranslation.objects.filter(group_id__in=list(group_for))
-    )
-    CriterionTranslation.objects.bulk_create(
-        CriterionTranslation(
-            criterion=criterion_for[row.criterion_id],
-            language=row.language,
-            title=row.title,
-            description=row.description,
-            guidance=row.guidance,
-            levels=row.levels,
-            source_digest=row.source_digest,
-        )
-        for row in CriterionTranslation.objects.filter(criterion_id__in=list(criterion_for))
-    )
+    """The translations of the copied set, groups and criteria, in three queries, each
+    keeping the fingerprint of the English it was made from: a criterion whose English is
+    then changed in the copy (an edit, a debate proposal applied) shows its translation as
+    needing review, never as silently current."""
+    _copy_rows(CriteriaSetTranslation, "criteria_set", set_for)
+    _copy_rows(CriterionGroupTranslation, "group", group_for)
+    _copy_rows(CriterionTranslation, "criterion", criterion_for)
 
 
 def lock_current(criteria_set: CriteriaSet) -> CriteriaSet:

@@ -5,10 +5,10 @@ marked. Both pass axe."""
 import pytest
 from playwright.sync_api import expect
 
-from criteria import services
 from criteria.models import CriterionTranslation
 from criteria.selectors import criteria_set_current
 from tests.browser_support import assert_accessible, login_as, screenshot
+from tests.criteria.conftest import criterion_reword
 from tests.factories import WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,19 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _workshop_with_a_stale_and_a_missing_translation(staff):
     workshop = WorkshopFactory(title="Brussels 2027")
     criteria_set = criteria_set_current(workshop=workshop)
-    criterion = criteria_set.criteria.get(code="REL-2")
-    services.criterion_save(
-        criteria_set=criteria_set,
-        criterion=criterion,
-        group=criterion.group,
-        code="REL-2",
-        title="Decision relevance and thresholds",
-        description=criterion.description,
-        guidance=criterion.guidance,
-        sources=criterion.sources,
-        levels=criterion.levels,
-        user=staff,
-    )
+    criterion_reword(criteria_set, "REL-2", user=staff, title="Decision relevance and thresholds")
     CriterionTranslation.objects.filter(
         criterion__criteria_set=criteria_set, criterion__code="TRN-2", language="de"
     ).delete()

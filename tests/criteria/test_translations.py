@@ -13,7 +13,7 @@ from criteria.selectors import criteria_set_current, criteria_set_with_criteria
 from portal.models import AuditEvent
 from tests.factories import ReviewFactory
 
-from .conftest import fill_set
+from .conftest import criterion_reword, fill_set
 
 pytestmark = pytest.mark.django_db
 
@@ -145,18 +145,8 @@ def test_changed_english_makes_the_translation_need_review(criteria_set, staff, 
     # Frozen: the edit lands in version 2, with the translations copied.
     ReviewFactory(assignment__submission__workshop=workshop, criteria_set=criteria_set)
     services.criteria_set_freeze(criteria_set=criteria_set)
-    criterion = _criterion(criteria_set, "REL-2")
-    saved = services.criterion_save(
-        criteria_set=criteria_set,
-        criterion=criterion,
-        group=criterion.group,
-        code="REL-2",
-        title="Decision relevance, sharpened",
-        description=criterion.description,
-        guidance=criterion.guidance,
-        sources=criterion.sources,
-        levels=criterion.levels,
-        user=staff,
+    saved = criterion_reword(
+        criteria_set, "REL-2", user=staff, title="Decision relevance, sharpened"
     )
     assert saved.criteria_set.version == 2
     rows = {
@@ -261,17 +251,11 @@ def test_page_removes_a_translation_left_empty(client, staff, workshop, criteria
 
 def test_stale_translation_is_confirmed_only_when_ticked(client, staff, workshop, criteria_set):
     criterion = _criterion(criteria_set, "ELI-1")
-    services.criterion_save(
-        criteria_set=criteria_set,
-        criterion=criterion,
-        group=criterion.group,
-        code="ELI-1",
-        title=criterion.title,
-        description=criterion.description + " Also consider agent scaffolds.",
-        guidance=criterion.guidance,
-        sources=criterion.sources,
-        levels=criterion.levels,
+    criterion_reword(
+        criteria_set,
+        "ELI-1",
         user=staff,
+        description=criterion.description + " Also consider agent scaffolds.",
     )
     client.force_login(staff)
     response = client.get(_url(workshop))
@@ -369,3 +353,13 @@ def test_page_translates_the_set_title_and_description(client, staff, workshop, 
     with translation.override("de"):
         loaded = criteria_set_with_criteria(criteria_set=criteria_set, localise=True)
     assert (loaded.title, loaded.translation_status) == ("Criteria", STALE)
+
+
+def test_line_breaks_as_browsers_send_them_change_nothing(client, staff, workshop, criteria_set):
+    """Text areas come back with CRLF; the stored LF text is the same text."""
+    client.force_login(staff)
+    data = _form_data(client.get(_url(workshop)))
+    assert "\n" in data["s-description"]
+    data["s-description"] = data["s-description"].replace("\n", "\r\n")
+    client.post(_url(workshop), data)
+    assert not AuditEvent.objects.filter(action="criteria_set.translated").exists()
