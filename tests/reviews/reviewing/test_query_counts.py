@@ -108,7 +108,7 @@ def test_review_page_in_german_queries_constant(
     with django_assert_num_queries(17):
         response = client.get(reverse("reviews:review_detail", args=[assignment.code]))
     html = response.content.decode()
-    assert f"{first.code} <span>Erstes Kriterium</span>" in html
+    assert f"{first.code} Erstes Kriterium" in html
     assert "Stufe 0" in html
     assert html.count("Englisch: noch nicht übersetzt") >= size - 1
     assert html.count('<span lang="en">') >= size - 1
