@@ -10,6 +10,7 @@ ACTIONS = {
     "criteria_set.frozen": _("Criteria set version frozen"),
     "criteria_set.imported": _("Criteria set imported"),
     "criteria_set.exported": _("Criteria set exported"),
+    "criteria_set.translated": _("Criteria set translated"),
     "criterion_group.saved": _("Criterion group saved"),
     "criterion_group.deleted": _("Criterion group deleted"),
     "criterion_group.moved": _("Criterion group moved"),

@@ -131,3 +131,218 @@ class ImportForm(forms.Form):
         if name.endswith((".yaml", ".yml")):
             return "yaml"
         return "json" if content.lstrip().startswith(("{", "[")) else "yaml"
+
+
+def _checked_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("This translation still fits the changed English text"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+def _title_field(row, lang: dict) -> forms.CharField:
+    return forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=validation.TITLE_MAX_LENGTH,
+        initial=row.title if row else "",
+        widget=forms.TextInput(attrs=lang),
+    )
+
+
+def _bound_or_none(form: forms.Form, name: str):
+    return form[name] if name in form.fields else None
+
+
+class TranslationForm(forms.Form):
+    """A version's texts in one language, beside the English: one field per text of each
+    group and criterion (named by code, which every version keeps), and for a translation
+    made from older English a box to confirm it still fits the new English.
+
+    A criterion left wholly empty has no translation (readers get the English); one begun
+    needs every text its English has."""
+
+    def __init__(self, data=None, *, criteria_set, groups: list, rows: dict, language: str):
+        super().__init__(data)
+        self.criteria_set = criteria_set
+        self.groups = groups
+        self.language = language
+        lang = {"lang": language}
+        self._set_fields(criteria_set, rows["set"], lang)
+        for group in groups:
+            row = rows["groups"].get(group.pk)
+            self.fields[f"g-{group.code}-title"] = _title_field(row, lang)
+            if row is not None and row.source_digest != group.source_digest():
+                self.fields[f"g-{group.code}-checked"] = _checked_field()
+            for criterion in group.criteria.all():
+                self._criterion_fields(criterion, rows["criteria"].get(criterion.pk), lang)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.BooleanField):
+                # The English source beside each field describes it.
+                field.widget.attrs.update(
+                    {"class": "form-control", "aria-describedby": f"id_{name}-source"}
+                )
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-control is-invalid"
+                self.fields[name].widget.attrs["aria-describedby"] = (
+                    f"id_{name}-source id_{name}-error"
+                )
+
+    def _set_fields(self, criteria_set, row, lang: dict) -> None:
+        self.fields["s-title"] = _title_field(row, lang)
+        self.fields["s-description"] = forms.CharField(
+            label=_("Description"),
+            required=False,
+            initial=row.description if row else "",
+            widget=forms.Textarea(attrs={"rows": 4, **lang}),
+        )
+        if row is not None and row.source_digest != criteria_set.source_digest():
+            self.fields["s-checked"] = _checked_field()
+
+    def _criterion_fields(self, criterion, row, lang: dict) -> None:
+        prefix = f"c-{criterion.code}"
+        self.fields[f"{prefix}-title"] = _title_field(row, lang)
+        for name, label in (("description", _("Description")), ("guidance", _("Guidance"))):
+            self.fields[f"{prefix}-{name}"] = forms.CharField(
+                label=label,
+                required=False,
+                initial=getattr(row, name) if row else "",
+                widget=forms.Textarea(attrs={"rows": 4, **lang}),
+            )
+        for level in criterion.level_values:
+            self.fields[f"{prefix}-level-{level}"] = forms.CharField(
+                label=_("Level %(level)d") % {"level": level},
+                required=False,
+                initial=row.descriptor(level) if row else "",
+                widget=forms.TextInput(attrs=lang),
+            )
+        if row is not None and row.source_digest != criterion.source_digest():
+            self.fields[f"{prefix}-checked"] = _checked_field()
+
+    def _entered(self, criterion) -> dict:
+        prefix = f"c-{criterion.code}"
+        data = self.cleaned_data
+        return {
+            "title": data.get(f"{prefix}-title", "").strip(),
+            "description": data.get(f"{prefix}-description", "").strip(),
+            "guidance": data.get(f"{prefix}-guidance", "").strip(),
+            "levels": {
+                level: data.get(f"{prefix}-level-{level}", "").strip()
+                for level in criterion.level_values
+            },
+            "checked": bool(data.get(f"{prefix}-checked")),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = validation.normalise_text(value)
+        set_title = cleaned.get("s-title", "").strip()
+        if not set_title and cleaned.get("s-description", "").strip():
+            self.add_error("s-title", _("Translate the title too, or leave both empty."))
+        description_missing = not cleaned.get("s-description", "").strip()
+        if set_title and self.criteria_set.description.strip() and description_missing:
+            self.add_error(
+                "s-description", _("Translate the description too, or leave both empty.")
+            )
+        for group in self.groups:
+            for criterion in group.criteria.all():
+                entered = self._entered(criterion)
+                texts = [entered[k] for k in ("title", "description", "guidance")]
+                if not any(texts) and not any(entered["levels"].values()):
+                    continue
+                prefix = f"c-{criterion.code}"
+                english = {
+                    "title": criterion.title,
+                    "description": criterion.description,
+                    "guidance": criterion.guidance,
+                }
+                for name, source in english.items():
+                    if source.strip() and not entered[name]:
+                        self.add_error(
+                            f"{prefix}-{name}",
+                            _("Translate this text too, or leave the whole criterion empty."),
+                        )
+                for level, text in entered["levels"].items():
+                    if not text:
+                        self.add_error(
+                            f"{prefix}-level-{level}",
+                            _("Translate this level too, or leave the whole criterion empty."),
+                        )
+        return cleaned
+
+    def texts(self) -> dict:
+        """What the service takes: group code -> title, criterion code -> its texts."""
+        return {
+            "set": {
+                "title": self.cleaned_data.get("s-title", "").strip(),
+                "description": self.cleaned_data.get("s-description", "").strip(),
+                "checked": bool(self.cleaned_data.get("s-checked")),
+            },
+            "groups": {
+                group.code: {
+                    "title": self.cleaned_data.get(f"g-{group.code}-title", "").strip(),
+                    "checked": bool(self.cleaned_data.get(f"g-{group.code}-checked")),
+                }
+                for group in self.groups
+            },
+            "criteria": {
+                criterion.code: self._entered(criterion)
+                for group in self.groups
+                for criterion in group.criteria.all()
+            },
+        }
+
+    def set_entry(self, rows: dict) -> dict:
+        return {
+            "status": _status(rows["set"], self.criteria_set),
+            "title": self["s-title"],
+            "description": self["s-description"],
+            "checked": _bound_or_none(self, "s-checked"),
+        }
+
+    def entries(self, rows: dict) -> list[dict]:
+        """The page's layout: each group with its title field, and its criteria with their
+        fields, stored translation status and English beside."""
+        result = []
+        for group in self.groups:
+            criteria = []
+            for criterion in group.criteria.all():
+                prefix = f"c-{criterion.code}"
+                row = rows["criteria"].get(criterion.pk)
+                criteria.append(
+                    {
+                        "criterion": criterion,
+                        "status": _status(row, criterion),
+                        "title": self[f"{prefix}-title"],
+                        "description": self[f"{prefix}-description"],
+                        "guidance": self[f"{prefix}-guidance"],
+                        "levels": [
+                            (item, self[f"{prefix}-level-{item['level']}"])
+                            for item in criterion.levels
+                        ],
+                        "checked": _bound_or_none(self, f"{prefix}-checked"),
+                    }
+                )
+            result.append(
+                {
+                    "group": group,
+                    "status": _status(rows["groups"].get(group.pk), group),
+                    "title": self[f"g-{group.code}-title"],
+                    "checked": _bound_or_none(self, f"g-{group.code}-checked"),
+                    "criteria": criteria,
+                }
+            )
+        return result
+
+
+def _status(row, obj) -> str:
+    if row is None:
+        return "missing"
+    return "stale" if row.source_digest != obj.source_digest() else "current"

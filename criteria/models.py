@@ -5,6 +5,9 @@ version is frozen: editing it creates the next version, and every score keeps po
 the criterion (and so the version) it was given under.
 """
 
+import hashlib
+import json
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +40,29 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        _refuse_localised(self)
+        super().save(*args, **kwargs)
+
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    def source_digest(self) -> str:
+        """The English text a translation was made from, as a short fingerprint."""
+        return text_digest({"title": self.title, "description": self.description})
+
+
+def text_digest(texts: dict) -> str:
+    encoded = json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]
+
+
+def _refuse_localised(obj) -> None:
+    # criteria.localisation replaces the English texts of instances shown to readers by
+    # their translation: such an instance must never be written back as the source.
+    if getattr(obj, "text_language", None) not in (None, "en"):
+        raise RuntimeError(f"{obj!r} carries translated texts and cannot be saved")
 
 
 class CriterionGroup(models.Model):
@@ -56,6 +79,14 @@ class CriterionGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        _refuse_localised(self)
+        super().save(*args, **kwargs)
+
+    def source_digest(self) -> str:
+        """The English text a translation was made from, as a short fingerprint."""
+        return text_digest({"title": self.title})
 
 
 class Criterion(models.Model):
@@ -87,11 +118,104 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def save(self, *args, **kwargs):
+        _refuse_localised(self)
+        super().save(*args, **kwargs)
+
+    def source_digest(self) -> str:
+        """The English text a translation was made from, as a short fingerprint: a
+        translation whose fingerprint differs was made from older English and needs review."""
+        return text_digest(
+            {
+                "title": self.title,
+                "description": self.description,
+                "guidance": self.guidance,
+                "levels": [[int(i["level"]), i["descriptor"]] for i in self.levels],
+            }
+        )
+
     @property
     def level_values(self) -> list[int]:
         return [int(item["level"]) for item in self.levels]
 
     def descriptor(self, level: int | None) -> str:
+        for item in self.levels:
+            if int(item["level"]) == level:
+                return item["descriptor"]
+        return ""
+
+
+class Translation(models.Model):
+    """A text's translation into a language other than English (the source).
+
+    `source_digest` is the translated object's `source_digest()` when the translation was
+    made: when the English changes (an edit, a proposal applied by the debate), they no
+    longer match, the translation needs review, and readers get the English meanwhile.
+    Subclasses add the link to their object (named in SOURCE) and their own texts."""
+
+    SOURCE = ""
+
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    source_digest = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.SOURCE + '_id')} [{self.language}] {self.title}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.source_digest != getattr(self, self.SOURCE).source_digest()
+
+
+def _one_per_language(source: str, name: str) -> list:
+    return [models.UniqueConstraint(fields=[source, "language"], name=name)]
+
+
+class CriteriaSetTranslation(Translation):
+    """A version's title and description in another language."""
+
+    SOURCE = "criteria_set"
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="translations"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        constraints = _one_per_language("criteria_set", "unique_criteria_set_translation")
+
+
+class CriterionGroupTranslation(Translation):
+    """A group's title in another language."""
+
+    SOURCE = "group"
+
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta:
+        constraints = _one_per_language("group", "unique_group_translation")
+
+
+class CriterionTranslation(Translation):
+    """A criterion's texts in another language; copied with its criterion into a new
+    version."""
+
+    SOURCE = "criterion"
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="translations")
+    description = models.TextField(_("description"), blank=True)
+    guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    # [{"level": 0, "descriptor": "..."}, ...]: the criterion's levels, translated.
+    levels = models.JSONField(_("levels"), default=list)
+
+    class Meta:
+        constraints = _one_per_language("criterion", "unique_criterion_translation")
+
+    def descriptor(self, level: int) -> str:
         for item in self.levels:
             if int(item["level"]) == level:
                 return item["descriptor"]

@@ -4,7 +4,15 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from criteria.models import CriteriaSet, Criterion, CriterionGroup
+from criteria.localisation import criteria_localise
+from criteria.models import (
+    CriteriaSet,
+    CriteriaSetTranslation,
+    Criterion,
+    CriterionGroup,
+    CriterionGroupTranslation,
+    CriterionTranslation,
+)
 from portal.models import User, Workshop
 from portal.selectors import workshops_visible_to
 
@@ -15,17 +23,21 @@ def criteria_set_current(*, workshop: Workshop) -> CriteriaSet | None:
 
 
 def criteria_set_with_criteria(
-    *, criteria_set: CriteriaSet, with_proposals: bool = False
+    *, criteria_set: CriteriaSet, with_proposals: bool = False, localise: bool = False
 ) -> CriteriaSet:
     """The set with groups and their criteria loaded in two queries, in display order.
 
     `with_proposals` (the staff's pages) adds, in one more query, the proposals of the
     criteria debate that changed or created each criterion (`criterion.source_proposals`,
-    the debate app's relation: named, never imported, as the debate sits above)."""
+    the debate app's relation: named, never imported, as the debate sits above).
+
+    `localise` (pages that show the criteria to readers) gives groups and criteria their
+    texts in the active language, in three more queries unless it is English (see
+    criteria.localisation); the editor leaves it off and edits the English source."""
     criteria = Criterion.objects.order_by("position", "pk")
     if with_proposals:
         criteria = criteria.prefetch_related("source_proposals")
-    return CriteriaSet.objects.prefetch_related(
+    loaded = CriteriaSet.objects.prefetch_related(
         Prefetch(
             "groups",
             queryset=CriterionGroup.objects.order_by("position", "pk").prefetch_related(
@@ -33,6 +45,14 @@ def criteria_set_with_criteria(
             ),
         )
     ).get(pk=criteria_set.pk)
+    if localise:
+        groups = list(loaded.groups.all())
+        criteria_localise(
+            criteria_sets=[loaded],
+            groups=groups,
+            criteria=[c for group in groups for c in group.criteria.all()],
+        )
+    return loaded
 
 
 def _count_per_set(model) -> Coalesce:
@@ -93,3 +113,25 @@ def criteria_set_get_for_user(*, code: str, user: User) -> CriteriaSet:
         return criteria_sets_visible_to(user=user).get(code=code)
     except CriteriaSet.DoesNotExist:
         raise Http404 from None
+
+
+def criteria_set_translations(*, criteria_set: CriteriaSet, language: str) -> dict:
+    """The version's stored translations into `language`, in three queries: {"set": row or
+    None, "groups": {group id: row}, "criteria": {criterion id: row}}."""
+    return {
+        "set": CriteriaSetTranslation.objects.filter(
+            criteria_set=criteria_set, language=language
+        ).first(),
+        "groups": {
+            row.group_id: row
+            for row in CriterionGroupTranslation.objects.filter(
+                group__criteria_set=criteria_set, language=language
+            )
+        },
+        "criteria": {
+            row.criterion_id: row
+            for row in CriterionTranslation.objects.filter(
+                criterion__criteria_set=criteria_set, language=language
+            )
+        },
+    }

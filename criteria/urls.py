@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from criteria.views import editor, interchange, versions
+from criteria.views import editor, interchange, translations, versions
 
 app_name = "criteria"
 
@@ -10,6 +10,7 @@ workshop_patterns = [
     path("new-version/", versions.new_version, name="new_version"),
     path("edit/", editor.editor, name="editor"),
     path("import/", interchange.import_set, name="import"),
+    path("translations/<str:language>/", translations.translations, name="translations"),
     path("groups/new/", editor.group_edit, name="group_create"),
     path("groups/<str:group_code>/edit/", editor.group_edit, name="group_edit"),
     path("groups/<str:group_code>/delete/", editor.group_delete, name="group_delete"),

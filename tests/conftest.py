@@ -48,6 +48,18 @@ def _eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts and ends in English: a request by a user with a preferred language
+    activates it for the thread (portal.middleware), and the next test's own code, run
+    outside a request, would otherwise speak it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(_test_settings):
     """Each test starts with an empty cache (rate limits, cached totals)."""
     from django.core.cache import cache

@@ -19,6 +19,7 @@ from criteria.services.editing import (
     criterion_save,
 )
 from criteria.services.transfer import criteria_set_export, criteria_set_import
+from criteria.services.translations import criteria_set_translations_save
 from criteria.services.versions import (
     criteria_set_create_default,
     criteria_set_freeze,
@@ -34,6 +35,7 @@ __all__ = [
     "criteria_set_freeze",
     "criteria_set_import",
     "criteria_set_new_version",
+    "criteria_set_translations_save",
     "criteria_set_update",
     "criterion_delete",
     "criterion_group_delete",

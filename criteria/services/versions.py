@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.default_set import content_create, default_content
-from criteria.models import CriteriaSet, Criterion, CriterionGroup
+from criteria.default_set_translations import default_translations
+from criteria.models import (
+    CriteriaSet,
+    CriteriaSetTranslation,
+    Criterion,
+    CriterionGroup,
+    CriterionGroupTranslation,
+    CriterionTranslation,
+)
 from criteria.selectors import criteria_set_current
 from portal.models import User, Workshop
 from portal.services.audit import audit_record
@@ -72,6 +80,7 @@ def criteria_set_create_default(*, workshop: Workshop, user: User | None = None)
     if existing is not None:
         return existing
     criteria_set = create_set(workshop=workshop, version=1, content=default_content())
+    translations_create(criteria_set=criteria_set, translations=default_translations())
     if user is not None:
         audit_record(
             action="criteria_set.created",
@@ -80,6 +89,52 @@ def criteria_set_create_default(*, workshop: Workshop, user: User | None = None)
             details={"version": 1, "source": "default", **content_counts(criteria_set)},
         )
     return criteria_set
+
+
+def translations_create(*, criteria_set: CriteriaSet, translations: dict[str, dict]) -> None:
+    """Load translations in the layout of criteria.default_set_translations into a set whose
+    groups and criteria have those codes, each marked as made from their present English."""
+    groups = list(criteria_set.groups.all())
+    criteria = list(criteria_set.criteria.all())
+    CriteriaSetTranslation.objects.bulk_create(
+        CriteriaSetTranslation(
+            criteria_set=criteria_set,
+            language=language,
+            title=texts["title"],
+            description=texts["description"],
+            source_digest=criteria_set.source_digest(),
+        )
+        for language, texts in translations.items()
+        if texts.get("title")
+    )
+    CriterionGroupTranslation.objects.bulk_create(
+        CriterionGroupTranslation(
+            group=group,
+            language=language,
+            title=texts["groups"][group.code],
+            source_digest=group.source_digest(),
+        )
+        for language, texts in translations.items()
+        for group in groups
+        if group.code in texts["groups"]
+    )
+    CriterionTranslation.objects.bulk_create(
+        CriterionTranslation(
+            criterion=criterion,
+            language=language,
+            title=item["title"],
+            description=item["description"],
+            guidance=item["guidance"],
+            levels=[
+                {"level": level, "descriptor": descriptor}
+                for level, descriptor in zip(criterion.level_values, item["levels"], strict=True)
+            ],
+            source_digest=criterion.source_digest(),
+        )
+        for language, texts in translations.items()
+        for criterion in criteria
+        if (item := texts["criteria"].get(criterion.code))
+    )
 
 
 def content_counts(criteria_set: CriteriaSet) -> dict[str, int]:
@@ -100,7 +155,8 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
         for g in old_groups
     )
     group_for = {old.pk: new for old, new in zip(old_groups, new_groups, strict=True)}
-    Criterion.objects.bulk_create(
+    old_criteria = list(source.criteria.order_by("position", "pk"))
+    new_criteria = Criterion.objects.bulk_create(
         Criterion(
             criteria_set=criteria_set,
             group=group_for[c.group_id],
@@ -115,7 +171,12 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
             justification_required=c.justification_required,
             position=c.position,
         )
-        for c in source.criteria.order_by("position", "pk")
+        for c in old_criteria
+    )
+    copy_translations(
+        set_for={source.pk: criteria_set},
+        group_for=group_for,
+        criterion_for={old.pk: new for old, new in zip(old_criteria, new_criteria, strict=True)},
     )
     logger.info(
         "criteria set of workshop %s: version %d created from version %d by user %s",
@@ -136,6 +197,29 @@ def copy_set(source: CriteriaSet, *, user: User | None) -> CriteriaSet:
         },
     )
     return criteria_set
+
+
+def _copy_rows(model, link: str, new_for: dict) -> None:
+    """Copy `model`'s rows of the old objects (keys of `new_for`) onto the new ones."""
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname != f"{link}_id" and f.name != "updated_at"
+    ]
+    model.objects.bulk_create(
+        model(**{link: new_for[getattr(row, f"{link}_id")]}, **{n: getattr(row, n) for n in fields})
+        for row in model.objects.filter(**{f"{link}_id__in": list(new_for)})
+    )
+
+
+def copy_translations(*, set_for: dict, group_for: dict, criterion_for: dict) -> None:
+    """The translations of the copied set, groups and criteria, in three queries, each
+    keeping the fingerprint of the English it was made from: a criterion whose English is
+    then changed in the copy (an edit, a debate proposal applied) shows its translation as
+    needing review, never as silently current."""
+    _copy_rows(CriteriaSetTranslation, "criteria_set", set_for)
+    _copy_rows(CriterionGroupTranslation, "group", group_for)
+    _copy_rows(CriterionTranslation, "criterion", criterion_for)
 
 
 def lock_current(criteria_set: CriteriaSet) -> CriteriaSet:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from criteria import selectors, services
 from criteria.forms import CriterionForm, GroupForm, LevelFormSet, SetForm
+from criteria.localisation import translation_languages
 from criteria.models import CriteriaSet
 from portal import lookups
 from portal.forms import add_service_errors
@@ -67,7 +68,13 @@ def editor(request, workshop: Workshop):
     return render(
         request,
         "criteria/editor.html",
-        {"workshop": workshop, "criteria_set": criteria_set, "groups": groups, "form": form},
+        {
+            "workshop": workshop,
+            "criteria_set": criteria_set,
+            "groups": groups,
+            "form": form,
+            "translation_languages": translation_languages(),
+        },
     )
 
 

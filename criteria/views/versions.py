@@ -65,6 +65,7 @@ def preview(request, workshop: Workshop, set_code: str):
     criteria_set = selectors.criteria_set_with_criteria(
         criteria_set=selectors.criteria_set_get(workshop=workshop, code=set_code),
         with_proposals=True,
+        localise=True,
     )
     return render(
         request,

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from criteria.localisation import criteria_localise
 from criteria.models import CriteriaSet, Criterion
 from portal.models import Organisation, Workshop
 from reports.data.rows import (
@@ -261,6 +262,8 @@ def _cohort(
         last_submission,
         min_group,
         tuple(criterion.pk for criterion in criteria),
+        # The cohort holds the criteria, with their texts in the report's language.
+        translation.get_language(),
     )
     if key in _COHORT_CACHE:
         return _COHORT_CACHE[key]
@@ -310,12 +313,15 @@ def _criteria_of(
             .order_by(*order)
         )
         if criteria:
+            criteria_localise(criteria=criteria, criteria_sets=[criteria[0].criteria_set])
             return criteria[0].criteria_set, criteria
     # A version asked for that has no submitted review yet (or a set without criteria).
     criteria_set = scored_criteria_set(workshop=workshop, version=version)
     if criteria_set is None:
         return None, []
-    return criteria_set, list(Criterion.objects.filter(criteria_set=criteria_set).order_by(*order))
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by(*order))
+    criteria_localise(criteria=criteria, criteria_sets=[criteria_set])
+    return criteria_set, criteria
 
 
 def feedback_data(

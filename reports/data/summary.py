@@ -23,6 +23,7 @@ from statistics import fmean
 from django.conf import settings
 from django.utils import timezone
 
+from criteria.localisation import criteria_localise
 from criteria.models import CriteriaSet, Criterion
 from debate.selectors import Refinement, refinements_for_summary
 from portal.models import Organisation, Workshop
@@ -179,11 +180,14 @@ class _Groups:
 def _criteria(criteria_set: CriteriaSet | None) -> list[Criterion]:
     if criteria_set is None:
         return []
-    return list(
+    criteria = list(
         Criterion.objects.filter(criteria_set=criteria_set).order_by(
             "group__position", "position", "pk"
         )
     )
+    # The report's language (reports.builders overrides it with the job's).
+    criteria_localise(criteria=criteria, criteria_sets=[criteria_set])
+    return criteria
 
 
 def _left_out(

@@ -17,7 +17,7 @@ from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from reports.editions.charts import INK, svg_url, text_width
+from reports.editions.charts import INK, local_number, svg_url, text_width
 
 # The air savefig(bbox_inches="tight") leaves around the drawing, in inches.
 _PAD = matplotlib.rcParams["savefig.pad_inches"]
@@ -232,7 +232,7 @@ def heatmap_figure(
             else:
                 # Never the darkest end, so the grid lines and hatching stay visible.
                 face = cmap(0.08 + 0.72 * (min(max(value, low), high) - low) / span)
-                _value_cell(axes, c, r, face, format(value, value_format))
+                _value_cell(axes, c, r, face, local_number(value, value_format))
     _label(axes, rows, columns, colour_label)
     return figure
 

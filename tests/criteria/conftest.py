@@ -76,3 +76,27 @@ def snapshot(criteria_set: CriteriaSet) -> dict:
             )
         ),
     }
+
+
+def criterion_reword(criteria_set: CriteriaSet, code: str, *, user, **changes):
+    """Save criterion `code` through the editor's service with `changes` to its English
+    (the rest as it is); returns the criterion in the version the change landed in."""
+    from criteria import services  # noqa: PLC0415 -- a helper of criteria tests only
+
+    criterion = criteria_set.criteria.select_related("group").get(code=code)
+    fields = {
+        "title": criterion.title,
+        "description": criterion.description,
+        "guidance": criterion.guidance,
+        "sources": criterion.sources,
+        "levels": criterion.levels,
+        **changes,
+    }
+    return services.criterion_save(
+        criteria_set=criteria_set,
+        criterion=criterion,
+        group=criterion.group,
+        code=code,
+        user=user,
+        **fields,
+    )

@@ -141,3 +141,32 @@ def test_page_creates_the_version_and_criteria_show_their_proposals(
     detail = client.get(reverse("debate:proposal_detail", args=[workshop.code, proposal.code]))
     assert "New wording" in detail.content.decode()
     assert f"Version {new_set.version}: REL-1 New wording" in detail.content.decode()
+
+
+def test_translations_of_changed_criteria_need_review(workshop, criteria_set, participant, staff):
+    """The copy keeps every translation; those of criteria a proposal changed were made from
+    the old English, so they need review, and readers get the new English meanwhile."""
+    from criteria.localisation import STALE, criteria_localise  # noqa: PLC0415 -- test-local
+    from criteria.models import CriterionTranslation  # noqa: PLC0415 -- test-local
+
+    reword = make_proposal(
+        workshop,
+        participant,
+        criterion=criteria_set.criteria.get(code="REL-1"),
+        proposed_text="Uncertainty reported\nConfidence intervals or equivalent.",
+        outcome=ACCEPTED,
+    )
+    new_set = _next(workshop, staff, reword).criteria_set
+    rows = {
+        (row.criterion.code, row.language): row
+        for row in CriterionTranslation.objects.filter(
+            criterion__criteria_set=new_set
+        ).select_related("criterion")
+    }
+    assert rows[("REL-1", "de")].is_stale and rows[("REL-1", "fr")].is_stale
+    assert rows[("REL-1", "de")].title == "Relevanz für systemische Risiken"
+    assert not rows[("REL-2", "de")].is_stale
+    criteria = list(new_set.criteria.all())
+    criteria_localise(criteria=criteria, language="de")
+    reworded = next(c for c in criteria if c.code == "REL-1")
+    assert (reworded.title, reworded.translation_status) == ("Uncertainty reported", STALE)

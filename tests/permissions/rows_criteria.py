@@ -134,6 +134,27 @@ ROWS = [
         post=staff_only(REDIRECT),
         data=_move,
     ),
+    Row(
+        "criteria:translations",
+        kwargs=lambda w: {**_workshop(w), "language": "de"},
+        get=staff_only(),
+        # Nothing entered: every criterion keeps having no German text.
+        post=staff_only(REDIRECT),
+        data=lambda w: {f"g-{w.criteria_group.code}-title": ""},
+    ),
+    # A language the portal does not speak (or English, the source): 404 for staff alone.
+    Row(
+        "criteria:translations",
+        state="unknown language",
+        kwargs=lambda w: {**_workshop(w), "language": "en"},
+        get=staff_only(404),
+    ),
+    Row(
+        "criteria:translations",
+        state="draft workshop",
+        kwargs=lambda w: {"workshop_code": w.draft_workshop.code, "language": "fr"},
+        get=staff_only(others=404),
+    ),
     Row("criteria:preview", kwargs=_set, get=staff_only()),
     Row("criteria:export", kwargs=lambda w: {**_set(w), "format": "json"}, get=staff_only()),
     Row(

@@ -12,8 +12,9 @@ QUERIES_WORKSHOP_DELETE_REFUSED = 5
 # Without submissions: the same four, the count, then one query per kind of related object
 # (the collector), whatever their number.
 # One per kind of object a workshop can hold: 27, then the matcher-file exports, then the
-# discussion, the consolidated assessments and the criteria debate (9 kinds).
-QUERIES_WORKSHOP_DELETE_COUNTS = 37
+# discussion, the consolidated assessments and the criteria debate (9 kinds), then the
+# translations of criteria sets, of criteria and of criterion groups (3).
+QUERIES_WORKSHOP_DELETE_COUNTS = 40
 
 
 def test_outgoing_email_cannot_be_added_in_the_admin(client, superuser):

@@ -21,7 +21,7 @@ class Loaded:
 
 
 def load_review(review: Review) -> Loaded:
-    criteria_set = criteria_set_with_criteria(criteria_set=review.criteria_set)
+    criteria_set = criteria_set_with_criteria(criteria_set=review.criteria_set, localise=True)
     review.criteria_set = criteria_set
     groups = list(criteria_set.groups.all())
     criteria = [c for group in groups for c in group.criteria.all()]

@@ -75,3 +75,40 @@ def test_submitted_review_page_queries_constant(
     with django_assert_num_queries(15):
         response = client.get(reverse("reviews:review_detail", args=[assignment.code]))
     assert response.context["last_version"].number == 1
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_review_page_in_german_queries_constant(
+    client, reviewer, workshop, submission, django_assert_num_queries, size
+):
+    """In another language than English, the criteria's texts in it: three more queries
+    (translations of the set, of groups, of criteria) whatever the size; the first criterion is
+    translated, the others are shown in English and marked."""
+    from criteria.models import CriterionTranslation  # noqa: PLC0415 -- test-local
+
+    criteria_set = criteria_set_of_size(workshop, size)
+    first = criteria_set.criteria.order_by("group__position", "position").first()
+    CriterionTranslation.objects.create(
+        criterion=first,
+        language="de",
+        title="Erstes Kriterium",
+        description="Auf Deutsch." if first.description else "",
+        guidance="Hinweis." if first.guidance else "",
+        levels=[{"level": v, "descriptor": f"Stufe {v}"} for v in first.level_values],
+        source_digest=first.source_digest(),
+    )
+    approve(reviewer, workshop)
+    reviewer.preferred_language = "de"
+    reviewer.save(update_fields=["preferred_language"])
+    assignment = AssignmentFactory(submission=submission, reviewer=reviewer)
+    services.review_get_or_create(assignment=assignment, user=reviewer)
+    client.force_login(reviewer)
+    # The page's own queries (no other reviews to label here), plus the three translation
+    # queries (the set, its groups, its criteria).
+    with django_assert_num_queries(17):
+        response = client.get(reverse("reviews:review_detail", args=[assignment.code]))
+    html = response.content.decode()
+    assert f"{first.code} Erstes Kriterium" in html
+    assert "Stufe 0" in html
+    assert html.count("Englisch: noch nicht übersetzt") >= size - 1
+    assert html.count('<span lang="en">') >= size - 1
