@@ -45,10 +45,9 @@ class Context:
     forbidden: PairSet
 
     def allowed(self, sub: np.ndarray, rev: np.ndarray) -> np.ndarray:
-        """Which pairs may ever be assigned (no conflict, not declined, cleared)."""
-        data = self.data
-        blocked = data.sub_confidential[sub] & ~data.rev_cleared[rev]
-        return ~self.forbidden.contains(sub, rev) & ~blocked
+        """Which pairs may ever be assigned (no conflict, not declined, cleared, the
+        reviewer reads the documents' language)."""
+        return ~self.forbidden.contains(sub, rev) & ~self.data.blocked(sub, rev)
 
 
 def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str, Any]]:
@@ -67,6 +66,8 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
         # whatever the conflicts, so conflicts are not the thing to mention.
         items.append(explanation_item("too_few_reviewers", count=len(short), k=ctx.k, total=n_rev))
         short = short[:0]
+    if len(short):
+        short = _language_items(ctx, short, items)
     if len(short):
         free = n_rev - ctx.forbidden_per_sub
         too_few = short[free[short] < ctx.k]
@@ -117,6 +118,28 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
             )
         )
     return items
+
+
+def _language_items(ctx: Context, short: np.ndarray, items: list[dict[str, Any]]) -> np.ndarray:
+    """Per language other than English, the unfilled submissions in it when fewer than k
+    approved reviewers read it: one explanation each (how many read it, how many more are
+    needed). Returns the unfilled submissions left for the other explanations."""
+    data = ctx.data
+    readers = data.rev_reads.sum(axis=0)
+    lang = data.sub_lang[short]
+    scarce = (lang > 0) & (readers[lang] < ctx.k)
+    for column in np.unique(lang[scarce]).tolist():
+        items.append(
+            explanation_item(
+                "language_short",
+                language=data.lang_codes[column],
+                count=int((lang == column).sum()),
+                k=ctx.k,
+                readers=int(readers[column]),
+                needed=ctx.k - int(readers[column]),
+            )
+        )
+    return short[~scarce]
 
 
 def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from portal.languages import LANGUAGE_NAMES
 from submissions.models.taxonomy import LABELS
 
 # Short names of the specified systemic risks for sentences; other areas use their label.
@@ -78,6 +79,38 @@ def _area_count(code: str) -> Callable[[dict[str, Any]], str]:
         }
 
     return render
+
+
+def _language_short(p: dict[str, Any]) -> str:
+    language = str(LANGUAGE_NAMES.get(p["language"], p["language"]))
+    values = {
+        "count": _n(p["count"]),
+        "k": p["k"],
+        "language": language,
+        "readers": _n(p["readers"]),
+        "needed": _n(p["needed"]),
+    }
+    if not p["readers"]:
+        readers = _("no approved reviewer reads %(language)s") % values
+    else:
+        readers = (
+            ngettext(
+                "only %(readers)s approved reviewer reads %(language)s",
+                "only %(readers)s approved reviewers read %(language)s",
+                p["readers"],
+            )
+            % values
+        )
+    needed = (
+        ngettext("%(needed)s more is needed", "%(needed)s more are needed", p["needed"]) % values
+    )
+    return ngettext(
+        "%(count)s evaluation in %(language)s cannot get %(k)s reviewers: %(readers)s; "
+        "%(needed)s. Approve reviewers who review in %(language)s, or assign by hand.",
+        "%(count)s evaluations in %(language)s cannot get %(k)s reviewers: %(readers)s; "
+        "%(needed)s. Approve reviewers who review in %(language)s, or assign by hand.",
+        p["count"],
+    ) % {**values, "readers": readers, "needed": needed}
 
 
 def _capacity_short(p: dict[str, Any]) -> str:
@@ -284,6 +317,7 @@ def _time_limit(p: dict[str, Any]) -> str:
 
 _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "capacity_short": _capacity_short,
+    "language_short": _language_short,
     "too_few_reviewers": _too_few_reviewers,
     "too_few_candidates": _too_few_candidates,
     "candidates_full": _candidates_full,
