@@ -121,25 +121,41 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
 
 
 def _language_items(ctx: Context, short: np.ndarray, items: list[dict[str, Any]]) -> np.ndarray:
-    """Per language other than English, the unfilled submissions in it when fewer than k
-    approved reviewers read it: one explanation each (how many read it, how many more are
-    needed). Returns the unfilled submissions left for the other explanations."""
+    """Per language other than English, the unfilled submissions in it that its readers
+    cannot serve: fewer than k approved reviewers read it (how many do, how many more are
+    needed), or every one who does is at their maximum load. One explanation per language
+    and cause; returns the unfilled submissions left for the other explanations."""
     data = ctx.data
     readers = data.rev_reads.sum(axis=0)
+    load = np.bincount(ctx.final_rev, minlength=data.n_rev)
+    # Per language: readers with room left (English, column 0, is never asked).
+    with_room = data.rev_reads[load < ctx.max_load].sum(axis=0)
     lang = data.sub_lang[short]
     scarce = (lang > 0) & (readers[lang] < ctx.k)
+    full = (lang > 0) & ~scarce & (with_room[lang] == 0)
     for column in np.unique(lang[scarce]).tolist():
         items.append(
             explanation_item(
                 "language_short",
                 language=data.lang_codes[column],
-                count=int((lang == column).sum()),
+                count=int((lang[scarce] == column).sum()),
                 k=ctx.k,
                 readers=int(readers[column]),
                 needed=ctx.k - int(readers[column]),
             )
         )
-    return short[~scarce]
+    for column in np.unique(lang[full]).tolist():
+        items.append(
+            explanation_item(
+                "language_capacity",
+                language=data.lang_codes[column],
+                count=int((lang[full] == column).sum()),
+                k=ctx.k,
+                readers=int(readers[column]),
+                capacity=int(ctx.max_load[data.rev_reads[:, column]].sum()),
+            )
+        )
+    return short[~scarce & ~full]
 
 
 def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:

@@ -157,3 +157,29 @@ def test_the_matcher_export_forbids_pairs_in_a_language_the_reviewer_does_not_re
     never = [row for row in rows["constraints"] if row[2] == -1]
     assert never == [(instance.subs["PL"].code, "b@example.org", -1)]
     assert np.array_equal(load_matching_data(workshop=instance.workshop).sub_lang, [1, 0])
+
+
+def test_readers_at_their_maximum_load_are_explained_per_language(instance):
+    for name in ("P1", "P2", "P3", "P4"):
+        instance.submission(name, areas=["cbrn"], language="pl")
+    instance.reviewer("A", expertise={"cbrn": 3}, languages=["pl"], max_reviews=3)
+    instance.reviewer("B", expertise={"cbrn": 2}, languages=["en", "pl"], max_reviews=3)
+    instance.reviewer("C", expertise={"cbrn": 3}, languages=["en"], max_reviews=10)
+
+    proposal, data = solve_instance(instance, k=2)
+
+    # 8 slots, 6 reviews of Polish capacity: one evaluation is left without reviewers.
+    assert [u["missing"] for u in proposal.summary["unfilled"]] == [2]
+    assert proposal.summary["explanations"][0]["params"] == {
+        "language": "pl",
+        "count": 1,
+        "k": 2,
+        "readers": 2,
+        "capacity": 6,
+    }
+    assert texts(proposal) == [
+        "1 evaluation in Polish cannot get 2 reviewers: "
+        "the 2 approved reviewers who read Polish are at their maximum load (6 reviews "
+        "together); raise their maximum loads or approve more reviewers who review in Polish."
+    ]
+    assert all(r != "C" for _s, r in named_pairs(instance, data, proposal))
