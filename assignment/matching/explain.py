@@ -133,28 +133,24 @@ def _language_items(ctx: Context, short: np.ndarray, items: list[dict[str, Any]]
     lang = data.sub_lang[short]
     scarce = (lang > 0) & (readers[lang] < ctx.k)
     full = (lang > 0) & ~scarce & (with_room[lang] == 0)
-    for column in np.unique(lang[scarce]).tolist():
-        items.append(
-            explanation_item(
-                "language_short",
-                language=data.lang_codes[column],
-                count=int((lang[scarce] == column).sum()),
-                k=ctx.k,
-                readers=int(readers[column]),
-                needed=ctx.k - int(readers[column]),
+    for code, which in (("language_short", scarce), ("language_capacity", full)):
+        for column in np.unique(lang[which]).tolist():
+            n_readers = int(readers[column])
+            extra = (
+                {"needed": ctx.k - n_readers}
+                if code == "language_short"
+                else {"capacity": int(ctx.max_load[data.rev_reads[:, column]].sum())}
             )
-        )
-    for column in np.unique(lang[full]).tolist():
-        items.append(
-            explanation_item(
-                "language_capacity",
-                language=data.lang_codes[column],
-                count=int((lang[full] == column).sum()),
-                k=ctx.k,
-                readers=int(readers[column]),
-                capacity=int(ctx.max_load[data.rev_reads[:, column]].sum()),
+            items.append(
+                explanation_item(
+                    code,
+                    language=data.lang_codes[column],
+                    count=int((lang[which] == column).sum()),
+                    k=ctx.k,
+                    readers=n_readers,
+                    **extra,
+                )
             )
-        )
     return short[~scarce & ~full]
 
 
