@@ -46,6 +46,7 @@ from assignment.matching.prepare import candidates_for, prepare
 from assignment.matching.store import write_pairs
 from assignment.matching.summary import assignment_stats
 from assignment.models import AssignmentRun, ProposedPair
+from portal.languages import LANGUAGE_NAMES
 from portal.models import User, Workshop
 from portal.services.audit import audit_record
 
@@ -105,14 +106,7 @@ def instance_rows(
         )
 
     if "constraints" in files:
-        keys = prepared.forbidden.keys
-        blocked_sub = np.flatnonzero(data.sub_confidential)
-        blocked_rev = np.flatnonzero(~data.rev_cleared)
-        if len(blocked_sub) and len(blocked_rev):
-            extra = np.repeat(blocked_sub, len(blocked_rev)) * n_rev + np.tile(
-                blocked_rev, len(blocked_sub)
-            )
-            keys = np.union1d(keys, extra)
+        keys = np.union1d(prepared.forbidden.keys, _blocked_keys(data, n_rev))
         never = zip((keys // n_rev).tolist(), (keys % n_rev).tolist(), strict=True)
         kept = zip(fixed_sub.tolist(), fixed_rev.tolist(), strict=True)
         rows["constraints"] = itertools.chain(
@@ -123,6 +117,18 @@ def instance_rows(
     if "max_loads" in files:
         rows["max_loads"] = zip(names, prepared.max_load.tolist(), strict=True)
     return rows
+
+
+def _blocked_keys(data, n_rev: int) -> np.ndarray:
+    """Pair keys of every pair data.blocked rules out: "AI Office only" submissions for
+    reviewers not cleared, documents in a language the reviewer does not read."""
+    groups = [(np.flatnonzero(data.sub_confidential), np.flatnonzero(~data.rev_cleared))]
+    groups += [
+        (np.flatnonzero(data.sub_lang == column), np.flatnonzero(~data.rev_reads[:, column]))
+        for column in range(1, len(data.lang_codes))
+    ]
+    keys = [np.repeat(subs, len(revs)) * n_rev + np.tile(revs, len(subs)) for subs, revs in groups]
+    return np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
 
 
 def instance_export(
@@ -251,16 +257,26 @@ def _refusals(data, prepared, pairs: _ImportedPairs, names: list[str]) -> list[s
     """Every pair a run could not have proposed, and every kept assignment left out."""
     sub, rev = pairs.sub, pairs.rev
     errors = []
-    refused = prepared.forbidden.contains(sub, rev) | (
-        data.sub_confidential[sub] & ~data.rev_cleared[rev]
-    )
+    refused = prepared.forbidden.contains(sub, rev) | data.blocked(sub, rev)
+    wrong_language = ~data.language_ok(sub, rev)
     for i in np.flatnonzero(refused).tolist():
+        values = {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
+        if wrong_language[i]:
+            language = LANGUAGE_NAMES.get(data.lang_codes[data.sub_lang[sub[i]]], "")
+            errors.append(
+                _(
+                    "%(reviewer)s may not review “%(paper)s”: its documents are in "
+                    "%(language)s, which they do not review in."
+                )
+                % {**values, "language": language}
+            )
+            continue
         errors.append(
             _(
                 "%(reviewer)s may not review “%(paper)s”: conflict of interest, a declined "
                 "assignment, or an “AI Office only” submission they are not cleared for."
             )
-            % {"reviewer": names[rev[i]], "paper": data.sub_codes[sub[i]]}
+            % values
         )
     errors.extend(_same_org_problems(data, sub, rev, names))
     # Existing assignments the settings keep must be in the file: the matcher had them as

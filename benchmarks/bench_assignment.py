@@ -55,7 +55,10 @@ areas and 1-3 methods; R approved reviewers with 2-5 expertise rows and maximum 
 around 1.15 x k x P / R; statements and abstracts drawn from a small vocabulary; about 2 %
 of pairs conflicted (half of the reviewers are members of a submitting organisation,
 which also exercises the same-organisation rule; a tenth have a tie to a provider); about
-ten bids per reviewer.
+ten bids per reviewer; a fifth of the submissions in Polish, German, French or Italian (the
+rest in English), every reviewer reviewing in English and in each of those four with
+probability 1/4 (the language filter of candidates.py). Only the instances asked for are
+seeded.
 """
 
 from __future__ import annotations
@@ -77,7 +80,10 @@ INSTANCES = [
     (10_000, 5_000, True),
 ]
 K = 3
-SEED_VERSION = "bench-assignment-v1"
+SEED_VERSION = "bench-assignment-v2"
+# Languages of the documents other than English, and the share of submissions in each.
+LANGUAGES = ["pl", "de", "fr", "it"]
+LANGUAGE_SHARE = 0.05
 TOTAL_TARGET_S = 15.0
 PEAK_TARGET_MB = 1024.0
 COVERAGE_TOTAL_TARGET_S = 60.0
@@ -247,6 +253,14 @@ def _seed_instance(p: int, r: int) -> None:
         methods = list(Method.objects.order_by("pk"))
         sub_org = rng.integers(0, len(orgs), size=p)
         sub_provider = rng.integers(0, len(providers), size=p)
+        # Languages from a generator of their own: the rest of the instance is as in v1.
+        lang_rng = np.random.default_rng(p * 31 + r)
+        draw = lang_rng.random(p)
+        sub_language = [
+            LANGUAGES[int(x // LANGUAGE_SHARE)] if x < LANGUAGE_SHARE * len(LANGUAGES) else "en"
+            for x in draw.tolist()
+        ]
+        reads = lang_rng.random((r, len(LANGUAGES))) < 0.25
         subs = Submission.objects.bulk_create(
             [
                 Submission(
@@ -258,6 +272,7 @@ def _seed_instance(p: int, r: int) -> None:
                     title=_words(rng, 4, 8),
                     abstract=_words(rng, 40, 80),
                     provider=providers[sub_provider[i]],
+                    language=sub_language[i],
                 )
                 for i in range(p)
             ],
@@ -299,8 +314,9 @@ def _seed_instance(p: int, r: int) -> None:
                     affiliation="Bench",
                     max_reviews=int(rng.integers(low, high + 1)),
                     cleared_for_confidential=True,
+                    languages=["en", *(c for c, on in zip(LANGUAGES, row, strict=True) if on)],
                 )
-                for user in users
+                for user, row in zip(users, reads.tolist(), strict=True)
             ],
             batch_size=5000,
         )
@@ -532,15 +548,18 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    for p, r in sorted({(p, r) for p, r, _coverage in INSTANCES}):
+    only = set(argv[1:])
+    wanted = [
+        (p, r, coverage)
+        for p, r, coverage in INSTANCES
+        if not only or f"{p}x{r}" + ("-coverage" if coverage else "") in only
+    ]
+    for p, r in sorted({(p, r) for p, r, _coverage in wanted}):
         _seed(p, r)
     print(f"# assignment benchmark, k={K}, database {urlparse(url).path.lstrip('/')}")
     status = 0
-    only = set(argv[1:])
-    for p, r, coverage in INSTANCES:
+    for p, r, coverage in wanted:
         name = f"{p}x{r}" + ("-coverage" if coverage else "")
-        if only and name not in only:
-            continue
         # A fresh process per instance: its peak memory is this run's alone.
         result = subprocess.run(
             [sys.executable, __file__, "--measure", name], cwd=ROOT, check=False

@@ -32,6 +32,16 @@ EU_LANGUAGES = [
     ("sv", _("Swedish")),
 ]
 LANGUAGE_NAMES = dict(EU_LANGUAGES)
+ENGLISH = "en"
+
+
+def reads_language(languages: list[str] | None, language: str) -> bool:
+    """Whether a reviewer who reviews in `languages` (their application's list) can review
+    documents in `language`. Every reviewer reads English, the call's working language; an
+    empty list means English only."""
+    return language == ENGLISH or language in (languages or ())
+
+
 _CODES = set(LANGUAGE_NAMES)
 
 # The portal's own order for the languages it has always shipped; others follow by code.

@@ -6,8 +6,11 @@ candidates are kept: per submission its best `candidates_per_submission` reviewe
 reviewer their best `candidates_per_reviewer` submissions (so nobody with capacity is
 invisible to the solver), every bid pair and every existing assignment, and, with coverage
 on, each submission's best reviewers for each of its specified risks. Forbidden pairs
-(conflicts, declined assignments, "AI Office only" submissions for reviewers not cleared)
-never become candidates.
+(conflicts, declined assignments, "AI Office only" submissions for reviewers not cleared,
+documents in a language the reviewer does not read) never become candidates. The language
+rule is a mask per block: the block's columns of the reviewers x languages matrix
+(data.rev_reads), one fancy index, so it costs no more than the block of scores itself;
+English documents need no filter.
 
 Top-k lists are a restriction: when capacity is tight the best solution over all pairs
 uses pairs further down the lists. After a first solve, `improving_pairs` scans every pair
@@ -46,14 +49,22 @@ def _top_per_row(values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray
 def _rule_out(
     values: np.ndarray, model: AffinityModel, block_rows: np.ndarray, *excluded: PairSet
 ) -> None:
-    """Set to -inf, in a block of scores, every pair of `excluded` and every "AI Office
-    only" submission for the reviewers not cleared for it."""
+    """Set to -inf, in a block of scores, every pair of `excluded`, every "AI Office only"
+    submission for the reviewers not cleared for it, and every submission not in English
+    for the reviewers who do not read its language."""
     for pairs in excluded:
         sub, rev = pairs.in_block(block_rows)
         values[sub, rev] = -np.inf
     confidential = model.data.sub_confidential[block_rows]
     if confidential.any():
         values[np.ix_(confidential, ~model.data.rev_cleared)] = -np.inf
+    lang = model.data.sub_lang[block_rows]
+    foreign = np.flatnonzero(lang)
+    if len(foreign):
+        # Rows of the block not in English: (rows x R) of "does not read it".
+        values[foreign] = np.where(
+            model.data.rev_reads[:, lang[foreign]].T, values[foreign], -np.inf
+        )
 
 
 class _BestPerReviewer:

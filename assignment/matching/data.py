@@ -4,6 +4,11 @@ Submissions and reviewers are numbered by position (0..P-1, 0..R-1, in primary-k
 every per-pair fact (bids, conflicts, assignments) is a pair of position arrays, never a
 Python object per pair. The vocabularies are small (about ten risk areas and ten methods),
 so expertise and scope are dense boolean or level matrices of P x A and R x A.
+
+Languages (the documents' language, the languages a reviewer reviews in) are a small
+vocabulary too: column 0 is English, which every reviewer reads, then each other language
+some submission is in. A reviewer whose application lists no language is taken to review
+in English only.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.db.models import Exists, OuterRef
 
 from assignment.models import Bid
 from expertise.models import Publication
+from portal.languages import ENGLISH
 from portal.models import Membership, Workshop
 from reviews.models import Assignment, Review, ReviewerApplication, ReviewerExpertise
 from reviews.selectors.applications import reviewers_of_workshop
@@ -48,6 +54,7 @@ class MatchingData:
     sub_confidential: np.ndarray  # bool: "AI Office only"
     sub_area: np.ndarray  # bool P x A
     sub_method: np.ndarray  # bool P x M
+    sub_lang: np.ndarray  # int64: column of lang_codes the documents are in, 0 = English
     # Reviewers (approved, active), by position.
     rev_ids: np.ndarray  # int64 user ids, ascending
     rev_codes: list[str]  # application codes: stable, opaque reviewer ids for exports
@@ -55,6 +62,7 @@ class MatchingData:
     rev_max: np.ndarray  # int32, from the application
     rev_cleared: np.ndarray  # bool: cleared for "AI Office only"
     rev_statements: list[str]
+    rev_reads: np.ndarray  # bool R x len(lang_codes): column 0 (English) is all True
     # Reviewers' documents (textsim.py), flat: reviewer r's are [rev_doc_ptr[r],
     # rev_doc_ptr[r + 1]). Each publication of the reviewer (title and abstract, in
     # primary-key order), then the application's statement when it is not blank.
@@ -73,6 +81,7 @@ class MatchingData:
     area_specified: np.ndarray  # bool: a specified systemic risk (coverage applies)
     method_ids: np.ndarray
     method_codes: list[str]
+    lang_codes: list[str]  # "en", then the other languages of the submissions, sorted
     # Pairs, as parallel position arrays.
     bid_sub: np.ndarray
     bid_rev: np.ndarray
@@ -98,6 +107,23 @@ class MatchingData:
 
     def rev_positions(self, ids: np.ndarray) -> np.ndarray:
         return _positions(self.rev_ids, ids)
+
+    def language_ok(self, sub: np.ndarray, rev: np.ndarray) -> np.ndarray:
+        """Which pairs the language allows: the reviewer reads the documents' language."""
+        return self.rev_reads[rev, self.sub_lang[sub]]
+
+    def blocked(self, sub: np.ndarray, rev: np.ndarray) -> np.ndarray:
+        """Pairs ruled out whatever the settings, besides the forbidden pairs: an "AI
+        Office only" submission for a reviewer not cleared for it, or documents in a
+        language the reviewer does not read."""
+        return (self.sub_confidential[sub] & ~self.rev_cleared[rev]) | ~self.language_ok(sub, rev)
+
+    def readers_per_sub(self) -> np.ndarray:
+        """Per submission, how many reviewers the two rules of `blocked` leave it."""
+        reads = self.rev_reads.astype(np.int64)
+        readers = reads.sum(axis=0)
+        cleared = reads[self.rev_cleared].sum(axis=0)
+        return np.where(self.sub_confidential, cleared[self.sub_lang], readers[self.sub_lang])
 
     @property
     def documents(self) -> Documents:
@@ -178,7 +204,7 @@ def load_matching_data(
     )
     vocabularies = _vocabularies()
     submissions = _submissions(scope, vocabularies)
-    reviewers = _reviewers(scope, vocabularies)
+    reviewers = _reviewers(scope, vocabularies, submissions["lang_codes"])
     sub_ids, rev_ids = submissions["sub_ids"], reviewers["rev_ids"]
     return MatchingData(
         workshop_id=workshop.pk,
@@ -206,7 +232,13 @@ def _vocabularies() -> dict:
 
 def _submissions(scope: _Scope, vocabularies: dict) -> dict:
     """The eligible submissions, with their risk areas and methods as P x A and P x M."""
-    subs = list(_eligible(scope).values_list("pk", "code", "title", "abstract", "confidentiality"))
+    subs = list(
+        _eligible(scope).values_list(
+            "pk", "code", "title", "abstract", "confidentiality", "language"
+        )
+    )
+    lang_codes = [ENGLISH, *sorted({s[5] for s in subs} - {ENGLISH})]
+    lang_column = {code: i for i, code in enumerate(lang_codes)}
     sub_ids = np.array([s[0] for s in subs], dtype=np.int64)
     through_filter = {
         "submission__workshop": scope.workshop,
@@ -229,16 +261,24 @@ def _submissions(scope: _Scope, vocabularies: dict) -> dict:
         "sub_confidential": np.array(
             [s[4] == Submission.Confidentiality.AI_OFFICE_ONLY for s in subs], dtype=bool
         ),
+        "sub_lang": np.array([lang_column[s[5]] for s in subs], dtype=np.int64),
+        "lang_codes": lang_codes,
         **scopes,
     }
 
 
-def _reviewers(scope: _Scope, vocabularies: dict) -> dict:
-    """The approved, active reviewers, with their expertise levels as R x A and R x M, and
-    their documents."""
+def _reviewers(scope: _Scope, vocabularies: dict, lang_codes: list[str]) -> dict:
+    """The approved, active reviewers, with their expertise levels as R x A and R x M,
+    the submissions' languages they read as R x L, and their documents."""
     apps = list(
         _approved(scope).values_list(
-            "user_id", "code", "user__email", "max_reviews", "cleared_for_confidential", "statement"
+            "user_id",
+            "code",
+            "user__email",
+            "max_reviews",
+            "cleared_for_confidential",
+            "statement",
+            "languages",
         )
     )
     rev_ids = np.array([a[0] for a in apps], dtype=np.int64)
@@ -249,9 +289,23 @@ def _reviewers(scope: _Scope, vocabularies: dict) -> dict:
         "rev_max": np.array([a[3] for a in apps], dtype=np.int32),
         "rev_cleared": np.array([a[4] for a in apps], dtype=bool),
         "rev_statements": [a[5] for a in apps],
+        "rev_reads": _reads(lang_codes, [a[6] for a in apps]),
         **_documents(scope, rev_ids, [a[5] for a in apps]),
         **_expertise(scope, rev_ids, vocabularies),
     }
+
+
+def _reads(lang_codes: list[str], languages: list[list[str] | None]) -> np.ndarray:
+    """R x L: reviewer r reads language column l. Everyone reads English (column 0); a
+    reviewer with no languages listed reads English only."""
+    column = {code: i for i, code in enumerate(lang_codes)}
+    reads = np.zeros((len(languages), len(lang_codes)), dtype=bool)
+    reads[:, 0] = True
+    rows = [(r, column[c]) for r, codes in enumerate(languages) for c in codes or () if c in column]
+    if rows:
+        pairs = np.array(rows, dtype=np.int64)
+        reads[pairs[:, 0], pairs[:, 1]] = True
+    return reads
 
 
 def submission_text(title: str, abstract: str) -> str:

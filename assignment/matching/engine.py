@@ -261,13 +261,12 @@ def _context(
     n_sub, n_rev = data.n_sub, data.n_rev
     forbidden = prepared.forbidden
     f_sub, f_rev = forbidden.keys // max(n_rev, 1), forbidden.keys % max(n_rev, 1)
-    # "AI Office only" submissions are forbidden to every reviewer not cleared for them.
-    both = data.sub_confidential[f_sub] & ~data.rev_cleared[f_rev]
-    not_cleared = int((~data.rev_cleared).sum())
+    # "AI Office only" submissions are forbidden to every reviewer not cleared for them,
+    # documents not in English to every reviewer who does not read them (data.blocked):
+    # what is left per submission, less the forbidden pairs among those.
+    allowed = ~data.blocked(f_sub, f_rev)
     forbidden_per_sub = (
-        np.bincount(f_sub, minlength=n_sub)
-        + data.sub_confidential * not_cleared
-        - np.bincount(f_sub[both], minlength=n_sub)
+        n_rev - data.readers_per_sub() + np.bincount(f_sub[allowed], minlength=n_sub)
     )
     return Context(
         data=data,

@@ -45,10 +45,9 @@ class Context:
     forbidden: PairSet
 
     def allowed(self, sub: np.ndarray, rev: np.ndarray) -> np.ndarray:
-        """Which pairs may ever be assigned (no conflict, not declined, cleared)."""
-        data = self.data
-        blocked = data.sub_confidential[sub] & ~data.rev_cleared[rev]
-        return ~self.forbidden.contains(sub, rev) & ~blocked
+        """Which pairs may ever be assigned (no conflict, not declined, cleared, the
+        reviewer reads the documents' language)."""
+        return ~self.forbidden.contains(sub, rev) & ~self.data.blocked(sub, rev)
 
 
 def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str, Any]]:
@@ -67,6 +66,8 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
         # whatever the conflicts, so conflicts are not the thing to mention.
         items.append(explanation_item("too_few_reviewers", count=len(short), k=ctx.k, total=n_rev))
         short = short[:0]
+    if len(short):
+        short = _language_items(ctx, short, items)
     if len(short):
         free = n_rev - ctx.forbidden_per_sub
         too_few = short[free[short] < ctx.k]
@@ -117,6 +118,40 @@ def explain(problem: Problem, solution: Solution, ctx: Context) -> list[dict[str
             )
         )
     return items
+
+
+def _language_items(ctx: Context, short: np.ndarray, items: list[dict[str, Any]]) -> np.ndarray:
+    """Per language other than English, the unfilled submissions in it that its readers
+    cannot serve: fewer than k approved reviewers read it (how many do, how many more are
+    needed), or every one who does is at their maximum load. One explanation per language
+    and cause; returns the unfilled submissions left for the other explanations."""
+    data = ctx.data
+    readers = data.rev_reads.sum(axis=0)
+    load = np.bincount(ctx.final_rev, minlength=data.n_rev)
+    # Per language: readers with room left (English, column 0, is never asked).
+    with_room = data.rev_reads[load < ctx.max_load].sum(axis=0)
+    lang = data.sub_lang[short]
+    scarce = (lang > 0) & (readers[lang] < ctx.k)
+    full = (lang > 0) & ~scarce & (with_room[lang] == 0)
+    for code, which in (("language_short", scarce), ("language_capacity", full)):
+        for column in np.unique(lang[which]).tolist():
+            n_readers = int(readers[column])
+            extra = (
+                {"needed": ctx.k - n_readers}
+                if code == "language_short"
+                else {"capacity": int(ctx.max_load[data.rev_reads[:, column]].sum())}
+            )
+            items.append(
+                explanation_item(
+                    code,
+                    language=data.lang_codes[column],
+                    count=int((lang[which] == column).sum()),
+                    k=ctx.k,
+                    readers=n_readers,
+                    **extra,
+                )
+            )
+    return short[~scarce & ~full]
 
 
 def _coverage_items(problem: Problem, ctx: Context) -> list[dict[str, Any]]:

@@ -92,9 +92,7 @@ def prepare(*, data: MatchingData, settings: RunSettings) -> Prepared:
     live = ~declined
     ex_sub, ex_rev = data.assign_sub[live], data.assign_rev[live]
     ex_started = data.assign_started[live]
-    ex_blocked = forbidden.contains(ex_sub, ex_rev) | (
-        data.sub_confidential[ex_sub] & ~data.rev_cleared[ex_rev]
-    )
+    ex_blocked = forbidden.contains(ex_sub, ex_rev) | data.blocked(ex_sub, ex_rev)
     fixed = ex_started | (settings.keeps_existing & ~ex_blocked)
     replaceable = ~fixed & ~ex_blocked
     same_org = _same_org_pairs(data, ex_sub[fixed], ex_rev[fixed])

@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from portal.languages import LANGUAGE_NAMES
 from submissions.models.taxonomy import LABELS
 
 # Short names of the specified systemic risks for sentences; other areas use their label.
@@ -78,6 +79,62 @@ def _area_count(code: str) -> Callable[[dict[str, Any]], str]:
         }
 
     return render
+
+
+def _language_name(code: str) -> str:
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
+def _language_short(p: dict[str, Any]) -> str:
+    language = _language_name(p["language"])
+    values = {
+        "count": _n(p["count"]),
+        "k": p["k"],
+        "language": language,
+        "readers": _n(p["readers"]),
+        "needed": _n(p["needed"]),
+    }
+    if not p["readers"]:
+        readers = _("no approved reviewer reads %(language)s") % values
+    else:
+        readers = (
+            ngettext(
+                "only %(readers)s approved reviewer reads %(language)s",
+                "only %(readers)s approved reviewers read %(language)s",
+                p["readers"],
+            )
+            % values
+        )
+    needed = (
+        ngettext("%(needed)s more is needed", "%(needed)s more are needed", p["needed"]) % values
+    )
+    return ngettext(
+        "%(count)s evaluation in %(language)s cannot get %(k)s reviewers: %(readers)s; "
+        "%(needed)s. Approve reviewers who review in %(language)s, or assign by hand.",
+        "%(count)s evaluations in %(language)s cannot get %(k)s reviewers: %(readers)s; "
+        "%(needed)s. Approve reviewers who review in %(language)s, or assign by hand.",
+        p["count"],
+    ) % {**values, "readers": readers, "needed": needed}
+
+
+def _language_capacity(p: dict[str, Any]) -> str:
+    return ngettext(
+        "%(count)s evaluation in %(language)s cannot get %(k)s reviewers: the %(readers)s "
+        "approved reviewers who read %(language)s are at their maximum load (%(capacity)s "
+        "reviews together); raise their maximum loads or approve more reviewers who review "
+        "in %(language)s.",
+        "%(count)s evaluations in %(language)s cannot get %(k)s reviewers: the %(readers)s "
+        "approved reviewers who read %(language)s are at their maximum load (%(capacity)s "
+        "reviews together); raise their maximum loads or approve more reviewers who review "
+        "in %(language)s.",
+        p["count"],
+    ) % {
+        "count": _n(p["count"]),
+        "k": p["k"],
+        "language": _language_name(p["language"]),
+        "readers": _n(p["readers"]),
+        "capacity": _n(p["capacity"]),
+    }
 
 
 def _capacity_short(p: dict[str, Any]) -> str:
@@ -284,6 +341,8 @@ def _time_limit(p: dict[str, Any]) -> str:
 
 _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "capacity_short": _capacity_short,
+    "language_short": _language_short,
+    "language_capacity": _language_capacity,
     "too_few_reviewers": _too_few_reviewers,
     "too_few_candidates": _too_few_candidates,
     "candidates_full": _candidates_full,

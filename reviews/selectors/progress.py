@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db.models import (
     Count,
     Exists,
+    JSONField,
     Max,
     OuterRef,
     Q,
@@ -223,10 +224,11 @@ def reviewer_candidates(
     ids: set[int] | None = None,
     code: str | None = None,
 ) -> QuerySet[User]:
-    """The workshop's approved reviewers with their application's code, limits and current
-    load (assignments not declined), in one query, optionally narrowed: to those whose name
-    or email contains `query`, to those not assigned to a submission (in any state, declined
-    included), to some ids, or to the holder of one application code.
+    """The workshop's approved reviewers with their application's code, limits, review
+    languages and current load (assignments not declined), in one query, optionally
+    narrowed: to those whose name or email contains `query`, to those not assigned to a
+    submission (in any state, declined included), to some ids, or to the holder of one
+    application code.
 
     Each number is a subquery of its own row, so a search cut to 20 rows computes 20 loads,
     not one per reviewer of the call.
@@ -256,6 +258,7 @@ def reviewer_candidates(
         application_code=Subquery(application.values("code")[:1]),
         max_reviews=Subquery(application.values("max_reviews")[:1]),
         cleared_for_confidential=Subquery(application.values("cleared_for_confidential")[:1]),
+        review_languages=Subquery(application.values("languages")[:1], output_field=JSONField()),
         load=Coalesce(Subquery(load), 0),
     )
 

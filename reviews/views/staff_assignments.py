@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.filters import filters_from
 from portal.forms import add_service_errors
+from portal.languages import reads_language
 from portal.permissions import permission_required
 from reviews import lookups
 from reviews.forms.consolidation import LeadForm
@@ -80,12 +81,17 @@ def _page_data(submission: Submission, *, query: str = "", code: str = "") -> di
             return STATUS_DISMISSED
         return STATUS_NONE
 
+    language = submission.language
+    reads = {r.pk: reads_language(r.review_languages, language) for r in (*assigned, *posted)}
     for assignment in assignments:
         assignment.conflict_status = status(assignment.reviewer_id)
         assignment.conflict_label = STATUS_LABELS[assignment.conflict_status]
+        # Unknown (no approved application now): no warning.
+        assignment.reads_language = reads.get(assignment.reviewer_id, True)
     for reviewer in (*found, *assigned, *posted):
         reviewer.conflict_status = status(reviewer.pk)
         reviewer.conflict_label = STATUS_LABELS[reviewer.conflict_status]
+        reviewer.reads_language = reads_language(reviewer.review_languages, language)
     for record in records:
         record.revocable = record.revoked_at is None and record.action in (
             Action.RECORDED,
@@ -121,6 +127,10 @@ def _label(reviewer, *, submission: Submission, with_load: bool) -> str:
         and not reviewer.cleared_for_confidential
     ):
         parts.append(_("not cleared for “AI Office only”"))
+    if not reviewer.reads_language:
+        parts.append(
+            _("does not review in %(language)s") % {"language": submission.get_language_display()}
+        )
     parts.append(str(reviewer.conflict_label))
     return " · ".join(parts)
 
@@ -205,8 +215,24 @@ def assignment_add(request, submission: Submission):
                 request,
                 _("%(name)s was assigned and told by email.") % {"name": reviewer},
             )
+            _warn_language(request, submission, code=form.cleaned_data["reviewer"], data=data)
             return redirect("reviews:staff_submission_reviewers", code=submission.code)
     return _render_page(request, submission, data=data, search_form=search_form, assign_form=form)
+
+
+def _warn_language(request, submission: Submission, *, code: str, data: dict) -> None:
+    """Staff may assign a reviewer who does not review in the documents' language (the
+    automatic assignment never does); say so once more after the fact."""
+    chosen = [r for r in (*data["candidates"], *data["posted"]) if r.application_code == code]
+    if chosen and not chosen[0].reads_language:
+        messages.warning(
+            request,
+            _(
+                "%(name)s does not review in %(language)s, the language of this "
+                "evaluation's documents."
+            )
+            % {"name": chosen[0], "language": submission.get_language_display()},
+        )
 
 
 @permission_required("reviews.assign_reviewers", lookup=lookups.submission_assignment)

@@ -48,6 +48,7 @@ class Instance:
         org=None,
         abstract="",
         confidentiality=Submission.Confidentiality.REVIEWERS,
+        language="en",
     ):
         sub = SubmissionFactory(
             workshop=self.workshop,
@@ -56,6 +57,7 @@ class Instance:
             state=Submission.State.ELIGIBLE,
             organisation=self.org(org or f"Lab of {name}"),
             confidentiality=confidentiality,
+            language=language,
         )
         sub.risk_areas.set(RiskArea.objects.filter(code__in=areas))
         sub.methods.set(Method.objects.filter(code__in=methods))
