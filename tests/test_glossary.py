@@ -33,6 +33,13 @@ EXCEPTIONS = [
         "to check a proposed assignment before publishing it, not a peer review",
     ),
     (
+        "*",
+        "review",
+        r"(?i)\bneeds? review\b",
+        "a criteria translation a translator must check again after the English changed, "
+        "not a peer review",
+    ),
+    (
         "de",
         "submission",
         r"^For example submission, workshop, user, organisation\.$",
