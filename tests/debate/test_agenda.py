@@ -338,3 +338,25 @@ def test_people_are_staff_and_accepted_invitees(workshop, staff, participant, in
     invite(workshop, submitter, kind="submitter")
     UserFactory()  # anyone else
     assert set(selectors.agenda_people(workshop=workshop)) == {staff, participant, submitter}
+
+
+def test_the_proposal_picker_renders_what_django_select_multiple_renders():
+    """GroupedSelectMultiple builds the options in Python for speed; the markup is Django's
+    own (attribute order aside), escaping and the chosen options included."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from debate.forms import GroupedSelectMultiple
+
+    choices = [
+        ("REL-1", [("a1", "Intervals <now>"), ("a2", "Anchors (Accepted)")]),
+        ("New", [("b1", "X & Y")]),
+    ]
+    attrs = {"id": "id_proposals", "class": "form-select", "required": True}
+    plain = forms.SelectMultiple(attrs={"size": 12})
+    fast = GroupedSelectMultiple(attrs={"size": 12})
+    plain.choices = fast.choices = choices
+    for value in ([], ["a2"], ["a1", "b1"]):
+        assert parse_html(fast.render("proposals", value, attrs)) == parse_html(
+            plain.render("proposals", value, attrs)
+        )
