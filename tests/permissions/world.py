@@ -308,7 +308,6 @@ def build_world() -> SimpleNamespace:
     _add_debate_states(w)
     _add_discussion_states(w)
     _add_consolidation_states(w)
-    _add_live_notes_states(w)
     _add_expertise_states(w)
     return w
 
@@ -366,20 +365,6 @@ def _add_debate_states(w) -> None:
         proposal=w.proposal, author=w.reviewer, body="I would add intervals.", revision=2
     )
     w.proposal_comment.revisions.create(number=1, body="Intervals?")
-
-
-# --- live notes: an agenda session with the open proposal on it ----------------------------
-def _add_live_notes_states(w) -> None:
-    from debate.models import AgendaSession  # noqa: PLC0415 -- the debate's rows only
-
-    w.agenda_session = AgendaSession.objects.create(
-        workshop=w.workshop,
-        title="Reliability criteria",
-        starts_at=timezone.now() + timedelta(days=30),
-        ends_at=timezone.now() + timedelta(days=30, hours=1),
-        note_taker=w.staff,
-    )
-    w.agenda_session.proposals.add(w.proposal)
 
 
 # --- reviews: states the reviews rows need (added for them; nothing above changes) ---------
