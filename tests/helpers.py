@@ -1,3 +1,4 @@
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +28,9 @@ def _drop_broker_connections() -> None:
     app.amqp._producer_pool = None
 
 
+_BROKER_ENV = ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_BROKER_READ_URL")
+
+
 @contextmanager
 def celery_broker(url: str, *, publish_retry: bool = False) -> Iterator[None]:
     """Within the block, tasks are sent to the broker at `url` instead of run in-process.
@@ -37,11 +41,17 @@ def celery_broker(url: str, *, publish_retry: bool = False) -> Iterator[None]:
     from portal.celery import app
 
     conf = app.conf
+    # Celery reads these variables before its own setting (celery.app.utils.Settings): with
+    # CELERY_BROKER_URL set, as CI sets it, the block would publish to the real broker, where
+    # a running test worker could take the task, instead of to `url`.
+    saved_env = {name: os.environ.pop(name, None) for name in _BROKER_ENV}
     saved = (conf.broker_url, conf.task_publish_retry, conf.task_always_eager)
     conf.broker_url, conf.task_publish_retry, conf.task_always_eager = url, publish_retry, False
     _drop_broker_connections()
     try:
+        assert conf.broker_write_url == url
         yield
     finally:
         conf.broker_url, conf.task_publish_retry, conf.task_always_eager = saved
+        os.environ.update({name: value for name, value in saved_env.items() if value is not None})
         _drop_broker_connections()

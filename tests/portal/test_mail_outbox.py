@@ -10,11 +10,15 @@ from tests.helpers import celery_broker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_mail_is_kept_when_broker_is_down_and_sent_when_it_returns():
+def test_mail_is_kept_when_broker_is_down_and_sent_when_it_returns(caplog):
     # Nothing listens on port 9 of this machine: the broker is down.
     with celery_broker("redis://127.0.0.1:9/0"):
         email_queue(to=["someone@example.org"], subject="Receipt", body="Saved.")
     email = OutgoingEmail.objects.get()
+    # The publish failed (it did not reach another broker, where a worker could send it).
+    assert [r.getMessage() for r in caplog.records if r.name == "portal.tasks"] == [
+        f"Broker unavailable; email {email.pk} stays in the outbox"
+    ]
     assert email.sent_at is None
     assert mail.outbox == []
 
