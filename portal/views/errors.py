@@ -68,8 +68,9 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     """Rendered without the context processors: the database may be what failed, and they
     (request.user, the staff check, messages in the session) would query it. The template
-    sees only the request and a CSRF token (from the cookie, not the database), so the
-    layout shows the signed-out navigation."""
+    sees only the request and a CSRF token (from the cookie, not the database). Whether the
+    visitor is signed in is unknown here, so the layout offers neither the account menu nor
+    "Sign in": a signed-in user offered to sign in would think the error signed them out."""
     template = loader.get_template("500.html")
     context = Context(
         {
@@ -77,6 +78,7 @@ def server_error(request):
             "csrf_token": get_token(request),
             "back_url": _back_url(request),
             "nav_urls": nav_urls(),
+            "account_unknown": True,
         }
     )
     return HttpResponseServerError(template.template.render(context))

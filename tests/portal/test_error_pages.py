@@ -128,6 +128,11 @@ def test_500_needs_no_database(django_assert_num_queries, monkeypatch):
         assert gettext("Something went wrong on our side") in html
     assert 'href="http://testserver/dashboard/"' in html  # back
     assert 'name="csrfmiddlewaretoken"' in html  # the language switcher still works
+    # Signed in or not is unknown without the database: no "Sign in" to a signed-in user.
+    assert reverse("account_login") not in html
+    assert reverse("account_signup") not in html
+    assert reverse("account_logout") not in html
+    assert f'href="{reverse("portal:dashboard")}"' in html
 
 
 def test_api_paths_keep_their_problem_documents(client):
