@@ -9,6 +9,16 @@ _CODE_HELP = _(
 )
 
 
+class LoadedField(forms.CharField):
+    """A hidden field carrying the edit token of what a form was loaded from (the models'
+    edit_token): the save refuses to overwrite a change someone else made meanwhile."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=64, strip=True, **kwargs)
+
+
 class SetForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=validation.TITLE_MAX_LENGTH)
     description = forms.CharField(
@@ -17,6 +27,7 @@ class SetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown to reviewers above the criteria. Say where the set comes from."),
     )
+    loaded_token = LoadedField(empty_value=None)
 
 
 class GroupForm(forms.Form):
@@ -24,6 +35,7 @@ class GroupForm(forms.Form):
         label=_("Code"), max_length=validation.CODE_MAX_LENGTH, help_text=_CODE_HELP
     )
     title = forms.CharField(label=_("Title"), max_length=validation.TITLE_MAX_LENGTH)
+    loaded_token = LoadedField(empty_value=None)
 
 
 class CriterionForm(forms.Form):
@@ -65,6 +77,8 @@ class CriterionForm(forms.Form):
     justification_required = forms.BooleanField(
         label=_("A justification is required with every score"), required=False, initial=True
     )
+
+    loaded_token = LoadedField(empty_value=None)
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,15 +184,17 @@ class TranslationForm(forms.Form):
         self.language = language
         lang = {"lang": language}
         self._set_fields(criteria_set, rows["set"], lang)
+        self._loaded_field("s", rows["set"])
         for group in groups:
             row = rows["groups"].get(group.pk)
             self.fields[f"g-{group.code}-title"] = _title_field(row, lang)
+            self._loaded_field(f"g-{group.code}", row)
             if row is not None and row.source_digest != group.source_digest():
                 self.fields[f"g-{group.code}-checked"] = _checked_field()
             for criterion in group.criteria.all():
                 self._criterion_fields(criterion, rows["criteria"].get(criterion.pk), lang)
         for name, field in self.fields.items():
-            if not isinstance(field, forms.BooleanField):
+            if not isinstance(field, forms.BooleanField | LoadedField):
                 # The English source beside each field describes it.
                 field.widget.attrs.update(
                     {"class": "form-control", "aria-describedby": f"id_{name}-source"}
@@ -204,9 +220,22 @@ class TranslationForm(forms.Form):
         if row is not None and row.source_digest != criteria_set.source_digest():
             self.fields["s-checked"] = _checked_field()
 
+    def _loaded_field(self, prefix: str, row) -> None:
+        # What the page shows of the stored translation, for the save to tell someone
+        # else's change from this page's (criteria.services.translations).
+        self.fields[f"{prefix}-loaded"] = LoadedField(
+            initial=row.edit_token() if row is not None else ""
+        )
+
+    def loaded(self, prefix: str) -> str | None:
+        return (
+            self.cleaned_data.get(f"{prefix}-loaded") if f"{prefix}-loaded" in self.data else None
+        )
+
     def _criterion_fields(self, criterion, row, lang: dict) -> None:
         prefix = f"c-{criterion.code}"
         self.fields[f"{prefix}-title"] = _title_field(row, lang)
+        self._loaded_field(prefix, row)
         for name, label in (("description", _("Description")), ("guidance", _("Guidance"))):
             self.fields[f"{prefix}-{name}"] = forms.CharField(
                 label=label,
@@ -236,6 +265,7 @@ class TranslationForm(forms.Form):
                 for level in criterion.level_values
             },
             "checked": bool(data.get(f"{prefix}-checked")),
+            "loaded": self.loaded(prefix),
         }
 
     def clean(self):
@@ -284,11 +314,13 @@ class TranslationForm(forms.Form):
                 "title": self.cleaned_data.get("s-title", "").strip(),
                 "description": self.cleaned_data.get("s-description", "").strip(),
                 "checked": bool(self.cleaned_data.get("s-checked")),
+                "loaded": self.loaded("s"),
             },
             "groups": {
                 group.code: {
                     "title": self.cleaned_data.get(f"g-{group.code}-title", "").strip(),
                     "checked": bool(self.cleaned_data.get(f"g-{group.code}-checked")),
+                    "loaded": self.loaded(f"g-{group.code}"),
                 }
                 for group in self.groups
             },

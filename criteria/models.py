@@ -7,6 +7,7 @@ the criterion (and so the version) it was given under.
 
 import hashlib
 import json
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -48,6 +49,11 @@ class CriteriaSet(models.Model):
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
 
+    def edit_token(self) -> str:
+        """What the editor's form of the title and description started from: a save from
+        a form whose token differs would overwrite someone else's change."""
+        return text_digest({"title": self.title, "description": self.description})
+
     def source_digest(self) -> str:
         """The English text a translation was made from, as a short fingerprint."""
         return text_digest({"title": self.title, "description": self.description})
@@ -87,6 +93,10 @@ class CriterionGroup(models.Model):
     def source_digest(self) -> str:
         """The English text a translation was made from, as a short fingerprint."""
         return text_digest({"title": self.title})
+
+    def edit_token(self) -> str:
+        """What the group's form started from (see CriteriaSet.edit_token)."""
+        return text_digest({"code": self.code, "title": self.title})
 
 
 class Criterion(models.Model):
@@ -134,6 +144,25 @@ class Criterion(models.Model):
             }
         )
 
+    def edit_token(self) -> str:
+        """What the criterion's form started from (see CriteriaSet.edit_token): every field
+        the form edits, the group included (read through `group`, so load it with the
+        criterion)."""
+        return text_digest(
+            {
+                "group": self.group.code,
+                "code": self.code,
+                "title": self.title,
+                "description": self.description,
+                "guidance": self.guidance,
+                "sources": self.sources,
+                "levels": [[int(i["level"]), i["descriptor"]] for i in self.levels],
+                "allow_na": self.allow_na,
+                "weight": str(Decimal(self.weight).normalize()),
+                "justification_required": self.justification_required,
+            }
+        )
+
     @property
     def level_values(self) -> list[int]:
         return [int(item["level"]) for item in self.levels]
@@ -154,6 +183,7 @@ class Translation(models.Model):
     Subclasses add the link to their object (named in SOURCE) and their own texts."""
 
     SOURCE = ""
+    TEXT_FIELDS: tuple[str, ...] = ()
 
     language = models.CharField(_("language"), max_length=10)
     title = models.CharField(_("title"), max_length=200)
@@ -170,6 +200,21 @@ class Translation(models.Model):
     def is_stale(self) -> bool:
         return self.source_digest != getattr(self, self.SOURCE).source_digest()
 
+    def edit_token(self) -> str:
+        return translation_token({name: getattr(self, name) for name in self.TEXT_FIELDS})
+
+
+def translation_token(texts: dict) -> str:
+    """What a translation page's fields of one object started from: "" for no translation
+    (an empty title is none), else a fingerprint of its texts. A save compares it with the
+    stored translation's, so as not to overwrite what someone else saved meanwhile."""
+    if not texts.get("title"):
+        return ""
+    levels = texts.get("levels")
+    if levels is not None:
+        texts = {**texts, "levels": [[int(i["level"]), i["descriptor"]] for i in levels]}
+    return text_digest(texts)
+
 
 def _one_per_language(source: str, name: str) -> list:
     return [models.UniqueConstraint(fields=[source, "language"], name=name)]
@@ -179,6 +224,7 @@ class CriteriaSetTranslation(Translation):
     """A version's title and description in another language."""
 
     SOURCE = "criteria_set"
+    TEXT_FIELDS = ("title", "description")
 
     criteria_set = models.ForeignKey(
         CriteriaSet, on_delete=models.CASCADE, related_name="translations"
@@ -193,6 +239,7 @@ class CriterionGroupTranslation(Translation):
     """A group's title in another language."""
 
     SOURCE = "group"
+    TEXT_FIELDS = ("title",)
 
     group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="translations")
 
@@ -205,6 +252,7 @@ class CriterionTranslation(Translation):
     version."""
 
     SOURCE = "criterion"
+    TEXT_FIELDS = ("title", "description", "guidance", "levels")
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="translations")
     description = models.TextField(_("description"), blank=True)

@@ -11,6 +11,7 @@ from criteria import validation
 from criteria.interchange.schema import CRITERION_KEYS
 from criteria.models import CriteriaSet, Criterion, CriterionGroup
 from criteria.services.versions import delete_criteria, writable
+from portal.concurrency import StaleEditError, check_revision
 from portal.models import User
 from portal.services.audit import audit_changes, audit_record
 
@@ -30,6 +31,17 @@ def _capfirst(message: str) -> str:
 def _belongs(obj: CriterionGroup | Criterion, criteria_set: CriteriaSet) -> None:
     if obj.criteria_set_id != criteria_set.pk:
         raise ValueError(f"{obj!r} is not part of {criteria_set!r}")
+
+
+def _check_loaded(obj, loaded_token: str | None, *, same: bool) -> None:
+    """Refuse the edit if `obj` (as stored now, in the version written to) is no longer what
+    the form was loaded from: someone saved a change meanwhile, or renamed or deleted it
+    (`obj` None). An edit that stores what is stored already (`same`) overwrites nothing;
+    no token (a caller that did not load a form) checks nothing but that `obj` exists."""
+    if obj is None:
+        raise StaleEditError(current=None)
+    if loaded_token is not None and not same:
+        check_revision(expected=loaded_token, current=obj.edit_token(), current_value=obj)
 
 
 def _record(
@@ -64,8 +76,15 @@ def _next_position(queryset) -> int:
 
 @transaction.atomic
 def criteria_set_update(
-    *, criteria_set: CriteriaSet, title: str, description: str, user: User | None
+    *,
+    criteria_set: CriteriaSet,
+    title: str,
+    description: str,
+    user: User | None,
+    loaded_token: str | None = None,
 ) -> CriteriaSet:
+    """Change the title and description. `loaded_token` (CriteriaSet.edit_token of what
+    the form showed) refuses, with StaleEditError, a save over someone else's change."""
     title = validation.normalise_text(title)
     description = validation.normalise_text(description)
     problems = validation.title_problems(title)
@@ -75,6 +94,9 @@ def criteria_set_update(
         criteria_set,
         user=user,
         unchanged=lambda s: (s.title, s.description) == (title, description),
+    )
+    _check_loaded(
+        target, loaded_token, same=(target.title, target.description) == (title, description)
     )
     if target.is_frozen:
         return target
@@ -102,8 +124,11 @@ def criterion_group_save(
     title: str,
     user: User | None,
     group: CriterionGroup | None = None,
+    loaded_token: str | None = None,
 ) -> CriterionGroup:
-    """Create a group (at the end) or change one; returns it in the version it landed in."""
+    """Create a group (at the end) or change one; returns it in the version it landed in.
+    A change is refused with StaleEditError when the group is no longer as the form showed
+    it (`loaded_token`, CriterionGroup.edit_token) or is gone."""
     if group is not None:
         _belongs(group, criteria_set)
     code = validation.normalise_text(code)
@@ -118,7 +143,10 @@ def criterion_group_save(
     if group is None:
         obj = CriterionGroup(criteria_set=target, position=_next_position(target.groups))
     else:
-        obj = target.groups.get(code=group.code)
+        obj = target.groups.filter(code=group.code).first()
+        _check_loaded(
+            obj, loaded_token, same=obj is not None and (obj.code, obj.title) == (code, title)
+        )
         if target.is_frozen:
             return obj
     before = {"code": obj.code or None, "title": obj.title or None}
@@ -235,8 +263,11 @@ def criterion_save(
     weight: Decimal | str = Decimal("1"),
     justification_required: bool = True,
     criterion: Criterion | None = None,
+    loaded_token: str | None = None,
 ) -> Criterion:
     """Create a criterion (last in its group) or change one, possibly moving it to `group`.
+    A change is refused with StaleEditError when the criterion is no longer as the form
+    showed it (`loaded_token`, Criterion.edit_token) or is gone.
 
     `levels` is [{"level": 0, "descriptor": "..."}, ...] in ascending order. Returns the
     criterion in the version the change landed in.
@@ -263,18 +294,34 @@ def criterion_save(
     def unchanged(locked: CriteriaSet) -> bool:
         if criterion is None:
             return False
-        current = locked.criteria.select_related("group").get(code=criterion.code)
-        return current.group.code == group.code and all(
-            getattr(current, field) == value for field, value in values.items()
+        current = locked.criteria.select_related("group").filter(code=criterion.code).first()
+        return (
+            current is not None
+            and current.group.code == group.code
+            and all(getattr(current, field) == value for field, value in values.items())
         )
 
     target = writable(criteria_set, user=user, unchanged=unchanged)
-    target_group = target.groups.get(code=group.code)
+    if criterion is not None:
+        obj = target.criteria.select_related("group").filter(code=criterion.code).first()
+        same = (
+            obj is not None
+            and obj.group.code == group.code
+            and all(getattr(obj, field) == value for field, value in values.items())
+        )
+        _check_loaded(obj, loaded_token, same=same)
+    target_group = target.groups.filter(code=group.code).first()
+    if target_group is None:
+        raise ValidationError(
+            {
+                "group": _("The group %(code)s no longer exists. Choose another.")
+                % {"code": group.code}
+            }
+        )
     if criterion is None:
         obj = Criterion(criteria_set=target)
         before = {}
     else:
-        obj = target.criteria.select_related("group").get(code=criterion.code)
         if target.is_frozen:
             return obj
         # Read from the row just fetched: the stored values, in the version written to.

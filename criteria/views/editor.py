@@ -13,6 +13,7 @@ from criteria.forms import CriterionForm, GroupForm, LevelFormSet, SetForm
 from criteria.localisation import translation_languages
 from criteria.models import CriteriaSet
 from portal import lookups
+from portal.concurrency import StaleEditError
 from portal.forms import add_service_errors
 from portal.models import Workshop
 from portal.permissions import permission_required
@@ -45,18 +46,54 @@ def _report_version(request, before: CriteriaSet, after: CriteriaSet) -> None:
         )
 
 
+def refuse_stale(form, error: StaleEditError) -> dict:
+    """Explain a save refused because someone else changed the object meanwhile; keep what
+    was typed. The form now carries the token stored now, so saving again knowingly
+    replaces their version (an object renamed or deleted meanwhile cannot be saved).
+    Returns the context the page adds: the object as stored now, and status 409."""
+    if error.current is None:
+        form.add_error(
+            None,
+            _(
+                "Someone else renamed or deleted this after you opened the page, so your "
+                "changes were not saved. What you entered is still in the form below; open "
+                "the criteria editor again to see the set as it is now."
+            ),
+        )
+        return {"status": 409}
+    form.add_error(
+        None,
+        _(
+            "Someone else saved a change here after you opened the page, so yours was not "
+            "saved: it would have replaced theirs. What you entered is still in the form "
+            "below, and what is saved now is shown above it. Save again to replace their "
+            "version with yours, or reload the page to start from theirs."
+        ),
+    )
+    form.data = form.data.copy()
+    form.data["loaded_token"] = error.current
+    return {"saved_now": error.current_value, "status": 409}
+
+
 @permission_required("criteria.manage_criteria", lookup=lookups.workshop)
 def editor(request, workshop: Workshop):
     current = current_set(workshop)
     form = SetForm(
         request.POST or None,
-        initial={"title": current.title, "description": current.description},
+        initial={
+            "title": current.title,
+            "description": current.description,
+            "loaded_token": current.edit_token(),
+        },
     )
+    stale: dict = {}
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.criteria_set_update(
                 criteria_set=current, user=request.user, **form.cleaned_data
             )
+        except StaleEditError as error:
+            stale = refuse_stale(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -74,7 +111,9 @@ def editor(request, workshop: Workshop):
             "groups": groups,
             "form": form,
             "translation_languages": translation_languages(),
+            "saved_now": stale.get("saved_now"),
         },
+        status=stale.get("status", 200),
     )
 
 
@@ -82,13 +121,20 @@ def editor(request, workshop: Workshop):
 def group_edit(request, workshop: Workshop, group_code: str | None = None):
     current = current_set(workshop)
     group = get_object_or_404(current.groups, code=group_code) if group_code else None
-    initial = {"code": group.code, "title": group.title} if group else {}
+    initial = (
+        {"code": group.code, "title": group.title, "loaded_token": group.edit_token()}
+        if group
+        else {}
+    )
     form = GroupForm(request.POST or None, initial=initial)
+    stale: dict = {}
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.criterion_group_save(
                 criteria_set=current, group=group, user=request.user, **form.cleaned_data
             )
+        except StaleEditError as error:
+            stale = refuse_stale(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -98,7 +144,14 @@ def group_edit(request, workshop: Workshop, group_code: str | None = None):
     return render(
         request,
         "criteria/group_form.html",
-        {"workshop": workshop, "criteria_set": current, "group": group, "form": form},
+        {
+            "workshop": workshop,
+            "criteria_set": current,
+            "group": group,
+            "form": form,
+            "saved_now": stale.get("saved_now"),
+        },
+        status=stale.get("status", 200),
     )
 
 
@@ -183,6 +236,7 @@ def criterion_edit(request, workshop: Workshop, criterion_code: str | None = Non
             "weight": criterion.weight,
             "allow_na": criterion.allow_na,
             "justification_required": criterion.justification_required,
+            "loaded_token": criterion.edit_token(),
         }
         levels = criterion.levels
     else:
@@ -192,6 +246,7 @@ def criterion_edit(request, workshop: Workshop, criterion_code: str | None = Non
     form = CriterionForm(data, groups=groups, initial=initial)
     formset = LevelFormSet(data, initial=levels, prefix="levels")
     level_errors: list[str] = []
+    stale: dict = {}
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         levels, level_errors = _levels_from_rows(formset)
         if not level_errors:
@@ -207,6 +262,8 @@ def criterion_edit(request, workshop: Workshop, criterion_code: str | None = Non
                     user=request.user,
                     **fields,
                 )
+            except StaleEditError as error:
+                stale = refuse_stale(form, error)
             except ValidationError as error:
                 add_service_errors(form, error, divert={"levels": level_errors})
             else:
@@ -223,7 +280,9 @@ def criterion_edit(request, workshop: Workshop, criterion_code: str | None = Non
             "form": form,
             "formset": formset,
             "level_errors": level_errors + list(formset.non_form_errors()),
+            "saved_now": stale.get("saved_now"),
         },
+        status=stale.get("status", 200),
     )
 
 

@@ -100,3 +100,14 @@ def criterion_reword(criteria_set: CriteriaSet, code: str, *, user, **changes):
         user=user,
         **fields,
     )
+
+
+def page_form_data(response) -> dict:
+    """What the translation page would post back unchanged."""
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value not in (None, False, ""):
+            data[name] = value
+    return data

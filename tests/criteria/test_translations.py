@@ -13,7 +13,7 @@ from criteria.selectors import criteria_set_current, criteria_set_with_criteria
 from portal.models import AuditEvent
 from tests.factories import ReviewFactory
 
-from .conftest import criterion_reword, fill_set
+from .conftest import criterion_reword, fill_set, page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -174,17 +174,6 @@ def _url(workshop, language="de"):
     return reverse("criteria:translations", args=[workshop.code, language])
 
 
-def _form_data(response) -> dict:
-    """What the page would post back unchanged."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value not in (None, False, ""):
-            data[name] = value
-    return data
-
-
 def test_page_shows_the_english_beside_each_field(client, staff, workshop, criteria_set):
     client.force_login(staff)
     response = client.get(_url(workshop))
@@ -197,7 +186,7 @@ def test_page_shows_the_english_beside_each_field(client, staff, workshop, crite
 
 def test_page_saves_a_changed_translation_and_audits_it(client, staff, workshop, criteria_set):
     client.force_login(staff)
-    data = _form_data(client.get(_url(workshop)))
+    data = page_form_data(client.get(_url(workshop)))
     data["c-REL-1-title"] = "Systemrisiko-Relevanz"
     data["g-B-title"] = ""
     response = client.post(_url(workshop), data)
@@ -216,13 +205,13 @@ def test_page_saves_a_changed_translation_and_audits_it(client, staff, workshop,
     assert event.details["criteria"] == ["REL-1"]
     assert event.details["groups"] == ["B"]
     # Unchanged: nothing written, no event.
-    client.post(_url(workshop), _form_data(client.get(_url(workshop))))
+    client.post(_url(workshop), page_form_data(client.get(_url(workshop))))
     assert AuditEvent.objects.filter(action="criteria_set.translated").count() == 1
 
 
 def test_page_refuses_a_half_translated_criterion(client, staff, workshop, criteria_set):
     client.force_login(staff)
-    data = _form_data(client.get(_url(workshop)))
+    data = page_form_data(client.get(_url(workshop)))
     data["c-VAL-1-guidance"] = ""
     response = client.post(_url(workshop), data)
     assert response.status_code == 200
@@ -236,7 +225,7 @@ def test_page_refuses_a_half_translated_criterion(client, staff, workshop, crite
 
 def test_page_removes_a_translation_left_empty(client, staff, workshop, criteria_set):
     client.force_login(staff)
-    data = _form_data(client.get(_url(workshop, "fr")))
+    data = page_form_data(client.get(_url(workshop, "fr")))
     for name in list(data):
         if name.startswith("c-PRP-2-"):
             del data[name]
@@ -261,7 +250,7 @@ def test_stale_translation_is_confirmed_only_when_ticked(client, staff, workshop
     response = client.get(_url(workshop))
     assert response.context["counts"] == {"current": 11, "stale": 1, "missing": 0}
     assert "Needs review: the English changed" in response.content.decode()
-    data = _form_data(response)
+    data = page_form_data(response)
     client.post(_url(workshop), data)
     row = CriterionTranslation.objects.get(criterion=criterion, language="de")
     assert row.is_stale
@@ -334,7 +323,7 @@ def test_current_set_after_copy_is_the_copy(criteria_set, staff, workshop):
 def test_page_translates_the_set_title_and_description(client, staff, workshop, criteria_set):
     criteria_set.translations.filter(language="de").delete()
     client.force_login(staff)
-    data = _form_data(client.get(_url(workshop)))
+    data = page_form_data(client.get(_url(workshop)))
     data["s-title"] = "Kriterien"
     response = client.post(_url(workshop), data)
     assert response.context["form"].errors["s-description"] == [
@@ -358,7 +347,7 @@ def test_page_translates_the_set_title_and_description(client, staff, workshop, 
 def test_line_breaks_as_browsers_send_them_change_nothing(client, staff, workshop, criteria_set):
     """Text areas come back with CRLF; the stored LF text is the same text."""
     client.force_login(staff)
-    data = _form_data(client.get(_url(workshop)))
+    data = page_form_data(client.get(_url(workshop)))
     assert "\n" in data["s-description"]
     data["s-description"] = data["s-description"].replace("\n", "\r\n")
     client.post(_url(workshop), data)
