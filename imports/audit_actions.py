@@ -7,5 +7,6 @@ ACTIONS = {
     "import.created": _("Import uploaded"),
     "import.applied": _("Import applied"),
     "import.discarded": _("Import discarded"),
+    "import.restarted": _("Import started again after its job was lost"),
     "survey_mapping.saved": _("Survey column mapping saved"),
 }

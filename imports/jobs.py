@@ -36,6 +36,22 @@ def progress_key(run_code: str) -> str:
     return f"imports:progress:{run_code}"
 
 
+def heartbeat_key(run_code: str) -> str:
+    return f"imports:heartbeat:{run_code}"
+
+
+# At most one heartbeat write per this many seconds: progress is reported far more often.
+HEARTBEAT_EVERY = 30
+
+
+def last_sign_of_life(run: ImportRun):
+    """When the run was last started or a job last showed it was working on it since (a
+    beat of the preview does not keep the apply that followed it alive)."""
+    started = run.started_at or run.created_at
+    beats = (run.heartbeat_at, cache.get(heartbeat_key(run.code)))
+    return max([started, *(beat for beat in beats if beat is not None and beat >= started)])
+
+
 def progress_read(run: ImportRun) -> int:
     if not run.is_active:
         return run.progress
@@ -44,13 +60,18 @@ def progress_read(run: ImportRun) -> int:
 
 def _progress_writer(run: ImportRun) -> Callable[[int], None]:
     last = -1
+    beaten = None
 
     def progress(percent: int) -> None:
-        nonlocal last
+        nonlocal last, beaten
         percent = max(0, min(99, int(percent)))
         if percent != last:
             last = percent
             cache.set(progress_key(run.code), percent, 6 * 3600)
+        now = timezone.now()
+        if beaten is None or (now - beaten).total_seconds() >= HEARTBEAT_EVERY:
+            beaten = now
+            cache.set(heartbeat_key(run.code), now, 6 * 3600)
 
     return progress
 
@@ -84,7 +105,8 @@ def _claim(run_id: int, state: str) -> ImportRun | None:
             run.save(update_fields=["state", "error"])
             return None
         run.attempts += 1
-        run.save(update_fields=["attempts"])
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["attempts", "heartbeat_at"])
         return run
 
 

@@ -61,6 +61,12 @@ class ImportRun(models.Model):
     # Deliveries of the preview or apply job that claimed the run: a job that kills its
     # worker every time (acks_late re-delivers it) fails after IMPORT_JOB_MAX_ATTEMPTS.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the preview or apply was last started, and when a job last claimed it (its
+    # progress beats go to the cache: imports.jobs). A run still active with no sign of
+    # life for IMPORT_JOB_STALLED_MINUTES lost its job (a message lost with the broker, a
+    # request that died) and staff may start it again (imports.services.import_run_restart).
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from imports.jobs import progress_read
+from imports.jobs import last_sign_of_life, progress_read
 from imports.models import ImportRun, SurveyMapping
 from imports.surveys import headers_fingerprint, normalise_header, question_headers
 from portal.models import User, Workshop
@@ -23,6 +27,15 @@ _JOB_STATE = {
     State.DISCARDED: "done",
     State.FAILED: "failed",
 }
+
+
+def import_run_is_stalled(run: ImportRun) -> bool:
+    """Previewing or applying, with no sign of life for IMPORT_JOB_STALLED_MINUTES: its job
+    was lost (a message lost with the broker, a worker or request that died meanwhile)."""
+    if not run.is_active:
+        return False
+    stalled_after = timedelta(minutes=settings.IMPORT_JOB_STALLED_MINUTES)
+    return last_sign_of_life(run) < timezone.now() - stalled_after
 
 
 def import_runs_visible_to(*, user: User) -> QuerySet[ImportRun]:
@@ -69,6 +82,7 @@ def import_run_status(run: ImportRun) -> dict:
         "progress": progress_read(run),
         "error": run.error if run.state == State.FAILED else "",
         "finished_at": "",
+        "stalled": import_run_is_stalled(run),
     }
 
 

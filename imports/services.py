@@ -13,12 +13,14 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.archives import ImportFiles
 from imports.jobs import import_run_apply_execute, import_run_preview_execute
 from imports.models import ImportRun, SurveyMapping
+from imports.selectors import import_run_is_stalled
 from imports.sources import DEFAULT_DATA_FILE_EXTENSIONS, source_module
 from imports.surveys import headers_fingerprint, question_headers, target_fields
 from portal.models import User, Workshop
@@ -218,7 +220,8 @@ def import_run_preview(*, run: ImportRun) -> ImportRun:
         locked.progress = 0
         locked.error = ""
         locked.attempts = 0
-        locked.save(update_fields=["state", "progress", "error", "attempts"])
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["state", "progress", "error", "attempts", "started_at"])
         large = import_run_is_large(locked)
         if large:
             _queue("task_import_preview", run_id=locked.pk)
@@ -258,7 +261,8 @@ def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
             locked.attempts = 0
         locked.state = State.APPLYING
         locked.progress = 0
-        locked.save(update_fields=["state", "progress", "attempts"])
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["state", "progress", "attempts", "started_at"])
         large = import_run_is_large(locked)
         user_id = user.pk if user else None
         if large:
@@ -266,6 +270,39 @@ def import_run_apply(*, run: ImportRun, user: User | None) -> ImportRun:
     if not large:
         import_run_apply_execute(run_id=run.pk, user_id=user_id)
     return ImportRun.objects.select_related("workshop").get(pk=run.pk)
+
+
+def import_run_restart(*, run: ImportRun, user: User | None) -> ImportRun:
+    """Start again a preview or apply whose job was lost (imports.selectors.
+    import_run_is_stalled): queued again when the run is large, else run now.
+
+    Refused while a job holds the run (an apply holds its row lock to the end: waiting for
+    it here would hold the request for as long) or while it still shows signs of life."""
+    with transaction.atomic():
+        try:
+            locked = ImportRun.objects.select_for_update(nowait=True).get(pk=run.pk)
+        except DatabaseError:
+            raise ValidationError(
+                _("A job is working on this import right now: there is nothing to restart.")
+            ) from None
+        if not import_run_is_stalled(locked):
+            raise ValidationError(
+                _(
+                    "This import is still in progress. It can be started again once it has "
+                    "shown no progress for %(minutes)d minutes."
+                )
+                % {"minutes": settings.IMPORT_JOB_STALLED_MINUTES}
+            )
+        state = locked.state
+        audit_record(
+            action="import.restarted",
+            obj=locked,
+            actor=user,
+            details={"state": state, "attempts": locked.attempts},
+        )
+    if state == State.PREVIEWING:
+        return import_run_preview(run=locked)
+    return import_run_apply(run=locked, user=user)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/imports/<str:run_code>/options/", views.import_options, name="options"),
     path("staff/imports/<str:run_code>/apply/", views.import_apply, name="apply"),
     path("staff/imports/<str:run_code>/discard/", views.import_discard, name="discard"),
+    path("staff/imports/<str:run_code>/restart/", views.import_restart, name="restart"),
     path("staff/imports/<str:run_code>/status/", views.import_status, name="status"),
     path(
         "staff/imports/<str:run_code>/mapping/",

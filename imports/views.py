@@ -3,6 +3,7 @@ counts, the choices that shape it, Apply and Discard), and the progress bar's JS
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -112,6 +113,7 @@ def import_detail(request, run: ImportRun):
             "run": run,
             "job_state": selectors.import_run_job_state(run),
             "status": selectors.import_run_status(run),
+            "stalled_minutes": settings.IMPORT_JOB_STALLED_MINUTES,
             "rows": rows[:ROWS_SHOWN],
             "rows_hidden": max(0, len(rows) - ROWS_SHOWN),
             "counts": run.counts,
@@ -148,6 +150,21 @@ def import_apply(request, run: ImportRun):
             messages.success(request, _("Imported."))
         elif run.state == ImportRun.State.FAILED:
             messages.error(request, _("The import failed; nothing was written."))
+    return redirect(_detail_url(run))
+
+
+@permission_required(PERM, lookup=lookups.import_run)
+@require_POST
+def import_restart(request, run: ImportRun):
+    try:
+        run = services.import_run_restart(run=run, user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        if run.state == ImportRun.State.FAILED:
+            messages.error(request, _("The import failed; nothing was written."))
+        else:
+            messages.success(request, _("The import was started again."))
     return redirect(_detail_url(run))
 
 

@@ -645,6 +645,9 @@ IMPORT_ARCHIVE_MAX_ENTRIES = env_int("IMPORT_ARCHIVE_MAX_ENTRIES", 20_000)
 # previewed and applied by a Celery job with a progress bar instead of in the request.
 IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 512 * 1024)
 IMPORT_JOB_MAX_ATTEMPTS = 3
+# A preview or apply that shows no sign of life for this long has lost its job: staff are
+# offered to start it again. Jobs beat with every percent of progress, far more often.
+IMPORT_JOB_STALLED_MINUTES = env_int("IMPORT_JOB_STALLED_MINUTES", 10)
 
 # --- API (api/) ----------------------------------------------------------------------------
 # Requests per token per period (per person for the browser, per address without a token).

@@ -1,5 +1,5 @@
 """Imports: the staff's pages under a workshop (runs and upload) and a run's pages by its
-code (preview, choices, apply, discard, status).
+code (preview, choices, apply, discard, restart, status).
 
 The workshop's imports page answers 403 to everyone else who may see the workshop, 404
 under a draft one. A run is staff's alone: everyone else gets 404 for its pages, so the
@@ -67,6 +67,8 @@ ROWS = [
     ),
     Row("imports:apply", kwargs=_run, get=_hidden(405), post=_hidden(REDIRECT)),
     Row("imports:discard", kwargs=_run, get=_hidden(405), post=_hidden(REDIRECT)),
+    # Staff are told why a run still in progress is not started again: a redirect.
+    Row("imports:restart", kwargs=_run, get=_hidden(405), post=_hidden(REDIRECT)),
     Row(
         "imports:survey_mapping",
         kwargs=_eusurvey_run,
