@@ -13,8 +13,10 @@ translations only.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import translation
 
 from criteria.models import (
@@ -118,3 +120,62 @@ def criteria_localise(
         else:
             _localise_kind(kind, items, language)
     return language
+
+
+def criteria_titles(*, criteria_set_ids: Iterable[int], language: str | None = None) -> dict:
+    """criterion id -> its title in `language` (the active one by default), for the criteria
+    of these versions with a current translation: the labels of a form's criterion picker,
+    whose choices stay the English instances. One query, none in English."""
+    language = active_language(language)
+    if language == SOURCE_LANGUAGE:
+        return {}
+    rows = CriterionTranslation.objects.filter(
+        criterion__criteria_set_id__in=list(criteria_set_ids), language=language
+    ).select_related("criterion")
+    return {
+        row.criterion_id: row.title
+        for row in rows
+        if row.source_digest == row.criterion.source_digest()
+    }
+
+
+@dataclass(frozen=True)
+class SnapshotTexts:
+    """The current translations of the criteria named in review snapshots (which keep the
+    English of their day): criterion id -> its translation row; criterion id -> its
+    group's translated title."""
+
+    language: str
+    criteria: dict = field(default_factory=dict)
+    group_titles: dict = field(default_factory=dict)
+
+
+def criteria_snapshot_texts(
+    *, criterion_ids: Iterable[int], language: str | None = None
+) -> SnapshotTexts | None:
+    """The translations to show review snapshots in `language` (the active one by default):
+    None in English. Two queries (criteria, groups) for any number of criteria."""
+    language = active_language(language)
+    if language == SOURCE_LANGUAGE:
+        return None
+    ids = [pk for pk in set(criterion_ids) if pk is not None]
+    criteria = {
+        row.criterion_id: row
+        for row in CriterionTranslation.objects.filter(
+            criterion_id__in=ids, language=language
+        ).select_related("criterion")
+        if row.source_digest == row.criterion.source_digest()
+    }
+    # One row per (group translation, criterion of the group): the snapshots name the
+    # criterion, not the group's id.
+    groups = (
+        CriterionGroupTranslation.objects.filter(group__criteria__id__in=ids, language=language)
+        .select_related("group")
+        .annotate(for_criterion=F("group__criteria__id"))
+    )
+    group_titles = {
+        row.for_criterion: row.title
+        for row in groups
+        if row.source_digest == row.group.source_digest()
+    }
+    return SnapshotTexts(language=language, criteria=criteria, group_titles=group_titles)

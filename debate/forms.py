@@ -46,6 +46,14 @@ class ProposalListForm(ListFilterForm):
         return value
 
 
+def _criterion_label(titles: dict[int, str] | None):
+    """A picker's option label: the code and the title in the reader's language (`titles`,
+    from debate.selectors.criteria_picker_titles), else the English; the value stays the
+    criterion's."""
+    titles = titles or {}
+    return lambda c: f"{c.code} {titles.get(c.pk, c.title)}"
+
+
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of change"), choices=Proposal.Kind.choices)
     criterion = forms.ModelChoiceField(
@@ -119,12 +127,12 @@ class ProposalForm(forms.Form):
         max_length=SEARCH_MAX_LENGTH,
     )
 
-    def __init__(self, *args, criteria, submissions, reviews, **kwargs):
+    def __init__(self, *args, criteria, submissions, reviews, criterion_titles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = criteria
-        self.fields["criterion"].label_from_instance = lambda c: f"{c.code} {c.title}"
+        self.fields["criterion"].label_from_instance = _criterion_label(criterion_titles)
         self.fields["other_criteria"].queryset = criteria
-        self.fields["other_criteria"].label_from_instance = lambda c: f"{c.code} {c.title}"
+        self.fields["other_criteria"].label_from_instance = _criterion_label(criterion_titles)
         # The querysets validate what is posted (only linkable objects are accepted); the page
         # shows only the chosen ones and at most LINK_MATCHES matches of a search.
         self.fields["submissions"].queryset = submissions
@@ -308,7 +316,9 @@ class AgendaSessionForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, workshop, people, criteria, proposals, **kwargs):
+    def __init__(
+        self, *args, workshop, people, criteria, proposals, criterion_titles=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
         for name in ("chair", "note_taker"):
@@ -317,7 +327,7 @@ class AgendaSessionForm(forms.Form):
                 f"{u.full_name} ({u.email})" if u.full_name else u.email
             )
         self.fields["criteria"].queryset = criteria
-        self.fields["criteria"].label_from_instance = lambda c: f"{c.code} {c.title}"
+        self.fields["criteria"].label_from_instance = _criterion_label(criterion_titles)
         self.fields["proposals"].queryset = proposals
         self.fields["proposals"].choices = _proposal_choices(proposals)
 

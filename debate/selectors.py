@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from criteria.localisation import criteria_localise, criteria_titles
 from criteria.models import CriteriaSet, Criterion
 from criteria.selectors import criteria_set_current
 from debate.models import AgendaSession, Proposal, ProposalComment, ProposalStance
@@ -103,6 +104,27 @@ def proposal_get_for_user(*, workshop: Workshop, code: str, user: User) -> Propo
         raise Http404 from None
 
 
+def _loaded_criteria(proposal: Proposal) -> list[Criterion]:
+    """The criteria already loaded with the proposal (never a query of its own)."""
+    criteria = []
+    if proposal.criterion_id is not None and Proposal.criterion.is_cached(proposal):
+        criteria.append(proposal.criterion)
+    prefetched = getattr(proposal, "_prefetched_objects_cache", {})
+    for name in ("other_criteria", "resulting_criteria"):
+        criteria.extend(prefetched.get(name, ()))
+    return criteria
+
+
+def proposals_localise(proposals) -> list[Proposal]:
+    """The proposals with the criteria loaded with them (select_related or prefetched) in
+    the reader's language, for a page: one query for any number, none in English. The
+    localised criteria refuse to be saved, so pages call this after any service has run on
+    the proposals, just before rendering."""
+    proposals = list(proposals)
+    criteria_localise(criteria=[c for p in proposals for c in _loaded_criteria(p)])
+    return proposals
+
+
 def proposal_comments(*, proposal: Proposal) -> QuerySet[ProposalComment]:
     return proposal.comments.select_related("author").order_by("created_at", "pk")
 
@@ -138,6 +160,15 @@ def criteria_for_proposals(*, workshop: Workshop) -> tuple[CriteriaSet | None, Q
     return current, current.criteria.select_related("group").order_by(
         "group__position", "position", "pk"
     )
+
+
+def criteria_picker_titles(*, criteria_set: CriteriaSet | None) -> dict[int, str]:
+    """criterion id -> its title in the reader's language, for the forms' criterion
+    pickers: their choices stay the version's criteria (the values do not change), only
+    the labels are translated. One query, none in English."""
+    if criteria_set is None:
+        return {}
+    return criteria_titles(criteria_set_ids=[criteria_set.pk])
 
 
 def linkable_submissions(*, user: User, workshop: Workshop) -> QuerySet[Submission]:
@@ -272,17 +303,20 @@ def proposals_for_notes(*, session: AgendaSession) -> QuerySet[Proposal]:
     ).order_by("created_at", "pk")
 
 
-def agenda_for_workshop(*, user: User, workshop: Workshop) -> list[AgendaSession]:
+def agenda_for_workshop(
+    *, user: User, workshop: Workshop, localise: bool = False
+) -> list[AgendaSession]:
     """The sessions in time order with their chair and note-taker, criteria (in the
     criteria set's order) and proposals with their support and objection counts: three
-    queries, however many sessions and proposals."""
+    queries, however many sessions and proposals. `localise` (the pages, not the calendar
+    file): the criteria in the reader's language, one more query unless it is English."""
     criteria = Criterion.objects.select_related("group").order_by(
         "group__position", "position", "pk"
     )
     proposals = with_counts(Proposal.objects.select_related("criterion")).order_by(
         "created_at", "pk"
     )
-    return list(
+    sessions = list(
         agenda_sessions_visible_to(user=user, workshop=workshop)
         .select_related("chair", "note_taker")
         .prefetch_related(
@@ -291,6 +325,18 @@ def agenda_for_workshop(*, user: User, workshop: Workshop) -> list[AgendaSession
         )
         .order_by("starts_at", "pk")
     )
+    if localise:
+        criteria_localise(
+            criteria=[
+                criterion
+                for session in sessions
+                for criterion in [
+                    *session.criteria.all(),
+                    *(c for p in session.proposals.all() for c in _loaded_criteria(p)),
+                ]
+            ]
+        )
+    return sessions
 
 
 @dataclass(frozen=True)

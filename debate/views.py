@@ -52,7 +52,7 @@ def proposal_list(request, workshop: Workshop):
         "debate/proposal_list.html",
         {
             "workshop": workshop,
-            "proposals": page.object_list,
+            "proposals": selectors.proposals_localise(page.object_list),
             "page": page,
             "filter_form": form,
             "is_staff": has_perm(request.user, "debate.manage_debate", workshop),
@@ -62,11 +62,12 @@ def proposal_list(request, workshop: Workshop):
 
 
 def _form(request, workshop: Workshop, data=None, initial=None) -> ProposalForm:
-    _current, criteria = selectors.criteria_for_proposals(workshop=workshop)
+    current, criteria = selectors.criteria_for_proposals(workshop=workshop)
     return ProposalForm(
         data,
         initial=initial,
         criteria=criteria,
+        criterion_titles=selectors.criteria_picker_titles(criteria_set=current),
         submissions=selectors.linkable_submissions(user=request.user, workshop=workshop),
         reviews=selectors.linkable_reviews(user=request.user, workshop=workshop),
     )
@@ -152,7 +153,7 @@ def proposal_detail(request, proposal: Proposal):
         "debate/proposal_detail.html",
         {
             "workshop": proposal.workshop,
-            "proposal": proposal,
+            "proposal": selectors.proposals_localise([proposal])[0],
             "rationale_html": render_markdown(proposal.rationale),
             "comments": comments,
             "linked_submissions": selectors.linkable_submissions(
@@ -276,7 +277,8 @@ def next_version(request, workshop: Workshop):
         "debate/next_version.html",
         {
             "workshop": workshop,
-            "pending": pending,
+            # After the service: the localised criteria are for the page only.
+            "pending": selectors.proposals_localise(pending),
             "applied": [p for p in accepted if p.applied_in_id is not None],
         },
     )
@@ -286,7 +288,7 @@ def next_version(request, workshop: Workshop):
 
 
 def _agenda_context(request, workshop: Workshop) -> dict:
-    sessions = selectors.agenda_for_workshop(user=request.user, workshop=workshop)
+    sessions = selectors.agenda_for_workshop(user=request.user, workshop=workshop, localise=True)
     return {
         "workshop": workshop,
         "sessions": sessions,
@@ -315,13 +317,14 @@ def agenda_manage(request, workshop: Workshop):
 
 
 def _session_form(workshop: Workshop, data=None, initial=None) -> AgendaSessionForm:
-    _current, criteria = selectors.criteria_for_proposals(workshop=workshop)
+    current, criteria = selectors.criteria_for_proposals(workshop=workshop)
     return AgendaSessionForm(
         data,
         initial=initial,
         workshop=workshop,
         people=selectors.agenda_people(workshop=workshop),
         criteria=criteria,
+        criterion_titles=selectors.criteria_picker_titles(criteria_set=current),
         proposals=selectors.agenda_proposals(workshop=workshop),
     )
 

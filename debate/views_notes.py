@@ -101,7 +101,8 @@ def session_notes(request, session: AgendaSession):
         {
             "workshop": session.workshop,
             "session": session,
-            "items": _items(proposals, bound),
+            # After any save: the localised criteria are for the page only.
+            "items": _items(selectors.proposals_localise(proposals), bound),
             "post_url": request.path,
         },
         status=_status(bound),
@@ -122,7 +123,7 @@ def proposal_outcome(request, proposal: Proposal):
         {
             "workshop": proposal.workshop,
             "session": None,
-            "items": _items([proposal], bound),
+            "items": _items(selectors.proposals_localise([proposal]), bound),
             "post_url": request.path,
         },
         status=_status(bound),

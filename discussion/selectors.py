@@ -33,6 +33,7 @@ from reviews.selectors.visibility import (
     others_open_to_reviewer,
     review_for_display,
     reviewer_labels,
+    reviews_for_display_localise,
 )
 from submissions.models import Submission
 from submissions.selectors import submissions_visible_to
@@ -215,7 +216,8 @@ def _quotable(review: DisplayReview) -> ThreadReview:
 
 def thread_reviews(*, thread: Thread, user: User) -> list[ThreadReview]:
     """The submitted reviews shown beside the thread, to quote from: for a reviewer, the
-    others' as the review page shows them (labels); for staff, every one, by name."""
+    others' as the review page shows them (labels, criteria in the reader's language); for
+    staff, every one, by name, localised the same way."""
     if not thread.staff:
         shared = other_reviews_shared_with_reviewer(user=user, assignment=thread.assignment)
         return [_quotable(review) for review in shared]
@@ -228,17 +230,16 @@ def thread_reviews(*, thread: Thread, user: User) -> list[ThreadReview]:
         .annotate(submitted_data=Subquery(latest.values("data")[:1], output_field=JSONField()))
         .order_by("assignment__created_at", "pk")
     )
-    return [
-        _quotable(
-            review_for_display(
-                data=review.submitted_data,
-                audience=Audience.OWN,
-                label=str(review.assignment.reviewer),
-            )
+    shown = [
+        review_for_display(
+            data=review.submitted_data,
+            audience=Audience.OWN,
+            label=str(review.assignment.reviewer),
         )
         for review in reviews
         if review.submitted_data is not None
     ]
+    return [_quotable(review) for review in reviews_for_display_localise(shown)]
 
 
 def quote_for(*, reviews: list[ThreadReview], anchor: str) -> str:

@@ -365,7 +365,7 @@ def feedback_data(
             submission_ids=list(submissions),
             with_names=False,
         )
-        consolidated = final_consolidations(submission_ids=list(submissions))
+        consolidated = final_consolidations(submission_ids=list(submissions), localise=True)
     return FeedbackData(
         workshop=workshop,
         organisation=organisation,

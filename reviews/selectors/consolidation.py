@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 from django.http import Http404
 
+from criteria.localisation import criteria_localise
 from criteria.models import CriteriaSet, Criterion
 from portal.models import User
 from portal.rules import is_ai_office_staff
@@ -119,7 +120,8 @@ class ConsolidationPage:
 
 def consolidation_page(*, assessment: ConsolidatedAssessment, named: bool) -> ConsolidationPage:
     """The individual reviews side by side per criterion of the assessment's version, and
-    the assessment's own scores. Reviewers are "Reviewer A/B/…" unless `named` (staff)."""
+    the assessment's own scores. Reviewers are "Reviewer A/B/…" unless `named` (staff).
+    Criteria in the reader's language (one more query unless it is English)."""
     submission = assessment.submission
     labels = reviewer_labels(submission=submission)
     versions = submission_aggregates(submission=submission, reviewer_order=list(labels))
@@ -132,9 +134,10 @@ def consolidation_page(*, assessment: ConsolidatedAssessment, named: bool) -> Co
         names = {u.pk: u.get_full_name() or u.email for u in people}
     scores = {s.criterion_id: s for s in assessment.scores.all()}
     texts = _justifications(submission=submission, criteria_set_id=assessment.criteria_set_id)
-    criteria = Criterion.objects.filter(criteria_set=assessment.criteria_set_id).select_related(
-        "group"
+    criteria = list(
+        Criterion.objects.filter(criteria_set=assessment.criteria_set_id).select_related("group")
     )
+    criteria_localise(criteria=criteria)
     concurrences = list(assessment.concurrences.select_related("reviewer").order_by("pk"))
     for concurrence in concurrences:
         concurrence.label = (
@@ -184,38 +187,52 @@ class FinalScore:
     synthesis: str
 
 
-def final_consolidation(*, submission: Submission) -> list[FinalScore] | None:
+def final_consolidation(
+    *, submission: Submission, localise: bool = False
+) -> list[FinalScore] | None:
     """The final consolidated assessment's scores, in criterion order (None until final).
-    Two queries."""
+    Two queries; `localise` (the submitters' page) gives the criteria the reader's language,
+    in one more unless it is English."""
     assessment = ConsolidatedAssessment.objects.filter(
         submission=submission, state=ConsolidatedAssessment.State.FINAL
     ).first()
     if assessment is None:
         return None
-    return final_scores_of(assessment)
+    return final_scores_of(assessment, localise=localise)
 
 
-def final_scores_of(assessment: ConsolidatedAssessment) -> list[FinalScore]:
-    return _final_scores(ConsolidatedScore.objects.filter(assessment=assessment))
+def final_scores_of(
+    assessment: ConsolidatedAssessment, *, localise: bool = False
+) -> list[FinalScore]:
+    return _final_scores(ConsolidatedScore.objects.filter(assessment=assessment), localise=localise)
 
 
-def final_consolidations(*, submission_ids: list[int]) -> dict[int, list[FinalScore]]:
+def final_consolidations(
+    *, submission_ids: list[int], localise: bool = False
+) -> dict[int, list[FinalScore]]:
     """submission id -> its final consolidated assessment's scores, for many submissions in
-    one query (the feedback report)."""
+    one query (the feedback report; `localise` as for final_consolidation)."""
     by_submission: dict[int, list[FinalScore]] = {}
     scores = ConsolidatedScore.objects.filter(
         assessment__submission_id__in=submission_ids,
         assessment__state=ConsolidatedAssessment.State.FINAL,
     ).annotate(submission_id=F("assessment__submission_id"))
-    for score in _final_scores(scores):
+    for score in _final_scores(scores, localise=localise):
         by_submission.setdefault(score.submission_id, []).append(score)
     return by_submission
 
 
-def _final_scores(scores: QuerySet[ConsolidatedScore]) -> list[FinalScore]:
-    scores = scores.select_related("criterion__group").order_by(
-        "criterion__group__position", "criterion__position", "criterion__pk"
+def _final_scores(
+    scores: QuerySet[ConsolidatedScore], *, localise: bool = False
+) -> list[FinalScore]:
+    scores = list(
+        scores.select_related("criterion__group").order_by(
+            "criterion__group__position", "criterion__position", "criterion__pk"
+        )
     )
+    if localise:
+        # Before the descriptors are read: they are the criterion's levels in that language.
+        criteria_localise(criteria=[s.criterion for s in scores])
     return [
         FinalScore(
             submission_id=getattr(s, "submission_id", None),

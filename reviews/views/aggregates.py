@@ -35,7 +35,7 @@ def _pick_version(versions: list, requested: str | None):
 
 @permission_required("reviews.view_aggregates", lookup=portal_lookups.workshop)
 def aggregate_overview(request, workshop: Workshop):
-    versions = selectors.workshop_overview(workshop=workshop)
+    versions = selectors.workshop_overview(workshop=workshop, localise=True)
     form = filters_from(
         request, AggregateFilterForm, versions=[v.criteria_set.version for v in versions]
     )
@@ -76,7 +76,9 @@ def aggregate_overview(request, workshop: Workshop):
 def aggregate_submission(request, submission: Submission):
     workshop = submission.workshop
     labels = reviewer_labels(submission=submission)
-    versions = selectors.submission_aggregates(submission=submission, reviewer_order=list(labels))
+    versions = selectors.submission_aggregates(
+        submission=submission, reviewer_order=list(labels), localise=True
+    )
     reviews = selectors.submitted_reviews_of_submission(submission=submission)
     rank = {reviewer_id: position for position, reviewer_id in enumerate(labels)}
     reviewers = [

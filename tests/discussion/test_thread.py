@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from criteria.models import CriterionTranslation
 from discussion import selectors, services
 from discussion.models import Comment
-from portal.models import AuditEvent, Workshop
+from portal.models import AuditEvent, User, Workshop
+from tests.factories import translate_criterion
 
 
 def _url(d):
@@ -245,3 +247,38 @@ def test_staff_quote_from_every_review_by_name(client, d):
     client.force_login(d.staff)
     reviews = client.get(_url(d)).context["reviews"]
     assert [item.review.label for item in reviews] == ["Alma Alpha", "Bo Beta"]
+
+
+def test_reviews_beside_the_thread_name_the_criteria_in_the_reader_language(client, d):
+    criterion = d.criterion
+    english = criterion.title
+    translate_criterion(criterion, language="de", title="Übersetzter Titel")
+    translate_criterion(criterion, language="fr", title="Titre traduit")
+    other = criterion.criteria_set.criteria.exclude(pk=criterion.pk).select_related("group")[0]
+    CriterionTranslation.objects.filter(criterion=other, language="de").delete()
+    User.objects.filter(pk=d.b.pk).update(preferred_language="de")
+    client.force_login(d.b)
+
+    page = client.get(_url(d))
+    html = page.content.decode()
+
+    assert f"{criterion.code} Übersetzter Titel</dt>" in html
+    assert english not in html
+    level = criterion.levels[0]["level"]
+    assert f"Übersetzter Titel — niveau {level}" in html
+    # Not translated: the English, marked, with its group's translation where there is one.
+    assert f'{other.code} <span lang="en">{other.title}</span> <span class="badge' in html
+    # The quote carries the level's German descriptor.
+    [review] = page.context["reviews"]
+    anchor = review.quotables[0].anchor
+    quoted = client.get(_url(d), {"quote": anchor}).context["form"]["body"].value()
+    assert quoted.startswith(
+        f"> [{review.review.label}, {criterion.code}: {level} — Übersetzter Titel — niveau {level}]"
+    )
+
+    User.objects.filter(pk=d.staff.pk).update(preferred_language="fr")
+    client.force_login(d.staff)
+    html = client.get(_url(d)).content.decode()
+    assert html.count(f"{criterion.code} Titre traduit</dt>") == 2
+    assert f"{criterion.group.code} {criterion.group.code} (fr)</h4>" in html
+    assert english not in html

@@ -10,6 +10,7 @@ from .reviewing import (
     CriteriaSetFactory,
     CriterionScoreFactory,
     ReviewFactory,
+    translate_criterion,
 )
 from .reviews import ReviewerApplicationFactory, ReviewerExpertiseFactory, ReviewerTieFactory
 from .submissions import (
@@ -31,6 +32,7 @@ __all__ = [
     "SubmissionFactory",
     "SubmissionFileFactory",
     "make_pdf",
+    "translate_criterion",
     "InvitationFactory",
     "MembershipFactory",
     "OrganisationFactory",

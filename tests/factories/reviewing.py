@@ -2,7 +2,13 @@
 
 import factory
 
-from criteria.models import CriteriaSet, Criterion, CriterionGroup
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionGroupTranslation,
+    CriterionTranslation,
+)
 from reviews.models import Assignment, CriterionScore, Review
 
 from .core import UserFactory, WorkshopFactory
@@ -69,6 +75,31 @@ class CriteriaSetFactory(factory.django.DjangoModelFactory):
                 allow_na=allow_na,
                 position=position,
             )
+
+
+def translate_criterion(criterion: Criterion, *, language: str, title: str) -> None:
+    """A current translation of `criterion` (and of its group, "<group code> (<language>)"):
+    its level descriptors are "<title> — niveau N"."""
+    CriterionTranslation.objects.update_or_create(
+        criterion=criterion,
+        language=language,
+        defaults={
+            "title": title,
+            "description": f"{title}: description ({language}).",
+            "guidance": f"{title}: guidance ({language}).",
+            "levels": [
+                {"level": item["level"], "descriptor": f"{title} — niveau {item['level']}"}
+                for item in criterion.levels
+            ],
+            "source_digest": criterion.source_digest(),
+        },
+    )
+    group = criterion.group
+    CriterionGroupTranslation.objects.update_or_create(
+        group=group,
+        language=language,
+        defaults={"title": f"{group.code} ({language})", "source_digest": group.source_digest()},
+    )
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):

@@ -18,6 +18,7 @@ from reviews.selectors.aggregates.scores import (  # package-private helpers
     ScoreRow,
     Stats,
     _criteria_by_set,
+    _criteria_localise,
     _level_values,
     _score_rows,
     _stats_of,
@@ -204,13 +205,16 @@ class SubmissionVersionAggregate:
 
 
 def submission_aggregates(
-    *, submission: Submission, reviewer_order: Sequence[int] = ()
+    *, submission: Submission, reviewer_order: Sequence[int] = (), localise: bool = False
 ) -> list[SubmissionVersionAggregate]:
     """Per version the submission was scored under (newest first): per-criterion statistics
     and each reviewer's level. Reviewers come in `reviewer_order` (e.g. the order of their
-    labels), then any others. Two queries."""
+    labels), then any others. Two queries; `localise` (the staff page, not the API) as for
+    workshop_overview."""
     by_set = _score_rows(review__assignment__submission=submission)
     criteria_by_set = _criteria_by_set(by_set.keys())
+    if localise:
+        _criteria_localise(criteria_by_set)
     rank = {reviewer_id: position for position, reviewer_id in enumerate(reviewer_order)}
     versions = []
     for set_id, rows in by_set.items():

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import krippendorff
 import numpy as np
 
+from criteria.localisation import criteria_localise
 from criteria.models import CriteriaSet, Criterion
 from reviews.models import (
     CriterionScore,
@@ -160,6 +161,16 @@ def _criteria_by_set(set_ids: Iterable[int]) -> dict[int, tuple[CriteriaSet, lis
         )
         items.append(criterion)
     return result
+
+
+def _criteria_localise(criteria_by_set: dict[int, tuple[CriteriaSet, list[Criterion]]]) -> None:
+    """Give the staff pages' criteria and sets the reader's language: two queries in all
+    unless it is English. Not for the figures (computed from levels) nor the API, which
+    stay in the English source."""
+    criteria_localise(
+        criteria=[c for _set, items in criteria_by_set.values() for c in items],
+        criteria_sets=[criteria_set for criteria_set, _items in criteria_by_set.values()],
+    )
 
 
 def _level_values(criterion: Criterion) -> list[int]:

@@ -39,7 +39,12 @@ from reviews.selectors.aggregates.overview import (
     criterion_rows,
     submission_rows,
 )
-from reviews.selectors.aggregates.scores import _criteria_by_set, _score_rows, _stats_of
+from reviews.selectors.aggregates.scores import (
+    _criteria_by_set,
+    _criteria_localise,
+    _score_rows,
+    _stats_of,
+)
 from submissions.models import Submission
 
 STAMP_SECONDS = 300
@@ -127,13 +132,17 @@ def aggregates_warm(*, workshop: Workshop) -> None:
     _figures(workshop)
 
 
-def workshop_overview(*, workshop: Workshop) -> list[VersionOverview]:
+def workshop_overview(*, workshop: Workshop, localise: bool = False) -> list[VersionOverview]:
     """Per criteria-set version scored in the workshop, newest first: the per-criterion rows
     and what pages the submissions. Two queries with cached figures (the log's position,
-    the criteria); four when the scores changed (and the stamp, the score rows)."""
+    the criteria); four when the scores changed (and the stamp, the score rows).
+    `localise` (the staff page, not the API): criteria in the reader's language, two more
+    queries unless it is English."""
     figures, criteria_by_set = _figures(workshop)
     if criteria_by_set is None:
         criteria_by_set = _criteria_by_set(figures.keys())
+    if localise:
+        _criteria_localise(criteria_by_set)
     versions = []
     for set_id, version in figures.items():
         criteria_set, criteria = criteria_by_set[set_id]

@@ -55,6 +55,7 @@ from reviews.selectors.visibility.shared_reviews import (
     DisplayScore,
     other_reviews_shared_with_reviewer,
     review_for_display,
+    reviews_for_display_localise,
     reviews_shared_with_submitter,
 )
 
@@ -79,6 +80,7 @@ __all__ = [
     "other_reviews_shared_with_reviewer",
     "others_open_to_reviewer",
     "review_for_display",
+    "reviews_for_display_localise",
     "reviewer_file_name",
     "reviewer_labels",
     "reviewer_labels_by_submission",

@@ -3,12 +3,14 @@ of names, fields meant for the AI Office removed."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from criteria.localisation import SOURCE_LANGUAGE, criteria_snapshot_texts
 from portal.models import User
 from reviews.models import (
     Assignment,
@@ -57,6 +59,10 @@ class DisplayScore:
     evidence: str = ""
     tag_label: str = ""
     feedback: list[tuple[str, str]] = field(default_factory=list)
+    criterion_id: int | None = None
+    level: int | None = None
+    # Set by reviews_for_display_localise: the title and level are shown in English.
+    translation_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class DisplayGroup:
     code: str
     title: str
     scores: list[DisplayScore]
+    translation_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def review_for_display(*, data: dict, audience: Audience, label: str = "") -> Di
         elif item.get("level") is None:
             level_label = _("Not scored")
         else:
-            level_label = f"{item['level']} — {item.get('descriptor', '')}".rstrip(" —")
+            level_label = _level_label(item["level"], item.get("descriptor", ""))
         feedback = []
         if "feedback_clear" not in hidden:
             feedback = [
@@ -120,6 +127,8 @@ def review_for_display(*, data: dict, audience: Audience, label: str = "") -> Di
                 evidence=item.get("evidence", ""),
                 tag_label=str(dict(CriterionScore.Tag.choices).get(tag, "")) if tag else "",
                 feedback=feedback,
+                criterion_id=item.get("criterion_id"),
+                level=None if item.get("not_applicable") else item.get("level"),
             )
         )
     overall = data.get("overall", {})
@@ -146,6 +155,48 @@ def review_for_display(*, data: dict, audience: Audience, label: str = "") -> Di
     )
 
 
+def _level_label(level: int, descriptor: str) -> str:
+    return f"{level} — {descriptor}".rstrip(" —")
+
+
+def reviews_for_display_localise(reviews: list[DisplayReview]) -> list[DisplayReview]:
+    """The reviews with their criteria and groups in the reader's language: a snapshot keeps
+    the English texts of its day, and the current translation replaces them (the version is
+    frozen once reviewed, so its English is still the translation's source). Untranslated
+    ones stay in English, marked. Two queries for any number of reviews, none in English."""
+    texts = criteria_snapshot_texts(
+        criterion_ids=[s.criterion_id for r in reviews for g in r.groups for s in g.scores]
+    )
+    if texts is None or texts.language == SOURCE_LANGUAGE:
+        return reviews
+    return [
+        dataclasses.replace(review, groups=[_localised_group(g, texts) for g in review.groups])
+        for review in reviews
+    ]
+
+
+def _localised_group(group: DisplayGroup, texts) -> DisplayGroup:
+    scores = [_localised_score(score, texts) for score in group.scores]
+    titles = texts.group_titles
+    title = next((titles[s.criterion_id] for s in scores if s.criterion_id in titles), None)
+    return dataclasses.replace(
+        group,
+        title=title if title is not None else group.title,
+        scores=scores,
+        translation_missing=title is None,
+    )
+
+
+def _localised_score(score: DisplayScore, texts) -> DisplayScore:
+    row = texts.criteria.get(score.criterion_id)
+    if row is None:
+        return dataclasses.replace(score, translation_missing=True)
+    level_label = score.level_label
+    if score.level is not None:
+        level_label = _level_label(score.level, row.descriptor(int(score.level)))
+    return dataclasses.replace(score, title=row.title, level_label=level_label)
+
+
 def _with_submitted_data(qs: QuerySet) -> QuerySet:
     """Annotate `submitted_data`: the latest submitted snapshot. Others read that, never
     the live rows, which hold whatever the reviewer is editing before submitting again."""
@@ -159,7 +210,8 @@ def other_reviews_shared_with_reviewer(
     *, user: User, assignment: Assignment
 ) -> list[DisplayReview]:
     """Other reviewers' submitted reviews per other_reviews_for_reviewer, as "Reviewer B"
-    unless the workshop shows reviewer names to reviewers."""
+    unless the workshop shows reviewer names to reviewers; criteria in the reader's
+    language (reviews_for_display_localise)."""
     reviews = _with_submitted_data(other_reviews_for_reviewer(user=user, assignment=assignment))
     reviews = list(reviews.order_by("assignment__created_at", "pk"))
     if not reviews:
@@ -179,12 +231,13 @@ def other_reviews_shared_with_reviewer(
         shared.append(
             review_for_display(data=review.submitted_data, audience=Audience.REVIEWER, label=label)
         )
-    return shared
+    return reviews_for_display_localise(shared)
 
 
 def reviews_shared_with_submitter(*, user: User, submission: Submission) -> list[DisplayReview]:
     """The released reviews of a submission as its submitters read them: "Reviewer A",
-    never a name, without tags, criterion feedback, confidence or recommendation."""
+    never a name, without tags, criterion feedback, confidence or recommendation; criteria
+    in the reader's language (reviews_for_display_localise)."""
     reviews = list(
         _with_submitted_data(
             reviews_released_to_submitter(user=user, submission=submission)
@@ -193,12 +246,14 @@ def reviews_shared_with_submitter(*, user: User, submission: Submission) -> list
     if not reviews:
         return []
     labels = reviewer_labels(submission=submission)
-    return [
-        review_for_display(
-            data=review.submitted_data,
-            audience=Audience.SUBMITTER,
-            label=labels.get(review.assignment.reviewer_id, ""),
-        )
-        for review in reviews
-        if review.submitted_data is not None
-    ]
+    return reviews_for_display_localise(
+        [
+            review_for_display(
+                data=review.submitted_data,
+                audience=Audience.SUBMITTER,
+                label=labels.get(review.assignment.reviewer_id, ""),
+            )
+            for review in reviews
+            if review.submitted_data is not None
+        ]
+    )

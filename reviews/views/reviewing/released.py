@@ -22,7 +22,7 @@ def submission_reviews(request, submission: Submission):
         else []
     )
     # The final consolidated assessment comes first, released with the reviews.
-    consolidated = final_consolidation(submission=submission) if released else None
+    consolidated = final_consolidation(submission=submission, localise=True) if released else None
     return render(
         request,
         "reviews/reviewing/submission_reviews.html",

@@ -5,6 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from criteria.models import CriteriaSetTranslation
+from portal.models import User
+from tests.factories import translate_criterion
+
 pytestmark = pytest.mark.django_db
 
 
@@ -91,3 +95,28 @@ def test_submission_page_of_another_workshop_is_404(client, staff, scored):
     )
 
     assert response.status_code == 404
+
+
+def test_aggregate_pages_name_the_criteria_in_the_reader_language(client, staff, scored, workshop):
+    criteria_set = scored["criteria_set"]
+    translate_criterion(criteria_set.criteria.get(code="REL-1"), language="fr", title="Pertinence")
+    CriteriaSetTranslation.objects.create(
+        criteria_set=criteria_set,
+        language="fr",
+        title="Critères de proportionnalité",
+        source_digest=criteria_set.source_digest(),
+    )
+    User.objects.filter(pk=staff.pk).update(preferred_language="fr")
+    client.force_login(staff)
+    submission = scored["submissions"][0]
+
+    for url in (
+        reverse("reviews:aggregate_overview", args=[workshop.code]),
+        reverse("reviews:aggregate_submission", args=[workshop.code, submission.code]),
+    ):
+        html = client.get(url).content.decode()
+        assert "<strong>REL-1</strong> Pertinence" in html
+        assert "Systemic-risk relevance" not in html
+        assert "Critères de proportionnalité" in html
+        assert "Proportionality criteria" not in html
+        assert '<strong>VAL-1</strong> <span lang="en">Internal validity</span>' in html

@@ -2,21 +2,26 @@
 refused), circulates it, the other reviewers agree or dissent, staff finalise; and who may
 open it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Membership, User, Workshop
 from reviews.models import Concurrence, ConsolidatedAssessment, CriterionScore
 from reviews.selectors.consolidation import consolidation_get_for_user
 from reviews.services.consolidation import consolidation_lead_name
 from tests.factories import (
     AssignmentFactory,
     CriteriaSetFactory,
+    MembershipFactory,
     ReviewerTieFactory,
     ReviewFactory,
     UserFactory,
+    translate_criterion,
 )
 
 from .conftest import approve
@@ -251,3 +256,65 @@ def test_the_lead_reads_the_justifications_side_by_side(client, staff, submissio
     # REL-1 is a disagreement: its justifications are open; anonymous labels, no names.
     assert '<details class="mb-3" open>' in html
     assert "Mia Second" not in html
+
+
+def _reads(user, language):
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+
+
+def test_the_pages_name_the_criteria_in_the_reader_language(
+    client, staff, submission, criteria_set, team
+):
+    rui, mia = team
+    rel = criteria_set.criteria.get(code="REL-1")
+    translate_criterion(rel, language="fr", title="Pertinence systémique")
+    translate_criterion(rel, language="de", title="Systemrelevanz")
+    assessment = consolidation_lead_name(submission=submission, lead=rui, user=staff)
+    assessment.scores.create(criterion=rel, level=3, synthesis="Entre les deux.")
+    url = reverse("reviews:consolidation_detail", args=[assessment.code])
+
+    # The lead's draft (the form's levels), the other reviewer's answer and staff's
+    # finalising once circulated; VAL-1 (untranslated) in English, marked.
+    for state, user, language, title in [
+        ("draft", rui, "fr", "Pertinence systémique"),
+        ("circulated", mia, "de", "Systemrelevanz"),
+        ("circulated", staff, "de", "Systemrelevanz"),
+    ]:
+        ConsolidatedAssessment.objects.filter(pk=assessment.pk).update(state=state)
+        _reads(user, language)
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert f"REL-1 {title}" in html
+        assert f"{title} — niveau 3" in html
+        assert "Systemic-risk relevance" not in html
+        assert 'VAL-1 <span lang="en">Internal validity</span> <span class="badge' in html
+
+
+def test_the_released_assessment_names_the_criteria_in_the_submitter_language(
+    client, staff, submission, criteria_set, team, baltic_lab
+):
+    rui, _mia = team
+    rel = criteria_set.criteria.get(code="REL-1")
+    translate_criterion(rel, language="de", title="Systemrelevanz")
+    assessment = consolidation_lead_name(submission=submission, lead=rui, user=staff)
+    assessment.scores.create(criterion=rel, level=2, synthesis="SYNTHESIS-TEXT")
+    val = criteria_set.criteria.get(code="VAL-1")
+    assessment.scores.create(criterion=val, level=4, synthesis="Solide.")
+    ConsolidatedAssessment.objects.filter(pk=assessment.pk).update(state="final")
+    Workshop.objects.filter(pk=submission.workshop_id).update(
+        reviews_released_at=timezone.now() - timedelta(days=1)
+    )
+    member = UserFactory(preferred_language="de")
+    MembershipFactory(organisation=baltic_lab, user=member, role=Membership.Role.MEMBER)
+    client.force_login(member)
+
+    html = client.get(reverse("reviews:submission_reviews", args=[submission.code])).content
+    html = html.decode()
+
+    assert "SYNTHESIS-TEXT" in html
+    assert "REL-1 Systemrelevanz" in html
+    assert "2 – Systemrelevanz — niveau 2" in html
+    assert "Systemic-risk relevance" not in html
+    # Untranslated: the English title and descriptor, marked as English.
+    assert 'VAL-1 <span lang="en">Internal validity</span>' in html
+    assert '4 – <span lang="en">State of the art</span>' in html
