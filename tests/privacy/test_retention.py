@@ -38,6 +38,7 @@ NOTHING = {
     "inactive_accounts_pseudonymised": 0,
     "data_exports_purged": 0,
     "audit_events_purged": 0,
+    "text_embeddings_purged": 0,
 }
 
 
