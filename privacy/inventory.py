@@ -734,6 +734,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     # --- mail and activity ---------------------------------------------------------------
     Source(
+        # The outbox: kept OUTGOING_EMAIL_RETENTION_DAYS after sending (or after writing,
+        # for an email the flush gave up on), then deleted by the daily retention run.
         key="emails",
         category="mail",
         model="portal.OutgoingEmail",

@@ -87,6 +87,14 @@ def retention_periods() -> list[Retention]:
             ),
         ),
         Retention(
+            _("Emails the portal sent you (address, subject and text)"),
+            _(
+                "deleted %(period)s after they are sent (an email that could not be sent, as "
+                "long after it was written)"
+            )
+            % {"period": _days(settings.OUTGOING_EMAIL_RETENTION_DAYS)},
+        ),
+        Retention(
             _("Audit log (who did what, when; no names, email addresses or texts)"),
             _years(settings.AUDIT_RETENTION_YEARS),
         ),

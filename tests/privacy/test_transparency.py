@@ -139,3 +139,10 @@ def test_the_record_says_how_long_text_vectors_are_kept(client, configured):
     page = client.get(reverse("privacy:record_of_processing")).content.decode()
     assert "computed to match reviewers with evaluations" in page
     assert "deleted by the next daily run once their text is changed or deleted" in page
+
+
+def test_the_record_says_how_long_emails_are_kept(client, configured):
+    configured.OUTGOING_EMAIL_RETENTION_DAYS = 45
+    page = client.get(reverse("privacy:record_of_processing")).content.decode()
+    assert "Emails the portal sent you (address, subject and text)" in page
+    assert "deleted 45 days after they are sent" in page
