@@ -613,12 +613,16 @@ RETENTION_INACTIVE_WARNING_DAYS = env_int("RETENTION_INACTIVE_WARNING_DAYS", 30)
 # A person's data export (the profile's "Download my data") can be downloaded for this many
 # days after it is built; then the daily retention run deletes it.
 DATA_EXPORT_RETENTION_DAYS = env_int("DATA_EXPORT_RETENTION_DAYS", 7)
+# The outbox (portal.models.OutgoingEmail) keeps each email, with its recipients, this many
+# days after it was sent, or after it was written when sending failed for good.
+OUTGOING_EMAIL_RETENTION_DAYS = env_int("OUTGOING_EMAIL_RETENTION_DAYS", 90)
 for _name in (
     "RETENTION_UNVERIFIED_ACCOUNT_DAYS",
     "RETENTION_DRAFT_DAYS",
     "RETENTION_INACTIVE_ACCOUNT_YEARS",
     "RETENTION_INACTIVE_WARNING_DAYS",
     "DATA_EXPORT_RETENTION_DAYS",
+    "OUTGOING_EMAIL_RETENTION_DAYS",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")

@@ -15,6 +15,9 @@ digests, MFA secrets) and never a file's content except the person's own uploads
 
 Field paths may follow foreign keys ("assignment__submission"); a foreign key is exported
 as its object's name, a choice as its label, a date as ISO 8601.
+
+DERIVED lists what is computed from a person's data and stored without a link to them,
+so that no Source can find it: what it is, and how long it is kept.
 """
 
 from __future__ import annotations
@@ -731,6 +734,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     # --- mail and activity ---------------------------------------------------------------
     Source(
+        # The outbox: kept OUTGOING_EMAIL_RETENTION_DAYS after sending (or after writing,
+        # for an email the flush gave up on), then deleted by the daily retention run.
         key="emails",
         category="mail",
         model="portal.OutgoingEmail",
@@ -782,6 +787,34 @@ NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("portal.Organisation", "members"): "the same rows as portal.Membership (memberships)",
     ("reviews.ConsolidatedAssessment", "finalised_by"): "staff's decision, not about them",
 }
+
+
+@dataclass(frozen=True)
+class Derived:
+    model: str
+    what: str
+    retention: str
+
+
+DERIVED: tuple[Derived, ...] = (
+    Derived(
+        model="expertise.TextEmbedding",
+        what=(
+            "Vectors of the optional semantic model (assignment.matching.semantic), one per "
+            "text: submissions' titles and abstracts, reviewers' publications and "
+            "application statements. Keyed by the model's name and the SHA-256 of the "
+            "exact text; no link to the person, so not in the data export (384 numbers "
+            "that say nothing read on their own)."
+        ),
+        retention=(
+            "Erasing an account deletes the vectors of the person's publications and "
+            "statements at once (by their hashes). The daily retention run deletes every "
+            "vector whose text no workshop would embed any more: edited or deleted texts, "
+            "drafts, declined or withdrawn applicants' "
+            "(assignment.services.embeddings.text_embeddings_purge_orphans)."
+        ),
+    ),
+)
 
 
 def sources_by_key() -> dict[str, Source]:

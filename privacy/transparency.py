@@ -77,6 +77,24 @@ def retention_periods() -> list[Retention]:
             % {"period": _days(settings.REPORT_RETENTION_DAYS)},
         ),
         Retention(
+            _(
+                "Numeric summaries of texts (publications, statements, evaluations' abstracts) "
+                "computed to match reviewers with evaluations"
+            ),
+            _(
+                "deleted by the next daily run once their text is changed or deleted; those of "
+                "your texts at once when your account is erased"
+            ),
+        ),
+        Retention(
+            _("Emails the portal sent you (address, subject and text)"),
+            _(
+                "deleted %(period)s after they are sent (an email that could not be sent, as "
+                "long after it was written)"
+            )
+            % {"period": _days(settings.OUTGOING_EMAIL_RETENTION_DAYS)},
+        ),
+        Retention(
             _("Audit log (who did what, when; no names, email addresses or texts)"),
             _years(settings.AUDIT_RETENTION_YEARS),
         ),

@@ -2,13 +2,18 @@
 services that write mail use portal.services.mail."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
 from portal.models import OutgoingEmail
+
+# Sends of one email after which the flush stops queueing it again: it gave up.
+OUTBOX_MAX_ATTEMPTS = 10
+# Rows deleted per query by the purge (bounded IN lists).
+PURGE_CHUNK = 1000
 
 
 def email_send(*, email_id: int) -> None:
@@ -41,7 +46,10 @@ def email_send(*, email_id: int) -> None:
 
 
 def email_flush_outbox(
-    *, dispatch: Callable[[int], None], older_than_seconds: int = 120, max_attempts: int = 10
+    *,
+    dispatch: Callable[[int], None],
+    older_than_seconds: int = 120,
+    max_attempts: int = OUTBOX_MAX_ATTEMPTS,
 ) -> int:
     """Queue again, through `dispatch` (portal.tasks.email_dispatch), the emails whose first
     dispatch was lost (broker down, worker crash)."""
@@ -54,3 +62,17 @@ def email_flush_outbox(
     for email_id in ids:
         dispatch(email_id)
     return len(ids)
+
+
+def email_outbox_purge(*, before: datetime, max_attempts: int = OUTBOX_MAX_ATTEMPTS) -> int:
+    """Delete the emails sent before `before`, and those never sent, created before it,
+    that the flush gave up on (`max_attempts` sends failed); how many. Each holds its
+    recipients' addresses and what was said to them. An email still being tried stays,
+    however old."""
+    due = OutgoingEmail.objects.filter(sent_at__lt=before) | OutgoingEmail.objects.filter(
+        sent_at__isnull=True, attempts__gte=max_attempts, created_at__lt=before
+    )
+    deleted = 0
+    while ids := list(due.order_by("pk").values_list("pk", flat=True)[:PURGE_CHUNK]):
+        deleted += OutgoingEmail.objects.filter(pk__in=ids).delete()[0]
+    return deleted

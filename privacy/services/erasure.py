@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assignment.services.embeddings import text_embeddings_delete, user_text_hashes
 from portal.models import Membership, OutgoingEmail, User
 from portal.services.audit import audit_record, personal
 from portal.services.mail import absolute_url, email_queue_from_templates
@@ -314,6 +315,9 @@ def account_pseudonymise(
         files_deleted += submission_draft_delete(submission=submission, reason="erasure", actor=by)
     result["draft_files_deleted"] = files_deleted
 
+    # Read before the publications are deleted and the statements cleared: the stored
+    # vectors are found by their texts' hashes only.
+    text_hashes = user_text_hashes(user_id=user.pk)
     stored: list[tuple[object, str]] = []
     for label in DELETED:
         rows = selectors.deleted_rows(label, user=user, email=email)
@@ -329,6 +333,7 @@ def account_pseudonymise(
             stored += stored_files(rows, fields=cleared_files)
         rows.update(**{field: _replacement(value, code) for field, value in rule.fields.items()})
     delete_files_on_commit(stored)
+    result["text_embeddings_deleted"] = text_embeddings_delete(hashes=text_hashes)
     user.groups.clear()
     user.user_permissions.clear()
     result["sessions_deleted"] = _sessions_delete(user)

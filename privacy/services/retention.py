@@ -16,9 +16,11 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assignment.services.embeddings import text_embeddings_purge_orphans
 from portal.models import User
 from portal.services.audit import audit_purge, audit_record
 from portal.services.mail import absolute_url, email_queue_from_templates
+from portal.services.outbox import email_outbox_purge
 from privacy import selectors
 from privacy.exports.retention import data_exports_purge
 from privacy.models import ErasedAccount, ErasureRequest, RetentionWarning
@@ -69,6 +71,11 @@ def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
     counts["audit_events_purged"] = audit_purge(
         before=years_before(now, settings.AUDIT_RETENTION_YEARS)
     )
+    counts["emails_purged"] = email_outbox_purge(
+        before=now - timedelta(days=settings.OUTGOING_EMAIL_RETENTION_DAYS)
+    )
+    # After the erasures and account deletions above, whose texts' vectors it catches too.
+    counts["text_embeddings_purged"] = text_embeddings_purge_orphans()
     with transaction.atomic():
         audit_record(
             action="retention.applied",

@@ -34,8 +34,10 @@ def _wait_saved(page, proposal, **expected):
     raise AssertionError(f"not saved: {expected}")
 
 
-def _context(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+def _context(browser, live_server, user, *, javascript=True):
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, java_script_enabled=javascript
+    )
     context._portal_base_url = live_server.url
     page = context.new_page()
     login_as(page, user)
@@ -146,3 +148,25 @@ def test_linking_evaluations_by_search_in_a_large_call(browser, live_server, sta
     page.get_by_label(f"Wet-lab uplift ({wanted.code})").check()
     assert_accessible(page)
     screenshot(page, "74-proposal-links")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_enter_in_a_text_field_publishes_the_proposal(browser, live_server, javascript):
+    workshop = WorkshopFactory(title="Brussels 2027")
+    pat = UserFactory(email="pat@example.org", full_name="Pat Proposer")
+    WorkshopInvitation.objects.create(
+        workshop=workshop, user=pat, kind="reviewer", state="accepted"
+    )
+    page = _context(browser, live_server, pat, javascript=javascript)
+    page.goto(f"/workshops/{workshop.code}/proposals/new/")
+    page.get_by_label("Kind of change").select_option("reword")
+    page.get_by_label("Criterion", exact=True).select_option("REL-1")
+    page.get_by_role("textbox", name="Proposed text").fill("Uncertainty reported")
+    page.get_by_role("textbox", name="Rationale").fill("Reviewers read it differently.")
+    page.get_by_role("textbox", name="Summary").fill("Say what uncertainty means")
+
+    page.get_by_role("textbox", name="Summary").press("Enter")
+
+    page.wait_for_url(re.compile(r".*/proposals/[^/]+/$"))
+    proposal = Proposal.objects.get()
+    assert (proposal.title, proposal.author) == ("Say what uncertainty means", pat)

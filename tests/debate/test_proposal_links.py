@@ -2,6 +2,8 @@
 without JavaScript) shows at most LINK_MATCHES matches, the ticked ones stay ticked, and only
 what the proposer may see is accepted."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -173,3 +175,58 @@ def test_a_reviewer_links_the_review_they_wrote(client, workshop, participant):
     done = client.post(_url(workshop), {**DATA, "reviews": [review.code]})
     assert done.status_code == 302
     assert list(Proposal.objects.get().linked_reviews.all()) == [review]
+
+
+class _SubmitButtons(HTMLParser):
+    """The submit buttons of the proposal form, in tree order: (name, value, aria-hidden)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # forms open inside the proposal form (none expected), plus itself
+        self.buttons: list[tuple[str, str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            if self.depth or attrs.get("id") == "proposal-form":
+                self.depth += 1
+            return
+        submits = (tag == "button" and attrs.get("type", "submit") == "submit") or (
+            tag == "input" and attrs.get("type") in ("submit", "image")
+        )
+        if self.depth and submits:
+            hidden = attrs.get("aria-hidden") == "true"
+            self.buttons.append((attrs.get("name") or "", attrs.get("value") or "", hidden))
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.depth:
+            self.depth -= 1
+
+
+def _submit_buttons(response) -> list[tuple[str, str, bool]]:
+    parser = _SubmitButtons()
+    parser.feed(response.content.decode())
+    return parser.buttons
+
+
+def test_enter_in_a_text_field_publishes_without_javascript(client, workshop, staff):
+    _submissions(workshop, 3)
+    client.force_login(staff)
+    buttons = _submit_buttons(client.get(_url(workshop)))
+    # Enter submits the form with its default button, the first submit button in tree
+    # order (HTML, implicit submission): a copy of "Publish", out of sight and of the
+    # accessibility tree; the link searches come after it, the visible "Publish" last.
+    assert buttons == [
+        ("publish", "1", True),
+        ("search", "submissions", False),
+        ("search", "reviews", False),
+        ("publish", "1", False),
+    ]
+    name, value, _hidden = buttons[0]
+
+    response = client.post(_url(workshop), {**DATA, "submission_q": "", name: value})
+
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.title, proposal.author) == (DATA["title"], staff)
+    assert response.url == reverse("debate:proposal_detail", args=[workshop.code, proposal.code])

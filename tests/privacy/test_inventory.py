@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-from privacy.inventory import CATEGORIES, NOT_EXPORTED, SOURCES
+from privacy.inventory import CATEGORIES, DERIVED, NOT_EXPORTED, SOURCES
 from privacy.selectors import field_of_path, source_model
 
 # Every (model, field) of the project that points to the user model, as of this issue.
@@ -129,3 +129,12 @@ def test_no_source_exports_another_person_or_a_secret(source):
 def test_source_keys_are_unique():
     keys = [source.key for source in SOURCES]
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("derived", DERIVED, ids=[derived.model for derived in DERIVED])
+def test_derived_data_names_a_model_no_source_can_reach(derived):
+    model = apps.get_model(derived.model)
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    assert derived.what and derived.retention
+    assert not [f for f in model._meta.get_fields() if f.related_model is user_model]
+    assert derived.model not in {source.model for source in SOURCES}

@@ -4,11 +4,16 @@ same moment changes nothing, the inactivity warning is sent once and pseudonymis
 waits for its period, and AI Office staff are never erased."""
 
 import io
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, OutgoingEmail, User
@@ -29,6 +34,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SECOND = timedelta(seconds=1)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTHING = {
     "erasures_completed": 0,
     "unverified_accounts_deleted": 0,
@@ -38,6 +44,8 @@ NOTHING = {
     "inactive_accounts_pseudonymised": 0,
     "data_exports_purged": 0,
     "audit_events_purged": 0,
+    "emails_purged": 0,
+    "text_embeddings_purged": 0,
 }
 
 
@@ -259,6 +267,81 @@ def test_audit_events_past_their_retention_are_purged(now, settings):
 
     assert counts["audit_events_purged"] == 1
     assert AuditEvent.objects.filter(action="audit.purged").exists()
+
+
+# --- the outbox --------------------------------------------------------------------------
+
+
+def test_emails_are_purged_one_second_past_the_limit(now, settings):
+    settings.OUTGOING_EMAIL_RETENTION_DAYS = 90
+    limit = now - timedelta(days=90)
+
+    def email(subject, *, created_at, sent_at=None, attempts=1):
+        return OutgoingEmail.objects.create(
+            to=["someone@example.org"],
+            subject=subject,
+            body="Dear someone",
+            created_at=created_at,
+            sent_at=sent_at,
+            attempts=attempts,
+        )
+
+    email("sent past", created_at=limit - 2 * SECOND, sent_at=limit - SECOND)
+    email("sent at", created_at=limit - 2 * SECOND, sent_at=limit)
+    email("sent late", created_at=limit - timedelta(days=5), sent_at=limit + SECOND)
+    email("gave up past", created_at=limit - SECOND, attempts=10)
+    email("gave up at", created_at=limit, attempts=10)
+    email("still trying", created_at=limit - timedelta(days=30), attempts=9)
+    email("never tried", created_at=limit - timedelta(days=30), attempts=0)
+
+    counts = _run_twice(now)
+
+    assert counts["emails_purged"] == 2
+    assert sorted(OutgoingEmail.objects.values_list("subject", flat=True)) == [
+        "gave up at",
+        "never tried",
+        "sent at",
+        "sent late",
+        "still trying",
+    ]
+
+
+def _settings_value(name: str, **environ: str) -> subprocess.CompletedProcess:
+    """portal/settings.py read afresh in another interpreter, with `environ` set."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import portal.settings as s; print(s.{name})"],
+        env={**os.environ, **environ},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_email_retention_setting_is_read_from_the_environment():
+    name = "OUTGOING_EMAIL_RETENTION_DAYS"
+
+    assert _settings_value(name, **{name: "30"}).stdout.strip() == "30"
+    assert _settings_value(name, **{name: ""}).stdout.strip() == "90"
+    refused = _settings_value(name, **{name: "0"})
+    assert refused.returncode != 0
+    assert f"{name} must be at least 1." in refused.stderr
+
+
+def test_the_outbox_admin_lists_what_the_purge_kept(now, client, superuser, settings):
+    settings.OUTGOING_EMAIL_RETENTION_DAYS = 90
+    old = now - timedelta(days=91)
+    OutgoingEmail.objects.create(to=["a@example.org"], subject="Old", body="x", sent_at=old)
+    kept = OutgoingEmail.objects.create(to=["b@example.org"], subject="Recent", body="y")
+    retention_apply(now=now)
+    client.force_login(superuser)
+
+    listing = client.get(reverse("admin:portal_outgoingemail_changelist"))
+    detail = client.get(reverse("admin:portal_outgoingemail_change", args=[kept.pk]))
+
+    assert (listing.status_code, detail.status_code) == (200, 200)
+    assert listing.context["cl"].result_count == 1
+    assert [e.subject for e in listing.context["cl"].result_list] == ["Recent"]
 
 
 def test_one_event_per_run_with_the_counts(now):

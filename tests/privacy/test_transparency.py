@@ -133,3 +133,16 @@ def test_the_privacy_notice_covers_workshop_needs_and_links_the_record(client, c
     assert "Article 10 EUDPR" in page
     assert reverse("privacy:record_of_processing") in page
     assert reverse("portal:profile") + "#your-data" in page
+
+
+def test_the_record_says_how_long_text_vectors_are_kept(client, configured):
+    page = client.get(reverse("privacy:record_of_processing")).content.decode()
+    assert "computed to match reviewers with evaluations" in page
+    assert "deleted by the next daily run once their text is changed or deleted" in page
+
+
+def test_the_record_says_how_long_emails_are_kept(client, configured):
+    configured.OUTGOING_EMAIL_RETENTION_DAYS = 45
+    page = client.get(reverse("privacy:record_of_processing")).content.decode()
+    assert "Emails the portal sent you (address, subject and text)" in page
+    assert "deleted 45 days after they are sent" in page
