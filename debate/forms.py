@@ -352,12 +352,15 @@ class AgendaSessionForm(forms.Form):
 
 
 def _proposal_choices(proposals) -> list:
-    """Options grouped by criterion (one query), labelled with the proposal's status."""
+    """Options grouped by criterion (one query), labelled with the proposal's status.
+
+    Read as plain values: a call's 2,000 proposals as model instances (each with its
+    criterion) took about 50 ms of the form's page, for four fields each."""
+    outcomes = dict(Proposal.Outcome.choices)
     groups: dict[str, list] = {}
-    for proposal in proposals:
-        key = proposal.criterion.code if proposal.criterion else str(_("New criteria"))
-        label = proposal.title
-        if proposal.outcome:
-            label = f"{label} ({proposal.get_outcome_display()})"
-        groups.setdefault(key, []).append((proposal.code, label))
+    rows = proposals.values_list("code", "title", "outcome", "criterion__code")
+    for code, title, outcome, criterion_code in rows:
+        key = criterion_code or str(_("New criteria"))
+        label = f"{title} ({outcomes[outcome]})" if outcome else title
+        groups.setdefault(key, []).append((code, label))
     return list(groups.items())
