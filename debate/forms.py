@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from debate.models import Proposal, ProposalStance
 from portal.filters import SEARCH_MAX_LENGTH, FlagField, ListFilterForm
 from portal.forms import LocalDateTimeField, attach_zone
+from portal.services.comments import COMMENT_MAX_LENGTH
 
 
 class ProposalListForm(ListFilterForm):
@@ -205,6 +206,7 @@ class LinkChoices:
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown: *emphasis*, lists and links."),
     )

@@ -25,7 +25,11 @@ from portal.concurrency import check_revision
 from portal.models import AuditEvent, User, Workshop
 from portal.permissions import require_perm
 from portal.services.audit import audit_changes, audit_record, object_type
-from portal.services.comments import comment_mark_removed, comment_text_revise
+from portal.services.comments import (
+    comment_body_clean,
+    comment_mark_removed,
+    comment_text_revise,
+)
 from reviews.models import Review
 from submissions.models import Submission
 
@@ -144,8 +148,7 @@ def proposal_withdraw(*, proposal: Proposal, user: User) -> Proposal:
 @transaction.atomic
 def proposal_comment_add(*, proposal: Proposal, user: User, body: str) -> ProposalComment:
     require_perm(user, "debate.discuss_proposal", proposal)
-    if not body.strip():
-        raise ValidationError(_("Write a comment."))
+    body = comment_body_clean(body)
     comment = ProposalComment.objects.create(proposal=proposal, author=user, body=body)
     audit_record(
         action="proposal.commented",
@@ -163,9 +166,7 @@ def proposal_comment_edit(
     """The author changes their comment; the earlier text is kept (ProposalCommentRevision).
     A save started from an older revision is refused (StaleEditError)."""
     require_perm(user, "debate.edit_proposal_comment", comment)
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": _("Write a comment.")})
+    body = comment_body_clean(body)
     locked = ProposalComment.objects.select_for_update().get(pk=comment.pk)
     if not comment_text_revise(locked=locked, body=body, revision=revision):
         return locked

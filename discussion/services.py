@@ -17,33 +17,25 @@ from discussion.selectors import Thread
 from portal.markup import render_markdown
 from portal.models import User
 from portal.services.audit import audit_record
-from portal.services.comments import comment_mark_removed, comment_text_revise
+from portal.services.comments import (
+    comment_body_clean,
+    comment_mark_removed,
+    comment_text_revise,
+)
 from portal.services.mail import absolute_url, email_queue_from_templates
 from reviews.models import Assignment
 
-BODY_MAX_LENGTH = 20_000
 # At most one digest per hour per submission per reader.
 DIGEST_INTERVAL = timedelta(hours=1)
 # Comments older than this are not looked for by the digest scan.
 DIGEST_LOOKBACK = timedelta(days=14)
 
 
-def _clean_body(body: str) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": _("Write a comment first.")})
-    if len(body) > BODY_MAX_LENGTH:
-        raise ValidationError(
-            {"body": _("A comment holds at most %(max)d characters.") % {"max": BODY_MAX_LENGTH}}
-        )
-    return body
-
-
 @transaction.atomic
 def comment_post(*, thread: Thread, user: User, body: str, readers: str) -> Comment:
     if readers not in Comment.Readers.values:
         raise ValidationError({"readers": _("Choose who may read the comment.")})
-    body = _clean_body(body)
+    body = comment_body_clean(body)
     comment = Comment.objects.create(
         submission=thread.submission,
         author=user,
@@ -66,7 +58,7 @@ def comment_post(*, thread: Thread, user: User, body: str, readers: str) -> Comm
 def comment_edit(*, comment: Comment, user: User, body: str, revision: int) -> Comment:
     """Change the text; the earlier one becomes a CommentRevision. A save started from an
     older revision is refused (StaleEditError), as on the review form."""
-    body = _clean_body(body)
+    body = comment_body_clean(body)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if not comment_text_revise(locked=locked, body=body, revision=revision):
         return locked

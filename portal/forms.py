@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.filters import SEARCH_MAX_LENGTH, ListFilterForm
 from portal.models import ApiScope, Membership, Organisation, User, Workshop
 from portal.models.users import timezone_choices
+from portal.services.comments import COMMENT_MAX_LENGTH
 from portal.services.tokens import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS
 
 
@@ -219,6 +220,7 @@ class CommentEditForm(forms.Form):
 
     body = forms.CharField(
         label=_("Comment"),
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
         help_text=_("The earlier text is kept in the comment's history (the AI Office sees it)."),
     )

@@ -10,6 +10,22 @@ from django.utils.translation import gettext as _
 
 from portal.concurrency import check_revision
 
+# The longest comment either kind takes (a few pages): the edit history keeps every earlier
+# text, so an unbounded one would grow with each edit.
+COMMENT_MAX_LENGTH = 20_000
+
+
+def comment_body_clean(body: str) -> str:
+    """The text a comment is posted or edited with, refused when empty or too long."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment first.")})
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A comment holds at most %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
+    return body
+
 
 def comment_text_revise(*, locked: models.Model, body: str, revision: int) -> bool:
     """Give the locked comment its new `body`, keeping the earlier one as a revision; False

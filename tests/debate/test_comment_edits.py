@@ -123,3 +123,18 @@ def test_an_empty_edit_is_refused(client, comment, participant):
     response = client.post(_url("proposal_comment_edit", comment), {"body": "  ", "revision": 1})
     assert response.status_code == 400
     assert comment.revisions.count() == 0
+
+
+def test_a_comment_longer_than_the_limit_is_refused_by_the_service(comment, participant):
+    from django.core.exceptions import ValidationError  # noqa: PLC0415 -- test-local
+
+    from debate import services  # noqa: PLC0415 -- test-local
+    from portal.services.comments import COMMENT_MAX_LENGTH  # noqa: PLC0415 -- test-local
+
+    too_long = "x" * (COMMENT_MAX_LENGTH + 1)
+    with pytest.raises(ValidationError, match="A comment holds at most 20000 characters"):
+        services.proposal_comment_edit(comment=comment, user=participant, body=too_long, revision=1)
+    with pytest.raises(ValidationError, match="A comment holds at most 20000 characters"):
+        services.proposal_comment_add(proposal=comment.proposal, user=participant, body=too_long)
+    comment.refresh_from_db()
+    assert (comment.body, comment.revisions.count()) == ("First.", 0)
