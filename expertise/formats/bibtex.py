@@ -132,7 +132,7 @@ class _Parser:
         return self._delimited(quote=True)
 
     def value(self) -> str:
-        parts = []
+        parts, length = [], 0
         while True:
             self.skip_space()
             char = self.peek()
@@ -145,6 +145,11 @@ class _Parser:
                 parts.append(word if word.isdigit() else self.macros.get(word.lower(), word))
             else:
                 raise self.fail(_("a value in braces, in quotes or a number is expected."))
+            # Abbreviations (@string) joined with "#" double at each step: a file of a few
+            # hundred bytes could ask for gigabytes. No real value is longer than its file.
+            length += len(parts[-1])
+            if length > len(self.text):
+                raise self.fail(_("a value built from abbreviations is longer than the file."))
             self.skip_space()
             if self.peek() != "#":
                 return "".join(parts)

@@ -84,6 +84,10 @@ def parse_dblp(data: bytes) -> list[Entry]:
             _("The file is not valid XML (line %(line)d, column %(column)d).")
             % {"line": line, "column": column + 1}
         ) from None
+    except LookupError:  # an encoding Python does not know, named in the XML declaration
+        raise ImportProblem(
+            _("The file names a character encoding the portal cannot read. Save it as UTF-8.")
+        ) from None
     counter = EntryCounter()
     entries = []
     for element in _records(root):

@@ -24,6 +24,14 @@ from expertise.formats.base import Entry, EntryCounter, ImportProblem, decode_te
 _NOTE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
+def _unreadable(error: Exception) -> ImportProblem:
+    """Valid-looking JSON that Python will not read: nesting deeper than its recursion
+    limit, or a number of thousands of digits (a ValueError). No real export has either."""
+    if isinstance(error, RecursionError):
+        return ImportProblem(_("The file is not valid JSON: it is nested too deeply."))
+    return ImportProblem(_("The file is not valid JSON: it holds a number too long to read."))
+
+
 def _load(data: bytes, *, lines: bool = False):
     text = decode_text(data)
     try:
@@ -35,8 +43,8 @@ def _load(data: bytes, *, lines: bool = False):
             _("The file is not valid JSON: %(problem)s (line %(line)d, column %(column)d).")
             % {"problem": error.msg, "line": error.lineno, "column": error.colno}
         ) from None
-    except RecursionError:
-        raise ImportProblem(_("The file is not valid JSON: it is nested too deeply.")) from None
+    except (ValueError, RecursionError) as error:
+        raise _unreadable(error) from None
 
 
 def _load_lines(text: str) -> list:
@@ -51,6 +59,8 @@ def _load_lines(text: str) -> list:
                 _("Line %(line)d is not valid JSON: %(problem)s.")
                 % {"line": number, "problem": error.msg}
             ) from None
+        except (ValueError, RecursionError) as error:
+            raise _unreadable(error) from None
     return notes
 
 

@@ -301,3 +301,37 @@ def test_orcid_list_of_works():
     entries = PARSERS["orcid"](data)
 
     assert [(e.title, e.year) for e in entries] == [("One", 2020), ("Two", None), ("", None)]
+
+
+# --- hostile files that once ended in a server error ---------------------------------------
+
+
+def test_bibtex_abbreviations_that_double_at_each_step_are_refused_quickly():
+    lines = ["@string{m0 = {xxxxxxxx}}"]
+    lines += [f"@string{{m{i} = m{i - 1} # m{i - 1}}}" for i in range(1, 60)]
+    lines.append("@article{key, title = m59}")
+    message = _problem("bibtex", "\n".join(lines).encode())
+
+    assert "a value built from abbreviations is longer than the file" in message
+
+
+def test_orcid_number_too_long_to_read_is_refused_not_a_crash():
+    message = _problem("orcid", b'{"group": [' + b"9" * 5000 + b"]}")
+
+    assert message == "The file is not valid JSON: it holds a number too long to read."
+
+
+def test_openreview_json_lines_nested_too_deeply_on_a_later_line():
+    data = b'{"content": {}}\n' + b"[" * 5000 + b"]" * 5000
+    message = _problem("openreview", data)
+
+    assert message == "The file is not valid JSON: it is nested too deeply."
+
+
+def test_dblp_unknown_encoding_is_refused_with_a_message():
+    data = b'<?xml version="1.0" encoding="x-foo"?><dblpperson name="A"></dblpperson>'
+    message = _problem("dblp", data)
+
+    assert message == (
+        "The file names a character encoding the portal cannot read. Save it as UTF-8."
+    )
