@@ -27,6 +27,7 @@ refused (an XML bomb never expands).
 
 import gettext as gettext_module
 import hashlib
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -421,13 +422,33 @@ def import_xliff(
 
 
 def write_catalogue(po: polib.POFile, path: Path) -> None:
-    """Saves a catalogue as gettext's own tools format it, and compiles it beside."""
+    """Saves a catalogue as gettext's own tools format it, and compiles it beside.
+
+    Both are made as temporary files next to the targets and put in place only once
+    msgfmt accepted them: a translation msgfmt refuses (a python-format string ending in
+    "%", say) raises ExchangeError with msgfmt's message and leaves both files as they were.
+    """
     msgcat, msgfmt = shutil.which("msgcat"), shutil.which("msgfmt")
     if msgcat is None or msgfmt is None:
         raise ExchangeError("msgcat and msgfmt (gettext) are needed: apt-get install gettext")
     path.parent.mkdir(parents=True, exist_ok=True)
-    po.save(str(path))
-    # Our own paths, gettext's tools found on PATH.
-    subprocess.run([msgcat, "-o", str(path), str(path)], check=True)  # noqa: S603
-    mo = str(path.with_suffix(".mo"))
-    subprocess.run([msgfmt, "--check-format", "-o", mo, str(path)], check=True)  # noqa: S603
+    mo = path.with_suffix(".mo")
+    po_tmp, mo_tmp = path.with_name(f".{path.name}.new"), mo.with_name(f".{mo.name}.new")
+    try:
+        po.save(str(po_tmp))
+        # Our own paths, gettext's tools found on PATH.
+        for command in (
+            [msgcat, "-o", str(po_tmp), str(po_tmp)],
+            [msgfmt, "--check-format", "-o", str(mo_tmp), str(po_tmp)],
+        ):
+            done = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+            if done.returncode:
+                raise ExchangeError(
+                    f"{Path(command[0]).name} refused the catalogue; nothing was written:\n"
+                    + done.stderr.replace(str(po_tmp), str(path)).strip()
+                )
+        os.replace(po_tmp, path)
+        os.replace(mo_tmp, mo)
+    finally:
+        po_tmp.unlink(missing_ok=True)
+        mo_tmp.unlink(missing_ok=True)

@@ -221,3 +221,28 @@ def test_inline_elements_and_a_missing_plural_segment_are_refused(locale, tmp_pa
 
     assert f"line {line}: unit" in report and "inline elements" in report
     assert f"line {plural_line}: 1 segments, 2 expected" in report
+
+
+def test_a_translation_msgfmt_refuses_leaves_both_files_as_they_were(locale, tmp_path):
+    # Placeholders match, but a python-format string may not end in a lone "%".
+    document, _line = replace_in_unit(
+        exported("fr"),
+        "%(count)d bid saved.",
+        "enregistrée.</target>",
+        "enregistrée à 100 %</target>",
+    )
+    path = tmp_path / "percent.xlf"
+    path.write_text(document, encoding="utf-8")
+    po, mo = po_path(locale, "fr"), po_path(locale, "fr").with_suffix(".mo")
+    before = (po.read_bytes(), mo.read_bytes())
+
+    with pytest.raises(CommandError, match="msgfmt refused the catalogue; nothing was written"):
+        run_import(path, "fr")
+
+    assert (po.read_bytes(), mo.read_bytes()) == before
+    assert sorted(p.name for p in po.parent.iterdir()) == [
+        "django.mo",
+        "django.po",
+        "djangojs.mo",
+        "djangojs.po",
+    ]
