@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import matplotlib
-from django.utils.formats import get_format
 
 matplotlib.use("Agg")  # for any pyplot use in the process: no display on a worker
 
@@ -48,12 +47,6 @@ class Series:
     label: str
     face: str
     hatch: str
-
-
-def local_number(value: float, spec: str = ".2f") -> str:
-    """A figure printed in a chart as the report's language writes it: the decimal comma in
-    Danish, French and German (the tables get it from `floatformat`)."""
-    return format(value, spec).replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def svg_url(figure: Figure, *, bbox: Bbox | str = "tight") -> str:

@@ -11,7 +11,7 @@ import base64
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from reports.editions.charts import local_number
+from reports.editions.common import number
 
 INK = "#1a1a1a"  # as charts.INK, without importing matplotlib
 
@@ -59,14 +59,14 @@ def dot_comparison(
             x, y = x_of(a), middle - 5
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.6" fill="{INK}"/>'
-                f'<text x="{x + 7:.1f}" y="{y + 3.2:.1f}" font-size="8">{local_number(a)}</text>'
+                f'<text x="{x + 7:.1f}" y="{y + 3.2:.1f}" font-size="8">{number(a)}</text>'
             )
         if b is not None:
             x, y = x_of(b), middle + 5
             parts.append(
                 f'<path d="M{x:.1f} {y - 4.2:.1f} L{x + 4.2:.1f} {y:.1f} L{x:.1f} {y + 4.2:.1f} '
                 f'L{x - 4.2:.1f} {y:.1f} Z" fill="white" stroke="{INK}" stroke-width="1.3"/>'
-                f'<text x="{x + 7:.1f}" y="{y + 3.2:.1f}" font-size="8">{local_number(b)}</text>'
+                f'<text x="{x + 7:.1f}" y="{y + 3.2:.1f}" font-size="8">{number(b)}</text>'
             )
     # The legend under the axis, one line per marker, so long labels never clip.
     legend_x, legend_y = left, axis_y + 32

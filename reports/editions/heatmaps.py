@@ -17,7 +17,8 @@ from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from reports.editions.charts import INK, local_number, svg_url, text_width
+from reports.editions.charts import INK, svg_url, text_width
+from reports.editions.common import number
 
 # The air savefig(bbox_inches="tight") leaves around the drawing, in inches.
 _PAD = matplotlib.rcParams["savefig.pad_inches"]
@@ -214,7 +215,7 @@ def heatmap_figure(
     suppressed: Sequence[Sequence[bool]],
     low: float,
     high: float,
-    value_format: str,
+    places: int,
     suppressed_label: str,
     empty_label: str,
     colour_label: str,
@@ -232,7 +233,7 @@ def heatmap_figure(
             else:
                 # Never the darkest end, so the grid lines and hatching stay visible.
                 face = cmap(0.08 + 0.72 * (min(max(value, low), high) - low) / span)
-                _value_cell(axes, c, r, face, local_number(value, value_format))
+                _value_cell(axes, c, r, face, number(value, places))
     _label(axes, rows, columns, colour_label)
     return figure
 

@@ -179,7 +179,7 @@ def _heatmap_view(data: ReportData) -> dict | None:
                 suppressed=[[cell.suppressed for cell in row.cells] for row in part],
                 low=0,
                 high=4,
-                value_format=".2f",
+                places=2,
                 suppressed_label=f"< {data.min_group}",
                 empty_label="–",
                 colour_label=_("Mean level (0–4), darker is higher"),

@@ -15,7 +15,7 @@ from reports.editions.summary import summary_context
 SCALE = {
     "low": 0,
     "high": 4,
-    "value_format": ".2f",
+    "places": 2,
     "suppressed_label": "< 3",
     "empty_label": "–",
     "colour_label": "Mean level (0–4), darker is higher",
