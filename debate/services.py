@@ -467,6 +467,10 @@ def proposal_outcome_record(
             % {"version": locked.applied_in.version}
         )
     before_outcome, before_notes = locked.outcome, locked.outcome_notes
+    if (outcome, notes) == (before_outcome, before_notes):
+        # Nothing to write (a restored draft, a form sent again): a new revision would
+        # only make another note-taker's next autosave a conflict.
+        return locked
     now = now or timezone.now()
     locked.outcome = outcome
     locked.outcome_notes = notes
@@ -618,9 +622,6 @@ def agenda_session_update(
     _agenda_check(workshop=session.workshop, data=data)
     before = _agenda_snapshot(session)
     _agenda_save(session, data)
-    # The relations were just set: read them again for the "after" side.
-    for name in ("criteria", "proposals"):
-        getattr(session, "_prefetched_objects_cache", {}).pop(name, None)
     changes = audit_changes(before, _agenda_snapshot(session))
     if changes:
         audit_record(action="agenda_session.updated", obj=session, actor=user, changes=changes)

@@ -25,6 +25,7 @@ from debate.ical import agenda_calendar
 from debate.models import AgendaSession, Proposal
 from portal import lookups as portal_lookups
 from portal.filters import filters_from
+from portal.forms import add_service_errors
 from portal.markup import render_markdown
 from portal.models import Workshop
 from portal.permissions import has_perm, permission_required
@@ -356,8 +357,7 @@ def _session_save(request, workshop: Workshop, form: AgendaSessionForm, session=
                 session=session, user=request.user, data=_session_input(form)
             )
     except ValidationError as error:
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
+        add_service_errors(form, error)
         return None
     messages.success(request, _("The agenda was saved."))
     return redirect("debate:agenda_manage", workshop.code)

@@ -15,6 +15,7 @@ from debate import lookups, selectors, services
 from debate.forms import OutcomeForm
 from debate.models import AgendaSession, Proposal
 from portal.concurrency import StaleEditError
+from portal.forms import add_service_errors
 from portal.permissions import permission_required
 from reviews.views.reviewing.autosave import (
     invalid_form_json,
@@ -63,8 +64,7 @@ def _save(request, proposal: Proposal, form: OutcomeForm) -> Proposal | None:
             ),
         )
     except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+        add_service_errors(form, error)
     return None
 
 

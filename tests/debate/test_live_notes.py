@@ -70,6 +70,18 @@ def test_outcome_sets_decided_and_clearing_clears_it(workshop, participant, staf
     assert cleared.outcome_revision == 3
 
 
+def test_saving_what_is_stored_writes_nothing(workshop, participant, staff, superuser):
+    proposal = make_proposal(workshop, participant)
+    _record(proposal, staff, revision=1, notes="Agreed.")
+    again = _record(proposal, superuser, revision=2, notes="Agreed.")  # a form sent again
+    again.refresh_from_db()
+    assert (again.outcome_revision, again.decided_by) == (2, staff)
+    # So the first note-taker's next autosave, from revision 2, is no conflict.
+    _record(proposal, staff, revision=2, notes="Agreed, with one change.")
+    proposal.refresh_from_db()
+    assert (proposal.outcome_revision, proposal.outcome_notes) == (3, "Agreed, with one change.")
+
+
 def test_notes_alone_keep_who_decided(workshop, participant, staff, superuser):
     proposal = make_proposal(workshop, participant)
     _record(proposal, staff, revision=1)
