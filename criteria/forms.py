@@ -184,11 +184,11 @@ class TranslationForm(forms.Form):
         self.language = language
         lang = {"lang": language}
         self._set_fields(criteria_set, rows["set"], lang)
-        self._loaded_field("s", rows["set"])
+        self._loaded_field("s", rows["set"], criteria_set)
         for group in groups:
             row = rows["groups"].get(group.pk)
             self.fields[f"g-{group.code}-title"] = _title_field(row, lang)
-            self._loaded_field(f"g-{group.code}", row)
+            self._loaded_field(f"g-{group.code}", row, group)
             if row is not None and row.source_digest != group.source_digest():
                 self.fields[f"g-{group.code}-checked"] = _checked_field()
             for criterion in group.criteria.all():
@@ -220,22 +220,31 @@ class TranslationForm(forms.Form):
         if row is not None and row.source_digest != criteria_set.source_digest():
             self.fields["s-checked"] = _checked_field()
 
-    def _loaded_field(self, prefix: str, row) -> None:
+    def _loaded_field(self, prefix: str, row, obj) -> None:
         # What the page shows of the stored translation, for the save to tell someone
-        # else's change from this page's (criteria.services.translations).
+        # else's change from this page's, and the English it shows beside it, which a
+        # translation saved from this page is made from (criteria.services.translations).
         self.fields[f"{prefix}-loaded"] = LoadedField(
             initial=row.edit_token() if row is not None else ""
         )
+        self.fields[f"{prefix}-source"] = LoadedField(initial=obj.source_digest())
 
-    def loaded(self, prefix: str) -> str | None:
-        return (
-            self.cleaned_data.get(f"{prefix}-loaded") if f"{prefix}-loaded" in self.data else None
-        )
+    def loaded(self, prefix: str) -> dict:
+        """The page's tokens of an object for the service: `loaded` (None when the page did
+        not send it) and `source`."""
+        return {
+            "loaded": (
+                self.cleaned_data.get(f"{prefix}-loaded")
+                if f"{prefix}-loaded" in self.data
+                else None
+            ),
+            "source": self.cleaned_data.get(f"{prefix}-source") or None,
+        }
 
     def _criterion_fields(self, criterion, row, lang: dict) -> None:
         prefix = f"c-{criterion.code}"
         self.fields[f"{prefix}-title"] = _title_field(row, lang)
-        self._loaded_field(prefix, row)
+        self._loaded_field(prefix, row, criterion)
         for name, label in (("description", _("Description")), ("guidance", _("Guidance"))):
             self.fields[f"{prefix}-{name}"] = forms.CharField(
                 label=label,
@@ -265,7 +274,7 @@ class TranslationForm(forms.Form):
                 for level in criterion.level_values
             },
             "checked": bool(data.get(f"{prefix}-checked")),
-            "loaded": self.loaded(prefix),
+            **self.loaded(prefix),
         }
 
     def clean(self):
@@ -314,13 +323,13 @@ class TranslationForm(forms.Form):
                 "title": self.cleaned_data.get("s-title", "").strip(),
                 "description": self.cleaned_data.get("s-description", "").strip(),
                 "checked": bool(self.cleaned_data.get("s-checked")),
-                "loaded": self.loaded("s"),
+                **self.loaded("s"),
             },
             "groups": {
                 group.code: {
                     "title": self.cleaned_data.get(f"g-{group.code}-title", "").strip(),
                     "checked": bool(self.cleaned_data.get(f"g-{group.code}-checked")),
-                    "loaded": self.loaded(f"g-{group.code}"),
+                    **self.loaded(f"g-{group.code}"),
                 }
                 for group in self.groups
             },

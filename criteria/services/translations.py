@@ -65,7 +65,9 @@ def _store(obj, row, new_row, entered: dict, values: dict, conflicts: _Conflicts
             return False
         row.delete()
         return True
-    digest = obj.source_digest()
+    # The English the page showed beside the text: when it changed meanwhile, the
+    # translation is stored as made from the older English, so it shows as needing review.
+    digest = entered.get("source") or obj.source_digest()
     if row is None:
         row = new_row()
     elif all(getattr(row, k) == v for k, v in values.items()) and (

@@ -11,7 +11,7 @@ from django.urls import reverse
 from criteria.models import CriteriaSet, CriterionTranslation
 from tests.factories import CriterionScoreFactory, ReviewFactory, UserFactory
 
-from .conftest import page_form_data
+from .conftest import criterion_reword, page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +222,19 @@ def test_translation_changed_on_both_sides_saves_nothing_and_says_why(
     assert mine.post(url, page_form_data(refused)).status_code == 302
     assert _translation(criteria_set, "REL-1").title == "Meine Fassung"
     assert _translation(criteria_set, "REL-2").title == "Auch meine"
+
+
+def test_a_translation_made_beside_older_english_is_stored_as_needing_review(
+    staff, workshop, criteria_set
+):
+    url = _url("translations", workshop, "de")
+    mine = _client(staff)
+    page = page_form_data(mine.get(url))
+    # Meanwhile the English of REL-1 is reworded (the version is not frozen: in place).
+    criterion_reword(criteria_set, "REL-1", user=staff, title="Relevance to a named risk")
+
+    page["c-REL-1-title"] = "Relevanz für ein benanntes Risiko"
+    assert mine.post(url, page).status_code == 302
+    row = _translation(criteria_set, "REL-1")
+    assert row.title == "Relevanz für ein benanntes Risiko"
+    assert row.is_stale  # made from the English the page showed, not from the new one
