@@ -51,8 +51,13 @@ class Publication(models.Model):
 
     @property
     def text(self) -> str:
-        """What affinity compares: the title and the abstract."""
-        return f"{self.title}\n{self.abstract}".strip()
+        return publication_text(self.title, self.abstract)
+
+
+def publication_text(title: str, abstract: str) -> str:
+    """What affinity compares of a publication, and whose hash keys its stored vector: the
+    title and the abstract."""
+    return f"{title}\n{abstract}".strip()
 
 
 class TextEmbedding(models.Model):

@@ -21,7 +21,7 @@ import numpy as np
 from django.db.models import Exists, OuterRef
 
 from assignment.models import Bid
-from expertise.models import Publication
+from expertise.models import Publication, publication_text
 from portal.languages import ENGLISH
 from portal.models import Membership, Workshop
 from reviews.models import Assignment, Review, ReviewerApplication, ReviewerExpertise
@@ -311,11 +311,6 @@ def _reads(lang_codes: list[str], languages: list[list[str] | None]) -> np.ndarr
 def submission_text(title: str, abstract: str) -> str:
     """What text similarity compares of a submission: its title and abstract."""
     return f"{title}\n{abstract}"
-
-
-def publication_text(title: str, abstract: str) -> str:
-    """What text similarity compares of a publication (as Publication.text)."""
-    return f"{title}\n{abstract}".strip()
 
 
 def _eligible(scope: _Scope):

@@ -11,7 +11,7 @@ an account deletes those of the person's texts at once (privacy.services).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
@@ -30,25 +30,36 @@ EMBEDDED_APPLICATIONS = (ReviewerApplication.State.PENDING, ReviewerApplication.
 SWEEP_CHUNK = 2000
 
 
+def _texts(submissions, applications, *, chunk_size: int | None = None) -> Iterator[str]:
+    """The texts a run compares of these submissions and of these applications' people:
+    titles and abstracts, publications, statements that are not blank. The one rule for
+    what is embedded: the retention sweep's hashes come from it too."""
+
+    def rows(queryset, *fields, flat=False):
+        values = queryset.values_list(*fields, flat=flat)
+        return values.iterator(chunk_size=chunk_size) if chunk_size else values
+
+    for title, abstract in rows(submissions, "title", "abstract"):
+        yield submission_text(title, abstract)
+    publications = Publication.objects.filter(user__in=applications.values("user_id"))
+    for title, abstract in rows(publications, "title", "abstract"):
+        yield publication_text(title, abstract)
+    for statement in rows(applications, "statement", flat=True):
+        if statement and statement.strip():
+            yield statement
+
+
 def workshop_texts(*, workshop_id: int) -> list[str]:
     """Every text of the workshop a run may compare: its submissions' titles and
     abstracts, its applicants' publications and statements (three queries)."""
-    subs = Submission.objects.filter(workshop_id=workshop_id, state__in=EMBEDDED_SUBMISSIONS)
-    applications = ReviewerApplication.objects.filter(
-        workshop_id=workshop_id, state__in=EMBEDDED_APPLICATIONS
+    return list(
+        _texts(
+            Submission.objects.filter(workshop_id=workshop_id, state__in=EMBEDDED_SUBMISSIONS),
+            ReviewerApplication.objects.filter(
+                workshop_id=workshop_id, state__in=EMBEDDED_APPLICATIONS
+            ),
+        )
     )
-    texts = [
-        submission_text(title, abstract)
-        for title, abstract in subs.values_list("title", "abstract")
-    ]
-    texts += [
-        publication_text(title, abstract)
-        for title, abstract in Publication.objects.filter(
-            user__in=applications.values("user_id")
-        ).values_list("title", "abstract")
-    ]
-    texts += [s for s in applications.values_list("statement", flat=True) if s and s.strip()]
-    return texts
 
 
 def workshop_texts_embed(*, workshop_id: int) -> int:
@@ -63,22 +74,12 @@ def embedded_text_hashes() -> set[str]:
     """The hash (semantic.text_hash) of every text that some workshop's embedding would
     embed now: workshop_texts over all workshops. Texts are read in chunks and only their
     hashes kept."""
-    hashes: set[str] = set()
-    subs = Submission.objects.filter(state__in=EMBEDDED_SUBMISSIONS)
-    for title, abstract in subs.values_list("title", "abstract").iterator(chunk_size=SWEEP_CHUNK):
-        hashes.add(semantic.text_hash(submission_text(title, abstract)))
-    applications = ReviewerApplication.objects.filter(state__in=EMBEDDED_APPLICATIONS)
-    publications = Publication.objects.filter(user__in=applications.values("user_id"))
-    for title, abstract in publications.values_list("title", "abstract").iterator(
-        chunk_size=SWEEP_CHUNK
-    ):
-        hashes.add(semantic.text_hash(publication_text(title, abstract)))
-    for statement in applications.values_list("statement", flat=True).iterator(
-        chunk_size=SWEEP_CHUNK
-    ):
-        if statement and statement.strip():
-            hashes.add(semantic.text_hash(statement))
-    return hashes
+    texts = _texts(
+        Submission.objects.filter(state__in=EMBEDDED_SUBMISSIONS),
+        ReviewerApplication.objects.filter(state__in=EMBEDDED_APPLICATIONS),
+        chunk_size=SWEEP_CHUNK,
+    )
+    return {semantic.text_hash(text) for text in texts}
 
 
 def user_text_hashes(*, user_id: int) -> set[str]:
