@@ -27,8 +27,9 @@ from criteria.models import (
     CriterionGroupTranslation,
     CriterionTranslation,
 )
+from portal.languages import ENGLISH
 
-SOURCE_LANGUAGE = "en"
+SOURCE_LANGUAGE = ENGLISH  # the criteria texts are written in English first
 MISSING = "missing"
 STALE = "stale"
 

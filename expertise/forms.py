@@ -10,6 +10,8 @@ from expertise.formats.base import (
     TITLE_MAX,
     URL_MAX,
     VENUE_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
 )
 from expertise.models import Publication
 
@@ -37,7 +39,9 @@ class PublicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("A few sentences on what the work is about: matching reads them."),
     )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
     venue = forms.CharField(
         label=pgettext_lazy("publication", "Venue"),
         required=False,

@@ -16,6 +16,8 @@ from expertise.formats.base import (
     ABSTRACT_MAX,
     TITLE_MAX,
     VENUE_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
     clean_doi,
     clean_url,
     clip,
@@ -52,8 +54,11 @@ def _clean(*, kind: str, title: str, abstract: str, year, venue: str, doi: str, 
         errors["doi"] = _("Enter a DOI such as 10.1234/abcd, or leave it empty.")
     if url.strip() and not clean_url(url):
         errors["url"] = _("Enter a web address starting with https:// or http://.")
-    if year is not None and not 1900 <= year <= 2100:
-        errors["year"] = _("Enter a year between 1900 and 2100.")
+    if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+        errors["year"] = _("Enter a year between %(min)d and %(max)d.") % {
+            "min": YEAR_MIN,
+            "max": YEAR_MAX,
+        }
     if errors:
         raise ValidationError(errors)
     return {

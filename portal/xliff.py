@@ -39,9 +39,10 @@ import polib
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.conf import settings
+from django.utils import translation
 
 from portal.glossary import terms_in
-from portal.languages import EU_LANGUAGES
+from portal.languages import LANGUAGE_NAMES
 from portal.translation_checks import mismatch
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -57,7 +58,12 @@ _PLURAL_FORMS = {
     "(n%100>10 && n%100<20) ? 2 : 3);",
 }
 _DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
-_NAMES = {code: str(name) for code, name in EU_LANGUAGES}
+
+
+def _english_name(language: str) -> str:
+    """The language's name in English, whatever language is active (a catalogue's header)."""
+    with translation.override("en"):
+        return str(LANGUAGE_NAMES[language])
 
 
 class ExchangeError(Exception):
@@ -70,7 +76,7 @@ def q(tag: str) -> str:
 
 def exchange_languages() -> list[str]:
     """Languages a catalogue can be exchanged for: the EU's official ones but English."""
-    return [code for code in _NAMES if code != settings.LANGUAGE_CODE]
+    return [code for code in LANGUAGE_NAMES if code != settings.LANGUAGE_CODE]
 
 
 def catalogue_path(language: str, domain: str = "django") -> Path:
@@ -139,14 +145,14 @@ def load_catalogue(language: str, domain: str = "django") -> tuple[polib.POFile,
     reference = _reference_catalogue(domain)
     forms = plural_forms(language)
     po = polib.POFile(wrapwidth=79)
-    po.header = f"{_NAMES[language]} translation of the GPAI evaluation portal."
+    po.header = f"{_english_name(language)} translation of the GPAI evaluation portal."
     po.metadata = {
         "Project-Id-Version": reference.metadata.get("Project-Id-Version", "portal"),
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": reference.metadata.get("POT-Creation-Date", ""),
         "PO-Revision-Date": "",
         "Last-Translator": "",
-        "Language-Team": _NAMES[language],
+        "Language-Team": _english_name(language),
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
